@@ -1,0 +1,111 @@
+#include "http/curl_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+namespace rockpool {
+namespace {
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t AppendBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t AppendHeader(char* data, size_t size, size_t n, void* out) {
+  std::string_view line(data, size * n);
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return size * n;
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return std::string(s);
+  };
+  static_cast<Headers*>(out)->emplace_back(trim(line.substr(0, colon)),
+                                           trim(line.substr(colon + 1)));
+  return size * n;
+}
+
+}  // namespace
+
+std::string HttpResponse::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (std::equal(k.begin(), k.end(), name.begin(), name.end(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return v;
+    }
+  }
+  return "";
+}
+
+CurlHttpClient::CurlHttpClient(HttpEndpoint endpoint, Headers default_headers)
+    : endpoint_(std::move(endpoint)), default_headers_(std::move(default_headers)) {
+  GlobalInitOnce();
+  curl_ = curl_easy_init();
+}
+
+CurlHttpClient::~CurlHttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+std::string CurlHttpClient::Endpoint() const {
+  return endpoint_.unix_socket.empty() ? endpoint_.base_url : "unix:" + endpoint_.unix_socket;
+}
+
+Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
+  CURL* c = static_cast<CURL*>(curl_);
+  if (c == nullptr) return Status::Internal("curl_easy_init failed");
+  curl_easy_reset(c);
+  std::string url = endpoint_.base_url + request.target;
+  HttpResponse response;
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  if (!endpoint_.unix_socket.empty()) {
+    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, endpoint_.unix_socket.c_str());
+  }
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<long>(request.timeout.count(), 10'000)));
+  if (request.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "PATCH") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+  curl_slist* header_list = nullptr;
+  auto add_header = [&](const std::string& k, const std::string& v) {
+    header_list = curl_slist_append(header_list, (k + ": " + v).c_str());
+  };
+  for (const auto& [k, v] : default_headers_) add_header(k, v);
+  for (const auto& [k, v] : request.headers) add_header(k, v);
+  header_list = curl_slist_append(header_list, "Expect:");
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, AppendBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, AppendHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
+
+  CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(header_list);
+  if (rc != CURLE_OK) {
+    std::string what =
+        request.method + " " + Endpoint() + request.target + ": " + curl_easy_strerror(rc);
+    if (rc == CURLE_OPERATION_TIMEDOUT) return Status::DeadlineExceeded(what);
+    return Status::Unavailable(what);
+  }
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace rockpool

@@ -1,0 +1,40 @@
+// Proxy: the reverse proxy in front of workspaces and the control plane. Implementations:
+// proxy/caddy (Caddy's admin API) and proxy/fake. Lifecycle operations never change the proxy's
+// config: the bootstrap routes find a workspace by the name in its URL path, through the host
+// sockets the runtime creates, so one config serves every workspace.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+
+namespace rockpool {
+
+struct BasicAuth {
+  std::string username;
+  std::string bcrypt_hash;  // "$2b$..." or "$2a$..."; never the password
+};
+
+struct ProxyConfig {
+  std::string socket_dir;              // where the runtime creates <name>.sock, <name>.<port>.sock
+  int control_port = 8080;             // API, dashboard, redirect of /workspace/ to workspace_port
+  int workspace_port = 8081;           // workspace content: IDE and forwarded ports
+  std::string control_plane_upstream;  // "127.0.0.1:7163"; empty: /api answers 503 with a page
+  std::string dashboard_root;          // directory of the dashboard's files; empty: placeholder
+  std::optional<BasicAuth> auth;       // protects /api, /app, /workspace when set
+};
+
+class Proxy {
+ public:
+  virtual ~Proxy() = default;
+  // Replaces the proxy's whole config with the one built from `config`.
+  virtual Status Bootstrap(const ProxyConfig& config) = 0;
+  // True when the running proxy holds the config Bootstrap would load (compared by a marker
+  // that carries a digest of the config); false after a restart wiped it.
+  virtual Result<bool> IsBootstrapped(const ProxyConfig& config) = 0;
+  // Ok when the admin endpoint answers.
+  virtual Status Ping() = 0;
+};
+
+}  // namespace rockpool

@@ -1,0 +1,67 @@
+// Runtime: the engine that runs one workspace as an isolated instance. Implementations:
+// runtime/incus (the Incus/LXD REST API over the daemon's unix socket) and runtime/fake
+// (records calls, for tests of the layers above). All methods are safe to call from several
+// threads; every error names the workspace and what the engine said.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace rockpool {
+
+struct InstanceInfo {
+  std::string name;    // workspace name (the instance carries it as a label)
+  std::string status;  // the engine's word: "Running", "Stopped", ...
+  bool running = false;
+  std::string address;  // IPv4 on the workspace network, when known
+};
+
+struct ExecResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// What code-server inside a workspace needs to know; written before start and on change.
+struct CodeServerConfig {
+  std::string base_path;  // "/workspace/<name>"
+};
+
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+
+  // Creates the workspace's instance from `image`, labelled as Rockpool's, with a host unix
+  // socket (SocketPath) that reaches code-server once started. Does not start it.
+  // AlreadyExists if an instance of that name exists; NotFound if the image is missing.
+  virtual Status Create(const std::string& name, const std::string& image) = 0;
+  // Idempotent: starting a running instance or stopping a stopped one is ok.
+  virtual Status Start(const std::string& name) = 0;
+  virtual Status Stop(const std::string& name) = 0;
+  // Stops if needed and deletes the instance and every host socket of the workspace.
+  // Ok if nothing is there.
+  virtual Status Remove(const std::string& name) = 0;
+  // NotFound when there is no such instance.
+  virtual Result<InstanceInfo> Inspect(const std::string& name) = 0;
+  // Every instance labelled as Rockpool's.
+  virtual Result<std::vector<InstanceInfo>> List() = 0;
+  // Writes code-server's config; restarts code-server when the instance is running.
+  virtual Status Configure(const std::string& name, const CodeServerConfig& config) = 0;
+  // Polls code-server's /healthz through the host socket until it answers 200.
+  virtual Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) = 0;
+  // Runs a command inside the instance as root and returns its exit code and output.
+  virtual Result<ExecResult> Exec(const std::string& name,
+                                  const std::vector<std::string>& argv) = 0;
+  // Adds / removes the host socket that reaches `port` inside the running instance.
+  virtual Status AddPort(const std::string& name, int port) = 0;
+  virtual Status RemovePort(const std::string& name, int port) = 0;
+
+  // Host socket paths the proxy dials: <dir>/<name>.sock and <dir>/<name>.<port>.sock.
+  virtual std::string SocketPath(const std::string& name) const = 0;
+  virtual std::string PortSocketPath(const std::string& name, int port) const = 0;
+};
+
+}  // namespace rockpool
