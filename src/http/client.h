@@ -19,6 +19,7 @@ struct HttpRequest {
   std::string target;  // path and query, e.g. "/1.0/instances?recursion=1"
   Headers headers;
   std::string body;
+  std::string body_file;  // when set, the body is streamed from this file instead
   std::chrono::milliseconds timeout{30'000};
 };
 

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <mutex>
 
 namespace rockpool {
@@ -76,8 +79,20 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::min<long>(request.timeout.count(), 10'000)));
   if (request.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-      request.method == "PATCH") {
+  FILE* upload = nullptr;
+  if (!request.body_file.empty()) {
+    upload = std::fopen(request.body_file.c_str(), "rb");
+    if (upload == nullptr) {
+      return Status::NotFound("open " + request.body_file + ": " + std::strerror(errno));
+    }
+    std::fseek(upload, 0, SEEK_END);
+    curl_off_t size = std::ftell(upload);
+    std::rewind(upload);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_READDATA, upload);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, size);
+  } else if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+             request.method == "PATCH") {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
@@ -96,6 +111,7 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
 
   CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(header_list);
+  if (upload != nullptr) std::fclose(upload);
   if (rc != CURLE_OK) {
     std::string what =
         request.method + " " + Endpoint() + request.target + ": " + curl_easy_strerror(rc);

@@ -1,0 +1,47 @@
+// The workspace model and its state machine (no I/O).
+//   creating -> running -> stopping -> stopped -> starting -> running; any -> error.
+//   Delete only from stopped or error; ports only while running.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace rockpool {
+
+enum class WorkspaceStatus { kCreating, kRunning, kStopping, kStopped, kStarting, kError };
+
+std::string_view StatusName(WorkspaceStatus s);  // "creating", "running", ...
+std::optional<WorkspaceStatus> ParseStatus(std::string_view s);
+
+struct Workspace {
+  std::string id;  // UUID
+  std::string name;
+  WorkspaceStatus status = WorkspaceStatus::kCreating;
+  std::string image;
+  std::optional<std::string> status_reason;  // why it is in `error`
+  std::string created_at;                    // RFC 3339, UTC
+  std::string updated_at;
+};
+
+struct Port {
+  std::string workspace_id;
+  int port = 0;
+  std::optional<std::string> label;
+  std::string created_at;
+};
+
+struct WorkspacePage {
+  std::vector<Workspace> items;
+  std::optional<std::string> next_cursor;
+};
+
+// Lifecycle operations a person can ask for; each checks the current status and answers
+// Conflict with a message that says what to do instead.
+enum class Action { kStart, kStop, kDelete, kAddPort, kRemovePort };
+Status CheckAction(const Workspace& ws, Action action);
+
+}  // namespace rockpool

@@ -1,0 +1,40 @@
+// WorkspaceService: what the API (and any other front end) may ask of the control plane.
+// Every method validates its input and the workspace's state, commits the state change and
+// the job that carries it out in one transaction, and answers at once; jobs finish the work.
+// `ref` is a workspace id or, failing that, a workspace name.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/workspace.h"
+
+namespace rockpool {
+
+struct CreateWorkspaceRequest {
+  std::string name;
+  std::string image;  // empty: the default image
+};
+
+class WorkspaceService {
+ public:
+  virtual ~WorkspaceService() = default;
+  // limit: 1-100. cursor: opaque, from a previous page's next_cursor.
+  virtual Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) = 0;
+  virtual Result<Workspace> Create(const CreateWorkspaceRequest& request) = 0;  // -> creating
+  virtual Result<Workspace> Get(const std::string& ref) = 0;
+  virtual Result<Workspace> Start(const std::string& ref) = 0;   // -> starting
+  virtual Result<Workspace> Stop(const std::string& ref) = 0;    // -> stopping
+  virtual Result<Workspace> Delete(const std::string& ref) = 0;  // deletion job queued
+  virtual Result<std::vector<Port>> ListPorts(const std::string& ref) = 0;
+  virtual Result<Port> AddPort(const std::string& ref, int port,
+                               const std::optional<std::string>& label) = 0;
+  virtual Status RemovePort(const std::string& ref, int port) = 0;
+  // Workspaces per status, for metrics.
+  virtual Result<std::map<WorkspaceStatus, int>> CountByStatus() = 0;
+};
+
+}  // namespace rockpool
