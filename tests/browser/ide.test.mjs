@@ -1,0 +1,141 @@
+// A person opens workspace "test" through Caddy and lands in a working VS Code: the
+// workbench loads, the terminal runs commands inside the container (WebSocket pass-through),
+// the editor saves files, the Extensions view renders, git clones over the network, and
+// creating another workspace does not interrupt the open terminal.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { openBrowser, screenshot, watchWebSockets, httpCredentials } from './lib/browser.mjs';
+import { bridgeAddress, execIn, readFileIn, rockpool } from './lib/host.mjs';
+import { startGitServer } from './lib/git-server.mjs';
+import { timed, waitFor } from './lib/poll.mjs';
+import {
+  openExtensionsView, openTerminal, openWorkbench, quickOpen, typeInEditorAndSave,
+  typeInTerminal,
+} from './lib/workbench.mjs';
+
+const WORKSPACE_URL = process.env.ROCKPOOL_WORKSPACE_URL || 'http://localhost:8081/workspace/test/';
+const INSTANCE = process.env.ROCKPOOL_INSTANCE || 'rp-test';
+const BRIDGE = process.env.ROCKPOOL_BRIDGE || 'rpbr0';
+const WORKSPACE_DIR = '/home/admin/workspace';
+const MARKER = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+const SECOND_WORKSPACE = `second-${MARKER}`;
+
+/** Waits until a file inside the workspace container has the expected content. */
+function waitForFileIn(path, expected, timeoutMs = 30_000) {
+  return waitFor(`${INSTANCE}:${path} to contain ${JSON.stringify(expected)}`, async () => {
+    const content = await readFileIn(INSTANCE, path);
+    return content !== null && content.trimEnd() === expected;
+  }, { timeoutMs });
+}
+
+/** Wraps a step: times it and leaves a screenshot behind when it fails. */
+function step(name, fn) {
+  return async () => timed(name, async () => {
+    try {
+      await fn();
+    } catch (err) {
+      if (state.page) await screenshot(state.page, `failed-${name.replace(/\W+/g, '-')}`);
+      throw err;
+    }
+  });
+}
+
+const state = { browser: null, page: null, sockets: null, gitServer: null, secondCreated: false };
+
+describe('VS Code through Caddy', { timeout: 300_000 }, () => {
+  before(async () => {
+    Object.assign(state, await openBrowser());
+    state.sockets = watchWebSockets(state.page);
+  });
+
+  after(async () => {
+    if (state.secondCreated) await removeWorkspace(SECOND_WORKSPACE);
+    if (state.gitServer) await state.gitServer.close();
+    if (state.browser) await state.browser.close();
+    await execIn(INSTANCE, `rm -rf ${WORKSPACE_DIR}/*-${MARKER}*`);
+  });
+
+  it('opens the workbench', { timeout: 120_000 }, step('workbench', async () => {
+    await openWorkbench(state.page, WORKSPACE_URL);
+    await screenshot(state.page, 'workbench');
+  }));
+
+  it('runs a terminal command inside the container', { timeout: 90_000 }, step('terminal', async () => {
+    const path = `${WORKSPACE_DIR}/terminal-${MARKER}.txt`;
+    await openTerminal(state.page);
+    await typeInTerminal(state.page, `echo ${MARKER} > ${path}`);
+    await waitForFileIn(path, MARKER);
+    await screenshot(state.page, 'terminal');
+  }));
+
+  it('saves a file typed in the editor', { timeout: 90_000 }, step('editor', async () => {
+    const path = `${WORKSPACE_DIR}/edit-${MARKER}.txt`;
+    const text = `written in the editor ${MARKER}`;
+    const created = await execIn(INSTANCE, `install -o admin -g admin -m 644 /dev/null ${path}`);
+    assert.equal(created.code, 0, `create ${path}: ${created.stderr}`);
+    await quickOpen(state.page, path);
+    await typeInEditorAndSave(state.page, text);
+    await waitForFileIn(path, text);
+    await screenshot(state.page, 'editor');
+  }));
+
+  it('renders the Extensions view', { timeout: 60_000 }, step('extensions', async () => {
+    const search = await openExtensionsView(state.page);
+    assert.ok(await search.isVisible(), 'the extensions search box is visible');
+    await screenshot(state.page, 'extensions');
+  }));
+
+  it('clones a git repository in the terminal', { timeout: 90_000 }, step('git clone', async () => {
+    const content = `cloned ${MARKER}`;
+    state.gitServer = await startGitServer(await bridgeAddress(BRIDGE), 'README.txt', content);
+    const target = `${WORKSPACE_DIR}/clone-${MARKER}`;
+    await openTerminal(state.page);
+    await typeInTerminal(state.page, `git clone -q ${state.gitServer.cloneUrl} ${target}`);
+    await waitForFileIn(`${target}/README.txt`, content, 60_000);
+  }));
+
+  it('keeps the terminal connected while another workspace is created', { timeout: 200_000 },
+    step('second workspace', async () => {
+      const openBefore = state.sockets.open();
+      assert.ok(openBefore.length > 0, 'the page has an open WebSocket before the create');
+      const since = Date.now();
+      state.secondCreated = true; // from here on, clean up even after a partial create
+      const created = await rockpool(['workspace', 'create', SECOND_WORKSPACE], { timeoutMs: 150_000 });
+      assert.equal(created.code, 0,
+        `rockpool workspace create ${SECOND_WORKSPACE}: ${created.stdout}${created.stderr}`);
+      await waitForWorkspaceServed(SECOND_WORKSPACE);
+
+      const path = `${WORKSPACE_DIR}/terminal-after-${MARKER}.txt`;
+      await typeInTerminal(state.page, `echo still-${MARKER} > ${path}`);
+      await waitForFileIn(path, `still-${MARKER}`);
+      const closed = state.sockets.closedSince(since);
+      assert.deepEqual(closed, [], `WebSockets closed while ${SECOND_WORKSPACE} was created`);
+      await screenshot(state.page, 'terminal-after-second-workspace');
+    }));
+});
+
+/** Waits until Caddy serves the new workspace's IDE page (code-server answered). */
+async function waitForWorkspaceServed(name) {
+  const url = new URL(`../${name}/`, WORKSPACE_URL).href;
+  const creds = httpCredentials();
+  const headers = creds
+    ? { Authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` }
+    : {};
+  await waitFor(`GET ${url} to answer 200`, async () => {
+    const response = await fetch(url, { headers, redirect: 'follow' });
+    return response.status === 200;
+  }, { timeoutMs: 120_000, intervalMs: 500 });
+}
+
+/** Deletes a workspace, stopping it first when removal of a running one is refused. */
+async function removeWorkspace(name) {
+  let removed = await rockpool(['workspace', 'rm', name], { timeoutMs: 120_000 });
+  if (removed.code !== 0) {
+    await rockpool(['workspace', 'stop', name], { timeoutMs: 120_000 });
+    removed = await rockpool(['workspace', 'rm', name], { timeoutMs: 120_000 });
+  }
+  if (removed.code !== 0) {
+    console.log(`# rockpool workspace rm ${name}: exit ${removed.code}: ${removed.stdout}${removed.stderr}`);
+  }
+}
