@@ -1,0 +1,127 @@
+// Typed fetch wrapper for the Rockpool REST API (same origin, /api). Basic auth is handled
+// by the browser: Caddy challenges and the browser resends the credentials it holds.
+import type { paths } from './schema';
+import type {
+  ErrorCode,
+  Health,
+  Port,
+  RequestOf,
+  ResponseOf,
+  Workspace,
+  WorkspaceList,
+  PortList,
+} from './types';
+
+/** Thrown for any failed call. `status` 0 means the API could not be reached at all. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'network' | 'bad_response',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** True when the API itself is unreachable or failing, as opposed to refusing a request. */
+  get unreachable(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
+  }
+}
+
+export const API_BASE = '/api';
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+// Accepts only path templates the contract defines, so a renamed route breaks the build.
+type ApiPath = keyof paths;
+
+function fill(template: ApiPath, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) =>
+    encodeURIComponent(String(params[key] ?? '')),
+  );
+}
+
+async function call<T>(
+  method: Method,
+  template: ApiPath,
+  opts: { params?: Record<string, string | number>; query?: URLSearchParams; body?: unknown } = {},
+): Promise<T> {
+  let url = fill(template, opts.params);
+  if (opts.query && [...opts.query.keys()].length > 0) url += `?${opts.query}`;
+  const init: RequestInit = { method, headers: { Accept: 'application/json' } };
+  if (opts.body !== undefined) {
+    init.headers = { ...init.headers, 'Content-Type': 'application/json' };
+    init.body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (err) {
+    throw new ApiError(0, 'network', `Cannot reach the Rockpool API (${method} ${url}): ${String(err)}`);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON: a proxy error page, for example. Reported below with the status.
+  }
+  if (!res.ok) throw errorFrom(res.status, method, url, json, text);
+  if (json === undefined) {
+    throw new ApiError(res.status, 'bad_response', `${method} ${url}: expected JSON, got "${text.slice(0, 80)}"`);
+  }
+  return json as T;
+}
+
+function errorFrom(status: number, method: string, url: string, json: unknown, text: string): ApiError {
+  const body = json as { error?: { code?: ErrorCode; message?: string } } | undefined;
+  if (body?.error?.message) {
+    return new ApiError(status, body.error.code ?? 'internal', body.error.message);
+  }
+  const detail = text.trim().slice(0, 120) || `HTTP ${status}`;
+  return new ApiError(status, 'internal', `${method} ${url}: ${status} ${detail}`);
+}
+
+export function listWorkspaces(limit: number, cursor: string | null): Promise<WorkspaceList> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set('cursor', cursor);
+  return call<ResponseOf<'listWorkspaces', 200>>('GET', '/api/workspaces', { query });
+}
+
+export function getWorkspace(id: string): Promise<Workspace> {
+  return call<ResponseOf<'getWorkspace', 200>>('GET', '/api/workspaces/{id}', { params: { id } });
+}
+
+export function createWorkspace(body: RequestOf<'createWorkspace'>): Promise<Workspace> {
+  return call<ResponseOf<'createWorkspace', 202>>('POST', '/api/workspaces', { body });
+}
+
+export function deleteWorkspace(id: string): Promise<Workspace> {
+  return call<ResponseOf<'deleteWorkspace', 202>>('DELETE', '/api/workspaces/{id}', { params: { id } });
+}
+
+export function startWorkspace(id: string): Promise<Workspace> {
+  return call<ResponseOf<'startWorkspace', 202>>('POST', '/api/workspaces/{id}/start', { params: { id } });
+}
+
+export function stopWorkspace(id: string): Promise<Workspace> {
+  return call<ResponseOf<'stopWorkspace', 202>>('POST', '/api/workspaces/{id}/stop', { params: { id } });
+}
+
+export function listPorts(id: string): Promise<PortList> {
+  return call<ResponseOf<'listPorts', 200>>('GET', '/api/workspaces/{id}/ports', { params: { id } });
+}
+
+export function addPort(id: string, body: RequestOf<'addPort'>): Promise<Port> {
+  return call<ResponseOf<'addPort', 201>>('POST', '/api/workspaces/{id}/ports', { params: { id }, body });
+}
+
+export function removePort(id: string, port: number): Promise<void> {
+  return call<void>('DELETE', '/api/workspaces/{id}/ports/{port}', { params: { id, port } });
+}
+
+export function getHealth(): Promise<Health> {
+  return call<ResponseOf<'getHealth', 200>>('GET', '/api/health');
+}

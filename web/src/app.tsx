@@ -1,0 +1,91 @@
+import { Toaster } from './components/Toaster';
+import { BASE, navigate, onLinkClick, useRoute, type Route } from './router';
+import { SettingsPage } from './routes/SettingsPage';
+import { WorkspaceDetailPage } from './routes/WorkspaceDetailPage';
+import { WorkspacesPage } from './routes/WorkspacesPage';
+import { useEffect } from 'preact/hooks';
+
+export function App() {
+  const route = useRoute();
+  useEffect(() => {
+    if (location.pathname === BASE || location.pathname === `${BASE}/`) {
+      navigate(`${BASE}/workspaces${location.search}`, { replace: true });
+    }
+    document.title = titleFor(route);
+  }, [route]);
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <div class="container topbar-inner">
+          <a class="brand" href={`${BASE}/workspaces`} onClick={onLinkClick}>
+            Rockpool
+          </a>
+          <nav aria-label="Main">
+            <NavLink href={`${BASE}/workspaces`} active={route.name === 'workspaces' || route.name === 'workspace'}>
+              Workspaces
+            </NavLink>
+            <NavLink href={`${BASE}/settings`} active={route.name === 'settings'}>
+              Settings
+            </NavLink>
+          </nav>
+        </div>
+      </header>
+      <main id="main" class="container" tabIndex={-1}>
+        <Page route={route} />
+      </main>
+      <Toaster />
+    </>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'workspaces':
+      return <WorkspacesPage query={route.query} />;
+    case 'workspace':
+      return <WorkspaceDetailPage key={route.id} id={route.id} />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'notFound':
+      return (
+        <section class="card empty">
+          <h1>Page not found</h1>
+          <p class="muted">
+            Nothing lives at <code>{route.path}</code>.
+          </p>
+          <a class="btn" href={`${BASE}/workspaces`} onClick={onLinkClick}>
+            Go to workspaces
+          </a>
+        </section>
+      );
+  }
+}
+
+function NavLink(props: { href: string; active: boolean; children: string }) {
+  return (
+    <a
+      href={props.href}
+      class={props.active ? 'nav-link active' : 'nav-link'}
+      aria-current={props.active ? 'page' : undefined}
+      onClick={onLinkClick}
+    >
+      {props.children}
+    </a>
+  );
+}
+
+function titleFor(route: Route): string {
+  switch (route.name) {
+    case 'workspaces':
+      return 'Workspaces · Rockpool';
+    case 'workspace':
+      return `${route.id} · Rockpool`;
+    case 'settings':
+      return 'Settings · Rockpool';
+    case 'notFound':
+      return 'Not found · Rockpool';
+  }
+}

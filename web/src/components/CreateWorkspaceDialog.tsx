@@ -1,0 +1,94 @@
+import { useState } from 'preact/hooks';
+import { createWorkspace } from '../api/client';
+import type { Workspace } from '../api/types';
+import { showToast } from '../lib/toast';
+import { DEFAULT_IMAGE, validateWorkspaceName } from '../lib/validation';
+import { Dialog } from './Dialog';
+
+interface Props {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (w: Workspace) => void;
+}
+
+export function CreateWorkspaceDialog({ open, onClose, onCreated }: Props) {
+  const [name, setName] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [serverError, setServerError] = useState<string | null>(null);
+  const reason = validateWorkspaceName(name);
+  const showReason = touched && name !== '' ? reason : null;
+  const message = showReason ?? serverError;
+
+  const close = (): void => {
+    setName('');
+    setTouched(false);
+    setServerError(null);
+    onClose();
+  };
+
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    setTouched(true);
+    if (reason) {
+      setServerError(reason);
+      return;
+    }
+    setBusy(true);
+    try {
+      const ws = await createWorkspace({ name: name.trim(), image: DEFAULT_IMAGE });
+      onCreated(ws);
+      showToast('success', `Creating workspace ${ws.name}`);
+      close();
+    } catch (err) {
+      setServerError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open={open} title="Create workspace" onClose={close}>
+      <form onSubmit={submit} noValidate>
+        <div class="field">
+          <label for="ws-name">Name</label>
+          <input
+            id="ws-name"
+            name="name"
+            class="input mono"
+            value={name}
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="my-workspace"
+            aria-invalid={message ? 'true' : 'false'}
+            aria-describedby="ws-name-help"
+            data-autofocus
+            onInput={(e) => {
+              setName((e.target as HTMLInputElement).value);
+              setServerError(null);
+            }}
+            onBlur={() => setTouched(true)}
+          />
+          <p id="ws-name-help" class={message ? 'field-error' : 'field-help'} role={message ? 'alert' : undefined}>
+            {message ?? 'Use 3-63 lowercase letters, digits and hyphens.'}
+          </p>
+        </div>
+        <div class="field">
+          <label for="ws-image">Image</label>
+          <input id="ws-image" class="input mono" value={DEFAULT_IMAGE} readOnly aria-describedby="ws-image-help" />
+          <p id="ws-image-help" class="field-help">
+            The standard workspace image: Debian 12 with code-server.
+          </p>
+        </div>
+        <div class="dialog-actions">
+          <button type="button" class="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

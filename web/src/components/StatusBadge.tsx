@@ -1,0 +1,12 @@
+import type { WorkspaceStatus } from '../api/types';
+import { isTransitional, STATUS_LABEL } from '../lib/status';
+
+export function StatusBadge({ status }: { status: WorkspaceStatus }) {
+  const moving = isTransitional(status);
+  return (
+    <span class={`badge badge-${status}`} data-status={status}>
+      <span class={moving ? 'badge-dot pulsing' : 'badge-dot'} aria-hidden="true" />
+      {STATUS_LABEL[status]}
+    </span>
+  );
+}

@@ -1,0 +1,137 @@
+// The workspace list: first page, "Load more", and polling that re-reads the shown pages.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, getWorkspace, listWorkspaces } from '../api/client';
+import type { Workspace } from '../api/types';
+import {
+  allItems,
+  appendPage,
+  emptyList,
+  nextCursor,
+  remove,
+  replacePages,
+  upsert,
+  type ListState,
+  type Page,
+} from '../lib/pagination';
+import { usePoll } from '../lib/poll';
+import { LIST_POLL_MS, pollInterval } from '../lib/status';
+
+export interface WorkspaceListApi {
+  items: Workspace[];
+  loaded: boolean;
+  loading: boolean;
+  loadingMore: boolean;
+  hasMore: boolean;
+  error: ApiError | null;
+  loadMore: () => Promise<void>;
+  retry: () => Promise<void>;
+  upsert: (w: Workspace) => void;
+  remove: (id: string) => void;
+}
+
+const asApiError = (e: unknown): ApiError =>
+  e instanceof ApiError ? e : new ApiError(0, 'network', String(e));
+
+export function useWorkspaceList(limit: number): WorkspaceListApi {
+  const [list, setList] = useState<ListState<Workspace>>(emptyList);
+  const listRef = useRef(list);
+  listRef.current = list;
+  const [loading, setLoading] = useState(true);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  // Bumped by every change that makes an in-flight refresh stale.
+  const generation = useRef(0);
+
+  const commit = (next: ListState<Workspace>): void => {
+    listRef.current = next;
+    setList(next);
+  };
+
+  const loadFirst = useCallback(async () => {
+    const gen = ++generation.current;
+    setLoading(true);
+    try {
+      const page = await listWorkspaces(limit, null);
+      if (gen !== generation.current) return;
+      commit(appendPage(emptyList<Workspace>(), page));
+      setError(null);
+    } catch (e) {
+      if (gen === generation.current) setError(asApiError(e));
+    } finally {
+      if (gen === generation.current) setLoading(false);
+    }
+  }, [limit]);
+
+  const refresh = useCallback(async () => {
+    const shown = listRef.current;
+    if (shown.pages.length === 0) return loadFirst();
+    const gen = ++generation.current;
+    try {
+      const pages: Page<Workspace>[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < shown.pages.length; i++) {
+        const page: Page<Workspace> = await listWorkspaces(limit, cursor);
+        pages.push(page);
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      let next = replacePages(listRef.current, pages);
+      for (const extra of next.extras) {
+        try {
+          next = upsert(next, await getWorkspace(extra.id));
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) next = remove(next, extra.id);
+        }
+      }
+      if (gen !== generation.current) return;
+      commit(next);
+      setError(null);
+    } catch (e) {
+      if (gen === generation.current) setError(asApiError(e));
+    }
+  }, [limit, loadFirst]);
+
+  const loadMore = useCallback(async () => {
+    const cursor = nextCursor(listRef.current);
+    if (!cursor) return;
+    ++generation.current;
+    setLoadingMore(true);
+    try {
+      const page = await listWorkspaces(limit, cursor);
+      commit(appendPage(listRef.current, page));
+      setError(null);
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [limit]);
+
+  useEffect(() => {
+    commit(emptyList());
+    void loadFirst();
+  }, [loadFirst]);
+
+  const items = allItems(list);
+  const interval = list.pages.length === 0 ? null : pollInterval(items.map((w) => w.status), LIST_POLL_MS);
+  usePoll(refresh, interval);
+
+  return {
+    items,
+    loaded: list.pages.length > 0,
+    loading,
+    loadingMore,
+    hasMore: nextCursor(list) !== null,
+    error,
+    loadMore,
+    retry: refresh,
+    upsert: (w) => {
+      ++generation.current;
+      commit(upsert(listRef.current, w));
+    },
+    remove: (id) => {
+      ++generation.current;
+      commit(remove(listRef.current, id));
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePort, validatePortForm, validateWorkspaceName } from './validation';
+
+test('accepts names the contract accepts', () => {
+  for (const name of ['abc', 'my-workspace', 'a1b', '0ab', 'a'.repeat(63)]) {
+    assert.equal(validateWorkspaceName(name), null, name);
+  }
+});
+
+test('rejects names the contract rejects, naming the rule', () => {
+  for (const name of ['', 'ab', 'a'.repeat(64), 'My-ws', 'my_ws', '-abc', 'abc-', 'a b c', 'é-ab']) {
+    const reason = validateWorkspaceName(name);
+    assert.ok(reason, `expected "${name}" to be rejected`);
+    assert.match(reason, /Use 3-63 lowercase letters, digits and hyphens/);
+  }
+});
+
+test('explains which character is not allowed', () => {
+  assert.match(validateWorkspaceName('my_ws') ?? '', /"_" is not allowed/);
+  assert.match(validateWorkspaceName('ab') ?? '', /Too short \(2\)/);
+});
+
+test('parses ports in 1024-65535 only', () => {
+  assert.deepEqual(parsePort('3000'), { port: 3000 });
+  assert.deepEqual(parsePort(' 1024 '), { port: 1024 });
+  assert.deepEqual(parsePort('65535'), { port: 65535 });
+  for (const bad of ['', '1023', '65536', '80', '3000.5', 'abc', '-3000', '1e4']) {
+    assert.ok('error' in parsePort(bad), bad);
+  }
+});
+
+test('port form refuses a sixth port and duplicates, and trims the label', () => {
+  assert.deepEqual(validatePortForm('3000', '  web ', []), { port: 3000, label: 'web' });
+  assert.deepEqual(validatePortForm('3000', '', []), { port: 3000 });
+  assert.match(JSON.stringify(validatePortForm('3000', '', [3000])), /already forwarded/);
+  assert.match(JSON.stringify(validatePortForm('3006', '', [3001, 3002, 3003, 3004, 3005])), /at most 5/);
+  assert.match(JSON.stringify(validatePortForm('3000', 'x'.repeat(65), [])), /64 characters/);
+});

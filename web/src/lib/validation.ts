@@ -1,0 +1,52 @@
+// Form validation that mirrors api/openapi.yaml, so the user sees the reason before submitting.
+// Each function returns null when the value is valid, otherwise the message to show.
+
+export const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$/;
+export const PORT_MIN = 1024;
+export const PORT_MAX = 65535;
+export const MAX_PORTS = 5;
+export const LABEL_MAX = 64;
+export const DEFAULT_IMAGE = 'rockpool-workspace';
+
+const NAME_RULE = 'Use 3-63 lowercase letters, digits and hyphens';
+
+export function validateWorkspaceName(raw: string): string | null {
+  const name = raw.trim();
+  if (name === '') return 'Enter a name. ' + NAME_RULE + '.';
+  if (name.length < 3) return `Too short (${name.length}). ${NAME_RULE}.`;
+  if (name.length > 63) return `Too long (${name.length}). ${NAME_RULE}.`;
+  if (/[A-Z]/.test(name)) return `Uppercase letters are not allowed. ${NAME_RULE}.`;
+  if (/[^a-z0-9-]/.test(name)) return `"${firstInvalidChar(name)}" is not allowed. ${NAME_RULE}.`;
+  if (!NAME_PATTERN.test(name)) return `Start and end with a letter or digit. ${NAME_RULE}.`;
+  return null;
+}
+
+function firstInvalidChar(name: string): string {
+  return name.match(/[^a-z0-9-]/)?.[0] ?? '';
+}
+
+/** Parses a port typed into a form; returns the number or the reason it is not acceptable. */
+export function parsePort(raw: string): { port: number } | { error: string } {
+  const text = raw.trim();
+  if (text === '') return { error: `Enter a port between ${PORT_MIN} and ${PORT_MAX}.` };
+  if (!/^\d+$/.test(text)) return { error: 'A port is a whole number, e.g. 3000.' };
+  const port = Number(text);
+  if (port < PORT_MIN || port > PORT_MAX) {
+    return { error: `Use a port between ${PORT_MIN} and ${PORT_MAX}.` };
+  }
+  return { port };
+}
+
+export function validatePortForm(
+  raw: string,
+  label: string,
+  existing: readonly number[],
+): { port: number; label?: string } | { error: string } {
+  if (existing.length >= MAX_PORTS) return { error: `A workspace can forward at most ${MAX_PORTS} ports.` };
+  const parsed = parsePort(raw);
+  if ('error' in parsed) return parsed;
+  if (existing.includes(parsed.port)) return { error: `Port ${parsed.port} is already forwarded.` };
+  const trimmed = label.trim();
+  if (trimmed.length > LABEL_MAX) return { error: `Keep the label to ${LABEL_MAX} characters.` };
+  return trimmed ? { port: parsed.port, label: trimmed } : { port: parsed.port };
+}

@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'preact/hooks';
+import { API_BASE, getHealth } from '../api/client';
+
+declare const __BUILD_VERSION__: string;
+
+export function SettingsPage() {
+  const [health, setHealth] = useState<string>('checking…');
+  useEffect(() => {
+    getHealth()
+      .then((h) => setHealth(h.status === 'ok' ? 'ok' : String(h.status)))
+      .catch((e: unknown) => setHealth(`unreachable: ${e instanceof Error ? e.message : String(e)}`));
+  }, []);
+  return (
+    <section aria-labelledby="page-title">
+      <div class="page-header">
+        <h1 id="page-title">Settings</h1>
+      </div>
+      <div class="card">
+        <dl class="details">
+          <dt>API endpoint</dt>
+          <dd class="mono">{`${location.origin}${API_BASE}`}</dd>
+          <dt>API health</dt>
+          <dd data-testid="api-health">{health}</dd>
+          <dt>Signed in</dt>
+          <dd>
+            With HTTP basic auth, held by your browser for this site. The API does not tell the
+            dashboard the user name; to sign out, close the browser.
+          </dd>
+          <dt>Workspace address</dt>
+          <dd class="mono">{`${location.protocol}//${location.hostname}:8081/workspace/<name>/`}</dd>
+          <dt>Dashboard version</dt>
+          <dd class="mono">{__BUILD_VERSION__}</dd>
+        </dl>
+      </div>
+    </section>
+  );
+}
