@@ -1,0 +1,55 @@
+#include "store/sqlite_migrations.h"
+
+namespace rockpool {
+namespace {
+
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE workspaces (
+  id            TEXT NOT NULL PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  status        TEXT NOT NULL CHECK (status IN
+                  ('creating', 'running', 'stopping', 'stopped', 'starting', 'error')),
+  image         TEXT NOT NULL,
+  status_reason TEXT,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX workspaces_by_created ON workspaces (created_at, id);
+CREATE INDEX workspaces_by_status ON workspaces (status);
+
+CREATE TABLE ports (
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+  port         INTEGER NOT NULL CHECK (port BETWEEN 1024 AND 65535),
+  label        TEXT CHECK (label IS NULL OR length(label) <= 64),
+  created_at   TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, port)
+) STRICT;
+
+CREATE TABLE jobs (
+  id           INTEGER PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('create', 'start', 'stop', 'delete')),
+  state        TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+  run_after    INTEGER NOT NULL,
+  lease_owner  TEXT,
+  lease_until  INTEGER,
+  last_error   TEXT,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX jobs_unfinished ON jobs (state, run_after) WHERE state IN ('queued', 'running');
+CREATE INDEX jobs_by_workspace ON jobs (workspace_id, id);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& SqliteMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "workspaces, ports, jobs", kV1},
+  };
+  return kMigrations;
+}
+
+}  // namespace rockpool

@@ -1,0 +1,80 @@
+// SqliteStore: the Store on one SQLite file (WAL, foreign keys on, busy timeout), schema kept
+// by versioned migrations applied at Open. Several processes may open the same file: writes
+// take SQLite's write lock up front (BEGIN IMMEDIATE) and wait for it up to busy_timeout.
+// Within a process, one connection serves every thread, one at a time.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/clock.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace rockpool {
+
+struct SqliteStoreOptions {
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+class SqliteStore : public Store {
+ public:
+  // Opens (creating if needed) the database at `path` and migrates it to the latest schema.
+  // `clock` must outlive the store.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, Clock& clock,
+                                                   SqliteStoreOptions options = {});
+  // Latest schema version this build knows.
+  static int SchemaVersion();
+
+  Status Transaction(const std::function<Status()>& body) override;
+
+  Result<Workspace> InsertWorkspace(const Workspace& ws) override;
+  Result<Workspace> GetWorkspace(const std::string& id) override;
+  Result<Workspace> GetWorkspaceByName(const std::string& name) override;
+  Result<WorkspacePage> ListWorkspaces(int limit,
+                                       const std::optional<std::string>& cursor) override;
+  Result<std::vector<Workspace>> ListAllWorkspaces() override;
+  Status UpdateWorkspaceStatus(const std::string& id, WorkspaceStatus status,
+                               const std::optional<std::string>& reason) override;
+  Status DeleteWorkspace(const std::string& id) override;
+  Result<std::map<WorkspaceStatus, int>> CountWorkspacesByStatus() override;
+
+  Result<Port> InsertPort(const Port& port) override;
+  Result<std::vector<Port>> ListPorts(const std::string& workspace_id) override;
+  Status DeletePort(const std::string& workspace_id, int port) override;
+
+  Result<Job> InsertJob(const NewJob& job) override;
+  Result<Job> GetJob(int64_t id) override;
+  Result<std::optional<Job>> ClaimJob(const std::string& owner,
+                                      std::chrono::milliseconds lease) override;
+  Status ExtendLease(int64_t id, const std::string& owner,
+                     std::chrono::milliseconds lease) override;
+  Status FinishJob(int64_t id, const std::string& owner, JobState final_state,
+                   const std::optional<std::string>& error) override;
+  Status RequeueJob(int64_t id, const std::string& owner, std::chrono::milliseconds delay,
+                    const std::optional<std::string>& error, bool count_attempt) override;
+  Result<std::vector<Job>> ListUnfinishedJobs() override;
+  Result<std::vector<Job>> ListJobsForWorkspace(const std::string& workspace_id) override;
+
+  // Applied schema version (for tests and `rockpool doctor`).
+  Result<int> AppliedSchemaVersion();
+
+ private:
+  SqliteStore(std::unique_ptr<sqlite::Connection> conn, Clock& clock)
+      : conn_(std::move(conn)), clock_(clock) {}
+  Status Migrate();
+  Result<std::vector<Workspace>> QueryWorkspaces(sqlite::Statement& stmt, std::string_view what);
+  Result<std::vector<Job>> QueryJobs(sqlite::Statement& stmt, std::string_view what);
+  Result<Workspace> GetWorkspaceWhere(const char* column, const std::string& value);
+  // Checks that `owner` holds job `id` after an UPDATE ... WHERE lease_owner = owner.
+  Status CheckLeaseHeld(sqlite::Statement& stmt, int64_t id, const std::string& owner,
+                        std::string_view what);
+
+  std::recursive_mutex mu_;  // guards conn_ and in_transaction_; held for a whole transaction
+  std::unique_ptr<sqlite::Connection> conn_;
+  Clock& clock_;
+  bool in_transaction_ = false;
+};
+
+}  // namespace rockpool

@@ -1,0 +1,186 @@
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "store/sqlite_store.h"
+#include "store/temp_dir.h"
+
+namespace rockpool {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+class JobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = Open(); }
+  std::unique_ptr<SqliteStore> Open() { return std::move(SqliteStore::Open(db(), clock_)).value(); }
+  std::string db() const { return dir_.File("rockpool.db"); }
+
+  Job Enqueue(const std::string& ws, JobKind kind = JobKind::kCreate) {
+    return std::move(store_->InsertJob({ws, kind, 3})).value();
+  }
+  std::optional<Job> Claim(const std::string& owner, milliseconds lease = seconds(30)) {
+    auto job = store_->ClaimJob(owner, lease);
+    EXPECT_TRUE(job.ok()) << job.status().ToString();
+    return job.ok() ? *job : std::nullopt;
+  }
+
+  TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(JobStoreTest, ClaimLeasesOldestJobAndCountsAttempt) {
+  Job first = Enqueue("ws-a");
+  Enqueue("ws-b");
+  auto job = Claim("w1");
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->id, first.id);
+  EXPECT_EQ(job->state, JobState::kRunning);
+  EXPECT_EQ(job->lease_owner, "w1");
+  EXPECT_EQ(job->lease_until, clock_.Now() + seconds(30));
+  EXPECT_EQ(job->attempts, 1);
+}
+
+TEST_F(JobStoreTest, ClaimOnEmptyQueueReturnsNothing) { EXPECT_FALSE(Claim("w1")); }
+
+TEST_F(JobStoreTest, LeasedJobIsRetakenOnlyAfterLeaseExpires) {
+  Enqueue("ws-a");
+  auto mine = Claim("w1");
+  ASSERT_TRUE(mine);
+  clock_.Advance(seconds(29));
+  EXPECT_FALSE(Claim("w2"));
+  clock_.Advance(seconds(1));
+  auto retaken = Claim("w2");
+  ASSERT_TRUE(retaken);
+  EXPECT_EQ(retaken->id, mine->id);
+  EXPECT_EQ(retaken->attempts, 2);
+  // The first worker's lease is gone: its late results are refused.
+  EXPECT_EQ(store_->FinishJob(mine->id, "w1", JobState::kDone, {}).code(), Code::kConflict);
+  EXPECT_EQ(store_->ExtendLease(mine->id, "w1", seconds(30)).code(), Code::kConflict);
+  EXPECT_TRUE(store_->FinishJob(mine->id, "w2", JobState::kDone, {}).ok());
+  EXPECT_EQ(store_->GetJob(mine->id)->state, JobState::kDone);
+}
+
+TEST_F(JobStoreTest, ExtendedLeaseKeepsJobFromOthers) {
+  Enqueue("ws-a");
+  auto mine = Claim("w1");
+  clock_.Advance(seconds(20));
+  ASSERT_TRUE(store_->ExtendLease(mine->id, "w1", seconds(30)).ok());
+  clock_.Advance(seconds(20));
+  EXPECT_FALSE(Claim("w2"));
+}
+
+TEST_F(JobStoreTest, RequeuedJobWaitsForItsDelay) {
+  Enqueue("ws-a");
+  auto job = Claim("w1");
+  ASSERT_TRUE(store_->RequeueJob(job->id, "w1", seconds(4), "boom", true).ok());
+  auto stored = store_->GetJob(job->id);
+  EXPECT_EQ(stored->state, JobState::kQueued);
+  EXPECT_EQ(stored->last_error, "boom");
+  EXPECT_FALSE(stored->lease_owner);
+  clock_.Advance(seconds(3));
+  EXPECT_FALSE(Claim("w1"));
+  clock_.Advance(seconds(1));
+  auto again = Claim("w1");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->attempts, 2);
+}
+
+TEST_F(JobStoreTest, ReleasedJobDoesNotCountTheAttempt) {
+  Enqueue("ws-a");
+  auto job = Claim("w1");
+  ASSERT_TRUE(store_->RequeueJob(job->id, "w1", milliseconds(0), std::nullopt, false).ok());
+  EXPECT_EQ(Claim("w2")->attempts, 1);
+}
+
+TEST_F(JobStoreTest, JobsOfOneWorkspaceRunOneAtATimeInOrder) {
+  Job stop = Enqueue("ws-a", JobKind::kStop);
+  Job del = Enqueue("ws-a", JobKind::kDelete);
+  Job other = Enqueue("ws-b");
+  EXPECT_EQ(Claim("w1")->id, stop.id);
+  EXPECT_EQ(Claim("w2")->id, other.id);  // ws-a's delete waits for its stop
+  EXPECT_FALSE(Claim("w3"));
+  ASSERT_TRUE(store_->FinishJob(stop.id, "w1", JobState::kDone, {}).ok());
+  EXPECT_EQ(Claim("w3")->id, del.id);
+}
+
+TEST_F(JobStoreTest, ListsUnfinishedJobs) {
+  Job a = Enqueue("ws-a");
+  Job b = Enqueue("ws-b");
+  auto job = Claim("w1");
+  ASSERT_TRUE(store_->FinishJob(job->id, "w1", JobState::kFailed, "gave up").ok());
+  auto unfinished = store_->ListUnfinishedJobs();
+  ASSERT_EQ(unfinished->size(), 1u);
+  EXPECT_EQ(unfinished->front().id, b.id);
+  EXPECT_EQ(store_->ListJobsForWorkspace("ws-a")->front().last_error, "gave up");
+  (void)a;
+}
+
+// Claims until the queue is empty, finishing each job; returns the ids it got.
+std::vector<int64_t> Drain(Store& store, const std::string& owner) {
+  std::vector<int64_t> got;
+  for (;;) {
+    auto job = store.ClaimJob(owner, seconds(30));
+    if (!job.ok()) {
+      ADD_FAILURE() << job.status().ToString();
+      return got;
+    }
+    if (!*job) return got;
+    got.push_back((*job)->id);
+    if (!store.FinishJob((*job)->id, owner, JobState::kDone, {}).ok()) return got;
+  }
+}
+
+TEST_F(JobStoreTest, TwoThreadsOnOneFileNeverClaimTheSameJob) {
+  for (int i = 0; i < 200; ++i) Enqueue("ws-" + std::to_string(i));
+  auto other = Open();  // a second connection, as a second worker would have
+  std::vector<int64_t> a, b;
+  std::thread ta([&] { a = Drain(*store_, "w1"); });
+  std::thread tb([&] { b = Drain(*other, "w2"); });
+  ta.join();
+  tb.join();
+  std::set<int64_t> all(a.begin(), a.end());
+  for (int64_t id : b) EXPECT_TRUE(all.insert(id).second) << "job " << id << " claimed twice";
+  EXPECT_EQ(all.size(), 200u);
+}
+
+TEST_F(JobStoreTest, TwoProcessesOnOneFileNeverClaimTheSameJob) {
+  for (int i = 0; i < 200; ++i) Enqueue("ws-" + std::to_string(i));
+  std::vector<pid_t> children;
+  for (int p = 0; p < 2; ++p) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      SystemClock clock;
+      auto store = SqliteStore::Open(db(), clock);
+      if (!store.ok()) _exit(2);
+      std::ofstream out(dir_.File("claims-" + std::to_string(p)));
+      for (int64_t id : Drain(**store, "proc-" + std::to_string(p))) out << id << "\n";
+      out.close();
+      _exit(0);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  std::multiset<int64_t> all;
+  for (int p = 0; p < 2; ++p) {
+    std::ifstream in(dir_.File("claims-" + std::to_string(p)));
+    for (int64_t id; in >> id;) all.insert(id);
+  }
+  EXPECT_EQ(all.size(), 200u);
+  EXPECT_EQ(std::set<int64_t>(all.begin(), all.end()).size(), all.size());
+  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+}
+
+}  // namespace
+}  // namespace rockpool

@@ -1,0 +1,11 @@
+// Random (version 4) UUIDs for workspace ids.
+#pragma once
+
+#include <string>
+
+namespace rockpool {
+
+std::string NewUuidV4();  // "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", lowercase
+bool LooksLikeUuid(const std::string& s);
+
+}  // namespace rockpool
