@@ -1,0 +1,189 @@
+#include "runtime/fake/fake_runtime.h"
+
+#include <thread>
+
+namespace rockpool {
+
+Status FakeRuntime::Enter(const std::string& method, const std::string& name,
+                          const std::string& line) {
+  std::chrono::milliseconds delay{0};
+  {
+    std::lock_guard lock(mu_);
+    calls_.push_back(line);
+    if (auto it = delays_.find(method); it != delays_.end()) delay = it->second;
+  }
+  if (delay.count() > 0) std::this_thread::sleep_for(delay);  // simulates a slow engine
+  std::lock_guard lock(mu_);
+  for (auto it = failures_.begin(); it != failures_.end(); ++it) {
+    if (it->method != method || (!it->name.empty() && it->name != name)) continue;
+    Status st = it->status;
+    if (it->times > 0 && --it->times == 0) failures_.erase(it);
+    return st;
+  }
+  return Status::Ok();
+}
+
+InstanceInfo FakeRuntime::Info(const std::string& name, const Instance& instance) {
+  return InstanceInfo{name, instance.running ? "Running" : "Stopped", instance.running,
+                      instance.running ? "10.187.42.10" : ""};
+}
+
+Status FakeRuntime::Create(const std::string& name, const std::string& image) {
+  RP_RETURN_IF_ERROR(Enter("Create", name, "Create " + name + " " + image));
+  std::lock_guard lock(mu_);
+  if (instances_.count(name) > 0) {
+    return Status::AlreadyExists("fake: create instance " + name + ": already exists");
+  }
+  instances_[name] = Instance{image};
+  return Status::Ok();
+}
+
+Status FakeRuntime::Start(const std::string& name) {
+  RP_RETURN_IF_ERROR(Enter("Start", name, "Start " + name));
+  std::lock_guard lock(mu_);
+  auto it = instances_.find(name);
+  if (it == instances_.end()) return Status::NotFound("fake: start instance " + name + ": none");
+  it->second.running = true;
+  return Status::Ok();
+}
+
+Status FakeRuntime::Stop(const std::string& name) {
+  RP_RETURN_IF_ERROR(Enter("Stop", name, "Stop " + name));
+  std::lock_guard lock(mu_);
+  auto it = instances_.find(name);
+  if (it == instances_.end()) return Status::NotFound("fake: stop instance " + name + ": none");
+  it->second.running = false;
+  return Status::Ok();
+}
+
+Status FakeRuntime::Remove(const std::string& name) {
+  RP_RETURN_IF_ERROR(Enter("Remove", name, "Remove " + name));
+  std::lock_guard lock(mu_);
+  instances_.erase(name);
+  return Status::Ok();
+}
+
+Result<InstanceInfo> FakeRuntime::Inspect(const std::string& name) {
+  RP_RETURN_IF_ERROR(Enter("Inspect", name, "Inspect " + name));
+  std::lock_guard lock(mu_);
+  auto it = instances_.find(name);
+  if (it == instances_.end()) return Status::NotFound("fake: instance " + name + " not found");
+  return Info(name, it->second);
+}
+
+Result<std::vector<InstanceInfo>> FakeRuntime::List() {
+  RP_RETURN_IF_ERROR(Enter("List", "", "List"));
+  std::lock_guard lock(mu_);
+  std::vector<InstanceInfo> out;
+  for (const auto& [name, instance] : instances_) {
+    if (instance.rockpool) out.push_back(Info(name, instance));
+  }
+  return out;
+}
+
+Status FakeRuntime::Configure(const std::string& name, const CodeServerConfig& config) {
+  RP_RETURN_IF_ERROR(Enter("Configure", name, "Configure " + name + " " + config.base_path));
+  std::lock_guard lock(mu_);
+  auto it = instances_.find(name);
+  if (it == instances_.end()) return Status::NotFound("fake: configure " + name + ": none");
+  it->second.base_path = config.base_path;
+  return Status::Ok();
+}
+
+Status FakeRuntime::WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) {
+  RP_RETURN_IF_ERROR(Enter("WaitHealthy", name, "WaitHealthy " + name));
+  std::lock_guard lock(mu_);
+  auto it = instances_.find(name);
+  if (it == instances_.end() || !it->second.running) {
+    return Status::DeadlineExceeded("fake: " + name + " not healthy within " +
+                                    std::to_string(timeout.count()) + " ms: not running");
+  }
+  return Status::Ok();
+}
+
+Result<ExecResult> FakeRuntime::Exec(const std::string& name,
+                                     const std::vector<std::string>& argv) {
+  std::string line = "Exec " + name;
+  for (const auto& a : argv) line += " " + a;
+  RP_RETURN_IF_ERROR(Enter("Exec", name, line));
+  return ExecResult{0, "", ""};
+}
+
+Status FakeRuntime::AddPort(const std::string& name, int port) {
+  RP_RETURN_IF_ERROR(Enter("AddPort", name, "AddPort " + name + " " + std::to_string(port)));
+  std::lock_guard lock(mu_);
+  auto it = instances_.find(name);
+  if (it == instances_.end()) return Status::NotFound("fake: add port to " + name + ": none");
+  it->second.ports.insert(port);
+  return Status::Ok();
+}
+
+Status FakeRuntime::RemovePort(const std::string& name, int port) {
+  RP_RETURN_IF_ERROR(Enter("RemovePort", name, "RemovePort " + name + " " + std::to_string(port)));
+  std::lock_guard lock(mu_);
+  if (auto it = instances_.find(name); it != instances_.end()) it->second.ports.erase(port);
+  return Status::Ok();
+}
+
+std::string FakeRuntime::SocketPath(const std::string& name) const {
+  return socket_dir_ + "/" + name + ".sock";
+}
+
+std::string FakeRuntime::PortSocketPath(const std::string& name, int port) const {
+  return socket_dir_ + "/" + name + "." + std::to_string(port) + ".sock";
+}
+
+void FakeRuntime::FailOn(const std::string& method, const std::string& name, Status status,
+                         int times) {
+  std::lock_guard lock(mu_);
+  failures_.push_back({method, name, std::move(status), times});
+}
+
+void FakeRuntime::ClearFailures() {
+  std::lock_guard lock(mu_);
+  failures_.clear();
+}
+
+void FakeRuntime::DelayOn(const std::string& method, std::chrono::milliseconds delay) {
+  std::lock_guard lock(mu_);
+  delays_[method] = delay;
+}
+
+void FakeRuntime::PutInstance(const std::string& name, Instance instance) {
+  std::lock_guard lock(mu_);
+  instances_[name] = std::move(instance);
+}
+
+void FakeRuntime::DropInstance(const std::string& name) {
+  std::lock_guard lock(mu_);
+  instances_.erase(name);
+}
+
+void FakeRuntime::SetRunning(const std::string& name, bool running) {
+  std::lock_guard lock(mu_);
+  if (auto it = instances_.find(name); it != instances_.end()) it->second.running = running;
+}
+
+std::optional<FakeRuntime::Instance> FakeRuntime::instance(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = instances_.find(name);
+  if (it == instances_.end()) return std::nullopt;
+  return it->second;
+}
+
+size_t FakeRuntime::instance_count() const {
+  std::lock_guard lock(mu_);
+  return instances_.size();
+}
+
+std::vector<std::string> FakeRuntime::calls() const {
+  std::lock_guard lock(mu_);
+  return calls_;
+}
+
+void FakeRuntime::ClearCalls() {
+  std::lock_guard lock(mu_);
+  calls_.clear();
+}
+
+}  // namespace rockpool

@@ -1,0 +1,83 @@
+// FakeRuntime: an in-memory Runtime for tests of the layers above. It keeps instances in a
+// map, records every call as a line ("Create test rockpool-workspace", "AddPort test 3000"),
+// and can be told to fail or slow down a method, for every workspace or for one.
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runtime/runtime.h"
+
+namespace rockpool {
+
+class FakeRuntime : public Runtime {
+ public:
+  struct Instance {
+    std::string image;
+    bool running = false;
+    bool rockpool = true;  // carries Rockpool's label
+    std::optional<std::string> base_path;
+    std::set<int> ports;
+  };
+
+  explicit FakeRuntime(std::string socket_dir = "/run/rockpool/sockets")
+      : socket_dir_(std::move(socket_dir)) {}
+
+  Status Create(const std::string& name, const std::string& image) override;
+  Status Start(const std::string& name) override;
+  Status Stop(const std::string& name) override;
+  Status Remove(const std::string& name) override;
+  Result<InstanceInfo> Inspect(const std::string& name) override;
+  Result<std::vector<InstanceInfo>> List() override;
+  Status Configure(const std::string& name, const CodeServerConfig& config) override;
+  Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
+  Result<ExecResult> Exec(const std::string& name, const std::vector<std::string>& argv) override;
+  Status AddPort(const std::string& name, int port) override;
+  Status RemovePort(const std::string& name, int port) override;
+  std::string SocketPath(const std::string& name) const override;
+  std::string PortSocketPath(const std::string& name, int port) const override;
+
+  // --- test controls
+  // Makes `method` ("Create", "Start", ...) answer `status` for workspace `name` (empty: any
+  // workspace), `times` times (-1: until cleared).
+  void FailOn(const std::string& method, const std::string& name, Status status, int times = -1);
+  void ClearFailures();
+  // Makes `method` take `delay` before it does anything.
+  void DelayOn(const std::string& method, std::chrono::milliseconds delay);
+  // Puts an instance in place without recording a call (drift made outside Rockpool).
+  void PutInstance(const std::string& name, Instance instance);
+  // Drops an instance without recording a call (it vanished outside Rockpool).
+  void DropInstance(const std::string& name);
+  void SetRunning(const std::string& name, bool running);
+
+  std::optional<Instance> instance(const std::string& name) const;
+  size_t instance_count() const;
+  std::vector<std::string> calls() const;
+  void ClearCalls();
+
+ private:
+  struct Failure {
+    std::string method;
+    std::string name;
+    Status status;
+    int times;
+  };
+  // Records the call, applies any delay, and returns the injected failure, if any.
+  Status Enter(const std::string& method, const std::string& name, const std::string& line);
+  static InstanceInfo Info(const std::string& name, const Instance& instance);
+
+  const std::string socket_dir_;
+  mutable std::mutex mu_;
+  std::map<std::string, Instance> instances_;
+  std::vector<std::string> calls_;
+  std::vector<Failure> failures_;
+  std::map<std::string, std::chrono::milliseconds> delays_;
+};
+
+}  // namespace rockpool
