@@ -1,0 +1,99 @@
+#include "jobs/job_queue.h"
+
+#include <gtest/gtest.h>
+
+#include "store/sqlite_store.h"
+#include "store/temp_dir.h"
+#include "store/uuid.h"
+
+namespace rockpool {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+class JobQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
+    queue_ = std::make_unique<JobQueue>(*store_,
+                                        JobQueueOptions{seconds(10), 3, seconds(2), seconds(5)});
+    ws_ = *store_->InsertWorkspace(
+        {NewUuidV4(), "alpha", WorkspaceStatus::kRunning, "img", std::nullopt, "", ""});
+  }
+  Job ClaimOne(const std::string& owner) {
+    auto job = queue_->Claim(owner);
+    EXPECT_TRUE(job.ok() && job->has_value());
+    return job.ok() && *job ? **job : Job{};
+  }
+
+  TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<JobQueue> queue_;
+  Workspace ws_;
+};
+
+TEST_F(JobQueueTest, JobEnqueuedWithStateChangeCommitsTogether) {
+  ASSERT_TRUE(store_
+                  ->Transaction([&]() -> Status {
+                    RP_RETURN_IF_ERROR(
+                        store_->UpdateWorkspaceStatus(ws_.id, WorkspaceStatus::kStopping, {}));
+                    return queue_->Enqueue(ws_.id, JobKind::kStop).status();
+                  })
+                  .ok());
+  auto jobs = store_->ListUnfinishedJobs();
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ(jobs->front().kind, JobKind::kStop);
+  EXPECT_EQ(jobs->front().max_attempts, 3);
+}
+
+TEST_F(JobQueueTest, BackoffDoublesUpToTheCap) {
+  EXPECT_EQ(queue_->BackoffAfter(1), seconds(2));
+  EXPECT_EQ(queue_->BackoffAfter(2), seconds(4));
+  EXPECT_EQ(queue_->BackoffAfter(3), seconds(5));
+  EXPECT_EQ(queue_->BackoffAfter(30), seconds(5));
+}
+
+TEST_F(JobQueueTest, RetriedJobComesBackAfterBackoffUntilExhausted) {
+  ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStart).ok());
+  Job job = ClaimOne("w1");
+  EXPECT_FALSE(queue_->Exhausted(job));
+  ASSERT_TRUE(queue_->Retry(job, "engine down").ok());
+  clock_.Advance(milliseconds(1999));
+  EXPECT_FALSE(*queue_->Claim("w1"));
+  clock_.Advance(milliseconds(1));
+  job = ClaimOne("w1");
+  EXPECT_EQ(job.attempts, 2);
+  ASSERT_TRUE(queue_->Retry(job, "engine down").ok());
+  clock_.Advance(seconds(4));
+  job = ClaimOne("w1");
+  EXPECT_TRUE(queue_->Exhausted(job));
+  ASSERT_TRUE(queue_->Fail(job, "engine down").ok());
+  EXPECT_EQ(store_->GetJob(job.id)->state, JobState::kFailed);
+}
+
+TEST_F(JobQueueTest, HeartbeatKeepsLeaseAndExpiredLeaseIsTakenOver) {
+  ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStart).ok());
+  Job job = ClaimOne("w1");
+  clock_.Advance(seconds(9));
+  ASSERT_TRUE(queue_->Heartbeat(job).ok());
+  clock_.Advance(seconds(9));
+  EXPECT_FALSE(*queue_->Claim("w2"));
+  clock_.Advance(seconds(1));
+  Job taken = ClaimOne("w2");
+  EXPECT_EQ(taken.id, job.id);
+  EXPECT_EQ(queue_->Heartbeat(job).code(), Code::kConflict);
+  EXPECT_EQ(queue_->Complete(job).code(), Code::kConflict);
+  EXPECT_TRUE(queue_->Complete(taken).ok());
+}
+
+TEST_F(JobQueueTest, ReleasedJobIsClaimableAtOnceWithoutLosingAnAttempt) {
+  ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStart).ok());
+  Job job = ClaimOne("w1");
+  ASSERT_TRUE(queue_->Release(job).ok());
+  EXPECT_EQ(ClaimOne("w2").attempts, 1);
+}
+
+}  // namespace
+}  // namespace rockpool
