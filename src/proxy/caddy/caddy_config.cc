@@ -1,0 +1,51 @@
+#include "proxy/caddy/caddy_config.h"
+
+#include <cstdint>
+#include <cstdio>
+
+#include "proxy/caddy/caddy_routes.h"
+
+namespace rockpool {
+namespace {
+
+using nlohmann::json;
+
+// FNV-1a, 64 bits: a change detector for our own document, not a security measure.
+std::string Digest(const std::string& text) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+json Unmarked(const ProxyConfig& config, std::string_view admin_listen) {
+  return {// persist off: after a restart Caddy comes up empty, so IsBootstrapped sees it.
+          {"admin", {{"listen", admin_listen}, {"config", {{"persist", false}}}}},
+          {"apps",
+           {{"http",
+             {{"servers",
+               {{"workspaces", caddy::WorkspaceServer(config)},
+                {"control", caddy::ControlServer(config)}}}}}}}};
+}
+
+json& MarkedRoute(json& doc) {
+  return doc["apps"]["http"]["servers"]["workspaces"]["routes"].back();
+}
+
+}  // namespace
+
+std::string BootstrapMarkerId(const ProxyConfig& config, std::string_view admin_listen) {
+  return "rockpool-config-" + Digest(Unmarked(config, admin_listen).dump());
+}
+
+nlohmann::json BuildBootstrapConfig(const ProxyConfig& config, std::string_view admin_listen) {
+  json doc = Unmarked(config, admin_listen);
+  MarkedRoute(doc)["@id"] = "rockpool-config-" + Digest(doc.dump());
+  return doc;
+}
+
+}  // namespace rockpool

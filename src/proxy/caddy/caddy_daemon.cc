@@ -1,0 +1,135 @@
+#include "proxy/caddy/caddy_daemon.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace rockpool {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status::Internal("caddy daemon: write " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+std::string Tail(const std::string& path, size_t max_bytes = 2000) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  return text.size() > max_bytes ? text.substr(text.size() - max_bytes) : text;
+}
+
+// True while `pid` runs. Reaps it when it is our child, so an exited child does not linger
+// as a zombie that kill(pid, 0) still reports.
+bool Alive(int pid) {
+  int wstatus = 0;
+  pid_t r = waitpid(pid, &wstatus, WNOHANG);
+  if (r == pid) return false;
+  return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+// Guards against a recycled pid: the process must be a caddy. Skipped where /proc is absent.
+bool IsCaddy(int pid) {
+  fs::path comm = "/proc/" + std::to_string(pid) + "/comm";
+  if (!fs::exists("/proc/self")) return true;
+  std::ifstream in(comm);
+  std::string name;
+  std::getline(in, name);
+  return name == "caddy";
+}
+
+}  // namespace
+
+CaddyDaemon::CaddyDaemon(ProcessRunner& runner, Proxy& admin, CaddyDaemonOptions options)
+    : runner_(runner), admin_(admin), options_(std::move(options)) {}
+
+Status CaddyDaemon::EnsureRunning() {
+  if (admin_.Ping().ok()) return Status::Ok();
+  return Start();
+}
+
+Status CaddyDaemon::Start() {
+  std::error_code ec;
+  for (const char* sub : {"", "/data", "/config"}) {
+    fs::create_directories(options_.state_dir + sub, ec);
+    if (ec) {
+      return Status::Internal("caddy daemon: create " + options_.state_dir + sub + ": " +
+                              ec.message());
+    }
+  }
+  nlohmann::json initial = {{"admin", {{"listen", options_.admin_address}}}};
+  RP_RETURN_IF_ERROR(WriteFile(InitialConfigFile(), initial.dump()));
+  ProcessSpec spec;
+  spec.argv = {options_.binary, "run", "--config", InitialConfigFile()};
+  spec.env = {"XDG_DATA_HOME=" + options_.state_dir + "/data",
+              "XDG_CONFIG_HOME=" + options_.state_dir + "/config"};
+  spec.cwd = options_.state_dir;
+  RP_ASSIGN_OR_RETURN(int pid, runner_.SpawnDaemon(spec, LogFile()));
+  RP_RETURN_IF_ERROR(WriteFile(PidFile(), std::to_string(pid) + "\n"));
+  return WaitForAdmin(pid);
+}
+
+Status CaddyDaemon::WaitForAdmin(int pid) {
+  auto deadline = Clock::now() + options_.start_timeout;
+  Status last;
+  while (Clock::now() < deadline) {
+    last = admin_.Ping();
+    if (last.ok()) return Status::Ok();
+    if (!Alive(pid)) {
+      fs::remove(PidFile());
+      return Status::Unavailable("caddy daemon: caddy (pid " + std::to_string(pid) +
+                                 ") exited before its admin API at " + options_.admin_address +
+                                 " answered; " + LogFile() + " ends with:\n" + Tail(LogFile()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return Status::DeadlineExceeded("caddy daemon: the admin API at " + options_.admin_address +
+                                  " did not answer within " +
+                                  std::to_string(options_.start_timeout.count()) +
+                                  " ms: " + last.message() + "; see " + LogFile());
+}
+
+Status CaddyDaemon::Stop() {
+  std::ifstream in(PidFile());
+  int pid = 0;
+  if (!(in >> pid) || pid <= 0) return Status::Ok();
+  if (!Alive(pid) || !IsCaddy(pid)) {
+    fs::remove(PidFile());
+    return Status::Ok();
+  }
+  kill(pid, SIGTERM);
+  auto deadline = Clock::now() + options_.stop_timeout;
+  while (Alive(pid) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (Alive(pid)) {
+    kill(pid, SIGKILL);
+    deadline = Clock::now() + std::chrono::seconds(5);
+    while (Alive(pid) && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (Alive(pid)) {
+      return Status::Internal("caddy daemon: caddy (pid " + std::to_string(pid) +
+                              ") survived SIGKILL");
+    }
+  }
+  fs::remove(PidFile());
+  return Status::Ok();
+}
+
+}  // namespace rockpool
