@@ -1,0 +1,205 @@
+#include "service/workspace_service_impl.h"
+
+#include "core/names.h"
+#include "store/uuid.h"
+
+namespace rockpool {
+namespace {
+
+constexpr int kMaxListLimit = 100;
+constexpr size_t kMaxLabelLength = 64;
+constexpr size_t kMaxImageLength = 255;
+
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+Status ValidateImage(const std::string& image) {
+  if (image.size() > kMaxImageLength) {
+    return Status::InvalidArgument("invalid image name: longer than " +
+                                   std::to_string(kMaxImageLength) + " characters");
+  }
+  for (char c : image) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      return Status::InvalidArgument("invalid image name " + Quoted(image) +
+                                     ": spaces and control characters are not allowed");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateLabel(const std::optional<std::string>& label) {
+  if (label && label->size() > kMaxLabelLength) {
+    return Status::InvalidArgument("invalid port label: " + std::to_string(label->size()) +
+                                   " characters, at most " + std::to_string(kMaxLabelLength) +
+                                   " allowed");
+  }
+  return Status::Ok();
+}
+
+// The workspace named by `ref`: an id, else a name.
+Result<Workspace> Resolve(Store& store, const std::string& ref) {
+  if (LooksLikeUuid(ref)) {
+    auto by_id = store.GetWorkspace(ref);
+    if (by_id.ok() || by_id.status().code() != Code::kNotFound) return by_id;
+  }
+  auto by_name = store.GetWorkspaceByName(ref);
+  if (by_name.status().code() == Code::kNotFound) {
+    return Status::NotFound("workspace " + Quoted(ref) + " not found");
+  }
+  return by_name;
+}
+
+}  // namespace
+
+Result<WorkspacePage> WorkspaceServiceImpl::List(int limit,
+                                                 const std::optional<std::string>& cursor) {
+  if (limit < 1 || limit > kMaxListLimit) {
+    return Status::InvalidArgument("invalid limit " + std::to_string(limit) + ": use 1 to " +
+                                   std::to_string(kMaxListLimit));
+  }
+  return store_.ListWorkspaces(limit, cursor);
+}
+
+Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& request) {
+  RP_RETURN_IF_ERROR(ValidateWorkspaceName(request.name));
+  Workspace ws;
+  ws.id = NewUuidV4();
+  ws.name = request.name;
+  ws.status = WorkspaceStatus::kCreating;
+  ws.image = request.image.empty() ? options_.default_image : request.image;
+  RP_RETURN_IF_ERROR(ValidateImage(ws.image));
+  Workspace stored;
+  RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(stored, store_.InsertWorkspace(ws));
+    return queue_.Enqueue(ws.id, JobKind::kCreate).status();
+  }));
+  return stored;
+}
+
+Result<Workspace> WorkspaceServiceImpl::Get(const std::string& ref) { return Resolve(store_, ref); }
+
+Result<std::optional<Job>> WorkspaceServiceImpl::PendingJob(const std::string& workspace_id) {
+  RP_ASSIGN_OR_RETURN(auto jobs, store_.ListJobsForWorkspace(workspace_id));
+  for (const Job& job : jobs) {
+    if (job.state == JobState::kQueued || job.state == JobState::kRunning) return {job};
+  }
+  return std::optional<Job>();
+}
+
+Status WorkspaceServiceImpl::CheckNoPendingJob(const Workspace& ws) {
+  RP_ASSIGN_OR_RETURN(auto pending, PendingJob(ws.id));
+  if (!pending) return Status::Ok();
+  if (pending->kind == JobKind::kDelete) {
+    return Status::Conflict("workspace " + Quoted(ws.name) + " is being deleted");
+  }
+  return Status::Conflict("workspace " + Quoted(ws.name) + " has a " +
+                          std::string(JobKindName(pending->kind)) +
+                          " job in progress; wait for it to finish");
+}
+
+Result<Workspace> WorkspaceServiceImpl::Transition(const std::string& ref, Action action,
+                                                   WorkspaceStatus next, JobKind kind) {
+  Workspace result;
+  RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
+    RP_RETURN_IF_ERROR(CheckAction(ws, action));
+    RP_RETURN_IF_ERROR(CheckNoPendingJob(ws));
+    RP_RETURN_IF_ERROR(store_.UpdateWorkspaceStatus(ws.id, next, std::nullopt));
+    RP_RETURN_IF_ERROR(queue_.Enqueue(ws.id, kind).status());
+    RP_ASSIGN_OR_RETURN(result, store_.GetWorkspace(ws.id));
+    return Status::Ok();
+  }));
+  return result;
+}
+
+Result<Workspace> WorkspaceServiceImpl::Start(const std::string& ref) {
+  return Transition(ref, Action::kStart, WorkspaceStatus::kStarting, JobKind::kStart);
+}
+
+Result<Workspace> WorkspaceServiceImpl::Stop(const std::string& ref) {
+  return Transition(ref, Action::kStop, WorkspaceStatus::kStopping, JobKind::kStop);
+}
+
+Result<Workspace> WorkspaceServiceImpl::Delete(const std::string& ref) {
+  Workspace result;
+  RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(result, Resolve(store_, ref));
+    RP_ASSIGN_OR_RETURN(auto pending, PendingJob(result.id));
+    if (pending && pending->kind == JobKind::kDelete) return Status::Ok();  // asked already
+    RP_RETURN_IF_ERROR(CheckAction(result, Action::kDelete));
+    RP_RETURN_IF_ERROR(CheckNoPendingJob(result));
+    return queue_.Enqueue(result.id, JobKind::kDelete).status();
+  }));
+  return result;
+}
+
+Result<std::vector<Port>> WorkspaceServiceImpl::ListPorts(const std::string& ref) {
+  RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
+  return store_.ListPorts(ws.id);
+}
+
+Result<Port> WorkspaceServiceImpl::AddPort(const std::string& ref, int port,
+                                           const std::optional<std::string>& label) {
+  RP_RETURN_IF_ERROR(ValidatePort(port));
+  RP_RETURN_IF_ERROR(ValidateLabel(label));
+  Port stored;
+  std::string runtime_name;  // set once the runtime has added the socket
+  Status st = store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
+    RP_RETURN_IF_ERROR(CheckAction(ws, Action::kAddPort));
+    RP_RETURN_IF_ERROR(CheckNoPendingJob(ws));
+    RP_ASSIGN_OR_RETURN(auto ports, store_.ListPorts(ws.id));
+    for (const Port& p : ports) {
+      if (p.port == port) {
+        return Status::AlreadyExists("port " + std::to_string(port) +
+                                     " is already forwarded for workspace " + Quoted(ws.name));
+      }
+    }
+    if (ports.size() >= static_cast<size_t>(kMaxPortsPerWorkspace)) {
+      return Status::Conflict("workspace " + Quoted(ws.name) + " already has " +
+                              std::to_string(kMaxPortsPerWorkspace) +
+                              " forwarded ports (the maximum); remove one first");
+    }
+    RP_ASSIGN_OR_RETURN(stored, store_.InsertPort({ws.id, port, label, ""}));
+    Status added = runtime_.AddPort(ws.name, port);
+    if (!added.ok()) {
+      return added.WithContext("forward port " + std::to_string(port) + " of workspace " +
+                               Quoted(ws.name));
+    }
+    runtime_name = ws.name;
+    return Status::Ok();
+  });
+  if (!st.ok() && !runtime_name.empty()) (void)runtime_.RemovePort(runtime_name, port);
+  if (!st.ok()) return st;
+  return stored;
+}
+
+Status WorkspaceServiceImpl::RemovePort(const std::string& ref, int port) {
+  RP_RETURN_IF_ERROR(ValidatePort(port));
+  return store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
+    RP_RETURN_IF_ERROR(CheckAction(ws, Action::kRemovePort));
+    Status deleted = store_.DeletePort(ws.id, port);
+    if (deleted.code() == Code::kNotFound) {
+      return Status::NotFound("port " + std::to_string(port) + " is not forwarded for workspace " +
+                              Quoted(ws.name));
+    }
+    RP_RETURN_IF_ERROR(deleted);
+    Status removed = runtime_.RemovePort(ws.name, port);
+    if (!removed.ok()) {
+      return removed.WithContext("stop forwarding port " + std::to_string(port) + " of workspace " +
+                                 Quoted(ws.name));
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::map<WorkspaceStatus, int>> WorkspaceServiceImpl::CountByStatus() {
+  RP_ASSIGN_OR_RETURN(auto counts, store_.CountWorkspacesByStatus());
+  for (auto s : {WorkspaceStatus::kCreating, WorkspaceStatus::kRunning, WorkspaceStatus::kStopping,
+                 WorkspaceStatus::kStopped, WorkspaceStatus::kStarting, WorkspaceStatus::kError}) {
+    counts.emplace(s, 0);
+  }
+  return counts;
+}
+
+}  // namespace rockpool

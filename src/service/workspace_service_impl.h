@@ -1,0 +1,55 @@
+// WorkspaceServiceImpl: the WorkspaceService on a Store and its JobQueue. Lifecycle requests
+// check the workspace's state and commit the new state together with the job that carries it
+// out; port requests are carried out at once (the runtime adds or removes a host socket) in
+// the same transaction as the port row, so a runtime failure leaves no row behind.
+#pragma once
+
+#include <string>
+
+#include "jobs/job_queue.h"
+#include "runtime/runtime.h"
+#include "service/workspace_service.h"
+#include "store/store.h"
+
+namespace rockpool {
+
+struct WorkspaceServiceOptions {
+  std::string default_image = "rockpool-workspace";
+};
+
+class WorkspaceServiceImpl : public WorkspaceService {
+ public:
+  // Every reference must outlive the service.
+  WorkspaceServiceImpl(Store& store, JobQueue& queue, Runtime& runtime,
+                       WorkspaceServiceOptions options = {})
+      : store_(store), queue_(queue), runtime_(runtime), options_(std::move(options)) {}
+
+  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) override;
+  Result<Workspace> Create(const CreateWorkspaceRequest& request) override;
+  Result<Workspace> Get(const std::string& ref) override;
+  Result<Workspace> Start(const std::string& ref) override;
+  Result<Workspace> Stop(const std::string& ref) override;
+  Result<Workspace> Delete(const std::string& ref) override;
+  Result<std::vector<Port>> ListPorts(const std::string& ref) override;
+  Result<Port> AddPort(const std::string& ref, int port,
+                       const std::optional<std::string>& label) override;
+  Status RemovePort(const std::string& ref, int port) override;
+  Result<std::map<WorkspaceStatus, int>> CountByStatus() override;
+
+ private:
+  // Checks the action against the state and any job in progress, then moves the workspace to
+  // `next` and enqueues `kind`, all in one transaction.
+  Result<Workspace> Transition(const std::string& ref, Action action, WorkspaceStatus next,
+                               JobKind kind);
+  // The workspace's queued or running job, if any.
+  Result<std::optional<Job>> PendingJob(const std::string& workspace_id);
+  // Conflict when a job is still working on the workspace.
+  Status CheckNoPendingJob(const Workspace& ws);
+
+  Store& store_;
+  JobQueue& queue_;
+  Runtime& runtime_;
+  const WorkspaceServiceOptions options_;
+};
+
+}  // namespace rockpool

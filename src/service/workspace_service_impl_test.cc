@@ -1,0 +1,247 @@
+#include "service/workspace_service_impl.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "runtime/fake/fake_runtime.h"
+#include "store/sqlite_store.h"
+#include "store/temp_dir.h"
+#include "store/uuid.h"
+
+namespace rockpool {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class WorkspaceServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
+    queue_ = std::make_unique<JobQueue>(*store_);
+    service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
+  }
+
+  // A workspace put straight into the store in `status` (and its instance in the runtime),
+  // with no job.
+  Workspace Seed(const std::string& name, WorkspaceStatus status) {
+    runtime_.PutInstance(name, {"rockpool-workspace", status == WorkspaceStatus::kRunning});
+    return *store_->InsertWorkspace(
+        {NewUuidV4(), name, status, "rockpool-workspace", std::nullopt, "", ""});
+  }
+  std::vector<JobKind> JobKinds(const std::string& id) {
+    std::vector<JobKind> kinds;
+    for (const Job& j : *store_->ListJobsForWorkspace(id)) kinds.push_back(j.kind);
+    return kinds;
+  }
+
+  TempDir dir_;
+  FakeClock clock_;
+  FakeRuntime runtime_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<JobQueue> queue_;
+  std::unique_ptr<WorkspaceServiceImpl> service_;
+};
+
+TEST_F(WorkspaceServiceTest, CreateStoresCreatingWorkspaceAndQueuesCreateJob) {
+  auto ws = service_->Create({"test", ""});
+  ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+  EXPECT_TRUE(LooksLikeUuid(ws->id));
+  EXPECT_EQ(ws->status, WorkspaceStatus::kCreating);
+  EXPECT_EQ(ws->image, "rockpool-workspace");
+  EXPECT_THAT(JobKinds(ws->id), ElementsAre(JobKind::kCreate));
+  EXPECT_TRUE(runtime_.calls().empty());  // the worker does the work
+}
+
+TEST_F(WorkspaceServiceTest, CreateKeepsRequestedImage) {
+  EXPECT_EQ(service_->Create({"test", "my-image"})->image, "my-image");
+  EXPECT_EQ(service_->Create({"other", "bad image"}).status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(WorkspaceServiceTest, CreateRejectsInvalidNameWithoutTouchingStore) {
+  auto ws = service_->Create({"Bad_Name", ""});
+  EXPECT_EQ(ws.status().code(), Code::kInvalidArgument);
+  EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
+}
+
+TEST_F(WorkspaceServiceTest, CreateWithTakenNameIsAlreadyExistsAndQueuesNothing) {
+  ASSERT_TRUE(service_->Create({"test", ""}).ok());
+  auto dup = service_->Create({"test", ""});
+  EXPECT_EQ(dup.status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(store_->ListUnfinishedJobs()->size(), 1u);
+}
+
+TEST_F(WorkspaceServiceTest, GetFindsByIdOrName) {
+  Workspace ws = *service_->Create({"test", ""});
+  EXPECT_EQ(service_->Get(ws.id)->name, "test");
+  EXPECT_EQ(service_->Get("test")->id, ws.id);
+  auto missing = service_->Get("nope");
+  EXPECT_EQ(missing.status().code(), Code::kNotFound);
+  EXPECT_EQ(missing.status().message(), "workspace \"nope\" not found");
+  EXPECT_EQ(service_->Get(NewUuidV4()).status().code(), Code::kNotFound);
+}
+
+struct TransitionCase {
+  WorkspaceStatus from;
+  bool start_ok, stop_ok, delete_ok;
+};
+
+TEST_F(WorkspaceServiceTest, LifecycleRequestsFollowTheStateMachine) {
+  const TransitionCase cases[] = {
+      {WorkspaceStatus::kCreating, false, false, false},
+      {WorkspaceStatus::kRunning, false, true, false},
+      {WorkspaceStatus::kStopping, false, false, false},
+      {WorkspaceStatus::kStopped, true, false, true},
+      {WorkspaceStatus::kStarting, false, false, false},
+      {WorkspaceStatus::kError, true, true, true},
+  };
+  int n = 0;
+  for (const auto& c : cases) {
+    const std::string from(StatusName(c.from));
+    auto check = [&](auto call, bool ok, const char* what) {
+      Workspace ws = Seed("ws-" + std::to_string(n++), c.from);
+      auto got = (service_.get()->*call)(ws.name);
+      EXPECT_EQ(got.ok(), ok) << what << " from " << from << ": " << got.status().ToString();
+      if (!ok) {
+        EXPECT_EQ(got.status().code(), Code::kConflict) << what << " from " << from;
+      }
+      EXPECT_EQ(JobKinds(ws.id).size(), ok ? 1u : 0u) << what << " from " << from;
+    };
+    check(&WorkspaceServiceImpl::Start, c.start_ok, "start");
+    check(&WorkspaceServiceImpl::Stop, c.stop_ok, "stop");
+    check(&WorkspaceServiceImpl::Delete, c.delete_ok, "delete");
+  }
+}
+
+TEST_F(WorkspaceServiceTest, StopMovesRunningWorkspaceToStoppingWithStopJob) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  auto stopped = service_->Stop("test");
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_EQ(stopped->status, WorkspaceStatus::kStopping);
+  EXPECT_THAT(JobKinds(ws.id), ElementsAre(JobKind::kStop));
+}
+
+TEST_F(WorkspaceServiceTest, StartClearsTheErrorReason) {
+  Workspace ws = Seed("test", WorkspaceStatus::kStopped);
+  ASSERT_TRUE(store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kError, "boom").ok());
+  auto started = service_->Start(ws.id);
+  EXPECT_EQ(started->status, WorkspaceStatus::kStarting);
+  EXPECT_FALSE(started->status_reason);
+}
+
+TEST_F(WorkspaceServiceTest, SecondLifecycleRequestWhileJobQueuedIsConflict) {
+  Seed("test", WorkspaceStatus::kError);
+  ASSERT_TRUE(service_->Stop("test").ok());
+  // stopping now; a start is refused by the state machine anyway, but error->start while a
+  // job is queued must be refused too:
+  Workspace other = Seed("other", WorkspaceStatus::kError);
+  ASSERT_TRUE(queue_->Enqueue(other.id, JobKind::kStop).ok());
+  auto st = service_->Start("other");
+  EXPECT_EQ(st.status().code(), Code::kConflict);
+  EXPECT_THAT(st.status().message(), HasSubstr("stop job in progress"));
+}
+
+TEST_F(WorkspaceServiceTest, RepeatedDeleteAnswersTheSameWorkspaceWithoutSecondJob) {
+  Workspace ws = Seed("test", WorkspaceStatus::kStopped);
+  auto first = service_->Delete("test");
+  auto second = service_->Delete(ws.id);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->id, second->id);
+  EXPECT_THAT(JobKinds(ws.id), ElementsAre(JobKind::kDelete));
+  EXPECT_TRUE(store_->GetWorkspace(ws.id).ok());  // the row stays until the job removes it
+}
+
+TEST_F(WorkspaceServiceTest, StartWhileDeleteIsQueuedIsConflict) {
+  Seed("test", WorkspaceStatus::kError);
+  ASSERT_TRUE(service_->Delete("test").ok());
+  auto st = service_->Start("test");
+  EXPECT_EQ(st.status().code(), Code::kConflict);
+  EXPECT_EQ(st.status().message(), "workspace \"test\" is being deleted");
+}
+
+TEST_F(WorkspaceServiceTest, AddPortStoresRowAndAddsRuntimeSocket) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  auto port = service_->AddPort("test", 3000, "web");
+  ASSERT_TRUE(port.ok()) << port.status().ToString();
+  EXPECT_EQ(port->workspace_id, ws.id);
+  EXPECT_EQ(port->label, "web");
+  EXPECT_THAT(runtime_.calls(), ElementsAre("AddPort test 3000"));
+  EXPECT_EQ(service_->ListPorts("test")->size(), 1u);
+}
+
+TEST_F(WorkspaceServiceTest, AddPortValidatesPortLabelAndState) {
+  Seed("test", WorkspaceStatus::kRunning);
+  Seed("off", WorkspaceStatus::kStopped);
+  EXPECT_EQ(service_->AddPort("test", 80, {}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(service_->AddPort("test", 65536, {}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(service_->AddPort("test", 3000, std::string(65, 'x')).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_TRUE(service_->AddPort("test", 3001, std::string(64, 'x')).ok());
+  EXPECT_EQ(service_->AddPort("off", 3000, {}).status().code(), Code::kConflict);
+  EXPECT_EQ(service_->AddPort("nope", 3000, {}).status().code(), Code::kNotFound);
+}
+
+TEST_F(WorkspaceServiceTest, DuplicatePortIsAlreadyExists) {
+  Seed("test", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(service_->AddPort("test", 3000, {}).ok());
+  EXPECT_EQ(service_->AddPort("test", 3000, {}).status().code(), Code::kAlreadyExists);
+}
+
+TEST_F(WorkspaceServiceTest, SixthPortIsConflictNamingTheLimit) {
+  Seed("test", WorkspaceStatus::kRunning);
+  for (int p = 3000; p < 3005; ++p) ASSERT_TRUE(service_->AddPort("test", p, {}).ok());
+  auto sixth = service_->AddPort("test", 3005, {});
+  EXPECT_EQ(sixth.status().code(), Code::kConflict);
+  EXPECT_EQ(sixth.status().message(),
+            "workspace \"test\" already has 5 forwarded ports (the maximum); remove one first");
+}
+
+TEST_F(WorkspaceServiceTest, RuntimeFailureOnAddPortLeavesNoRow) {
+  Seed("test", WorkspaceStatus::kRunning);
+  runtime_.FailOn("AddPort", "test", Status::Unavailable("incus: add device: 500 boom"));
+  auto port = service_->AddPort("test", 3000, {});
+  EXPECT_EQ(port.status().code(), Code::kUnavailable);
+  EXPECT_EQ(port.status().message(),
+            "forward port 3000 of workspace \"test\": incus: add device: 500 boom");
+  EXPECT_TRUE(service_->ListPorts("test")->empty());
+}
+
+TEST_F(WorkspaceServiceTest, RemovePortDeletesRowAndRuntimeSocket) {
+  Seed("test", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(service_->AddPort("test", 3000, {}).ok());
+  ASSERT_TRUE(service_->RemovePort("test", 3000).ok());
+  EXPECT_TRUE(service_->ListPorts("test")->empty());
+  EXPECT_THAT(runtime_.calls(), ElementsAre("AddPort test 3000", "RemovePort test 3000"));
+  EXPECT_EQ(service_->RemovePort("test", 3000).code(), Code::kNotFound);
+}
+
+TEST_F(WorkspaceServiceTest, RuntimeFailureOnRemovePortKeepsRow) {
+  Seed("test", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(service_->AddPort("test", 3000, {}).ok());
+  runtime_.FailOn("RemovePort", "", Status::Unavailable("engine down"));
+  EXPECT_EQ(service_->RemovePort("test", 3000).code(), Code::kUnavailable);
+  EXPECT_EQ(service_->ListPorts("test")->size(), 1u);
+}
+
+TEST_F(WorkspaceServiceTest, ListValidatesLimitAndPaginates) {
+  EXPECT_EQ(service_->List(0, {}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(service_->List(101, {}).status().code(), Code::kInvalidArgument);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(service_->Create({"ws-" + std::to_string(i), ""}).ok());
+  auto page = service_->List(2, {});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(service_->List(2, page->next_cursor)->items.size(), 1u);
+  EXPECT_EQ(service_->List(2, "bogus").status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(WorkspaceServiceTest, CountByStatusReportsEveryStatus) {
+  Seed("a-1", WorkspaceStatus::kRunning);
+  auto counts = service_->CountByStatus();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->size(), 6u);
+  EXPECT_EQ(counts->at(WorkspaceStatus::kRunning), 1);
+  EXPECT_EQ(counts->at(WorkspaceStatus::kStopped), 0);
+}
+
+}  // namespace
+}  // namespace rockpool
