@@ -1,0 +1,287 @@
+// Browser tests of the dashboard at /app, through headless Chromium. They create their own data
+// through the UI or the API, so they run against the mock (default) or a real deployment:
+//   ROCKPOOL_APP_URL=http://127.0.0.1:8080/app ROCKPOOL_USERNAME=... ROCKPOOL_PASSWORD=...
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  apiClient,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startTarget,
+  uniqueName,
+  waitUntil,
+} from './harness.mjs';
+
+const STATUS_TIMEOUT_MS = Number(process.env.ROCKPOOL_STATUS_TIMEOUT_MS ?? (process.env.ROCKPOOL_APP_URL ? 120000 : 10000));
+const UI_TIMEOUT_MS = 10000;
+
+describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
+  let target;
+  let browser;
+  let api;
+  let page;
+  let context;
+  const created = new Set();
+  const mainName = uniqueName('ui');
+
+  const url = (path) => `${target.origin}${path}`;
+  const row = (name) => page.locator(`tr[data-workspace="${name}"]`);
+  const rowStatus = (name) => row(name).locator('[data-status]').getAttribute('data-status');
+  const headerStatus = () => page.locator('.page-header [data-status]').getAttribute('data-status');
+  const visible = (locator) => locator.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+
+  async function apiCreate(name) {
+    const r = await api('POST', '/api/workspaces', { name });
+    assert.equal(r.status, 202, JSON.stringify(r.json));
+    created.add(name);
+    return r.json;
+  }
+
+  async function waitStatus(read, status, what) {
+    await waitUntil(async () => (await read()) === status, { timeoutMs: STATUS_TIMEOUT_MS, what: `${what} to be ${status}` });
+  }
+
+  before(async () => {
+    target = await startTarget();
+    api = apiClient(target);
+    browser = await launchBrowser();
+    ({ context, page } = await newPage(browser, target));
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await cleanup();
+    await target?.close();
+  });
+
+  async function cleanup() {
+    for (const name of created) {
+      const r = await api('GET', `/api/workspaces/${name}`).catch(() => null);
+      if (!r || r.status !== 200) continue;
+      try {
+        if (r.json.status !== 'stopped' && r.json.status !== 'error') {
+          await waitUntil(async () => ['running', 'stopped', 'error'].includes((await api('GET', `/api/workspaces/${name}`)).json?.status), { timeoutMs: STATUS_TIMEOUT_MS, what: `${name} to settle` });
+          await api('POST', `/api/workspaces/${name}/stop`);
+          await waitUntil(async () => ['stopped', 'error'].includes((await api('GET', `/api/workspaces/${name}`)).json?.status), { timeoutMs: STATUS_TIMEOUT_MS, what: `${name} to stop` });
+        }
+        await api('DELETE', `/api/workspaces/${name}`);
+      } catch (err) {
+        console.error(`cleanup of ${name}: ${err.message}`);
+      }
+    }
+  }
+
+  it('lists workspaces with their status', async () => {
+    const name = uniqueName('list');
+    await apiCreate(name);
+    await page.goto(url('/app/workspaces'));
+    await visible(row(name));
+    assert.match(await row(name).textContent(), /rockpool-workspace/);
+    await waitStatus(() => rowStatus(name), 'running', `${name} in the list`);
+    assert.equal(await page.title(), 'Workspaces · Rockpool');
+    await screenshot(page, 'workspaces');
+  });
+
+  it('filters the list by name or image', async () => {
+    const other = uniqueName('find');
+    await apiCreate(other);
+    await page.goto(url('/app/workspaces'));
+    await visible(row(other));
+    await page.getByLabel('Search workspaces').fill(other.slice(0, 9));
+    await waitUntil(async () => (await page.locator('tbody tr[data-workspace]').count()) >= 1, { timeoutMs: UI_TIMEOUT_MS, what: 'filtered rows' });
+    const names = await page.locator('tbody tr[data-workspace]').evaluateAll((rows) => rows.map((r) => r.dataset.workspace));
+    assert.ok(names.includes(other));
+    assert.ok(names.every((n) => n.includes(other.slice(0, 9))), names.join(','));
+    await page.getByLabel('Search workspaces').fill('no-such-workspace-xyz');
+    await visible(page.getByText('No workspace matches'));
+    await page.getByLabel('Search workspaces').fill('rockpool-work');
+    await visible(row(other));
+  });
+
+  it('rejects an invalid name in the form, then creates the workspace', async () => {
+    await page.goto(url('/app/workspaces'));
+    const seen = target.mock?.requests.length ?? 0;
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create workspace' });
+    await visible(dialog);
+    const nameInput = dialog.getByLabel('Name');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'ws-name');
+    assert.equal(await dialog.getByLabel('Image').inputValue(), 'rockpool-workspace');
+    await nameInput.fill('Bad_Name');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await visible(dialog.getByText('Use 3-63 lowercase letters, digits and hyphens'));
+    assert.equal(await nameInput.getAttribute('aria-invalid'), 'true');
+    assert.ok(await dialog.isVisible(), 'the dialog stays open');
+    await screenshot(page, 'create-dialog-invalid');
+    if (target.mock) assert.ok(!target.mock.requests.slice(seen).some((r) => r.startsWith('POST /api/workspaces')), 'no request sent');
+
+    await nameInput.fill(mainName);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    created.add(mainName);
+    await visible(row(mainName)); // at once, before the next poll
+    await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    await waitStatus(() => rowStatus(mainName), 'running', `${mainName} after create`);
+  });
+
+  it('closes a dialog on Escape and returns focus', async () => {
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create workspace' });
+    await visible(dialog);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const inside = await page.evaluate(() => !!document.activeElement?.closest('dialog'));
+    assert.ok(inside, 'Tab keeps focus inside the dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Create workspace');
+  });
+
+  it('opens the detail page with breadcrumb, status and IDE link', async () => {
+    await page.goto(url('/app/workspaces'));
+    await row(mainName).getByRole('link', { name: mainName }).click();
+    await page.waitForURL(`**/app/workspaces/${mainName}`);
+    await visible(page.getByRole('heading', { level: 1, name: mainName }));
+    await visible(page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Workspaces' }));
+    await waitStatus(headerStatus, 'running', `${mainName} header`);
+    const ide = page.getByRole('link', { name: 'Open IDE' });
+    const host = new URL(target.origin).hostname;
+    assert.equal(await ide.getAttribute('href'), `http://${host}:8081/workspace/${mainName}/`);
+    assert.equal(await ide.getAttribute('target'), '_blank');
+    await visible(page.getByText('rockpool-workspace'));
+    await screenshot(page, 'workspace-detail');
+  });
+
+  it('adds and removes a port', async () => {
+    await page.goto(url(`/app/workspaces/${mainName}`));
+    await waitStatus(headerStatus, 'running', `${mainName} header`);
+    const portInput = page.getByLabel('Port', { exact: true });
+    await portInput.fill('80');
+    await page.getByRole('button', { name: 'Add port' }).click();
+    await visible(page.getByText('Use a port between 1024 and 65535.'));
+    await portInput.fill('3000');
+    await page.getByLabel('Label (optional)').fill('web app');
+    await page.getByRole('button', { name: 'Add port' }).click();
+    const item = page.locator('li[data-port="3000"]');
+    await visible(item);
+    const host = new URL(target.origin).hostname;
+    assert.equal(await item.getByRole('link', { name: '3000' }).getAttribute('href'), `http://${host}:8081/workspace/${mainName}/port/3000/`);
+    assert.match(await item.textContent(), /web app/);
+    const ports = await api('GET', `/api/workspaces/${mainName}/ports`);
+    assert.deepEqual(ports.json.items.map((p) => p.port), [3000]);
+    await screenshot(page, 'workspace-ports');
+    await item.getByRole('button', { name: 'Remove port 3000' }).click();
+    await item.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    assert.deepEqual((await api('GET', `/api/workspaces/${mainName}/ports`)).json.items, []);
+  });
+
+  it('stops a workspace after confirmation', async () => {
+    await page.goto(url(`/app/workspaces/${mainName}`));
+    await waitStatus(headerStatus, 'running', `${mainName} header`);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Stop workspace?' });
+    await visible(confirm);
+    await screenshot(page, 'confirm-stop');
+    await confirm.getByRole('button', { name: 'Stop' }).click();
+    await confirm.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    await waitStatus(headerStatus, 'stopped', `${mainName} after stop`);
+    assert.equal((await api('GET', `/api/workspaces/${mainName}`)).json.status, 'stopped');
+  });
+
+  it('starts a stopped workspace', async () => {
+    await page.getByRole('button', { name: 'Start' }).click();
+    await waitStatus(headerStatus, 'running', `${mainName} after start`);
+  });
+
+  it('shows the server message in a toast when an action fails', async () => {
+    // The browser sees a refusal; the interception works the same against any server.
+    await page.route('**/api/workspaces/*/stop', (route) =>
+      route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'conflict', message: 'workspace is busy: try again' } }) }),
+    );
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('dialog', { name: 'Stop workspace?' }).getByRole('button', { name: 'Stop' }).click();
+    await visible(page.locator('.toast-error').getByText('workspace is busy: try again'));
+    await screenshot(page, 'toast-error');
+    await page.unroute('**/api/workspaces/*/stop');
+  });
+
+  it('deletes a workspace after confirmation', async () => {
+    await page.goto(url(`/app/workspaces/${mainName}`));
+    await waitStatus(headerStatus, 'running', `${mainName} header`);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('dialog', { name: 'Stop workspace?' }).getByRole('button', { name: 'Stop' }).click();
+    await waitStatus(headerStatus, 'stopped', `${mainName} before delete`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete workspace?' });
+    await visible(confirm);
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    assert.equal((await api('GET', `/api/workspaces/${mainName}`)).status, 200, 'Escape cancels');
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await visible(confirm);
+    await screenshot(page, 'confirm-delete');
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL('**/app/workspaces');
+    await waitUntil(async () => (await api('GET', `/api/workspaces/${mainName}`)).status === 404, { timeoutMs: STATUS_TIMEOUT_MS, what: `${mainName} to be deleted` });
+    await row(mainName).waitFor({ state: 'detached', timeout: STATUS_TIMEOUT_MS });
+  });
+
+  it('pages through more workspaces than a page with Load more', async () => {
+    for (let i = 0; i < 3; i++) await apiCreate(uniqueName(`page${i}`));
+    const total = await countAll();
+    assert.ok(total >= 5, `need at least 5 workspaces, have ${total}`);
+    await page.goto(url('/app/workspaces?limit=2'));
+    await waitUntil(async () => (await page.locator('tbody tr[data-workspace]').count()) === 2, { timeoutMs: UI_TIMEOUT_MS, what: 'the first page of 2' });
+    const more = page.getByRole('button', { name: 'Load more' });
+    await visible(more);
+    await more.click();
+    await waitUntil(async () => (await page.locator('tbody tr[data-workspace]').count()) === 4, { timeoutMs: UI_TIMEOUT_MS, what: 'the second page' });
+    while (await more.isVisible()) {
+      await more.click();
+      await page.waitForTimeout(0);
+      await waitUntil(async () => !(await page.getByRole('button', { name: 'Loading…' }).isVisible()), { timeoutMs: UI_TIMEOUT_MS, what: 'the next page' });
+    }
+    const names = await page.locator('tbody tr[data-workspace]').evaluateAll((rows) => rows.map((r) => r.dataset.workspace));
+    assert.equal(new Set(names).size, names.length, 'no duplicates');
+    for (const n of created) {
+      if (n !== mainName) assert.ok(names.includes(n), `${n} is listed`);
+    }
+    await screenshot(page, 'workspaces-paged');
+  });
+
+  it('shows an alert with Retry while the API is unreachable', async () => {
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await page.goto(url('/app/workspaces'));
+    const alert = page.getByRole('alert').filter({ hasText: 'The Rockpool API is unreachable' });
+    await visible(alert);
+    await screenshot(page, 'api-unreachable');
+    await page.unroute('**/api/**');
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await alert.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await visible(page.locator('tbody tr[data-workspace]').first());
+  });
+
+  it('shows settings with the API endpoint, its health and the build version', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.waitForURL('**/app/settings');
+    await visible(page.getByText(`${target.origin}/api`));
+    await waitUntil(async () => (await page.getByTestId('api-health').textContent()) === 'ok', { timeoutMs: UI_TIMEOUT_MS, what: 'API health ok' });
+    await visible(page.getByText(/^0\.1\.0\+/));
+    await screenshot(page, 'settings');
+  });
+
+  async function countAll() {
+    let n = 0;
+    let cursor = null;
+    do {
+      const r = await api('GET', `/api/workspaces?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      n += r.json.items.length;
+      cursor = r.json.nextCursor;
+    } while (cursor);
+    return n;
+  }
+});

@@ -1,0 +1,103 @@
+// Shared setup for the dashboard browser tests and the benchmark: the target (the mock API,
+// or a real `rockpool serve` behind Caddy given by ROCKPOOL_APP_URL), Chromium through
+// playwright-core, an API client with the same credentials, and polling helpers.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMockServer } from './mock_api.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = join(here, '..', '..', '..');
+export const webDir = join(repoRoot, 'web');
+export const artifactsDir = join(repoRoot, 'tests', 'browser', 'artifacts');
+
+// playwright-core is a dev dependency of web/, so resolve it from there.
+const requireFromWeb = createRequire(join(webDir, 'package.json'));
+const { chromium } = requireFromWeb('playwright-core');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function ensureBuilt() {
+  if (existsSync(join(webDir, 'dist', 'index.html'))) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: webDir, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build in web/ failed');
+}
+
+/** Starts the mock unless ROCKPOOL_APP_URL points at a real deployment. */
+export async function startTarget({ seed = 0, transitionMs } = {}) {
+  const appUrl = process.env.ROCKPOOL_APP_URL;
+  const username = process.env.ROCKPOOL_USERNAME;
+  const password = process.env.ROCKPOOL_PASSWORD;
+  const credentials = username ? { username, password: password ?? '' } : null;
+  if (appUrl) {
+    const origin = new URL(appUrl).origin;
+    return { real: true, origin, credentials, mock: null, close: async () => {} };
+  }
+  ensureBuilt();
+  const mock = await startMockServer({ distDir: join(webDir, 'dist'), seed, transitionMs });
+  return { real: false, origin: mock.origin, credentials: null, mock, close: () => mock.close() };
+}
+
+export async function launchBrowser() {
+  // playwright gives each launch a fresh temporary profile (user-data-dir) and removes it.
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export async function newPage(browser, target) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    ...(target.credentials ? { httpCredentials: target.credentials } : {}),
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Calls the API directly (setup and cleanup), with the target's basic-auth credentials. */
+export function apiClient(target) {
+  const headers = { Accept: 'application/json' };
+  if (target.credentials) {
+    const { username, password } = target.credentials;
+    headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  }
+  return async (method, path, body) => {
+    const res = await fetch(`${target.origin}${path}`, {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function waitUntil(check, { timeoutMs, what, intervalMs = 100 }) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export function uniqueName(prefix) {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
+}
