@@ -1,0 +1,29 @@
+#include "worker/control_plane.h"
+
+namespace rockpool {
+
+Result<std::unique_ptr<ControlPlane>> ControlPlane::Open(const ControlPlaneOptions& options,
+                                                         Runtime& runtime, Proxy& proxy,
+                                                         ProxyConfig proxy_config, Clock& clock) {
+  std::unique_ptr<ControlPlane> cp(new ControlPlane());
+  RP_ASSIGN_OR_RETURN(cp->store_, SqliteStore::Open(options.database_path, clock, options.store));
+  cp->queue_ = std::make_unique<JobQueue>(*cp->store_, options.jobs);
+  cp->service_ =
+      std::make_unique<WorkspaceServiceImpl>(*cp->store_, *cp->queue_, runtime, options.service);
+  cp->worker_ = std::make_unique<Worker>(*cp->store_, *cp->queue_, runtime, options.worker);
+  cp->reconciler_ = std::make_unique<Reconciler>(
+      *cp->store_, *cp->queue_, runtime, proxy, std::move(proxy_config), clock, options.reconciler);
+  return cp;
+}
+
+void ControlPlane::StartBackground() {
+  reconciler_->Start();
+  worker_->Start();
+}
+
+void ControlPlane::Stop() {
+  if (reconciler_) reconciler_->Stop();
+  if (worker_) worker_->Stop();
+}
+
+}  // namespace rockpool

@@ -1,0 +1,91 @@
+#include "worker/job_runner.h"
+
+#include "core/reverter.h"
+
+namespace rockpool {
+namespace {
+
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+}  // namespace
+
+bool JobRunner::IsPermanent(const Status& status) {
+  return status.code() == Code::kInvalidArgument || status.code() == Code::kAlreadyExists ||
+         status.code() == Code::kNotFound;
+}
+
+Status JobRunner::Run(JobKind kind, const Workspace& ws, const std::atomic<bool>& lease_lost) {
+  switch (kind) {
+    case JobKind::kCreate:
+      return RunCreate(ws, lease_lost);
+    case JobKind::kStart:
+      return RunStart(ws, lease_lost);
+    case JobKind::kStop:
+      return RunStop(ws);
+    case JobKind::kDelete:
+      return RunDelete(ws);
+  }
+  return Status::Internal("unknown job kind");
+}
+
+Status JobRunner::AdoptExisting(const Workspace& ws) {
+  RP_ASSIGN_OR_RETURN(auto instances, runtime_.List());
+  for (const InstanceInfo& info : instances) {
+    if (info.name == ws.name) return Status::Ok();
+  }
+  return Status::AlreadyExists("an instance named " + Quoted(ws.name) +
+                               " exists and is not Rockpool's; remove or rename it");
+}
+
+Status JobRunner::RunCreate(const Workspace& ws, const std::atomic<bool>& lease_lost) {
+  const std::string& name = ws.name;
+  Reverter revert;
+  Status created = runtime_.Create(name, ws.image);
+  if (created.code() == Code::kAlreadyExists) {
+    RP_RETURN_IF_ERROR(AdoptExisting(ws));  // a crashed attempt got this far
+  } else if (!created.ok()) {
+    return created;
+  }
+  revert.Add([&] {
+    if (!lease_lost) (void)runtime_.Remove(name);
+  });
+  RP_RETURN_IF_ERROR(runtime_.Configure(name, {"/workspace/" + name}));
+  RP_RETURN_IF_ERROR(runtime_.Start(name));
+  RP_RETURN_IF_ERROR(runtime_.WaitHealthy(name, options_.health_timeout));
+  revert.Success();
+  return Status::Ok();
+}
+
+Status JobRunner::RunStart(const Workspace& ws, const std::atomic<bool>& lease_lost) {
+  Reverter revert;
+  RP_RETURN_IF_ERROR(runtime_.Start(ws.name));
+  revert.Add([&] {
+    if (!lease_lost) (void)runtime_.Stop(ws.name);
+  });
+  RP_RETURN_IF_ERROR(runtime_.WaitHealthy(ws.name, options_.health_timeout));
+  revert.Success();
+  return Status::Ok();
+}
+
+Status JobRunner::RemovePorts(const Workspace& ws) {
+  RP_ASSIGN_OR_RETURN(auto ports, store_.ListPorts(ws.id));
+  for (const Port& p : ports) {
+    Status removed = runtime_.RemovePort(ws.name, p.port);
+    if (!removed.ok() && removed.code() != Code::kNotFound) return removed;
+    Status deleted = store_.DeletePort(ws.id, p.port);
+    if (!deleted.ok() && deleted.code() != Code::kNotFound) return deleted;
+  }
+  return Status::Ok();
+}
+
+Status JobRunner::RunStop(const Workspace& ws) {
+  RP_RETURN_IF_ERROR(RemovePorts(ws));
+  return runtime_.Stop(ws.name);
+}
+
+Status JobRunner::RunDelete(const Workspace& ws) {
+  RP_RETURN_IF_ERROR(RemovePorts(ws));
+  return runtime_.Remove(ws.name);
+}
+
+}  // namespace rockpool

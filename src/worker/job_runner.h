@@ -1,0 +1,54 @@
+// JobRunner: the runtime steps of one lifecycle job. Every step is idempotent, so a job
+// re-run after a crash at any point converges:
+//   create: Create -> Configure(/workspace/<name>) -> Start -> WaitHealthy
+//           (an instance left by a crashed attempt is adopted when it is Rockpool's)
+//   start:  Start -> WaitHealthy
+//   stop:   remove every port socket and its row (before the instance stops) -> Stop
+//   delete: remove every port socket and its row -> Remove
+// A failed create or start undoes its finished steps (a Reverter) before the job is retried
+// or failed, so nothing is left half-created. The runner changes no workspace status: the
+// Worker records the outcome together with the job's completion.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+
+#include "core/workspace.h"
+#include "runtime/runtime.h"
+#include "store/store.h"
+
+namespace rockpool {
+
+struct JobRunnerOptions {
+  std::chrono::milliseconds health_timeout{60'000};
+};
+
+class JobRunner {
+ public:
+  JobRunner(Store& store, Runtime& runtime, JobRunnerOptions options = {})
+      : store_(store), runtime_(runtime), options_(options) {}
+
+  // Runs `kind` for `ws`. `lease_lost` turns true when another worker has taken the job over;
+  // the runner then leaves the instance alone instead of undoing steps the other worker
+  // relies on.
+  Status Run(JobKind kind, const Workspace& ws, const std::atomic<bool>& lease_lost);
+
+  // True for failures that another attempt cannot fix (bad input, a foreign instance in the
+  // way, a missing image or instance).
+  static bool IsPermanent(const Status& status);
+
+ private:
+  Status RunCreate(const Workspace& ws, const std::atomic<bool>& lease_lost);
+  Status RunStart(const Workspace& ws, const std::atomic<bool>& lease_lost);
+  Status RunStop(const Workspace& ws);
+  Status RunDelete(const Workspace& ws);
+  Status RemovePorts(const Workspace& ws);
+  // Ok when an existing instance named like `ws` is Rockpool's (left by a crashed attempt).
+  Status AdoptExisting(const Workspace& ws);
+
+  Store& store_;
+  Runtime& runtime_;
+  JobRunnerOptions options_;
+};
+
+}  // namespace rockpool

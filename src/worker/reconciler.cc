@@ -1,0 +1,213 @@
+#include "worker/reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+namespace rockpool {
+namespace {
+
+bool Transitional(WorkspaceStatus s) {
+  return s == WorkspaceStatus::kCreating || s == WorkspaceStatus::kStarting ||
+         s == WorkspaceStatus::kStopping;
+}
+
+JobKind JobFor(WorkspaceStatus s) {
+  switch (s) {
+    case WorkspaceStatus::kStarting:
+      return JobKind::kStart;
+    case WorkspaceStatus::kStopping:
+      return JobKind::kStop;
+    default:
+      return JobKind::kCreate;
+  }
+}
+
+bool HasPendingJob(Store& store, const std::string& workspace_id, Status& error) {
+  auto jobs = store.ListJobsForWorkspace(workspace_id);
+  if (!jobs.ok()) {
+    error = jobs.status();
+    return true;  // unknown: leave the workspace alone
+  }
+  for (const Job& j : *jobs) {
+    if (j.state == JobState::kQueued || j.state == JobState::kRunning) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Reconciler::Reconciler(Store& store, JobQueue& queue, Runtime& runtime, Proxy& proxy,
+                       ProxyConfig proxy_config, Clock& clock, ReconcilerOptions options)
+    : store_(store),
+      queue_(queue),
+      runtime_(runtime),
+      proxy_(proxy),
+      proxy_config_(std::move(proxy_config)),
+      clock_(clock),
+      options_(options) {}
+
+Reconciler::~Reconciler() { Stop(); }
+
+void Reconciler::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] {
+    for (;;) {
+      auto report = RunOnce();
+      if (!report.ok()) spdlog::warn("reconciler: {}", report.status().ToString());
+      std::unique_lock lock(mu_);
+      if (cv_.wait_for(lock, options_.interval, [&] { return stopping_; })) return;
+    }
+  });
+}
+
+void Reconciler::Stop() {
+  std::thread t;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    t.swap(thread_);
+  }
+  cv_.notify_all();
+  if (t.joinable()) t.join();
+}
+
+Result<ReconcileReport> Reconciler::RunOnce() {
+  std::lock_guard pass(pass_mu_);
+  ReconcileReport report;
+  ReconcileProxy(report);
+  // Instances first: a workspace row always exists before its instance, so an instance in
+  // this list with no row in the later list really has none.
+  auto listed = runtime_.List();
+  if (!listed.ok()) return listed.status().WithContext("reconcile: list instances");
+  RP_ASSIGN_OR_RETURN(auto workspaces, store_.ListAllWorkspaces());
+  std::map<std::string, InstanceInfo> instances;
+  for (auto& info : *listed) instances[info.name] = info;
+  for (const Workspace& ws : workspaces) ReconcileWorkspace(ws, instances, report);
+  ReconcileOrphans(instances, workspaces, report);
+  return report;
+}
+
+void Reconciler::ReconcileProxy(ReconcileReport& report) {
+  auto ok = proxy_.IsBootstrapped(proxy_config_);
+  if (!ok.ok()) {
+    report.problems.push_back(ok.status().WithContext("check proxy config").ToString());
+    return;
+  }
+  if (*ok) return;
+  Status st = proxy_.Bootstrap(proxy_config_);
+  if (!st.ok()) {
+    report.problems.push_back(st.WithContext("restore proxy config").ToString());
+    return;
+  }
+  spdlog::info("reconciler: proxy had lost its config; bootstrapped it again");
+  report.proxy_bootstrapped = true;
+}
+
+void Reconciler::ReconcileWorkspace(const Workspace& ws,
+                                    const std::map<std::string, InstanceInfo>& instances,
+                                    ReconcileReport& report) {
+  Status err;
+  if (ws.status == WorkspaceStatus::kError || HasPendingJob(store_, ws.id, err)) {
+    if (!err.ok()) report.problems.push_back(err.ToString());
+    return;
+  }
+  if (Transitional(ws.status)) {
+    auto updated = ParseTime(ws.updated_at);
+    if (updated && clock_.Now() - *updated >= options_.stuck_after) Requeue(ws, report);
+    return;
+  }
+  auto it = instances.find(ws.name);
+  if (it == instances.end()) {
+    Fail(ws, "the instance of workspace \"" + ws.name + "\" vanished from the runtime", report);
+    return;
+  }
+  if (ws.status == WorkspaceStatus::kRunning && !it->second.running) {
+    Fail(ws,
+         "the instance of workspace \"" + ws.name + "\" stopped outside Rockpool (runtime says " +
+             it->second.status + "); start the workspace again",
+         report);
+  } else if (ws.status == WorkspaceStatus::kStopped && it->second.running) {
+    Status st = runtime_.Stop(ws.name);
+    if (st.ok()) {
+      report.stopped.push_back(ws.name);
+    } else {
+      report.problems.push_back(st.ToString());
+    }
+  }
+}
+
+Status Reconciler::IfUnchanged(const Workspace& ws, const std::function<Status()>& body) {
+  return store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Workspace now, store_.GetWorkspace(ws.id));
+    Status err;
+    if (now.status != ws.status || now.updated_at != ws.updated_at ||
+        HasPendingJob(store_, ws.id, err)) {
+      RP_RETURN_IF_ERROR(err);
+      return Status::Conflict("workspace \"" + ws.name + "\" changed meanwhile");
+    }
+    return body();
+  });
+}
+
+void Reconciler::Fail(const Workspace& ws, const std::string& reason, ReconcileReport& report) {
+  Status st = IfUnchanged(
+      ws, [&] { return store_.UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kError, reason); });
+  if (st.code() == Code::kConflict) return;  // someone acted on it; look again next pass
+  if (!st.ok()) {
+    report.problems.push_back(st.ToString());
+    return;
+  }
+  spdlog::warn("reconciler: {}", reason);
+  report.failed.push_back(ws.name);
+}
+
+void Reconciler::Requeue(const Workspace& ws, ReconcileReport& report) {
+  Status st = IfUnchanged(ws, [&] { return queue_.Enqueue(ws.id, JobFor(ws.status)).status(); });
+  if (st.code() == Code::kConflict) return;
+  if (!st.ok()) {
+    report.problems.push_back(st.ToString());
+    return;
+  }
+  spdlog::warn("reconciler: workspace \"{}\" was {} with no job; queued its {} job again", ws.name,
+               StatusName(ws.status), JobKindName(JobFor(ws.status)));
+  report.requeued.push_back(ws.name);
+}
+
+void Reconciler::ReconcileOrphans(const std::map<std::string, InstanceInfo>& instances,
+                                  const std::vector<Workspace>& workspaces,
+                                  ReconcileReport& report) {
+  std::set<std::string> names;
+  for (const Workspace& ws : workspaces) names.insert(ws.name);
+  std::map<std::string, TimePoint> still_orphaned;
+  const TimePoint now = clock_.Now();
+  for (const auto& [name, info] : instances) {
+    if (names.count(name) > 0) continue;
+    auto seen = orphan_first_seen_.find(name);
+    const TimePoint first = seen == orphan_first_seen_.end() ? now : seen->second;
+    if (seen == orphan_first_seen_.end()) {
+      spdlog::warn(
+          "reconciler: instance \"{}\" is Rockpool's but has no workspace; removing it "
+          "if it is still there in {} s",
+          name, options_.orphan_grace.count() / 1000);
+    }
+    if (now - first < options_.orphan_grace) {
+      still_orphaned[name] = first;
+      report.orphans.push_back(name);
+      continue;
+    }
+    Status st = runtime_.Remove(name);
+    if (st.ok()) {
+      spdlog::warn("reconciler: removed orphan instance \"{}\"", name);
+      report.removed.push_back(name);
+    } else {
+      still_orphaned[name] = first;
+      report.problems.push_back(st.WithContext("remove orphan instance " + name).ToString());
+    }
+  }
+  orphan_first_seen_.swap(still_orphaned);
+}
+
+}  // namespace rockpool

@@ -1,0 +1,93 @@
+// Reconciler: on start and every `interval`, compares the store with the runtime and the
+// proxy and repairs drift. Policy:
+//  - the proxy lost its bootstrap config (Caddy restarted): Bootstrap again;
+//  - a running or stopped workspace whose instance vanished: `error`, with the reason;
+//  - a running workspace whose instance is stopped (stopped outside Rockpool, or crashed):
+//    `error` with the reason, not an automatic restart: a restart would hide a crash loop and
+//    fight an operator who stopped it on purpose; the person sees why and can Start again;
+//  - a stopped workspace whose instance runs: the instance is stopped;
+//  - a Rockpool-labelled instance with no workspace: logged when first seen, removed once it
+//    has been seen for `orphan_grace`;
+//  - a workspace in creating/starting/stopping with no queued or running job for longer than
+//    `stuck_after`: its job is queued again (the job steps are idempotent).
+// Workspaces with a queued or running job are left to the worker.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "jobs/job_queue.h"
+#include "proxy/proxy.h"
+#include "runtime/runtime.h"
+#include "store/clock.h"
+#include "store/store.h"
+
+namespace rockpool {
+
+struct ReconcilerOptions {
+  std::chrono::milliseconds interval{5'000};
+  std::chrono::milliseconds orphan_grace{60'000};
+  std::chrono::milliseconds stuck_after{300'000};
+};
+
+// What one pass found and did.
+struct ReconcileReport {
+  bool proxy_bootstrapped = false;
+  std::vector<std::string> failed;    // workspaces moved to error
+  std::vector<std::string> stopped;   // instances stopped to match a stopped workspace
+  std::vector<std::string> requeued;  // stuck workspaces whose job was queued again
+  std::vector<std::string> orphans;   // orphan instances still in their grace period
+  std::vector<std::string> removed;   // orphan instances removed
+  std::vector<std::string> problems;  // errors met on the way (the pass goes on)
+};
+
+class Reconciler {
+ public:
+  // Every reference must outlive the reconciler.
+  Reconciler(Store& store, JobQueue& queue, Runtime& runtime, Proxy& proxy,
+             ProxyConfig proxy_config, Clock& clock, ReconcilerOptions options = {});
+  ~Reconciler();  // Stop()
+  Reconciler(const Reconciler&) = delete;
+  Reconciler& operator=(const Reconciler&) = delete;
+
+  // One pass now, on the calling thread.
+  Result<ReconcileReport> RunOnce();
+  // Runs a pass at once and then every `interval` on a thread of its own.
+  void Start();
+  void Stop();
+
+ private:
+  void ReconcileProxy(ReconcileReport& report);
+  void ReconcileWorkspace(const Workspace& ws, const std::map<std::string, InstanceInfo>& instances,
+                          ReconcileReport& report);
+  void ReconcileOrphans(const std::map<std::string, InstanceInfo>& instances,
+                        const std::vector<Workspace>& workspaces, ReconcileReport& report);
+  // Moves `ws` to error unless it changed (or got a job) since it was read.
+  void Fail(const Workspace& ws, const std::string& reason, ReconcileReport& report);
+  void Requeue(const Workspace& ws, ReconcileReport& report);
+  // Runs `body` on the current row of `ws` if it is unchanged and has no pending job.
+  Status IfUnchanged(const Workspace& ws, const std::function<Status()>& body);
+
+  Store& store_;
+  JobQueue& queue_;
+  Runtime& runtime_;
+  Proxy& proxy_;
+  const ProxyConfig proxy_config_;
+  Clock& clock_;
+  const ReconcilerOptions options_;
+
+  std::map<std::string, TimePoint> orphan_first_seen_;  // used by the pass thread only
+  std::mutex pass_mu_;                                  // one pass at a time
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace rockpool

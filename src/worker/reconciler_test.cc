@@ -1,0 +1,142 @@
+#include "worker/reconciler.h"
+
+#include <gmock/gmock.h>
+
+#include "proxy/fake/fake_proxy.h"
+#include "worker/worker_test_fixture.h"
+
+namespace rockpool {
+namespace {
+
+using std::chrono::seconds;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class ReconcilerTest : public WorkerTestBase {
+ protected:
+  void SetUp() override {
+    WorkerTestBase::SetUp();
+    config_.socket_dir = "/run/rockpool/sockets";
+    ASSERT_TRUE(proxy_.Bootstrap(config_).ok());
+    reconciler_ =
+        std::make_unique<Reconciler>(*store_, *queue_, runtime_, proxy_, config_, clock_,
+                                     ReconcilerOptions{seconds(5), seconds(60), seconds(300)});
+  }
+  // A workspace in `status` with no job, and its instance (running when `running`).
+  Workspace Seed(const std::string& name, WorkspaceStatus status, bool instance, bool running) {
+    if (instance) runtime_.PutInstance(name, {"img", running});
+    return *store_->InsertWorkspace({"id-" + name, name, status, "img", std::nullopt, "", ""});
+  }
+  ReconcileReport Pass() {
+    auto report = reconciler_->RunOnce();
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : ReconcileReport{};
+  }
+
+  FakeProxy proxy_;
+  ProxyConfig config_;
+  std::unique_ptr<Reconciler> reconciler_;
+};
+
+TEST_F(ReconcilerTest, HealthyStateNeedsNoRepair) {
+  Seed("up", WorkspaceStatus::kRunning, true, true);
+  Seed("down", WorkspaceStatus::kStopped, true, false);
+  ReconcileReport r = Pass();
+  EXPECT_FALSE(r.proxy_bootstrapped);
+  EXPECT_TRUE(r.failed.empty() && r.stopped.empty() && r.orphans.empty() && r.problems.empty());
+  EXPECT_EQ(proxy_.bootstrap_calls().size(), 1u);
+}
+
+TEST_F(ReconcilerTest, BootstrapsProxyAgainAfterItRestarted) {
+  proxy_.Restart();
+  EXPECT_TRUE(Pass().proxy_bootstrapped);
+  ASSERT_EQ(proxy_.bootstrap_calls().size(), 2u);
+  EXPECT_EQ(proxy_.bootstrap_calls().back().socket_dir, "/run/rockpool/sockets");
+  EXPECT_FALSE(Pass().proxy_bootstrapped);
+}
+
+TEST_F(ReconcilerTest, ProxyThatCannotBeReachedIsReportedAndThePassGoesOn) {
+  proxy_.FailIsBootstrapped(Status::Unavailable("caddy: connection refused"));
+  Seed("gone", WorkspaceStatus::kRunning, false, false);
+  ReconcileReport r = Pass();
+  EXPECT_THAT(r.problems, ElementsAre(HasSubstr("caddy: connection refused")));
+  EXPECT_THAT(r.failed, ElementsAre("gone"));
+}
+
+TEST_F(ReconcilerTest, WorkspaceWhoseInstanceVanishedGoesToError) {
+  Seed("gone", WorkspaceStatus::kRunning, false, false);
+  Seed("gone-too", WorkspaceStatus::kStopped, false, false);
+  EXPECT_THAT(Pass().failed, ElementsAre("gone", "gone-too"));
+  Workspace ws = Get("gone");
+  EXPECT_EQ(ws.status, WorkspaceStatus::kError);
+  EXPECT_EQ(ws.status_reason, "the instance of workspace \"gone\" vanished from the runtime");
+}
+
+TEST_F(ReconcilerTest, RunningWorkspaceWhoseInstanceStoppedGoesToError) {
+  Seed("test", WorkspaceStatus::kRunning, true, false);
+  EXPECT_THAT(Pass().failed, ElementsAre("test"));
+  EXPECT_THAT(*Get("test").status_reason, HasSubstr("stopped outside Rockpool"));
+  EXPECT_THAT(runtime_.calls(), ElementsAre("List"));  // no restart
+}
+
+TEST_F(ReconcilerTest, StoppedWorkspaceWhoseInstanceRunsIsStopped) {
+  Seed("test", WorkspaceStatus::kStopped, true, true);
+  EXPECT_THAT(Pass().stopped, ElementsAre("test"));
+  EXPECT_FALSE(runtime_.instance("test")->running);
+  EXPECT_EQ(Get("test").status, WorkspaceStatus::kStopped);
+}
+
+TEST_F(ReconcilerTest, WorkspaceWithAJobInProgressIsLeftToTheWorker) {
+  ASSERT_TRUE(service_->Create({"test", ""}).ok());  // creating, job queued, no instance yet
+  Seed("busy", WorkspaceStatus::kRunning, false, false);
+  ASSERT_TRUE(queue_->Enqueue("id-busy", JobKind::kStop).ok());
+  clock_.Advance(seconds(600));
+  ReconcileReport r = Pass();
+  EXPECT_TRUE(r.failed.empty());
+  EXPECT_TRUE(r.requeued.empty());
+  EXPECT_EQ(Get("test").status, WorkspaceStatus::kCreating);
+}
+
+TEST_F(ReconcilerTest, OrphanInstanceIsRemovedOnlyAfterTheGracePeriod) {
+  ASSERT_TRUE(runtime_.Create("ghost", "img").ok());
+  runtime_.PutInstance("foreign", {"img", true, /*rockpool=*/false, std::nullopt, {}});
+  EXPECT_THAT(Pass().orphans, ElementsAre("ghost"));
+  clock_.Advance(seconds(59));
+  EXPECT_THAT(Pass().orphans, ElementsAre("ghost"));
+  clock_.Advance(seconds(1));
+  EXPECT_THAT(Pass().removed, ElementsAre("ghost"));
+  EXPECT_FALSE(runtime_.instance("ghost"));
+  EXPECT_TRUE(runtime_.instance("foreign"));  // not Rockpool's: never touched
+}
+
+TEST_F(ReconcilerTest, InstanceThatGetsItsWorkspaceIsNoOrphan) {
+  ASSERT_TRUE(runtime_.Create("late", "img").ok());
+  EXPECT_THAT(Pass().orphans, ElementsAre("late"));
+  Seed("late", WorkspaceStatus::kStopped, false, false);
+  clock_.Advance(seconds(120));
+  ReconcileReport r = Pass();
+  EXPECT_TRUE(r.orphans.empty());
+  EXPECT_TRUE(r.removed.empty());
+  EXPECT_TRUE(runtime_.instance("late"));
+}
+
+TEST_F(ReconcilerTest, WorkspaceStuckWithoutAJobGetsItsJobQueuedAgain) {
+  Seed("stuck", WorkspaceStatus::kStarting, true, false);
+  EXPECT_TRUE(Pass().requeued.empty());  // not stuck long enough yet
+  clock_.Advance(seconds(300));
+  EXPECT_THAT(Pass().requeued, ElementsAre("stuck"));
+  auto jobs = store_->ListJobsForWorkspace("id-stuck");
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ(jobs->front().kind, JobKind::kStart);
+  EXPECT_TRUE(Pass().requeued.empty());  // the job is pending now
+}
+
+TEST_F(ReconcilerTest, BackgroundLoopRunsAPassAtStart) {
+  proxy_.Restart();
+  reconciler_->Start();
+  ASSERT_TRUE(Eventually([&] { return proxy_.bootstrap_calls().size() == 2; }));
+  reconciler_->Stop();
+}
+
+}  // namespace
+}  // namespace rockpool

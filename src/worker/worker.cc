@@ -1,0 +1,152 @@
+#include "worker/worker.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+namespace rockpool {
+namespace {
+
+std::string DefaultId() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+WorkspaceStatus StatusAfter(JobKind kind) {
+  return kind == JobKind::kStop ? WorkspaceStatus::kStopped : WorkspaceStatus::kRunning;
+}
+
+}  // namespace
+
+Worker::Worker(Store& store, JobQueue& queue, Runtime& runtime, WorkerOptions options)
+    : store_(store),
+      queue_(queue),
+      runtime_(runtime),
+      options_(std::move(options)),
+      id_(options_.id.empty() ? DefaultId() : options_.id),
+      runner_(store, runtime, options_.runner) {}
+
+Worker::~Worker() { Stop(); }
+
+void Worker::Start() {
+  std::lock_guard lock(mu_);
+  if (!threads_.empty()) return;
+  stopping_ = false;
+  for (int i = 0; i < std::max(1, options_.threads); ++i) {
+    threads_.emplace_back([this, i] { PollLoop(i); });
+  }
+  threads_.emplace_back([this] { HeartbeatLoop(); });
+}
+
+void Worker::Stop() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    threads.swap(threads_);
+  }
+  cv_.notify_all();
+  for (auto& t : threads) t.join();
+}
+
+bool Worker::WaitFor(std::chrono::milliseconds d) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, d, [&] { return stopping_; });
+  return !stopping_;
+}
+
+void Worker::PollLoop(int slot) {
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+    }
+    auto ran = RunOnce(slot);
+    if (!ran.ok()) spdlog::warn("worker {}: {}", id_, ran.status().ToString());
+    if (ran.ok() && *ran) continue;
+    if (!WaitFor(options_.idle_delay)) return;
+  }
+}
+
+void Worker::HeartbeatLoop() {
+  const auto interval = std::max(queue_.options().lease / 3, std::chrono::milliseconds(10));
+  while (WaitFor(interval)) {
+    std::vector<std::shared_ptr<Active>> active;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& [id, a] : active_) active.push_back(a);
+    }
+    for (auto& a : active) {
+      Status st = queue_.Heartbeat(a->job);
+      if (st.code() == Code::kConflict) {
+        a->lease_lost = true;
+        spdlog::warn("worker {}: lost the lease of job {}: {}", id_, a->job.id, st.ToString());
+      } else if (!st.ok()) {
+        spdlog::warn("worker {}: heartbeat of job {}: {}", id_, a->job.id, st.ToString());
+      }
+    }
+  }
+}
+
+Result<bool> Worker::RunOnce(int slot) {
+  RP_ASSIGN_OR_RETURN(auto job, queue_.Claim(id_ + "/" + std::to_string(slot)));
+  if (!job) return false;
+  Status st = Execute(*job);
+  if (st.code() == Code::kConflict) {
+    // Lost the lease: another worker owns the job now and will record its outcome.
+    spdlog::warn("worker {}: dropped result of job {}: {}", id_, job->id, st.ToString());
+    return true;
+  }
+  RP_RETURN_IF_ERROR(st);
+  return true;
+}
+
+Status Worker::Execute(const Job& job) {
+  auto ws = store_.GetWorkspace(job.workspace_id);
+  if (ws.status().code() == Code::kNotFound) return queue_.Complete(job);  // nothing left to do
+  RP_RETURN_IF_ERROR(ws.status());
+  if (job.attempts > job.max_attempts) {
+    // Every attempt so far ended with its worker dying (the lease expired each time).
+    return RecordFailure(job, *ws, Status::Unavailable("the worker running it stopped"));
+  }
+  auto active = std::make_shared<Active>();
+  active->job = job;
+  {
+    std::lock_guard lock(mu_);
+    active_[job.id] = active;
+  }
+  spdlog::info("worker {}: {} workspace {} (job {}, attempt {}/{})", id_, JobKindName(job.kind),
+               ws->name, job.id, job.attempts, job.max_attempts);
+  Status result = runner_.Run(job.kind, *ws, active->lease_lost);
+  {
+    std::lock_guard lock(mu_);
+    active_.erase(job.id);
+  }
+  return result.ok() ? RecordSuccess(job, *ws) : RecordFailure(job, *ws, result);
+}
+
+Status Worker::RecordSuccess(const Job& job, const Workspace& ws) {
+  return store_.Transaction([&]() -> Status {
+    RP_RETURN_IF_ERROR(queue_.Complete(job));
+    if (job.kind == JobKind::kDelete) return store_.DeleteWorkspace(ws.id);
+    return store_.UpdateWorkspaceStatus(ws.id, StatusAfter(job.kind), std::nullopt);
+  });
+}
+
+Status Worker::RecordFailure(const Job& job, const Workspace& ws, const Status& error) {
+  const std::string what = std::string(JobKindName(job.kind)) + " workspace \"" + ws.name + "\"";
+  if (!JobRunner::IsPermanent(error) && !queue_.Exhausted(job)) {
+    spdlog::warn("worker {}: {} failed (attempt {}/{}), retrying: {}", id_, what, job.attempts,
+                 job.max_attempts, error.ToString());
+    return queue_.Retry(job, error.ToString());
+  }
+  const std::string reason = what + " failed after " + std::to_string(job.attempts) +
+                             (job.attempts == 1 ? " attempt: " : " attempts: ") + error.ToString();
+  spdlog::error("worker {}: {}", id_, reason);
+  return store_.Transaction([&]() -> Status {
+    RP_RETURN_IF_ERROR(queue_.Fail(job, error.ToString()));
+    return store_.UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kError, reason);
+  });
+}
+
+}  // namespace rockpool

@@ -1,0 +1,80 @@
+// Worker: takes lifecycle jobs from the JobQueue and carries them out against the Runtime,
+// on `threads` poll loops. While a job runs its lease is extended every lease/3; the job's
+// result and the workspace's new status commit in one transaction:
+//   create, start -> running; stop -> stopped; delete -> the row is deleted;
+//   failure -> retried with backoff, or, once attempts are used up (or the failure is
+//   permanent), the workspace goes to `error` with the reason.
+// Several workers (threads or processes on one database) never run the same job.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "jobs/job_queue.h"
+#include "runtime/runtime.h"
+#include "store/store.h"
+#include "worker/job_runner.h"
+
+namespace rockpool {
+
+struct WorkerOptions {
+  int threads = 2;
+  std::chrono::milliseconds idle_delay{500};  // wait when the queue is empty
+  std::string id;                             // lease owner prefix; empty: "<host>:<pid>"
+  JobRunnerOptions runner;
+};
+
+class Worker {
+ public:
+  // Every reference must outlive the worker.
+  Worker(Store& store, JobQueue& queue, Runtime& runtime, WorkerOptions options = {});
+  ~Worker();  // Stop()
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Starts the poll loops and the heartbeat loop.
+  void Start();
+  // Graceful: each loop finishes the job it is running, then every thread is joined.
+  void Stop();
+
+  // Claims one job and runs it on the calling thread, as `slot`'s owner. False when no job
+  // was runnable. (The poll loops call this; tests call it directly.)
+  Result<bool> RunOnce(int slot = 0);
+
+  const std::string& id() const { return id_; }
+
+ private:
+  struct Active {
+    Job job;
+    std::atomic<bool> lease_lost{false};
+  };
+  Status Execute(const Job& job);
+  Status RecordSuccess(const Job& job, const Workspace& ws);
+  Status RecordFailure(const Job& job, const Workspace& ws, const Status& error);
+  void PollLoop(int slot);
+  void HeartbeatLoop();
+  // Waits up to `d` unless stopping; returns false once stopping.
+  bool WaitFor(std::chrono::milliseconds d);
+
+  Store& store_;
+  JobQueue& queue_;
+  Runtime& runtime_;
+  WorkerOptions options_;
+  std::string id_;
+  JobRunner runner_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;                              // guarded by mu_
+  std::map<int64_t, std::shared_ptr<Active>> active_;  // guarded by mu_
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace rockpool
