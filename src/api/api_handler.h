@@ -1,0 +1,46 @@
+// ApiHandler: routes a request to its contract operation, validates it, calls the
+// WorkspaceService and renders the answer. Independent of the transport (the Beast server
+// feeds it), so it is the unit under test for the REST behaviour.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/contract.h"
+#include "api/metrics.h"
+#include "service/workspace_service.h"
+
+namespace rockpool::api {
+
+struct ApiRequest {
+  std::string method;
+  std::string target;  // path and query
+  std::string content_type;
+  std::string body;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow)
+  std::string route = "unmatched";  // the path template, for logs and metrics
+  std::string workspace;            // the workspace concerned, when known, for logs
+};
+
+class ApiHandler {
+ public:
+  // The contract, service and metrics must outlive the handler. Thread-safe if the service is.
+  ApiHandler(const Contract& contract, WorkspaceService& service, Metrics& metrics)
+      : contract_(contract), service_(service), metrics_(metrics) {}
+
+  ApiResponse Handle(const ApiRequest& request) const;
+
+ private:
+  const Contract& contract_;
+  WorkspaceService& service_;
+  Metrics& metrics_;
+};
+
+}  // namespace rockpool::api

@@ -1,0 +1,89 @@
+#include "api/json_codec.h"
+
+namespace rockpool::api {
+
+using nlohmann::json;
+
+namespace {
+
+json OptionalString(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+std::optional<std::string> NullableString(const json& j, const char* key) {
+  if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+  return j[key].get<std::string>();
+}
+
+}  // namespace
+
+json WorkspaceToJson(const Workspace& ws) {
+  return {{"id", ws.id},
+          {"name", ws.name},
+          {"status", std::string(StatusName(ws.status))},
+          {"image", ws.image},
+          {"statusReason", OptionalString(ws.status_reason)},
+          {"createdAt", ws.created_at},
+          {"updatedAt", ws.updated_at}};
+}
+
+json PortToJson(const Port& port) {
+  return {{"workspaceId", port.workspace_id},
+          {"port", port.port},
+          {"label", OptionalString(port.label)},
+          {"createdAt", port.created_at}};
+}
+
+json WorkspacePageToJson(const WorkspacePage& page) {
+  json items = json::array();
+  for (const auto& ws : page.items) items.push_back(WorkspaceToJson(ws));
+  return {{"items", std::move(items)}, {"nextCursor", OptionalString(page.next_cursor)}};
+}
+
+Result<Workspace> WorkspaceFromJson(const json& j) {
+  try {
+    Workspace ws;
+    ws.id = j.at("id").get<std::string>();
+    ws.name = j.at("name").get<std::string>();
+    const auto status = ParseStatus(j.at("status").get<std::string>());
+    if (!status) return Status::InvalidArgument("workspace: unknown status " + j["status"].dump());
+    ws.status = *status;
+    ws.image = j.at("image").get<std::string>();
+    ws.status_reason = NullableString(j, "statusReason");
+    ws.created_at = j.at("createdAt").get<std::string>();
+    ws.updated_at = j.at("updatedAt").get<std::string>();
+    return ws;
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("workspace: ") + e.what());
+  }
+}
+
+Result<Port> PortFromJson(const json& j) {
+  try {
+    Port p;
+    p.workspace_id = j.at("workspaceId").get<std::string>();
+    p.port = j.at("port").get<int>();
+    p.label = NullableString(j, "label");
+    p.created_at = j.at("createdAt").get<std::string>();
+    return p;
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("port: ") + e.what());
+  }
+}
+
+Result<WorkspacePage> WorkspacePageFromJson(const json& j) {
+  if (!j.is_object() || !j.contains("items") || !j["items"].is_array()) {
+    return Status::InvalidArgument("workspace list: no items array");
+  }
+  WorkspacePage page;
+  for (const auto& item : j["items"]) {
+    RP_ASSIGN_OR_RETURN(auto ws, WorkspaceFromJson(item));
+    page.items.push_back(std::move(ws));
+  }
+  try {
+    page.next_cursor = NullableString(j, "nextCursor");
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("workspace list: nextCursor: ") + e.what());
+  }
+  return page;
+}
+
+}  // namespace rockpool::api
