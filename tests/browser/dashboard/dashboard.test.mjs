@@ -230,6 +230,28 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
     await row(mainName).waitFor({ state: 'detached', timeout: STATUS_TIMEOUT_MS });
   });
 
+  it('stops and starts from the row menu with the keyboard', async () => {
+    const name = uniqueName('menu');
+    await apiCreate(name);
+    await page.goto(url('/app/workspaces'));
+    await waitStatus(() => rowStatus(name), 'running', `${name} in the list`);
+    const menuButton = row(name).getByRole('button', { name: `Actions for ${name}` });
+    await menuButton.focus();
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu', { name: `Actions for ${name}` });
+    await visible(menu);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Open IDE');
+    await screenshot(page, 'row-menu');
+    await page.keyboard.press('ArrowDown'); // Start is disabled while running: skipped
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Stop');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Stop workspace?' }).getByRole('button', { name: 'Stop' }).click();
+    await waitStatus(() => rowStatus(name), 'stopped', `${name} after stop from the menu`);
+    await menuButton.click();
+    await menu.getByRole('menuitem', { name: 'Start' }).click();
+    await waitStatus(() => rowStatus(name), 'running', `${name} after start from the menu`);
+  });
+
   it('pages through more workspaces than a page with Load more', async () => {
     for (let i = 0; i < 3; i++) await apiCreate(uniqueName(`page${i}`));
     const total = await countAll();

