@@ -57,6 +57,7 @@ const html = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="rockpool-version" content="${version}">
 <title>Rockpool</title>
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%23137CBD'/%3E%3C/svg%3E">
 ${preload.map((f) => `<link rel="preload" href="/app/assets/${f}" as="font" type="font/woff2" crossorigin>`).join('\n')}
 <link rel="stylesheet" href="/app/assets/${css}">
 <script type="module" src="/app/assets/${js}"></script>

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { deleteWorkspace, startWorkspace, stopWorkspace } from '../api/client';
 import type { Workspace } from '../api/types';
+import { markDeleting } from '../lib/deleting';
 import { showToast } from '../lib/toast';
 import { ConfirmDialog } from './ConfirmDialog';
 
@@ -23,7 +24,7 @@ export function useWorkspaceActions({ onChanged, onDeleted }: Callbacks) {
       if (action === 'start') onChanged(await startWorkspace(ws.id));
       else if (action === 'stop') onChanged(await stopWorkspace(ws.id));
       else {
-        await deleteWorkspace(ws.id);
+        markDeleting(await deleteWorkspace(ws.id));
         showToast('info', `Deleting workspace ${ws.name}`);
         onDeleted(ws);
       }

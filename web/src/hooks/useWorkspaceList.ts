@@ -13,8 +13,9 @@ import {
   type ListState,
   type Page,
 } from '../lib/pagination';
+import { anyDeleting } from '../lib/deleting';
 import { usePoll } from '../lib/poll';
-import { LIST_POLL_MS, pollInterval } from '../lib/status';
+import { LIST_POLL_MS, pollInterval, TRANSITION_POLL_MS } from '../lib/status';
 
 export interface WorkspaceListApi {
   items: Workspace[];
@@ -113,7 +114,12 @@ export function useWorkspaceList(limit: number): WorkspaceListApi {
   }, [loadFirst]);
 
   const items = allItems(list);
-  const interval = list.pages.length === 0 ? null : pollInterval(items.map((w) => w.status), LIST_POLL_MS);
+  const interval =
+    list.pages.length === 0
+      ? null
+      : anyDeleting(items)
+        ? TRANSITION_POLL_MS
+        : pollInterval(items.map((w) => w.status), LIST_POLL_MS);
   usePoll(refresh, interval);
 
   return {

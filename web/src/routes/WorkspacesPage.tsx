@@ -6,6 +6,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
 import { useWorkspaceActions } from '../components/useWorkspaceActions';
 import { useWorkspaceList } from '../hooks/useWorkspaceList';
+import { isDeleting } from '../lib/deleting';
 import { filterItems } from '../lib/pagination';
 import { absoluteTime, relativeTime } from '../lib/time';
 import { onLinkClick, workspacePath } from '../router';
@@ -22,7 +23,7 @@ export function WorkspacesPage({ query }: { query: URLSearchParams }) {
   const list = useWorkspaceList(pageSize(query));
   const [search, setSearch] = useState('');
   const [creating, setCreating] = useState(false);
-  const actions = useWorkspaceActions({ onChanged: list.upsert, onDeleted: (w) => list.remove(w.id) });
+  const actions = useWorkspaceActions({ onChanged: list.upsert, onDeleted: list.upsert });
   const shown = filterItems(list.items, search, (w) => [w.name, w.image]);
   useRowsRenderedMark(list.items.length > 0);
 
@@ -93,7 +94,9 @@ function WorkspaceTable(props: {
           </tr>
         </thead>
         <tbody>
-          {props.items.map((w) => (
+          {props.items.map((w) => {
+            const deleting = isDeleting(w);
+            return (
             <tr key={w.id} data-workspace={w.name}>
               <td>
                 <a class="mono link" href={workspacePath(w.name)} onClick={onLinkClick}>
@@ -101,7 +104,7 @@ function WorkspaceTable(props: {
                 </a>
               </td>
               <td>
-                <StatusBadge status={w.status} />
+                <StatusBadge status={w.status} deleting={deleting} />
               </td>
               <td class="mono muted">{w.image}</td>
               <td>
@@ -110,10 +113,11 @@ function WorkspaceTable(props: {
                 </time>
               </td>
               <td class="col-actions">
-                <ActionsMenu workspace={w} onAction={props.onAction} />
+                {!deleting && <ActionsMenu workspace={w} onAction={props.onAction} />}
               </td>
             </tr>
-          ))}
+            );
+          })}
           {props.items.length === 0 && (
             <tr>
               <td colSpan={5} class="muted center">
