@@ -2,6 +2,9 @@
 
 #include <stdlib.h>
 
+#include <chrono>
+#include <thread>
+
 namespace rockpool::testing {
 
 void CaddyTest::SetUp() {
@@ -55,7 +58,14 @@ HttpResponse CaddyTest::Get(int port, const std::string& target, const std::stri
   request.target = target;
   request.timeout = std::chrono::seconds(10);
   if (!credentials.empty()) request.headers = {{"Authorization", "Basic " + Base64(credentials)}};
+  // A config load swaps Caddy's servers; a connection accepted in that moment can be closed
+  // unanswered, so transport failures are retried until a deadline.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   auto response = client.Send(request);
+  while (!response.ok() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    response = client.Send(request);
+  }
   EXPECT_TRUE(response.ok()) << response.status().message();
   return response.ok() ? *response : HttpResponse{};
 }
