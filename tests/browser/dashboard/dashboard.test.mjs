@@ -74,8 +74,31 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
     }
   }
 
+  it('shows a skeleton while loading, then the empty state when there is nothing', async (t) => {
+    // Hold the list request so the skeleton stays up; release it afterwards.
+    let release;
+    const held = new Promise((r) => (release = r));
+    await page.route('**/api/workspaces?*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(url('/app/workspaces'));
+    await visible(page.getByLabel('Loading workspaces'));
+    await screenshot(page, 'workspaces-loading');
+    release();
+    await page.getByLabel('Loading workspaces').waitFor({ state: 'detached' });
+    await page.unroute('**/api/workspaces?*');
+    if ((await countAll()) > 0) {
+      t.skip('the target has workspaces already: no empty state to see');
+      return;
+    }
+    await visible(page.getByRole('heading', { name: 'No workspaces yet' }));
+    await screenshot(page, 'workspaces-empty');
+  });
+
+  const listName = uniqueName('list');
   it('lists workspaces with their status', async () => {
-    const name = uniqueName('list');
+    const name = listName;
     await apiCreate(name);
     await page.goto(url('/app/workspaces'));
     await visible(row(name));
@@ -250,6 +273,23 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
     await menuButton.click();
     await menu.getByRole('menuitem', { name: 'Start' }).click();
     await waitStatus(() => rowStatus(name), 'running', `${name} after start from the menu`);
+  });
+
+  it('shows the reason of a workspace in error', async () => {
+    // The server's answer is altered in the browser, as no real server can be told to fail.
+    const reason = 'runtime: start instance: 500 no space left on device';
+    await page.route(`**/api/workspaces/${listName}`, async (route) => {
+      const res = await route.fetch();
+      const body = { ...(await res.json()), status: 'error', statusReason: reason };
+      await route.fulfill({ response: res, json: body });
+    });
+    await page.goto(url(`/app/workspaces/${listName}`));
+    await waitStatus(headerStatus, 'error', `${listName} header`);
+    assert.equal(await page.getByTestId('status-reason').textContent(), reason);
+    assert.ok(await page.getByRole('button', { name: 'Start' }).isEnabled());
+    assert.ok(await page.getByRole('button', { name: 'Delete' }).isEnabled());
+    await screenshot(page, 'workspace-error');
+    await page.unroute(`**/api/workspaces/${listName}`);
   });
 
   it('pages through more workspaces than a page with Load more', async () => {
