@@ -1,0 +1,208 @@
+#include "client/api_client.h"
+
+#include <nlohmann/json.hpp>
+
+#include "api/json_codec.h"
+
+namespace rockpool::client {
+namespace {
+
+using nlohmann::json;
+
+Code CodeFromName(const std::string& name, int http_status) {
+  static const std::pair<const char*, Code> kCodes[] = {
+      {"invalid_argument", Code::kInvalidArgument},
+      {"not_found", Code::kNotFound},
+      {"already_exists", Code::kAlreadyExists},
+      {"conflict", Code::kConflict},
+      {"too_large", Code::kTooLarge},
+      {"unavailable", Code::kUnavailable},
+      {"deadline_exceeded", Code::kDeadlineExceeded},
+      {"internal", Code::kInternal},
+  };
+  for (const auto& [n, c] : kCodes) {
+    if (name == n) return c;
+  }
+  if (http_status == 404) return Code::kNotFound;
+  if (http_status == 409) return Code::kConflict;
+  if (http_status >= 500)
+    return http_status == 502 || http_status == 503 ? Code::kUnavailable : Code::kInternal;
+  return Code::kInvalidArgument;
+}
+
+Status ErrorFromResponse(const std::string& what, const HttpResponse& r) {
+  json body = json::parse(r.body, nullptr, false);
+  std::string code, message;
+  if (body.is_object() && body.contains("error") && body["error"].is_object()) {
+    code = body["error"].value("code", "");
+    message = body["error"].value("message", "");
+  }
+  if (message.empty() && r.status == 401) {
+    message =
+        "unauthorized; pass --user and --password (or set ROCKPOOL_USERNAME and "
+        "ROCKPOOL_PASSWORD)";
+  }
+  if (message.empty()) message = r.body.empty() ? "(no body)" : r.body.substr(0, 200);
+  return Status(CodeFromName(code, r.status),
+                what + ": " + std::to_string(r.status) + " " + message);
+}
+
+template <typename T, typename Fn>
+Result<T> Decode(const std::string& what, const std::string& body, Fn fn) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded()) return Status::Internal(what + ": the server answered with malformed JSON");
+  auto value = fn(j);
+  if (!value.ok())
+    return Status::Internal(what + ": unexpected answer: " + value.status().message());
+  return value;
+}
+
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+}  // namespace
+
+std::string Base64(std::string_view in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v =
+        (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = (unsigned char)in[i] << 16;
+    if (i + 1 < in.size()) v |= (unsigned char)in[i + 1] << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string UrlEncode(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+Result<std::string> ApiClient::Call(const std::string& what, const std::string& method,
+                                    const std::string& target, const std::string& body) {
+  HttpRequest req;
+  req.method = method;
+  req.target = target;
+  req.body = body;
+  req.headers.emplace_back("Accept", "application/json");
+  if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  if (!credentials_.username.empty()) {
+    req.headers.emplace_back(
+        "Authorization", "Basic " + Base64(credentials_.username + ":" + credentials_.password));
+  }
+  auto r = http_.Send(req);
+  if (!r.ok()) return r.status().WithContext(what);
+  if (r->status < 200 || r->status >= 300) return ErrorFromResponse(what, *r);
+  return std::move(r->body);
+}
+
+Status ApiClient::Health() {
+  RP_ASSIGN_OR_RETURN(auto body, Call("check API health", "GET", "/api/health"));
+  return Status::Ok();
+}
+
+Result<WorkspacePage> ApiClient::List(int limit, const std::optional<std::string>& cursor) {
+  std::string target = "/api/workspaces?limit=" + std::to_string(limit);
+  if (cursor) target += "&cursor=" + UrlEncode(*cursor);
+  const std::string what = "list workspaces";
+  RP_ASSIGN_OR_RETURN(auto body, Call(what, "GET", target));
+  return Decode<WorkspacePage>(what, body, api::WorkspacePageFromJson);
+}
+
+Result<std::vector<Workspace>> ApiClient::ListAll() {
+  std::vector<Workspace> all;
+  std::optional<std::string> cursor;
+  do {
+    RP_ASSIGN_OR_RETURN(auto page, List(100, cursor));
+    for (auto& ws : page.items) all.push_back(std::move(ws));
+    cursor = page.next_cursor;
+  } while (cursor);
+  return all;
+}
+
+Result<Workspace> ApiClient::Create(const std::string& name, const std::string& image) {
+  json body = {{"name", name}};
+  if (!image.empty()) body["image"] = image;
+  const std::string what = "create workspace " + Quoted(name);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "POST", "/api/workspaces", body.dump()));
+  return Decode<Workspace>(what, text, api::WorkspaceFromJson);
+}
+
+Result<Workspace> ApiClient::Get(const std::string& ref) {
+  const std::string what = "get workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", "/api/workspaces/" + UrlEncode(ref)));
+  return Decode<Workspace>(what, text, api::WorkspaceFromJson);
+}
+
+Result<Workspace> ApiClient::Start(const std::string& ref) {
+  const std::string what = "start workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(auto text,
+                      Call(what, "POST", "/api/workspaces/" + UrlEncode(ref) + "/start"));
+  return Decode<Workspace>(what, text, api::WorkspaceFromJson);
+}
+
+Result<Workspace> ApiClient::Stop(const std::string& ref) {
+  const std::string what = "stop workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "POST", "/api/workspaces/" + UrlEncode(ref) + "/stop"));
+  return Decode<Workspace>(what, text, api::WorkspaceFromJson);
+}
+
+Result<Workspace> ApiClient::Delete(const std::string& ref) {
+  const std::string what = "delete workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "DELETE", "/api/workspaces/" + UrlEncode(ref)));
+  return Decode<Workspace>(what, text, api::WorkspaceFromJson);
+}
+
+Result<std::vector<Port>> ApiClient::ListPorts(const std::string& ref) {
+  const std::string what = "list ports of workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", "/api/workspaces/" + UrlEncode(ref) + "/ports"));
+  return Decode<std::vector<Port>>(what, text, [](const json& j) -> Result<std::vector<Port>> {
+    if (!j.contains("items") || !j["items"].is_array()) {
+      return Status::InvalidArgument("no items array");
+    }
+    std::vector<Port> out;
+    for (const auto& item : j["items"]) {
+      RP_ASSIGN_OR_RETURN(auto p, api::PortFromJson(item));
+      out.push_back(std::move(p));
+    }
+    return out;
+  });
+}
+
+Result<Port> ApiClient::AddPort(const std::string& ref, int port,
+                                const std::optional<std::string>& label) {
+  json body = {{"port", port}};
+  if (label) body["label"] = *label;
+  const std::string what = "forward port " + std::to_string(port) + " of workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(
+      auto text, Call(what, "POST", "/api/workspaces/" + UrlEncode(ref) + "/ports", body.dump()));
+  return Decode<Port>(what, text, api::PortFromJson);
+}
+
+Status ApiClient::RemovePort(const std::string& ref, int port) {
+  const std::string what = "remove port " + std::to_string(port) + " of workspace " + Quoted(ref);
+  return Call(what, "DELETE",
+              "/api/workspaces/" + UrlEncode(ref) + "/ports/" + std::to_string(port))
+      .status();
+}
+
+}  // namespace rockpool::client

@@ -1,0 +1,57 @@
+// ApiClient: typed calls to the Rockpool REST API (api/openapi.yaml) over an HttpClient.
+// A non-2xx answer becomes a Status with the server's error code and message, prefixed with
+// what was attempted: `start workspace "demo": 409 cannot start workspace "demo" while ...`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/workspace.h"
+#include "http/client.h"
+
+namespace rockpool::client {
+
+struct Credentials {
+  std::string username;  // empty: no Authorization header
+  std::string password;
+};
+
+class ApiClient {
+ public:
+  // `http` must outlive the client; its endpoint is the API's base URL (e.g. through Caddy,
+  // http://host:8080, or directly, http://127.0.0.1:7163).
+  ApiClient(HttpClient& http, Credentials credentials = {})
+      : http_(http), credentials_(std::move(credentials)) {}
+
+  Status Health();
+  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor);
+  // Every workspace, following nextCursor page by page.
+  Result<std::vector<Workspace>> ListAll();
+  Result<Workspace> Create(const std::string& name, const std::string& image);  // image "": default
+  Result<Workspace> Get(const std::string& ref);
+  Result<Workspace> Start(const std::string& ref);
+  Result<Workspace> Stop(const std::string& ref);
+  Result<Workspace> Delete(const std::string& ref);
+  Result<std::vector<Port>> ListPorts(const std::string& ref);
+  Result<Port> AddPort(const std::string& ref, int port, const std::optional<std::string>& label);
+  Status RemovePort(const std::string& ref, int port);
+
+  std::string endpoint() const { return http_.Endpoint(); }
+
+ private:
+  // Sends and returns the body of a 2xx answer; otherwise the server's error as a Status.
+  Result<std::string> Call(const std::string& what, const std::string& method,
+                           const std::string& target, const std::string& body = "");
+
+  HttpClient& http_;
+  Credentials credentials_;
+};
+
+// Standard base64, for the basic auth header.
+std::string Base64(std::string_view in);
+// Percent-encodes a path segment or query value.
+std::string UrlEncode(std::string_view in);
+
+}  // namespace rockpool::client

@@ -1,0 +1,61 @@
+#include "client/table.h"
+
+#include <algorithm>
+
+namespace rockpool::client {
+
+std::string FormatTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(header.size());
+  for (size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
+      width[i] = std::max(width[i], row[i].size());
+    }
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (size_t i = 0; i < cells.size() && i < width.size(); ++i) {
+      out += cells[i];
+      if (i + 1 < cells.size()) out += std::string(width[i] - cells[i].size() + 2, ' ');
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  };
+  std::string out = line(header);
+  for (const auto& row : rows) out += line(row);
+  return out;
+}
+
+std::string FormatWorkspaces(const std::vector<Workspace>& workspaces) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& ws : workspaces) {
+    rows.push_back({ws.name, std::string(StatusName(ws.status)), ws.image, ws.updated_at,
+                    ws.status_reason.value_or("")});
+  }
+  return FormatTable({"NAME", "STATUS", "IMAGE", "UPDATED", "REASON"}, rows);
+}
+
+std::string FormatWorkspace(const Workspace& ws, const std::string& url) {
+  std::vector<std::vector<std::string>> rows = {
+      {"id:", ws.id},
+      {"status:", std::string(StatusName(ws.status))},
+      {"image:", ws.image},
+      {"url:", url},
+      {"created:", ws.created_at},
+      {"updated:", ws.updated_at},
+  };
+  if (ws.status_reason) rows.push_back({"reason:", *ws.status_reason});
+  return FormatTable({"name:", ws.name}, rows);
+}
+
+std::string FormatPorts(const std::vector<Port>& ports, const std::string& url_prefix) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : ports) {
+    rows.push_back({std::to_string(p.port), p.label.value_or("-"),
+                    url_prefix + "port/" + std::to_string(p.port) + "/"});
+  }
+  return FormatTable({"PORT", "LABEL", "URL"}, rows);
+}
+
+}  // namespace rockpool::client

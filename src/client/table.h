@@ -1,0 +1,22 @@
+// Human-readable tables for `rockpool ws` output: left-aligned columns sized to their widest
+// cell, two spaces apart, a header row in capitals.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/workspace.h"
+
+namespace rockpool::client {
+
+std::string FormatTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows);
+
+// NAME STATUS IMAGE UPDATED REASON
+std::string FormatWorkspaces(const std::vector<Workspace>& workspaces);
+// Key/value lines for one workspace.
+std::string FormatWorkspace(const Workspace& ws, const std::string& url);
+// PORT LABEL URL (url_prefix: the workspace URL, ending in '/')
+std::string FormatPorts(const std::vector<Port>& ports, const std::string& url_prefix);
+
+}  // namespace rockpool::client

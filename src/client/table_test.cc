@@ -1,0 +1,39 @@
+#include "client/table.h"
+
+#include <gtest/gtest.h>
+
+namespace rockpool::client {
+namespace {
+
+TEST(TableTest, AlignsColumnsToTheWidestCell) {
+  EXPECT_EQ(FormatTable({"A", "BB"}, {{"long-value", "x"}, {"s", "yy"}}),
+            "A           BB\n"
+            "long-value  x\n"
+            "s           yy\n");
+}
+
+TEST(TableTest, WorkspacesShowNameStatusImageUpdatedAndReason) {
+  Workspace ok{"id1",
+               "demo",
+               WorkspaceStatus::kRunning,
+               "rockpool-workspace",
+               std::nullopt,
+               "2026-01-01T00:00:00Z",
+               "2026-01-02T00:00:00Z"};
+  Workspace bad{"id2", "broken", WorkspaceStatus::kError, "img", "image missing", "t", "t"};
+  EXPECT_EQ(FormatWorkspaces({ok, bad}),
+            "NAME    STATUS   IMAGE               UPDATED               REASON\n"
+            "demo    running  rockpool-workspace  2026-01-02T00:00:00Z\n"
+            "broken  error    img                 t                     image missing\n");
+}
+
+TEST(TableTest, PortsShowTheirForwardedUrl) {
+  EXPECT_EQ(FormatPorts({{"id", 3000, "web", "t"}, {"id", 8000, std::nullopt, "t"}},
+                        "http://h:8081/workspace/demo/"),
+            "PORT  LABEL  URL\n"
+            "3000  web    http://h:8081/workspace/demo/port/3000/\n"
+            "8000  -      http://h:8081/workspace/demo/port/8000/\n");
+}
+
+}  // namespace
+}  // namespace rockpool::client

@@ -1,0 +1,183 @@
+#include "client/ws_actions.h"
+
+#include <nlohmann/json.hpp>
+
+#include "api/json_codec.h"
+#include "client/table.h"
+
+namespace rockpool::client {
+namespace {
+
+using nlohmann::json;
+
+void PrintJson(WsIo& io, const json& j) { *io.out << j.dump(2) << "\n"; }
+
+void Progress(WsIo& io, const std::string& name, std::string_view status, long seconds,
+              bool changed) {
+  if (io.progress_tty) {
+    *io.err << "\r" << name << ": " << status << " (" << seconds << "s)   " << std::flush;
+  } else if (changed) {
+    *io.err << name << ": " << status << "\n";
+  }
+}
+
+// Polls until the workspace reaches `target` (nullopt: until it is gone), fails on `error`.
+Result<std::optional<Workspace>> WaitFor(WsIo& io, const std::string& name,
+                                         std::optional<WorkspaceStatus> target,
+                                         const WaitOptions& opts) {
+  const auto start = io.now();
+  std::string last;
+  for (;;) {
+    auto ws = io.api->Get(name);
+    if (!target && !ws.ok() && ws.status().code() == Code::kNotFound) {
+      if (io.progress_tty) *io.err << "\n";
+      return std::optional<Workspace>();
+    }
+    if (!ws.ok()) return ws.status();
+    const std::string_view status = StatusName(ws->status);
+    const long secs = std::chrono::duration_cast<std::chrono::seconds>(io.now() - start).count();
+    Progress(io, name, status, secs, status != last);
+    last = std::string(status);
+    if (target && ws->status == *target) {
+      if (io.progress_tty) *io.err << "\n";
+      return std::optional<Workspace>(*ws);
+    }
+    if (ws->status == WorkspaceStatus::kError) {
+      if (io.progress_tty) *io.err << "\n";
+      return Status::Internal("workspace \"" + name +
+                              "\" failed: " + ws->status_reason.value_or("no reason given") +
+                              "; see `rockpool ws show " + name + "`");
+    }
+    if (io.now() - start >= opts.timeout) {
+      if (io.progress_tty) *io.err << "\n";
+      return Status::DeadlineExceeded("workspace \"" + name + "\" is still " + std::string(status) +
+                                      " after " + std::to_string(opts.timeout.count()) +
+                                      "s; check again with `rockpool ws show " + name + "`");
+    }
+    io.sleep(opts.poll_interval);
+  }
+}
+
+// Prints the workspace after an asynchronous request, waiting first unless told not to.
+Status Finish(WsIo& io, const Workspace& accepted, std::optional<WorkspaceStatus> target,
+              const WaitOptions& opts, std::string_view done) {
+  std::optional<Workspace> final_state = accepted;
+  if (opts.wait) {
+    RP_ASSIGN_OR_RETURN(final_state, WaitFor(io, accepted.name, target, opts));
+  }
+  const Workspace& ws = final_state.value_or(accepted);
+  if (io.json) {
+    PrintJson(io, api::WorkspaceToJson(ws));
+  } else if (!opts.wait) {
+    *io.out << "workspace " << ws.name << " is " << StatusName(ws.status) << "\n";
+  } else {
+    *io.out << "workspace " << ws.name << " " << done;
+    if (target == WorkspaceStatus::kRunning) *io.out << ": " << io.config.WorkspaceUrl(ws.name);
+    *io.out << "\n";
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WsList(WsIo& io) {
+  RP_ASSIGN_OR_RETURN(auto all, io.api->ListAll());
+  if (io.json) {
+    json items = json::array();
+    for (const auto& ws : all) items.push_back(api::WorkspaceToJson(ws));
+    PrintJson(io, items);
+  } else if (all.empty()) {
+    *io.out << "no workspaces; create one with `rockpool ws create <name>`\n";
+  } else {
+    *io.out << FormatWorkspaces(all);
+  }
+  return Status::Ok();
+}
+
+Status WsShow(WsIo& io, const std::string& name) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->Get(name));
+  if (io.json) {
+    PrintJson(io, api::WorkspaceToJson(ws));
+  } else {
+    *io.out << FormatWorkspace(ws, io.config.WorkspaceUrl(ws.name));
+  }
+  return Status::Ok();
+}
+
+Status WsCreate(WsIo& io, const std::string& name, const std::string& image, WaitOptions wait) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->Create(name, image));
+  return Finish(io, ws, WorkspaceStatus::kRunning, wait, "is running");
+}
+
+Status WsStart(WsIo& io, const std::string& name, WaitOptions wait) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->Start(name));
+  return Finish(io, ws, WorkspaceStatus::kRunning, wait, "is running");
+}
+
+Status WsStop(WsIo& io, const std::string& name, WaitOptions wait) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->Stop(name));
+  return Finish(io, ws, WorkspaceStatus::kStopped, wait, "is stopped");
+}
+
+Status WsRemove(WsIo& io, const std::string& name, WaitOptions wait) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->Delete(name));
+  if (!wait.wait) {
+    if (io.json) {
+      PrintJson(io, api::WorkspaceToJson(ws));
+    } else {
+      *io.out << "workspace " << ws.name << " is being deleted\n";
+    }
+    return Status::Ok();
+  }
+  return Finish(io, ws, std::nullopt, wait, "is deleted");
+}
+
+Status WsOpen(WsIo& io, const std::string& name, bool browser) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->Get(name));
+  const std::string url = io.config.WorkspaceUrl(ws.name);
+  if (io.json) {
+    PrintJson(io, {{"url", url}, {"status", std::string(StatusName(ws.status))}});
+  } else {
+    *io.out << url << "\n";
+  }
+  if (ws.status != WorkspaceStatus::kRunning) {
+    *io.err << "note: workspace " << ws.name << " is " << StatusName(ws.status)
+            << "; start it with `rockpool ws start " << ws.name << "`\n";
+  }
+  if (browser && io.open_browser) return io.open_browser(url);
+  return Status::Ok();
+}
+
+Status WsPortList(WsIo& io, const std::string& name) {
+  RP_ASSIGN_OR_RETURN(auto ports, io.api->ListPorts(name));
+  if (io.json) {
+    json items = json::array();
+    for (const auto& p : ports) items.push_back(api::PortToJson(p));
+    PrintJson(io, {{"items", items}});
+  } else if (ports.empty()) {
+    *io.out << "no ports forwarded; add one with `rockpool ws port add " << name << " <port>`\n";
+  } else {
+    *io.out << FormatPorts(ports, io.config.WorkspaceUrl(name));
+  }
+  return Status::Ok();
+}
+
+Status WsPortAdd(WsIo& io, const std::string& name, int port,
+                 const std::optional<std::string>& label) {
+  RP_ASSIGN_OR_RETURN(auto p, io.api->AddPort(name, port, label));
+  if (io.json) {
+    PrintJson(io, api::PortToJson(p));
+  } else {
+    *io.out << "port " << p.port << " of " << name
+            << " is forwarded: " << io.config.WorkspaceUrl(name) << "port/" << p.port << "/\n";
+  }
+  return Status::Ok();
+}
+
+Status WsPortRemove(WsIo& io, const std::string& name, int port) {
+  RP_RETURN_IF_ERROR(io.api->RemovePort(name, port));
+  if (!io.json) *io.out << "port " << port << " of " << name << " is no longer forwarded\n";
+  return Status::Ok();
+}
+
+}  // namespace rockpool::client

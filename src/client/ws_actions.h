@@ -1,0 +1,47 @@
+// The `rockpool ws ...` operations as plain functions over an ApiClient, so they are tested
+// without a command line: each prints a table (or JSON with `json`) to `out`, progress to
+// `err`, and returns a Status whose message is the error to print.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "client/api_client.h"
+#include "client/client_config.h"
+
+namespace rockpool::client {
+
+struct WsIo {
+  ApiClient* api = nullptr;
+  ClientConfig config;
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
+  bool json = false;
+  bool progress_tty = false;  // true: one progress line rewritten in place
+  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<std::chrono::steady_clock::time_point()> now;
+  std::function<Status(const std::string& url)> open_browser;
+};
+
+struct WaitOptions {
+  bool wait = true;  // false: return once the request is accepted (--no-wait)
+  std::chrono::seconds timeout{300};
+  std::chrono::milliseconds poll_interval{1000};
+};
+
+Status WsList(WsIo& io);
+Status WsShow(WsIo& io, const std::string& name);
+Status WsCreate(WsIo& io, const std::string& name, const std::string& image, WaitOptions wait);
+Status WsStart(WsIo& io, const std::string& name, WaitOptions wait);
+Status WsStop(WsIo& io, const std::string& name, WaitOptions wait);
+Status WsRemove(WsIo& io, const std::string& name, WaitOptions wait);
+Status WsOpen(WsIo& io, const std::string& name, bool browser);
+Status WsPortList(WsIo& io, const std::string& name);
+Status WsPortAdd(WsIo& io, const std::string& name, int port,
+                 const std::optional<std::string>& label);
+Status WsPortRemove(WsIo& io, const std::string& name, int port);
+
+}  // namespace rockpool::client

@@ -1,0 +1,136 @@
+// The ws commands against a real ApiServer (on a fake service) over loopback HTTP; the
+// "worker" is played by the sleep hook, which moves workspaces on as time passes.
+#include "client/ws_actions.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "api/fake_workspace_service.h"
+#include "api/test_server.h"
+
+namespace rockpool::client {
+namespace {
+
+using ::testing::HasSubstr;
+
+class WsActionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<api::TestServer>(service_);
+    http_ = server_->NewClient();
+    api_ = std::make_unique<ApiClient>(*http_);
+    io_.api = api_.get();
+    io_.config.api_url = "http://devbox:8080";
+    io_.out = &out_;
+    io_.err = &err_;
+    io_.now = [this] { return now_; };
+    io_.sleep = [this](std::chrono::milliseconds d) {
+      now_ += d;
+      ++sleeps_;
+      if (on_sleep_) on_sleep_();
+    };
+    io_.open_browser = [this](const std::string& url) {
+      opened_ = url;
+      return Status::Ok();
+    };
+  }
+
+  api::FakeWorkspaceService service_;
+  std::unique_ptr<api::TestServer> server_;
+  std::unique_ptr<CurlHttpClient> http_;
+  std::unique_ptr<ApiClient> api_;
+  std::ostringstream out_, err_;
+  WsIo io_;
+  std::chrono::steady_clock::time_point now_{};
+  int sleeps_ = 0;
+  std::function<void()> on_sleep_;
+  std::string opened_;
+};
+
+TEST_F(WsActionsTest, CreateWaitsUntilRunningAndPrintsTheUrl) {
+  on_sleep_ = [this] {
+    if (sleeps_ == 2) service_.SetStatus("demo", WorkspaceStatus::kRunning);
+  };
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {}).ok());
+  EXPECT_EQ(out_.str(), "workspace demo is running: http://devbox:8081/workspace/demo/\n");
+  EXPECT_EQ(err_.str(), "demo: creating\ndemo: running\n");
+  EXPECT_EQ(sleeps_, 2);
+}
+
+TEST_F(WsActionsTest, CreateWithNoWaitReturnsAtOnce) {
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {.wait = false}).ok());
+  EXPECT_EQ(out_.str(), "workspace demo is creating\n");
+  EXPECT_EQ(sleeps_, 0);
+}
+
+TEST_F(WsActionsTest, WaitingStopsOnErrorWithTheReason) {
+  on_sleep_ = [this] { service_.SetStatus("demo", WorkspaceStatus::kError, "image not found"); };
+  Status s = WsCreate(io_, "demo", "", {});
+  EXPECT_EQ(s.code(), Code::kInternal);
+  EXPECT_THAT(s.message(), HasSubstr("workspace \"demo\" failed: image not found"));
+}
+
+TEST_F(WsActionsTest, WaitingGivesUpAfterTheTimeout) {
+  Status s = WsCreate(io_, "demo", "", {.timeout = std::chrono::seconds(5)});
+  EXPECT_EQ(s.code(), Code::kDeadlineExceeded);
+  EXPECT_THAT(s.message(), HasSubstr("still creating after 5s"));
+}
+
+TEST_F(WsActionsTest, RemoveWaitsUntilTheWorkspaceIsGone) {
+  service_.Seed("old", WorkspaceStatus::kStopped);
+  ASSERT_TRUE(WsRemove(io_, "old", {}).ok()) << err_.str();  // the fake deletes at once
+  EXPECT_EQ(out_.str(), "workspace old is deleted\n");
+}
+
+TEST_F(WsActionsTest, StopOfAStoppedWorkspacePassesTheServersMessageOn) {
+  service_.Seed("old", WorkspaceStatus::kStopped);
+  Status s = WsStop(io_, "old", {});
+  EXPECT_EQ(s.code(), Code::kConflict);
+  EXPECT_THAT(s.message(), HasSubstr("stop workspace \"old\": 409 cannot stop"));
+}
+
+TEST_F(WsActionsTest, ListPrintsATableOrJson) {
+  service_.Seed("one", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(WsList(io_).ok());
+  EXPECT_THAT(out_.str(), HasSubstr("NAME  STATUS   IMAGE"));
+  EXPECT_THAT(out_.str(), HasSubstr("one   running  rockpool-workspace"));
+  out_.str("");
+  io_.json = true;
+  ASSERT_TRUE(WsList(io_).ok());
+  auto j = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(j.at(0)["name"], "one");
+}
+
+TEST_F(WsActionsTest, PortsAddListRemove) {
+  service_.Seed("one", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(WsPortAdd(io_, "one", 3000, "web").ok());
+  ASSERT_TRUE(WsPortList(io_, "one").ok());
+  ASSERT_TRUE(WsPortRemove(io_, "one", 3000).ok());
+  EXPECT_EQ(out_.str(),
+            "port 3000 of one is forwarded: http://devbox:8081/workspace/one/port/3000/\n"
+            "PORT  LABEL  URL\n"
+            "3000  web    http://devbox:8081/workspace/one/port/3000/\n"
+            "port 3000 of one is no longer forwarded\n");
+}
+
+TEST_F(WsActionsTest, BadPortComesBackAsTheServersValidationMessage) {
+  service_.Seed("one", WorkspaceStatus::kRunning);
+  Status s = WsPortAdd(io_, "one", 80, std::nullopt);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("400 body.port: 80 is out of range"));
+}
+
+TEST_F(WsActionsTest, OpenPrintsTheUrlAndOpensTheBrowserWhenAsked) {
+  service_.Seed("one", WorkspaceStatus::kStopped);
+  ASSERT_TRUE(WsOpen(io_, "one", true).ok());
+  EXPECT_EQ(out_.str(), "http://devbox:8081/workspace/one/\n");
+  EXPECT_THAT(err_.str(), HasSubstr("is stopped; start it with `rockpool ws start one`"));
+  EXPECT_EQ(opened_, "http://devbox:8081/workspace/one/");
+}
+
+}  // namespace
+}  // namespace rockpool::client

@@ -1,0 +1,147 @@
+#include "client/ws_commands.h"
+
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "client/ws_actions.h"
+#include "http/curl_client.h"
+#include "sys/process.h"
+
+namespace rockpool::client {
+namespace {
+
+// Everything the flags of the `ws` tree fill in.
+struct WsArgs {
+  ClientFlags flags;
+  bool json = false;
+  bool no_wait = false;
+  int timeout_seconds = 300;
+  bool browser = false;
+  std::string name;
+  std::string image;
+  int port = 0;
+  std::string label;
+};
+
+Status OpenInBrowser(const std::string& url) {
+  RealProcessRunner runner;
+  auto r = runner.Run({{"xdg-open", url}, {}, "", {}});
+  if (!r.ok() || r->exit_code != 0) {
+    return Status::Unavailable("open " + url +
+                               " with xdg-open: " + (r.ok() ? r->output : r.status().message()) +
+                               "; open the URL yourself");
+  }
+  return Status::Ok();
+}
+
+// Resolves the configuration, connects and runs `fn` on a WsIo; exits 1 on failure.
+void Run(const WsArgs& args, const std::function<Status(WsIo&)>& fn) {
+  auto env = ProcessEnvironment();
+  Status status = [&]() -> Status {
+    RP_ASSIGN_OR_RETURN(auto config, ResolveClientConfig(args.flags, env, DefaultConfigFile(env)));
+    CurlHttpClient http(HttpEndpoint::Tcp(config.api_url));
+    ApiClient api(http, {config.username, config.password});
+    WsIo io;
+    io.api = &api;
+    io.config = config;
+    io.out = &std::cout;
+    io.err = &std::cerr;
+    io.json = args.json;
+    io.progress_tty = isatty(STDERR_FILENO) != 0;
+    io.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+    io.now = [] { return std::chrono::steady_clock::now(); };
+    io.open_browser = OpenInBrowser;
+    return fn(io);
+  }();
+  if (status.ok()) return;
+  std::cout.flush();
+  std::cerr << "error: " << status.message() << "\n";
+  throw CLI::RuntimeError(1);
+}
+
+WaitOptions Wait(const WsArgs& a) {
+  return {!a.no_wait, std::chrono::seconds(a.timeout_seconds), std::chrono::milliseconds(1000)};
+}
+
+CLI::App* Leaf(CLI::App& parent, const char* name, const char* help, WsArgs& a) {
+  CLI::App* sub = parent.add_subcommand(name, help);
+  sub->fallthrough();
+  sub->add_option("name", a.name, "Workspace name (or id)")->required();
+  return sub;
+}
+
+void AddWaitFlags(CLI::App* sub, WsArgs& a) {
+  sub->add_flag("--no-wait", a.no_wait, "Return once the request is accepted");
+  sub->add_option("--timeout", a.timeout_seconds, "Seconds to wait for the target state")
+      ->capture_default_str();
+}
+
+void AddPortCommands(CLI::App& ws, const std::shared_ptr<WsArgs>& args) {
+  WsArgs& a = *args;
+  CLI::App* port = ws.add_subcommand("port", "List, forward and remove a workspace's ports");
+  port->fallthrough();
+  port->require_subcommand(1);
+  Leaf(*port, "ls", "List forwarded ports", a)->callback([args] {
+    Run(*args, [&](WsIo& io) { return WsPortList(io, args->name); });
+  });
+  CLI::App* add = Leaf(*port, "add", "Forward a port (1024-65535) of a running workspace", a);
+  add->add_option("port", a.port, "Port inside the workspace")->required();
+  add->add_option("--label", a.label, "A label shown beside the port");
+  add->callback([args] {
+    std::optional<std::string> label;
+    if (!args->label.empty()) label = args->label;
+    Run(*args, [&](WsIo& io) { return WsPortAdd(io, args->name, args->port, label); });
+  });
+  CLI::App* rm = Leaf(*port, "rm", "Stop forwarding a port", a);
+  rm->add_option("port", a.port, "Port inside the workspace")->required();
+  rm->callback(
+      [args] { Run(*args, [&](WsIo& io) { return WsPortRemove(io, args->name, args->port); }); });
+}
+
+}  // namespace
+
+void AddWorkspaceCommands(CLI::App& app) {
+  auto args = std::make_shared<WsArgs>();
+  WsArgs& a = *args;
+  CLI::App* ws = app.add_subcommand("ws", "Manage workspaces through the Rockpool API");
+  ws->require_subcommand(1);
+  ws->add_option("--api-url", a.flags.api_url, "API base URL (env ROCKPOOL_API_URL)");
+  ws->add_option("--user", a.flags.username, "Basic auth user (env ROCKPOOL_USERNAME)");
+  ws->add_option("--password", a.flags.password, "Basic auth password (env ROCKPOOL_PASSWORD)");
+  ws->add_flag("--json", a.json, "Print JSON instead of tables");
+
+  ws->add_subcommand("ls", "List workspaces")->fallthrough()->callback([args] {
+    Run(*args, [](WsIo& io) { return WsList(io); });
+  });
+  CLI::App* create = Leaf(*ws, "create", "Create a workspace and wait until it runs", a);
+  create->add_option("--image", a.image, "Image (default: the server's default)");
+  AddWaitFlags(create, a);
+  create->callback([args] {
+    Run(*args, [&](WsIo& io) { return WsCreate(io, args->name, args->image, Wait(*args)); });
+  });
+  Leaf(*ws, "show", "Show one workspace", a)->callback([args] {
+    Run(*args, [&](WsIo& io) { return WsShow(io, args->name); });
+  });
+  CLI::App* start = Leaf(*ws, "start", "Start a stopped workspace and wait until it runs", a);
+  AddWaitFlags(start, a);
+  start->callback(
+      [args] { Run(*args, [&](WsIo& io) { return WsStart(io, args->name, Wait(*args)); }); });
+  CLI::App* stop = Leaf(*ws, "stop", "Stop a workspace (its files are kept)", a);
+  AddWaitFlags(stop, a);
+  stop->callback(
+      [args] { Run(*args, [&](WsIo& io) { return WsStop(io, args->name, Wait(*args)); }); });
+  CLI::App* rm = Leaf(*ws, "rm", "Delete a stopped workspace and its files", a);
+  AddWaitFlags(rm, a);
+  rm->callback(
+      [args] { Run(*args, [&](WsIo& io) { return WsRemove(io, args->name, Wait(*args)); }); });
+  CLI::App* open = Leaf(*ws, "open", "Print the workspace's IDE URL", a);
+  open->add_flag("--browser", a.browser, "Also open it with xdg-open");
+  open->callback(
+      [args] { Run(*args, [&](WsIo& io) { return WsOpen(io, args->name, args->browser); }); });
+  AddPortCommands(*ws, args);
+}
+
+}  // namespace rockpool::client
