@@ -114,9 +114,13 @@ export function useWorkspaceList(limit: number): WorkspaceListApi {
   }, [loadFirst]);
 
   const items = allItems(list);
+  // Before the first page arrives, poll only to recover from a failed load (the alert's Retry
+  // does the same at once).
   const interval =
     list.pages.length === 0
-      ? null
+      ? error
+        ? LIST_POLL_MS
+        : null
       : anyDeleting(items)
         ? TRANSITION_POLL_MS
         : pollInterval(items.map((w) => w.status), LIST_POLL_MS);
