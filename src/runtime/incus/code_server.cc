@@ -1,0 +1,64 @@
+// code-server inside a workspace: its config file and its health through the host socket.
+#include <thread>
+
+#include "runtime/incus/exec.h"
+#include "runtime/incus/files.h"
+#include "runtime/incus/incus_runtime.h"
+#include "runtime/incus/instance_names.h"
+
+namespace rockpool::incus {
+
+std::string RenderCodeServerConfig(const CodeServerConfig& config, int port) {
+  return "bind-addr: 127.0.0.1:" + std::to_string(port) +
+         "\n"
+         "auth: none\n"
+         "disable-telemetry: true\n"
+         "disable-update-check: true\n"
+         "abs-proxy-base-path: \"" +
+         config.base_path + "\"\n";
+}
+
+Status IncusRuntime::Configure(const std::string& name, const CodeServerConfig& config) {
+  std::string instance = InstanceName(name);
+  std::lock_guard lock(LockFor(instance));
+  RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
+  RP_RETURN_IF_ERROR(
+      PushFile(*client_, instance, {.path = "/etc/rockpool", .directory = true, .mode = 0755}));
+  RP_RETURN_IF_ERROR(PushFile(*client_, instance,
+                              {.path = kCodeServerConfigPath,
+                               .content = RenderCodeServerConfig(config, options_.code_server_port),
+                               .mode = 0644}));
+  if (!current.running()) return Status::Ok();  // read at first start
+  RP_ASSIGN_OR_RETURN(
+      ExecResult restart,
+      ExecInstance(*client_, instance, {.command = {"systemctl", "restart", "code-server"}},
+                   options_.operation_timeout));
+  if (restart.exit_code != 0) {
+    return Status::Internal("incus: restart code-server in instance " + instance + ": exit " +
+                            std::to_string(restart.exit_code) + ": " + restart.err);
+  }
+  return Status::Ok();
+}
+
+Status IncusRuntime::WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  auto deadline = Clock::now() + timeout;
+  std::string path = SocketPath(name);
+  auto client = socket_clients_(path);
+  std::string last = "no answer yet";
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    auto per_try =
+        std::clamp(left, std::chrono::milliseconds(100), std::chrono::milliseconds(2000));
+    auto response = client->Send({.target = "/healthz", .timeout = per_try});
+    if (response.ok() && response->status == 200) return Status::Ok();
+    last = response.ok() ? "HTTP " + std::to_string(response->status) : response.status().message();
+    if (Clock::now() + options_.health_poll_interval >= deadline) break;
+    std::this_thread::sleep_for(options_.health_poll_interval);
+  }
+  return Status::DeadlineExceeded("incus: wait for code-server in instance " + InstanceName(name) +
+                                  ": not healthy after " + std::to_string(timeout.count()) +
+                                  " ms; last: " + last);
+}
+
+}  // namespace rockpool::incus

@@ -1,0 +1,178 @@
+#include "runtime/incus/incus_runtime.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "core/names.h"
+#include "http/curl_client.h"
+#include "runtime/incus/exec.h"
+#include "runtime/incus/images.h"
+#include "runtime/incus/instance_names.h"
+#include "runtime/incus/instance_state.h"
+#include "runtime/incus/socket.h"
+
+namespace rockpool::incus {
+namespace {
+
+bool IsWorkspace(const Instance& instance) {
+  auto managed = instance.config.find(kLabelManaged);
+  auto ws = instance.config.find(kLabelWorkspace);
+  auto tpl = instance.config.find(kLabelTemplate);
+  return managed != instance.config.end() && managed->second == "true" &&
+         ws != instance.config.end() && !ws->second.empty() &&
+         (tpl == instance.config.end() || tpl->second != "true");
+}
+
+InstanceInfo ToInfo(const Instance& instance, const std::string& fallback_name) {
+  auto ws = instance.config.find(kLabelWorkspace);
+  return InstanceInfo{ws != instance.config.end() ? ws->second : fallback_name, instance.status,
+                      instance.running(), instance.address};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<IncusRuntime>> IncusRuntime::Open(IncusRuntimeOptions options,
+                                                         std::string socket_path) {
+  if (socket_path.empty()) {
+    RP_ASSIGN_OR_RETURN(socket_path, DetectSocket());
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(options.socket_dir, ec);
+  if (ec) {
+    return Status::Internal("incus: create socket directory " + options.socket_dir + ": " +
+                            ec.message());
+  }
+  using std::filesystem::perms;
+  std::filesystem::permissions(options.socket_dir,
+                               perms::owner_all | perms::group_read | perms::group_exec |
+                                   perms::others_read | perms::others_exec,
+                               ec);
+  auto clients = [](const std::string& path) -> std::unique_ptr<HttpClient> {
+    return std::make_unique<CurlHttpClient>(HttpEndpoint::Unix(path, "localhost"));
+  };
+  return std::make_unique<IncusRuntime>(IncusClient::ForSocket(socket_path), std::move(options),
+                                        clients);
+}
+
+IncusRuntime::IncusRuntime(std::shared_ptr<IncusClient> client, IncusRuntimeOptions options,
+                           SocketClientFactory socket_clients)
+    : client_(std::move(client)),
+      options_(std::move(options)),
+      socket_clients_(std::move(socket_clients)) {}
+
+std::mutex& IncusRuntime::LockFor(const std::string& instance) {
+  std::lock_guard lock(locks_mu_);
+  auto& mu = locks_[instance];
+  if (!mu) mu = std::make_unique<std::mutex>();
+  return *mu;
+}
+
+Status IncusRuntime::Create(const std::string& name, const std::string& image) {
+  RP_RETURN_IF_ERROR(ValidateWorkspaceName(name));
+  std::string instance = InstanceName(name);
+  std::string context = "incus: create instance " + instance;
+  std::lock_guard lock(LockFor(instance));
+  auto existing = GetInstance(*client_, instance, false);
+  if (existing.ok()) return Status::AlreadyExists(context + ": instance exists already");
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+  RP_ASSIGN_OR_RETURN(std::string fingerprint, ResolveImage(image, context));
+  RP_ASSIGN_OR_RETURN(std::string tpl, EnsureTemplate(image, fingerprint));
+  RemoveSocketFiles(name);
+  InstancesPost post{
+      .name = instance,
+      .profiles = options_.profiles,
+      .source = {.type = "copy", .source = tpl},
+      // The copy inherits the template's labels unless they are overridden here.
+      .config = {{kLabelManaged, "true"},
+                 {kLabelWorkspace, name},
+                 {kLabelTemplate, "false"},
+                 {kLabelTemplateReady, "false"},
+                 {kLabelTemplateAlias, ""},
+                 {kLabelImage, fingerprint}},
+      .devices = {{kCodeDevice, ProxyDevice(SocketPath(name), options_.code_server_port)}}};
+  return CreateInstance(*client_, post, options_.operation_timeout);
+}
+
+Status IncusRuntime::Start(const std::string& name) {
+  std::string instance = InstanceName(name);
+  std::lock_guard lock(LockFor(instance));
+  RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
+  if (current.running()) return Status::Ok();
+  RemoveSocketFiles(name);  // stale sockets from the last run
+  return PutInstanceState(*client_, instance, {.action = "start", .timeout = 30},
+                          options_.operation_timeout);
+}
+
+// Stops gracefully for up to stop_grace, then forces: a workspace's files are on disk, and a
+// systemd shutdown inside a container can take long.
+Status IncusRuntime::StopInstance(const Instance& instance) {
+  if (!instance.running()) return Status::Ok();
+  int grace = static_cast<int>(options_.stop_grace.count());
+  if (grace > 0) {
+    Status graceful = PutInstanceState(*client_, instance.name,
+                                       {.action = "stop", .timeout = grace, .force = false},
+                                       options_.stop_grace + std::chrono::seconds(30));
+    if (graceful.ok()) return graceful;
+    if (graceful.code() == Code::kUnavailable) return graceful;
+  }
+  return PutInstanceState(*client_, instance.name, {.action = "stop", .timeout = -1, .force = true},
+                          options_.operation_timeout);
+}
+
+Status IncusRuntime::Stop(const std::string& name) {
+  std::string instance = InstanceName(name);
+  std::lock_guard lock(LockFor(instance));
+  RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
+  RP_RETURN_IF_ERROR(StopInstance(current));
+  RemoveSocketFiles(name);
+  return Status::Ok();
+}
+
+Status IncusRuntime::Remove(const std::string& name) {
+  std::string instance = InstanceName(name);
+  std::lock_guard lock(LockFor(instance));
+  auto current = GetInstance(*client_, instance, false);
+  if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
+  if (current.ok()) {
+    if (current->running()) {
+      RP_RETURN_IF_ERROR(PutInstanceState(*client_, instance,
+                                          {.action = "stop", .timeout = -1, .force = true},
+                                          options_.operation_timeout));
+    }
+    Status deleted = DeleteInstance(*client_, instance, options_.operation_timeout);
+    if (!deleted.ok() && deleted.code() != Code::kNotFound) return deleted;
+  }
+  RemoveSocketFiles(name);
+  return Status::Ok();
+}
+
+Result<InstanceInfo> IncusRuntime::Inspect(const std::string& name) {
+  RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, InstanceName(name), true));
+  return ToInfo(current, name);
+}
+
+Result<std::vector<InstanceInfo>> IncusRuntime::List() {
+  RP_ASSIGN_OR_RETURN(std::vector<Instance> all, GetInstances(*client_, true));
+  std::vector<InstanceInfo> out;
+  for (const Instance& instance : all) {
+    if (IsWorkspace(instance)) out.push_back(ToInfo(instance, instance.name));
+  }
+  return out;
+}
+
+Result<ExecResult> IncusRuntime::Exec(const std::string& name,
+                                      const std::vector<std::string>& argv) {
+  return ExecInstance(*client_, InstanceName(name), {.command = argv}, options_.operation_timeout);
+}
+
+Result<std::string> IncusRuntime::ResolveImage(const std::string& image,
+                                               const std::string& context) {
+  auto target = GetImageAliasTarget(*client_, image);
+  if (!target.ok()) return target.status().WithContext(context);
+  if (!target->has_value()) {
+    return Status::NotFound(context + ": image " + image + " not found (no such alias)");
+  }
+  return **target;
+}
+
+}  // namespace rockpool::incus

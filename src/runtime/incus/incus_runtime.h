@@ -1,0 +1,93 @@
+// IncusRuntime: workspaces as unprivileged system containers on an Incus or LXD daemon.
+//
+// Each workspace is an instance "rp-<name>" (instance_names.h) labelled as Rockpool's, copied
+// from a per-image template instance that was started once (so its filesystem is already
+// uid-shifted: a copy is a btrfs snapshot and starts without remapping). code-server and
+// forwarded ports are reached through `proxy` devices that listen on host unix sockets in
+// `socket_dir`, so the proxy in front never changes configuration.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "http/client.h"
+#include "runtime/incus/incus_client.h"
+#include "runtime/incus/instances.h"
+#include "runtime/runtime.h"
+
+namespace rockpool::incus {
+
+struct IncusRuntimeOptions {
+  std::string socket_dir = "/var/lib/rockpool/sockets";
+  std::vector<std::string> profiles = {"default"};
+  // Owner and mode of the host sockets the proxy connects to.
+  int socket_uid = 0;
+  int socket_gid = 0;
+  std::string socket_mode = "0660";
+  int code_server_port = 8080;
+  // How long Stop lets systemd shut down before forcing.
+  std::chrono::seconds stop_grace{5};
+  // Upper bound for create, start, delete and exec operations.
+  std::chrono::seconds operation_timeout{120};
+  std::chrono::milliseconds health_poll_interval{50};
+};
+
+// Makes the HTTP client WaitHealthy uses to reach a host socket.
+using SocketClientFactory = std::function<std::unique_ptr<HttpClient>(const std::string& path)>;
+
+class IncusRuntime final : public Runtime {
+ public:
+  // On the real daemon at `socket_path` (DetectSocket() when empty). Creates socket_dir.
+  static Result<std::unique_ptr<IncusRuntime>> Open(IncusRuntimeOptions options,
+                                                    std::string socket_path = "");
+  IncusRuntime(std::shared_ptr<IncusClient> client, IncusRuntimeOptions options,
+               SocketClientFactory socket_clients);
+
+  Status Create(const std::string& name, const std::string& image) override;
+  Status Start(const std::string& name) override;
+  Status Stop(const std::string& name) override;
+  Status Remove(const std::string& name) override;
+  Result<InstanceInfo> Inspect(const std::string& name) override;
+  Result<std::vector<InstanceInfo>> List() override;
+  Status Configure(const std::string& name, const CodeServerConfig& config) override;
+  Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
+  Result<ExecResult> Exec(const std::string& name, const std::vector<std::string>& argv) override;
+  Status AddPort(const std::string& name, int port) override;
+  Status RemovePort(const std::string& name, int port) override;
+  std::string SocketPath(const std::string& name) const override;
+  std::string PortSocketPath(const std::string& name, int port) const override;
+
+  // Makes sure the template for the image `image` (an alias) points at exists and is ready.
+  // Idempotent; Create calls it when the template is missing. Returns the template's name.
+  Result<std::string> PrepareTemplate(const std::string& image);
+  // Deletes the templates made from earlier images of the alias `image` (not the current one).
+  Status PruneTemplates(const std::string& image);
+
+ private:
+  std::mutex& LockFor(const std::string& instance);
+  Result<std::string> ResolveImage(const std::string& image, const std::string& context);
+  Result<std::string> EnsureTemplate(const std::string& alias, const std::string& fingerprint);
+  Status BuildTemplate(const std::string& name, const std::string& alias,
+                       const std::string& fingerprint);
+  Status StopInstance(const Instance& instance);
+  Device ProxyDevice(const std::string& listen_path, int port) const;
+  Status ChangePortDevice(const std::string& name, int port, bool add);
+  void RemoveSocketFiles(const std::string& name) const;
+
+  std::shared_ptr<IncusClient> client_;
+  IncusRuntimeOptions options_;
+  SocketClientFactory socket_clients_;
+  std::mutex locks_mu_;
+  std::map<std::string, std::unique_ptr<std::mutex>> locks_;  // GUARDED_BY(locks_mu_)
+};
+
+// The code-server config file Configure writes (/etc/rockpool/code-server.yaml).
+inline constexpr char kCodeServerConfigPath[] = "/etc/rockpool/code-server.yaml";
+std::string RenderCodeServerConfig(const CodeServerConfig& config, int port);
+
+}  // namespace rockpool::incus

@@ -1,0 +1,326 @@
+#include "runtime/incus/incus_runtime.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "runtime/incus/fake_daemon_test_util.h"
+#include "runtime/incus/instance_names.h"
+
+namespace rockpool::incus {
+namespace {
+
+using testing::Async;
+using testing::FakeDaemon;
+using ::testing::HasSubstr;
+using testing::OperationDone;
+using testing::Sync;
+
+constexpr char kFingerprint[] = "d1337eb00d5ee5fba19039c359500f2bfaed6bcef2d0089f52014a77bdfb1fd8";
+
+// Instance JSON the way GET /1.0/instances/<n> returns it (trimmed).
+Json InstanceJson(const std::string& name, const std::string& status, Json config,
+                  Json devices = Json::object()) {
+  return {{"name", name},       {"status", status},        {"config", std::move(config)},
+          {"devices", devices}, {"profiles", {"default"}}, {"architecture", "x86_64"},
+          {"ephemeral", false}, {"stateful", false},       {"description", ""}};
+}
+
+Json WorkspaceConfig(const std::string& ws) {
+  return {{kLabelManaged, "true"}, {kLabelWorkspace, ws}};
+}
+
+class IncusRuntimeTest : public ::testing::Test {
+ protected:
+  IncusRuntimeTest() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rp-incus-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    IncusRuntimeOptions options;
+    options.socket_dir = dir_.string();
+    options.health_poll_interval = std::chrono::milliseconds(1);
+    runtime_ =
+        std::make_unique<IncusRuntime>(daemon_.Client(), options, [this](const std::string& path) {
+          health_socket_ = path;
+          return std::make_unique<Forward>(&health_);
+        });
+    daemon_.On("GET", "/1.0/images/aliases/rp-img",
+               Sync({{"name", "rp-img"}, {"target", kFingerprint}}));
+    daemon_.On("GET", "/1.0/operations/", OperationDone());
+  }
+  ~IncusRuntimeTest() override { std::filesystem::remove_all(dir_); }
+
+  void HaveInstance(const Json& instance, const std::string& etag = "\"e1\"") {
+    std::string path = "/1.0/instances/" + instance["name"].get<std::string>();
+    daemon_.On("GET", path, Sync(instance, etag));
+  }
+  void HaveReadyTemplate() {
+    HaveInstance(InstanceJson("rp-tpl-d1337eb00d5e", "Stopped",
+                              {{kLabelTemplate, "true"}, {kLabelTemplateReady, "true"}}));
+  }
+  void Touch(const std::string& path) { std::ofstream(path) << ""; }
+
+  struct Forward final : HttpClient {
+    explicit Forward(FakeHttpClient* to) : to(to) {}
+    Result<HttpResponse> Send(const HttpRequest& r) override { return to->Send(r); }
+    std::string Endpoint() const override { return "health"; }
+    FakeHttpClient* to;
+  };
+
+  std::filesystem::path dir_;
+  FakeDaemon daemon_;
+  FakeHttpClient health_;
+  std::string health_socket_;
+  std::unique_ptr<IncusRuntime> runtime_;
+};
+
+TEST_F(IncusRuntimeTest, CreateCopiesTheTemplateWithLabelsAndCodeSocket) {
+  HaveReadyTemplate();
+  daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  ASSERT_TRUE(runtime_->Create("9lives", "rp-img").ok());
+
+  auto posts = daemon_.Sent("POST", "/1.0/instances");
+  ASSERT_EQ(posts.size(), 1u);
+  Json body = Json::parse(posts[0].body);
+  EXPECT_EQ(body["name"], "rp-9lives");
+  EXPECT_EQ(body["source"], Json({{"type", "copy"}, {"source", "rp-tpl-d1337eb00d5e"}}));
+  EXPECT_EQ(body["profiles"], Json({"default"}));
+  EXPECT_EQ(body["config"][kLabelWorkspace], "9lives");
+  EXPECT_EQ(body["config"][kLabelManaged], "true");
+  EXPECT_EQ(body["config"][kLabelTemplate], "false");
+  Json code = body["devices"]["code"];
+  EXPECT_EQ(code["type"], "proxy");
+  EXPECT_EQ(code["listen"], "unix:" + dir_.string() + "/9lives.sock");
+  EXPECT_EQ(code["connect"], "tcp:127.0.0.1:8080");
+  EXPECT_EQ(code["bind"], "host");
+  EXPECT_EQ(code["mode"], "0660");
+  EXPECT_EQ(daemon_.Sent("GET", "/1.0/operations/op-create/wait").size(), 1u);
+}
+
+TEST_F(IncusRuntimeTest, CreatePreparesTheTemplateWhenMissing) {
+  daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  bool ready = false;
+  daemon_.On("GET", "/1.0/instances/rp-tpl-d1337eb00d5e", [&](const HttpRequest&) {
+    if (!ready) return testing::Error(404, "Instance not found");
+    return Sync(InstanceJson("rp-tpl-d1337eb00d5e", "Stopped", {{kLabelTemplateReady, "true"}}));
+  });
+  daemon_.On("PUT", "/1.0/instances/rp-tpl-d1337eb00d5e/state", Async("op-state"));
+  daemon_.On("POST", "/1.0/instances/rp-tpl-d1337eb00d5e/exec", Async("op-exec"));
+  daemon_.On("GET", "/1.0/operations/op-exec/wait",
+             OperationDone({{"return", 0}, {"output", Json::object()}}));
+  daemon_.On("PATCH", "/1.0/instances/rp-tpl-d1337eb00d5e", [&](const HttpRequest&) {
+    ready = true;
+    return Sync(Json::object());
+  });
+
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
+
+  auto posts = daemon_.Sent("POST", "/1.0/instances");
+  ASSERT_GE(posts.size(), 3u);  // template, its exec, the workspace
+  Json tpl = Json::parse(posts[0].body);
+  EXPECT_EQ(tpl["name"], "rp-tpl-d1337eb00d5e");
+  EXPECT_EQ(tpl["source"], Json({{"type", "image"}, {"fingerprint", kFingerprint}}));
+  EXPECT_EQ(tpl["config"][kLabelTemplate], "true");
+  auto states = daemon_.Sent("PUT", "/1.0/instances/rp-tpl-d1337eb00d5e/state");
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(Json::parse(states[0].body)["action"], "start");
+  EXPECT_EQ(Json::parse(states[1].body)["action"], "stop");
+  Json exec = Json::parse(daemon_.Sent("POST", "/1.0/instances/rp-tpl-d1337eb00d5e/exec")[0].body);
+  EXPECT_THAT(exec["command"][2].get<std::string>(), HasSubstr("/etc/machine-id"));
+  EXPECT_EQ(Json::parse(posts.back().body)["name"], "rp-abc");
+}
+
+TEST_F(IncusRuntimeTest, CreateWithUnknownImageIsNotFound) {
+  Status s = runtime_->Create("abc", "nope");
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_THAT(s.message(), HasSubstr("incus: create instance rp-abc: image nope not found"));
+}
+
+TEST_F(IncusRuntimeTest, CreateOfExistingInstanceIsAlreadyExists) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  EXPECT_EQ(runtime_->Create("abc", "rp-img").code(), Code::kAlreadyExists);
+}
+
+TEST_F(IncusRuntimeTest, StartRemovesStaleSocketsAndStartsExplicitly) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
+  Touch(runtime_->SocketPath("abc"));
+  Touch(runtime_->PortSocketPath("abc", 3000));
+  Touch(runtime_->SocketPath("abcd"));  // another workspace's socket stays
+  ASSERT_TRUE(runtime_->Start("abc").ok());
+  EXPECT_FALSE(std::filesystem::exists(runtime_->SocketPath("abc")));
+  EXPECT_FALSE(std::filesystem::exists(runtime_->PortSocketPath("abc", 3000)));
+  EXPECT_TRUE(std::filesystem::exists(runtime_->SocketPath("abcd")));
+  Json body = Json::parse(daemon_.Sent("PUT", "/1.0/instances/rp-abc/state")[0].body);
+  EXPECT_EQ(body["action"], "start");
+}
+
+TEST_F(IncusRuntimeTest, StartOfRunningInstanceDoesNothing) {
+  HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")));
+  ASSERT_TRUE(runtime_->Start("abc").ok());
+  EXPECT_TRUE(daemon_.Sent("PUT", "/1.0/instances/rp-abc/state").empty());
+}
+
+TEST_F(IncusRuntimeTest, StartFailureNamesInstanceAndDaemonMessage) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
+  daemon_.On("GET", "/1.0/operations/op-start/wait",
+             Sync({{"status", "Failure"}, {"err", "Failed to run: forkstart"}}));
+  Status s = runtime_->Start("abc");
+  EXPECT_EQ(s.message(), "incus: start instance rp-abc: Failed to run: forkstart");
+}
+
+TEST_F(IncusRuntimeTest, StopForcesAfterGracefulStopFailsAndRemovesSockets) {
+  HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")));
+  int calls = 0;
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state",
+             [&](const HttpRequest&) { return Async(++calls == 1 ? "op-graceful" : "op-force"); });
+  daemon_.On("GET", "/1.0/operations/op-graceful/wait",
+             Sync({{"status", "Failure"}, {"err", "Failed shutting down instance"}}));
+  Touch(runtime_->SocketPath("abc"));
+  ASSERT_TRUE(runtime_->Stop("abc").ok());
+  auto states = daemon_.Sent("PUT", "/1.0/instances/rp-abc/state");
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(Json::parse(states[0].body)["force"], false);
+  EXPECT_EQ(Json::parse(states[0].body)["timeout"], 5);
+  EXPECT_EQ(Json::parse(states[1].body)["force"], true);
+  EXPECT_FALSE(std::filesystem::exists(runtime_->SocketPath("abc")));
+}
+
+TEST_F(IncusRuntimeTest, RemoveOfMissingInstanceIsOkAndClearsSockets) {
+  Touch(runtime_->PortSocketPath("abc", 8000));
+  ASSERT_TRUE(runtime_->Remove("abc").ok());
+  EXPECT_FALSE(std::filesystem::exists(runtime_->PortSocketPath("abc", 8000)));
+}
+
+TEST_F(IncusRuntimeTest, RemoveForceStopsThenDeletes) {
+  HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")));
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-stop"));
+  daemon_.On("DELETE", "/1.0/instances/rp-abc", Async("op-delete"));
+  ASSERT_TRUE(runtime_->Remove("abc").ok());
+  EXPECT_EQ(Json::parse(daemon_.Sent("PUT", "/1.0/instances/rp-abc/state")[0].body)["force"], true);
+  EXPECT_EQ(daemon_.Sent("DELETE", "/1.0/instances/rp-abc").size(), 1u);
+}
+
+TEST_F(IncusRuntimeTest, ListReturnsOnlyLabelledWorkspaces) {
+  Json ws = InstanceJson("rp-abc", "Running", WorkspaceConfig("abc"));
+  ws["state"] = {{"network",
+                  {{"eth0",
+                    {{"addresses",
+                      {{{"family", "inet"}, {"address", "10.187.42.5"}, {"scope", "global"}}}}}}}}};
+  Json tpl =
+      InstanceJson("rp-tpl-x", "Stopped", {{kLabelManaged, "true"}, {kLabelTemplate, "true"}});
+  Json other = InstanceJson("someone-else", "Running", Json::object());
+  daemon_.On("GET", "/1.0/instances?recursion=2", Sync({ws, tpl, other}));
+  auto list = runtime_->List();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name, "abc");
+  EXPECT_TRUE((*list)[0].running);
+  EXPECT_EQ((*list)[0].address, "10.187.42.5");
+}
+
+TEST_F(IncusRuntimeTest, AddPortPatchesAProxyDeviceWithIfMatch) {
+  HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")), "\"etag-1\"");
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
+  ASSERT_TRUE(runtime_->AddPort("abc", 3000).ok());
+  auto patches = daemon_.Sent("PATCH", "/1.0/instances/rp-abc");
+  ASSERT_EQ(patches.size(), 1u);
+  HttpResponse headers{0, patches[0].headers, ""};
+  EXPECT_EQ(headers.Header("If-Match"), "\"etag-1\"");
+  Json device = Json::parse(patches[0].body)["devices"]["port-3000"];
+  EXPECT_EQ(device["listen"], "unix:" + dir_.string() + "/abc.3000.sock");
+  EXPECT_EQ(device["connect"], "tcp:127.0.0.1:3000");
+}
+
+TEST_F(IncusRuntimeTest, AddPortRetriesWhenTheEtagMoved) {
+  HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")));
+  int calls = 0;
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", [&](const HttpRequest&) {
+    return ++calls == 1 ? testing::Error(412, "ETag doesn't match") : Sync(Json::object());
+  });
+  ASSERT_TRUE(runtime_->AddPort("abc", 3000).ok());
+  EXPECT_EQ(calls, 2);
+}
+
+TEST_F(IncusRuntimeTest, RemovePortPutsTheDevicesWithoutIt) {
+  Json devices = {{"code", {{"type", "proxy"}}}, {"port-3000", {{"type", "proxy"}}}};
+  HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc"), devices), "\"etag-2\"");
+  daemon_.On("PUT", "/1.0/instances/rp-abc", Async("op-put"));
+  Touch(runtime_->PortSocketPath("abc", 3000));
+  ASSERT_TRUE(runtime_->RemovePort("abc", 3000).ok());
+  auto puts = daemon_.Sent("PUT", "/1.0/instances/rp-abc");
+  ASSERT_EQ(puts.size(), 1u);
+  Json body = Json::parse(puts[0].body);
+  EXPECT_TRUE(body["devices"].contains("code"));
+  EXPECT_FALSE(body["devices"].contains("port-3000"));
+  EXPECT_EQ(HttpResponse({0, puts[0].headers, ""}).Header("If-Match"), "\"etag-2\"");
+  EXPECT_FALSE(std::filesystem::exists(runtime_->PortSocketPath("abc", 3000)));
+}
+
+TEST_F(IncusRuntimeTest, PortOutsideRangeIsRejectedBeforeTheDaemon) {
+  EXPECT_EQ(runtime_->AddPort("abc", 80).code(), Code::kInvalidArgument);
+  EXPECT_TRUE(daemon_.requests().empty());
+}
+
+TEST_F(IncusRuntimeTest, ConfigureStoppedInstanceWritesConfigWithoutRestart) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  daemon_.On("POST", "/1.0/instances/rp-abc/files", Sync(Json::object()));
+  ASSERT_TRUE(runtime_->Configure("abc", {.base_path = "/workspace/abc"}).ok());
+  auto files = daemon_.Sent("POST", "/1.0/instances/rp-abc/files?path=/etc/rockpool/code-server");
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].body,
+            "bind-addr: 127.0.0.1:8080\nauth: none\ndisable-telemetry: true\n"
+            "disable-update-check: true\nabs-proxy-base-path: \"/workspace/abc\"\n");
+  EXPECT_TRUE(daemon_.Sent("POST", "/1.0/instances/rp-abc/exec").empty());
+}
+
+TEST_F(IncusRuntimeTest, ConfigureRunningInstanceRestartsCodeServer) {
+  HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")));
+  daemon_.On("POST", "/1.0/instances/rp-abc/files", Sync(Json::object()));
+  daemon_.On("POST", "/1.0/instances/rp-abc/exec", Async("op-exec"));
+  daemon_.On("GET", "/1.0/operations/op-exec/wait", OperationDone({{"return", 0}}));
+  ASSERT_TRUE(runtime_->Configure("abc", {.base_path = "/workspace/abc"}).ok());
+  Json exec = Json::parse(daemon_.Sent("POST", "/1.0/instances/rp-abc/exec")[0].body);
+  EXPECT_EQ(exec["command"], Json({"systemctl", "restart", "code-server"}));
+}
+
+TEST_F(IncusRuntimeTest, WaitHealthyPollsTheWorkspaceSocketUntil200) {
+  health_.Enqueue(502, "");
+  health_.Enqueue(200, "ok");
+  ASSERT_TRUE(runtime_->WaitHealthy("abc", std::chrono::seconds(5)).ok());
+  EXPECT_EQ(health_socket_, runtime_->SocketPath("abc"));
+  EXPECT_EQ(health_.requests().size(), 2u);
+  EXPECT_EQ(health_.requests()[0].target, "/healthz");
+}
+
+TEST_F(IncusRuntimeTest, WaitHealthyTimeoutSaysWhatItSawLast) {
+  health_.SetHandler([](const HttpRequest&) -> Result<HttpResponse> {
+    return Status::Unavailable("connect: no such file");
+  });
+  Status s = runtime_->WaitHealthy("abc", std::chrono::milliseconds(30));
+  EXPECT_EQ(s.code(), Code::kDeadlineExceeded);
+  EXPECT_THAT(s.message(), HasSubstr("instance rp-abc: not healthy after 30 ms"));
+  EXPECT_THAT(s.message(), HasSubstr("last: connect: no such file"));
+}
+
+TEST_F(IncusRuntimeTest, PruneTemplatesDeletesOnlyOldTemplatesOfTheAlias) {
+  Json old_tpl = InstanceJson("rp-tpl-0000aaaabbbb", "Stopped",
+                              {{kLabelTemplate, "true"}, {kLabelTemplateAlias, "rp-img"}});
+  Json current = InstanceJson("rp-tpl-d1337eb00d5e", "Stopped",
+                              {{kLabelTemplate, "true"}, {kLabelTemplateAlias, "rp-img"}});
+  Json other = InstanceJson("rp-tpl-ccccdddd0000", "Stopped",
+                            {{kLabelTemplate, "true"}, {kLabelTemplateAlias, "other"}});
+  daemon_.On("GET", "/1.0/instances?recursion=1", Sync({old_tpl, current, other}));
+  daemon_.On("DELETE", "/1.0/instances/", Async("op-del"));
+  ASSERT_TRUE(runtime_->PruneTemplates("rp-img").ok());
+  auto deletes = daemon_.Sent("DELETE", "/1.0/instances/");
+  ASSERT_EQ(deletes.size(), 1u);
+  EXPECT_EQ(deletes[0].target, "/1.0/instances/rp-tpl-0000aaaabbbb");
+}
+
+}  // namespace
+}  // namespace rockpool::incus

@@ -1,0 +1,95 @@
+// Host sockets: the `proxy` devices that expose code-server and forwarded ports as unix
+// sockets on the host, and the socket files they leave behind.
+#include <filesystem>
+#include <system_error>
+
+#include "core/names.h"
+#include "runtime/incus/incus_runtime.h"
+#include "runtime/incus/instance_names.h"
+
+namespace rockpool::incus {
+namespace {
+
+constexpr int kEtagRetries = 3;
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::string IncusRuntime::SocketPath(const std::string& name) const {
+  return options_.socket_dir + "/" + name + ".sock";
+}
+
+std::string IncusRuntime::PortSocketPath(const std::string& name, int port) const {
+  return options_.socket_dir + "/" + name + "." + std::to_string(port) + ".sock";
+}
+
+Device IncusRuntime::ProxyDevice(const std::string& listen_path, int port) const {
+  return {{"type", "proxy"},
+          {"listen", "unix:" + listen_path},
+          {"connect", "tcp:127.0.0.1:" + std::to_string(port)},
+          {"bind", "host"},
+          {"uid", std::to_string(options_.socket_uid)},
+          {"gid", std::to_string(options_.socket_gid)},
+          {"mode", options_.socket_mode}};
+}
+
+// Deletes <name>.sock and every <name>.<port>.sock. Names cannot contain '.', so the pattern
+// never matches another workspace's sockets.
+void IncusRuntime::RemoveSocketFiles(const std::string& name) const {
+  std::error_code ec;
+  std::filesystem::remove(SocketPath(name), ec);
+  std::string prefix = name + ".";
+  for (const auto& entry : std::filesystem::directory_iterator(options_.socket_dir, ec)) {
+    std::string file = entry.path().filename().string();
+    if (file.size() <= prefix.size() + 5 || file.rfind(prefix, 0) != 0) continue;
+    if (!file.ends_with(".sock")) continue;
+    std::string_view port(file);
+    port = port.substr(prefix.size(), port.size() - prefix.size() - 5);
+    if (IsDigits(port)) std::filesystem::remove(entry.path(), ec);
+  }
+}
+
+Status IncusRuntime::AddPort(const std::string& name, int port) {
+  RP_RETURN_IF_ERROR(ValidatePort(port));
+  return ChangePortDevice(name, port, /*add=*/true);
+}
+
+Status IncusRuntime::RemovePort(const std::string& name, int port) {
+  RP_RETURN_IF_ERROR(ValidatePort(port));
+  return ChangePortDevice(name, port, /*add=*/false);
+}
+
+// Read-modify-write of the instance's devices, guarded by the instance's mutex against this
+// process and by If-Match against everyone else (retried when the ETag moved).
+Status IncusRuntime::ChangePortDevice(const std::string& name, int port, bool add) {
+  std::string instance = InstanceName(name);
+  std::string device = PortDeviceName(port);
+  std::string path = PortSocketPath(name, port);
+  std::lock_guard lock(LockFor(instance));
+  Status last;
+  for (int attempt = 0; attempt < kEtagRetries; ++attempt) {
+    RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
+    bool present = current.devices.contains(device);
+    if (present == add) break;  // already as asked
+    std::error_code ec;
+    std::filesystem::remove(path, ec);  // a stale file would shadow the new listener
+    if (add) {
+      last = PatchInstance(*client_, instance, {.devices = {{device, ProxyDevice(path, port)}}},
+                           current.etag);
+    } else {
+      current.put["devices"].erase(device);
+      last = PutInstance(*client_, current, options_.operation_timeout);
+    }
+    if (last.code() != Code::kConflict) break;
+  }
+  if (!add) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+  return last;
+}
+
+}  // namespace rockpool::incus
