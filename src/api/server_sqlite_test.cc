@@ -1,0 +1,103 @@
+// The API server on the real WorkspaceServiceImpl (SQLite in a temp file, fake runtime):
+// the whole request path of `rockpool serve` minus the worker, with responses checked
+// against api/openapi.yaml.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/contract.h"
+#include "api/schema_validator.h"
+#include "api/test_server.h"
+#include "runtime/fake/fake_runtime.h"
+#include "service/workspace_service_impl.h"
+#include "store/sqlite_store.h"
+#include "store/temp_dir.h"
+
+namespace rockpool::api {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+class ServerOnSqliteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
+    queue_ = std::make_unique<JobQueue>(*store_);
+    service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
+    server_ = std::make_unique<TestServer>(*service_);
+    client_ = server_->NewClient();
+    contract_ = std::make_unique<Contract>(std::move(Contract::Load(ROCKPOOL_OPENAPI_PATH)).value());
+  }
+
+  // Sends, checks the answer against the contract, returns the parsed body.
+  json Send(const HttpRequest& req, const std::string& operation, int status) {
+    auto r = client_->Send(req);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) return nullptr;
+    EXPECT_EQ(r->status, status) << req.method << " " << req.target << ": " << r->body;
+    const json& schema = contract_->FindOperation(operation)->responses.at(r->status);
+    if (schema.is_null()) return nullptr;
+    json body = json::parse(r->body);
+    Status valid = ValidateAgainstSchema(schema, body, "response");
+    EXPECT_TRUE(valid.ok()) << valid.ToString() << "\n" << r->body;
+    return body;
+  }
+
+  TempDir dir_;
+  SystemClock clock_;
+  FakeRuntime runtime_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<JobQueue> queue_;
+  std::unique_ptr<WorkspaceServiceImpl> service_;
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<CurlHttpClient> client_;
+  std::unique_ptr<Contract> contract_;
+};
+
+TEST_F(ServerOnSqliteTest, CreateGetListAndConflictsConformToTheContract) {
+  json ws = Send(JsonRequest("POST", "/api/workspaces", R"({"name":"demo"})"), "createWorkspace",
+                 202);
+  EXPECT_EQ(ws["status"], "creating");
+  EXPECT_EQ(ws["image"], "rockpool-workspace");
+  Send(Request("GET", "/api/workspaces/demo"), "getWorkspace", 200);
+  Send(Request("GET", "/api/workspaces/" + ws["id"].get<std::string>()), "getWorkspace", 200);
+  json dup = Send(JsonRequest("POST", "/api/workspaces", R"({"name":"demo"})"), "createWorkspace",
+                  409);
+  EXPECT_EQ(dup["error"]["code"], "already_exists");
+  json early = Send(Request("DELETE", "/api/workspaces/demo"), "deleteWorkspace", 409);
+  EXPECT_EQ(early["error"]["code"], "conflict");
+  Send(Request("GET", "/api/workspaces/nobody"), "getWorkspace", 404);
+  json port = Send(JsonRequest("POST", "/api/workspaces/demo/ports", R"({"port":3000})"),
+                   "addPort", 409);
+  EXPECT_THAT(port["error"]["message"].get<std::string>(), HasSubstr("running"));
+}
+
+TEST_F(ServerOnSqliteTest, PaginatesWithTheStoresCursor) {
+  for (int i = 0; i < 5; ++i) {
+    Send(JsonRequest("POST", "/api/workspaces", "{\"name\":\"ws-" + std::to_string(i) + "\"}"),
+         "createWorkspace", 202);
+  }
+  std::vector<std::string> names;
+  std::string target = "/api/workspaces?limit=2";
+  for (int pages = 0; pages < 5; ++pages) {
+    json page = Send(Request("GET", target), "listWorkspaces", 200);
+    for (const auto& ws : page["items"]) names.push_back(ws["name"]);
+    if (page["nextCursor"].is_null()) break;
+    target = "/api/workspaces?limit=2&cursor=" + page["nextCursor"].get<std::string>();
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre("ws-0", "ws-1", "ws-2", "ws-3", "ws-4"));
+  json bad = Send(Request("GET", "/api/workspaces?cursor=garbage"), "listWorkspaces", 400);
+  EXPECT_EQ(bad["error"]["code"], "invalid_argument");
+}
+
+TEST_F(ServerOnSqliteTest, MetricsCountWorkspacesFromTheStore) {
+  Send(JsonRequest("POST", "/api/workspaces", R"({"name":"demo"})"), "createWorkspace", 202);
+  auto r = client_->Send(Request("GET", "/api/metrics"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(r->body, HasSubstr("rockpool_workspaces{status=\"creating\"} 1"));
+}
+
+}  // namespace
+}  // namespace rockpool::api
