@@ -72,6 +72,7 @@ class IncusRuntime final : public Runtime {
   std::mutex& LockFor(const std::string& instance);
   Result<std::string> ResolveImage(const std::string& image, const std::string& context);
   Result<std::string> EnsureTemplate(const std::string& alias, const std::string& fingerprint);
+  Result<Instance> WaitForTemplate(const std::string& name);
   Status BuildTemplate(const std::string& name, const std::string& alias,
                        const std::string& fingerprint);
   Status StopInstance(const Instance& instance);

@@ -1,6 +1,8 @@
 // Template instances: one per image, started once so its filesystem is uid-shifted, then
 // copied (a btrfs snapshot) for every workspace. Creating an unprivileged container straight
 // from an image pays ~4 s of remapping; a copy of a shifted template starts without it.
+#include <thread>
+
 #include "core/reverter.h"
 #include "runtime/incus/exec.h"
 #include "runtime/incus/images.h"
@@ -30,6 +32,16 @@ const std::vector<std::string> kResetMachineId = {
 
 }  // namespace
 
+Result<Instance> IncusRuntime::WaitForTemplate(const std::string& name) {
+  auto deadline = std::chrono::steady_clock::now() + options_.operation_timeout;
+  while (true) {
+    auto current = GetInstance(*client_, name, false);
+    if (!current.ok() || IsReadyTemplate(*current)) return current;
+    if (std::chrono::steady_clock::now() >= deadline) return current;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
 Result<std::string> IncusRuntime::PrepareTemplate(const std::string& image) {
   RP_ASSIGN_OR_RETURN(std::string fingerprint,
                       ResolveImage(image, "incus: prepare template for image " + image));
@@ -44,6 +56,12 @@ Result<std::string> IncusRuntime::EnsureTemplate(const std::string& alias,
   if (existing.ok() && IsReadyTemplate(*existing)) return name;
   if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
   if (existing.ok()) {
+    // Another process may be preparing it right now: give it time before starting over.
+    existing = WaitForTemplate(name);
+    if (existing.ok() && IsReadyTemplate(*existing)) return name;
+    if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
+  }
+  if (existing.ok()) {
     // Left half-made by an interrupted preparation: start over.
     if (existing->running()) {
       RP_RETURN_IF_ERROR(PutInstanceState(*client_, name, {.action = "stop", .force = true},
@@ -51,7 +69,12 @@ Result<std::string> IncusRuntime::EnsureTemplate(const std::string& alias,
     }
     RP_RETURN_IF_ERROR(DeleteInstance(*client_, name, options_.operation_timeout));
   }
-  RP_RETURN_IF_ERROR(BuildTemplate(name, alias, fingerprint));
+  Status built = BuildTemplate(name, alias, fingerprint);
+  if (built.code() == Code::kAlreadyExists) {  // another process raced us to it
+    RP_ASSIGN_OR_RETURN(Instance other, WaitForTemplate(name));
+    if (IsReadyTemplate(other)) return name;
+  }
+  RP_RETURN_IF_ERROR(built);
   return name;
 }
 

@@ -1,0 +1,218 @@
+// IncusRuntime against the real daemon: a workspace's whole life, timed.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "http/curl_client.h"
+#include "runtime/incus/images.h"
+#include "runtime/incus/incus_client.h"
+#include "runtime/incus/incus_runtime.h"
+#include "runtime/incus/instance_names.h"
+#include "runtime/incus/instances.h"
+#include "runtime/incus/socket.h"
+
+namespace rockpool::incus {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string TestImage() {
+  const char* env = std::getenv("ROCKPOOL_TEST_IMAGE");
+  return env != nullptr && *env != '\0' ? env : "rockpool-workspace";
+}
+
+std::string UniqueName() {
+  static std::atomic<int> n{0};
+  return "itest-" + std::to_string(::getpid()) + "-" + std::to_string(n++);
+}
+
+double Ms(Clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+}
+
+// Polls `probe` every 50 ms until it holds or `timeout` passes.
+bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    if (probe()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return probe();
+}
+
+class IncusRuntimeIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto socket = DetectSocket();
+    if (!socket.ok()) GTEST_SKIP() << "no Incus/LXD daemon: " << socket.status().message();
+    client_ = IncusClient::ForSocket(*socket);
+    auto alias = GetImageAliasTarget(*client_, TestImage());
+    if (!alias.ok()) GTEST_SKIP() << "daemon not answering: " << alias.status().message();
+    if (!alias->has_value()) {
+      GTEST_SKIP() << "image alias " << TestImage()
+                   << " not in the daemon (build it, or set ROCKPOOL_TEST_IMAGE)";
+    }
+    socket_dir_ = "/tmp/rp-itest-sockets-" + std::to_string(::getpid());
+    IncusRuntimeOptions options;
+    options.socket_dir = socket_dir_;
+    auto runtime = IncusRuntime::Open(options, *socket);
+    ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();
+    runtime_ = std::move(*runtime);
+    auto tpl_start = Clock::now();
+    auto tpl = runtime_->PrepareTemplate(TestImage());
+    ASSERT_TRUE(tpl.ok()) << tpl.status().ToString();
+    std::cerr << "[timing] prepare template (or find it ready): " << Ms(tpl_start) << " ms\n";
+  }
+
+  void TearDown() override {
+    if (runtime_) {
+      for (const auto& name : created_) EXPECT_TRUE(runtime_->Remove(name).ok());
+    }
+    if (!socket_dir_.empty()) std::filesystem::remove_all(socket_dir_);
+  }
+
+  std::string NewWorkspace() {
+    created_.push_back(UniqueName());
+    return created_.back();
+  }
+
+  // GET / through a host socket; the HTTP status or -1.
+  static int StatusThrough(const std::string& socket, const std::string& target = "/") {
+    CurlHttpClient http(HttpEndpoint::Unix(socket, "localhost"));
+    auto r = http.Send({.target = target, .timeout = std::chrono::seconds(2)});
+    return r.ok() ? r->status : -1;
+  }
+
+  std::shared_ptr<IncusClient> client_;
+  std::unique_ptr<IncusRuntime> runtime_;
+  std::string socket_dir_;
+  std::vector<std::string> created_;
+};
+
+TEST_F(IncusRuntimeIntegrationTest, WorkspaceLifecycleKeepsFilesAcrossRestart) {
+  std::string name = NewWorkspace();
+  auto t = Clock::now();
+  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
+  double create_ms = Ms(t);
+  ASSERT_TRUE(runtime_->Configure(name, {.base_path = "/workspace/" + name}).ok());
+  t = Clock::now();
+  ASSERT_TRUE(runtime_->Start(name).ok());
+  double start_ms = Ms(t);
+  auto healthy = runtime_->WaitHealthy(name, std::chrono::seconds(30));
+  double ready_ms = Ms(t);
+  ASSERT_TRUE(healthy.ok()) << healthy.ToString();
+  std::cerr << "[timing] create " << create_ms << " ms, start " << start_ms
+            << " ms, start->healthz " << ready_ms << " ms, create->healthz " << create_ms + ready_ms
+            << " ms\n";
+
+  auto config = runtime_->Exec(name, {"cat", "/etc/rockpool/code-server.yaml"});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_THAT(config->out, ::testing::HasSubstr("abs-proxy-base-path: \"/workspace/" + name));
+
+  auto write = runtime_->Exec(name, {"sh", "-c", "echo kept > /root/marker"});
+  ASSERT_TRUE(write.ok()) << write.status().ToString();
+  EXPECT_EQ(write->exit_code, 0) << write->err;
+
+  auto info = runtime_->Inspect(name);
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->name, name);
+  EXPECT_TRUE(info->running);
+  auto list = runtime_->List();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_TRUE(std::any_of(list->begin(), list->end(),
+                          [&](const InstanceInfo& i) { return i.name == name; }));
+
+  t = Clock::now();
+  ASSERT_TRUE(runtime_->Stop(name).ok());
+  std::cerr << "[timing] stop " << Ms(t) << " ms\n";
+  EXPECT_FALSE(std::filesystem::exists(runtime_->SocketPath(name)));
+  EXPECT_FALSE(runtime_->Inspect(name)->running);
+  EXPECT_TRUE(runtime_->Stop(name).ok()) << "stop is idempotent";
+
+  t = Clock::now();
+  ASSERT_TRUE(runtime_->Start(name).ok());
+  ASSERT_TRUE(runtime_->WaitHealthy(name, std::chrono::seconds(30)).ok());
+  std::cerr << "[timing] restart->healthz " << Ms(t) << " ms\n";
+  auto read = runtime_->Exec(name, {"cat", "/root/marker"});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->out, "kept\n");
+
+  t = Clock::now();
+  ASSERT_TRUE(runtime_->Remove(name).ok());
+  std::cerr << "[timing] remove (running) " << Ms(t) << " ms\n";
+  EXPECT_EQ(runtime_->Inspect(name).status().code(), Code::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(runtime_->SocketPath(name)));
+}
+
+TEST_F(IncusRuntimeIntegrationTest, PortSocketReachesAServerInsideAndGoesAwayOnRemove) {
+  std::string name = NewWorkspace();
+  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
+  ASSERT_TRUE(runtime_->Start(name).ok());
+  auto server = runtime_->Exec(
+      name, {"sh", "-c",
+             "cd /tmp && nohup python3 -m http.server 8765 --bind 127.0.0.1 >/dev/null 2>&1 &"});
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  ASSERT_EQ(server->exit_code, 0) << server->err;
+
+  ASSERT_TRUE(runtime_->AddPort(name, 8765).ok());
+  EXPECT_TRUE(runtime_->AddPort(name, 8765).ok()) << "adding twice is ok";
+  std::string port_socket = runtime_->PortSocketPath(name, 8765);
+  EXPECT_TRUE(
+      Eventually([&] { return StatusThrough(port_socket) == 200; }, std::chrono::seconds(10)))
+      << "no 200 through " << port_socket;
+
+  ASSERT_TRUE(runtime_->RemovePort(name, 8765).ok());
+  EXPECT_FALSE(std::filesystem::exists(port_socket));
+  auto instance = GetInstance(*client_, InstanceName(name), false);
+  ASSERT_TRUE(instance.ok());
+  EXPECT_FALSE(instance->devices.contains("port-8765"));
+  EXPECT_TRUE(instance->devices.contains("code"));
+  EXPECT_TRUE(runtime_->RemovePort(name, 8765).ok()) << "removing twice is ok";
+}
+
+TEST_F(IncusRuntimeIntegrationTest, StartWorksOverAStaleSocketFile) {
+  std::string name = NewWorkspace();
+  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
+  std::filesystem::create_directories(socket_dir_);
+  { std::ofstream(runtime_->SocketPath(name)) << "stale"; }
+  ASSERT_TRUE(runtime_->Start(name).ok());
+  EXPECT_TRUE(runtime_->WaitHealthy(name, std::chrono::seconds(30)).ok());
+}
+
+TEST_F(IncusRuntimeIntegrationTest, CreatingTheSameWorkspaceTwiceIsAlreadyExists) {
+  std::string name = NewWorkspace();
+  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
+  Status again = runtime_->Create(name, TestImage());
+  EXPECT_EQ(again.code(), Code::kAlreadyExists) << again.ToString();
+}
+
+TEST_F(IncusRuntimeIntegrationTest, ExecReportsExitCodeAndOutput) {
+  std::string name = NewWorkspace();
+  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
+  ASSERT_TRUE(runtime_->Start(name).ok());
+  auto r = runtime_->Exec(name, {"sh", "-c", "echo out; echo err >&2; exit 7"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->exit_code, 7);
+  EXPECT_EQ(r->out, "out\n");
+  EXPECT_EQ(r->err, "err\n");
+  auto missing = runtime_->Exec(name, {"no-such-command-rp"});
+  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  EXPECT_EQ(missing->exit_code, 127);
+}
+
+TEST_F(IncusRuntimeIntegrationTest, ErrorsNameTheInstance) {
+  Status s = runtime_->Start("itest-never-created");
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_EQ(s.message(), "incus: get instance rp-itest-never-created: 404 Instance not found");
+}
+
+}  // namespace
+}  // namespace rockpool::incus
