@@ -12,12 +12,13 @@
 set -euo pipefail
 
 RECIPE_DIR="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=versions.env
+# shellcheck source=/dev/null
 source "${RECIPE_DIR}/versions.env"
 for lib in common node code_server rootfs configure pack; do
   # shellcheck source=/dev/null
   source "${RECIPE_DIR}/lib/${lib}.sh"
 done
+# shellcheck disable=SC2034  # read by step() in lib/common.sh
 STEP_TOTAL=7
 
 main() {

@@ -8,7 +8,7 @@
 # reaches the VM over Tart's network, and the VM keeps its own network setup and consoles.
 set -euo pipefail
 
-# shellcheck source=../linux/versions.env
+# shellcheck source=/dev/null
 source /tmp/rockpool-versions.env
 REGISTRY="${NPM_REGISTRY:-https://registry.npmjs.org}"
 STEP_TOTAL=6

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sets globals for build.sh
 # code-server from the npm registry, installed on the host into a cache directory that later
 # builds with the same versions reuse. Native modules are built against NODE_DIR's headers.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by the recipe's steps. Sourced, not run.
 
 # step <n> <text>: one progress line per step, e.g. "[3/8] installing code-server 4.100.3".

