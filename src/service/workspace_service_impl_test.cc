@@ -31,7 +31,8 @@ class WorkspaceServiceTest : public ::testing::Test {
   }
   std::vector<JobKind> JobKinds(const std::string& id) {
     std::vector<JobKind> kinds;
-    for (const Job& j : *store_->ListJobsForWorkspace(id)) kinds.push_back(j.kind);
+    auto jobs = store_->ListJobsForWorkspace(id);
+    for (const Job& j : *jobs) kinds.push_back(j.kind);
     return kinds;
   }
 

@@ -11,17 +11,57 @@ constexpr const char* kWorkspaceColumns =
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Clock& clock,
-                                                       SqliteStoreOptions options) {
+Result<std::unique_ptr<sqlite::Connection>> SqliteStore::Connect(
+    const std::string& path, const SqliteStoreOptions& options) {
   RP_ASSIGN_OR_RETURN(auto conn, sqlite::Connection::Open(path));
   sqlite3_busy_timeout(conn->raw(), static_cast<int>(options.busy_timeout.count()));
   RP_RETURN_IF_ERROR(conn->Exec(
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
       "configure database " + path));
-  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(conn), clock));
+  return conn;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Clock& clock,
+                                                       SqliteStoreOptions options) {
+  RP_ASSIGN_OR_RETURN(auto conn, Connect(path, options));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(conn), clock, path, options));
   Status st = store->Migrate();
   if (!st.ok()) return st.WithContext("migrate database " + path);
   return store;
+}
+
+SqliteStore::ConnRef::ConnRef(SqliteStore& store, bool read) : store_(store) {
+  if (read && store.txn_owner_.load() != std::this_thread::get_id()) {
+    reader_ = store.TakeReader();
+    if (reader_) {
+      conn_ = reader_.get();
+      return;
+    }
+  }
+  lock_ = std::unique_lock(store.mu_);
+  conn_ = store.conn_.get();
+}
+
+SqliteStore::ConnRef::~ConnRef() {
+  if (reader_) store_.ReturnReader(std::move(reader_));
+}
+
+std::unique_ptr<sqlite::Connection> SqliteStore::TakeReader() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!readers_.empty()) {
+      auto reader = std::move(readers_.back());
+      readers_.pop_back();
+      return reader;
+    }
+  }
+  auto reader = Connect(path_, options_);
+  return reader.ok() ? std::move(reader).value() : nullptr;  // null: use the writer
+}
+
+void SqliteStore::ReturnReader(std::unique_ptr<sqlite::Connection> reader) {
+  std::lock_guard lock(pool_mu_);
+  readers_.push_back(std::move(reader));
 }
 
 int SqliteStore::SchemaVersion() { return SqliteMigrations().back().version; }
@@ -52,9 +92,9 @@ Status SqliteStore::Migrate() {
 }
 
 Result<int> SqliteStore::AppliedSchemaVersion() {
-  std::lock_guard lock(mu_);
+  auto conn = Reader();
   RP_ASSIGN_OR_RETURN(auto stmt,
-                      conn_->Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+                      conn->Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
   RP_ASSIGN_OR_RETURN(bool row, stmt->Step("read schema version"));
   return row ? static_cast<int>(stmt->Int(0)) : 0;
 }
@@ -71,7 +111,9 @@ Status SqliteStore::Transaction(const std::function<Status()>& body) {
   }
   RP_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE", "begin transaction"));
   in_transaction_ = true;
+  txn_owner_ = std::this_thread::get_id();
   Status st = body();
+  txn_owner_ = std::thread::id();
   in_transaction_ = false;
   if (st.ok()) {
     st = conn_->Exec("COMMIT", "commit transaction");
@@ -105,11 +147,11 @@ Result<std::vector<Workspace>> SqliteStore::QueryWorkspaces(sqlite::Statement& s
 }
 
 Result<Workspace> SqliteStore::InsertWorkspace(const Workspace& ws) {
-  std::lock_guard lock(mu_);
+  auto conn = Writer();
   const std::string now = FormatTime(clock_.Now());
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare("INSERT INTO workspaces (id, name, status, "
-                                                "image, status_reason, created_at, updated_at) "
-                                                "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("INSERT INTO workspaces (id, name, status, "
+                                               "image, status_reason, created_at, updated_at) "
+                                               "VALUES (?, ?, ?, ?, ?, ?, ?)"));
   stmt->Bind(1, ws.id).Bind(2, ws.name).Bind(3, StatusName(ws.status)).Bind(4, ws.image);
   stmt->Bind(5, ws.status_reason).Bind(6, now).Bind(7, now);
   Status st = stmt->Run("insert workspace \"" + ws.name + "\"");
@@ -124,9 +166,9 @@ Result<Workspace> SqliteStore::InsertWorkspace(const Workspace& ws) {
 }
 
 Result<Workspace> SqliteStore::GetWorkspaceWhere(const char* column, const std::string& value) {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare(std::string("SELECT ") + kWorkspaceColumns +
-                                                " FROM workspaces WHERE " + column + " = ?"));
+  auto conn = Reader();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kWorkspaceColumns +
+                                               " FROM workspaces WHERE " + column + " = ?"));
   stmt->Bind(1, value);
   RP_ASSIGN_OR_RETURN(auto rows, QueryWorkspaces(*stmt, "read workspace \"" + value + "\""));
   if (rows.empty()) return Status::NotFound("workspace \"" + value + "\" not found");
@@ -151,11 +193,11 @@ Result<WorkspacePage> SqliteStore::ListWorkspaces(int limit,
                                      "\": pass the nextCursor of a previous page");
     }
   }
-  std::lock_guard lock(mu_);
+  auto conn = Reader();
   std::string sql = std::string("SELECT ") + kWorkspaceColumns + " FROM workspaces";
   if (after) sql += " WHERE (created_at, id) > (?2, ?3)";
   sql += " ORDER BY created_at, id LIMIT ?1";
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare(sql));
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(sql));
   stmt->Bind(1, limit + 1);
   if (after) stmt->Bind(2, after->created_at).Bind(3, after->id);
   RP_ASSIGN_OR_RETURN(auto rows, QueryWorkspaces(*stmt, "list workspaces"));
@@ -169,17 +211,17 @@ Result<WorkspacePage> SqliteStore::ListWorkspaces(int limit,
 }
 
 Result<std::vector<Workspace>> SqliteStore::ListAllWorkspaces() {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare(std::string("SELECT ") + kWorkspaceColumns +
-                                                " FROM workspaces ORDER BY created_at, id"));
+  auto conn = Reader();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kWorkspaceColumns +
+                                               " FROM workspaces ORDER BY created_at, id"));
   return QueryWorkspaces(*stmt, "list all workspaces");
 }
 
 Status SqliteStore::UpdateWorkspaceStatus(const std::string& id, WorkspaceStatus status,
                                           const std::optional<std::string>& reason) {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare("UPDATE workspaces SET status = ?, "
-                                                "status_reason = ?, updated_at = ? WHERE id = ?"));
+  auto conn = Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET status = ?, "
+                                               "status_reason = ?, updated_at = ? WHERE id = ?"));
   stmt->Bind(1, StatusName(status)).Bind(2, reason).Bind(3, FormatTime(clock_.Now())).Bind(4, id);
   const std::string what = "set workspace " + id + " " + std::string(StatusName(status));
   RP_RETURN_IF_ERROR(stmt->Run(what));
@@ -188,8 +230,8 @@ Status SqliteStore::UpdateWorkspaceStatus(const std::string& id, WorkspaceStatus
 }
 
 Status SqliteStore::DeleteWorkspace(const std::string& id) {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare("DELETE FROM workspaces WHERE id = ?"));
+  auto conn = Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("DELETE FROM workspaces WHERE id = ?"));
   stmt->Bind(1, id);
   RP_RETURN_IF_ERROR(stmt->Run("delete workspace " + id));
   if (stmt->Changes() == 0) return Status::NotFound("workspace " + id + " not found");
@@ -197,9 +239,9 @@ Status SqliteStore::DeleteWorkspace(const std::string& id) {
 }
 
 Result<std::map<WorkspaceStatus, int>> SqliteStore::CountWorkspacesByStatus() {
-  std::lock_guard lock(mu_);
+  auto conn = Reader();
   RP_ASSIGN_OR_RETURN(auto stmt,
-                      conn_->Prepare("SELECT status, count(*) FROM workspaces GROUP BY status"));
+                      conn->Prepare("SELECT status, count(*) FROM workspaces GROUP BY status"));
   std::map<WorkspaceStatus, int> counts;
   for (;;) {
     RP_ASSIGN_OR_RETURN(bool row, stmt->Step("count workspaces by status"));
@@ -209,9 +251,9 @@ Result<std::map<WorkspaceStatus, int>> SqliteStore::CountWorkspacesByStatus() {
 }
 
 Result<Port> SqliteStore::InsertPort(const Port& port) {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare("INSERT INTO ports (workspace_id, port, label, "
-                                                "created_at) VALUES (?, ?, ?, ?)"));
+  auto conn = Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("INSERT INTO ports (workspace_id, port, label, "
+                                               "created_at) VALUES (?, ?, ?, ?)"));
   Port stored = port;
   stored.created_at = FormatTime(clock_.Now());
   stmt->Bind(1, port.workspace_id).Bind(2, port.port).Bind(3, port.label);
@@ -231,9 +273,9 @@ Result<Port> SqliteStore::InsertPort(const Port& port) {
 }
 
 Result<std::vector<Port>> SqliteStore::ListPorts(const std::string& workspace_id) {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare("SELECT workspace_id, port, label, created_at "
-                                                "FROM ports WHERE workspace_id = ? ORDER BY port"));
+  auto conn = Reader();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("SELECT workspace_id, port, label, created_at "
+                                               "FROM ports WHERE workspace_id = ? ORDER BY port"));
   stmt->Bind(1, workspace_id);
   std::vector<Port> out;
   for (;;) {
@@ -245,9 +287,9 @@ Result<std::vector<Port>> SqliteStore::ListPorts(const std::string& workspace_id
 }
 
 Status SqliteStore::DeletePort(const std::string& workspace_id, int port) {
-  std::lock_guard lock(mu_);
+  auto conn = Writer();
   RP_ASSIGN_OR_RETURN(auto stmt,
-                      conn_->Prepare("DELETE FROM ports WHERE workspace_id = ? AND port = ?"));
+                      conn->Prepare("DELETE FROM ports WHERE workspace_id = ? AND port = ?"));
   stmt->Bind(1, workspace_id).Bind(2, port);
   const std::string what = "port " + std::to_string(port) + " of workspace " + workspace_id;
   RP_RETURN_IF_ERROR(stmt->Run("delete " + what));

@@ -1,12 +1,17 @@
 // SqliteStore: the Store on one SQLite file (WAL, foreign keys on, busy timeout), schema kept
 // by versioned migrations applied at Open. Several processes may open the same file: writes
 // take SQLite's write lock up front (BEGIN IMMEDIATE) and wait for it up to busy_timeout.
-// Within a process, one connection serves every thread, one at a time.
+// Within a process, one writer connection serves writes and transactions, one at a time;
+// reads outside the calling thread's transaction run concurrently on pooled reader
+// connections (WAL lets readers proceed while a writer works).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "store/clock.h"
 #include "store/sqlite_db.h"
@@ -56,13 +61,40 @@ class SqliteStore : public Store {
                     const std::optional<std::string>& error, bool count_attempt) override;
   Result<std::vector<Job>> ListUnfinishedJobs() override;
   Result<std::vector<Job>> ListJobsForWorkspace(const std::string& workspace_id) override;
+  Result<int> PruneFinishedJobs(std::chrono::milliseconds age) override;
 
   // Applied schema version (for tests and `rockpool doctor`).
   Result<int> AppliedSchemaVersion();
 
  private:
-  SqliteStore(std::unique_ptr<sqlite::Connection> conn, Clock& clock)
-      : conn_(std::move(conn)), clock_(clock) {}
+  // The connection for one call: the writer (locked), or for a read outside this thread's
+  // transaction a pooled reader.
+  class ConnRef {
+   public:
+    ConnRef(SqliteStore& store, bool read);
+    ~ConnRef();
+    ConnRef(const ConnRef&) = delete;
+    ConnRef& operator=(const ConnRef&) = delete;
+    sqlite::Connection* operator->() const { return conn_; }
+
+   private:
+    SqliteStore& store_;
+    std::unique_lock<std::recursive_mutex> lock_;
+    std::unique_ptr<sqlite::Connection> reader_;
+    sqlite::Connection* conn_ = nullptr;
+  };
+
+  SqliteStore(std::unique_ptr<sqlite::Connection> conn, Clock& clock, std::string path,
+              SqliteStoreOptions options)
+      : conn_(std::move(conn)), clock_(clock), path_(std::move(path)), options_(options) {}
+  static Result<std::unique_ptr<sqlite::Connection>> Connect(const std::string& path,
+                                                             const SqliteStoreOptions& options);
+  ConnRef Writer() { return ConnRef(*this, false); }
+  ConnRef Reader() { return ConnRef(*this, true); }
+  // A reader from the pool, or a new one; null if none can be opened.
+  std::unique_ptr<sqlite::Connection> TakeReader();
+  void ReturnReader(std::unique_ptr<sqlite::Connection> reader);
+
   Status Migrate();
   Result<std::vector<Workspace>> QueryWorkspaces(sqlite::Statement& stmt, std::string_view what);
   Result<std::vector<Job>> QueryJobs(sqlite::Statement& stmt, std::string_view what);
@@ -74,7 +106,13 @@ class SqliteStore : public Store {
   std::recursive_mutex mu_;  // guards conn_ and in_transaction_; held for a whole transaction
   std::unique_ptr<sqlite::Connection> conn_;
   Clock& clock_;
+  const std::string path_;
+  const SqliteStoreOptions options_;
   bool in_transaction_ = false;
+  std::atomic<std::thread::id> txn_owner_{};  // the thread inside Transaction, if any
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<sqlite::Connection>> readers_;  // guarded by pool_mu_
 };
 
 }  // namespace rockpool

@@ -38,13 +38,13 @@ Result<std::vector<Job>> SqliteStore::QueryJobs(sqlite::Statement& stmt, std::st
 }
 
 Result<Job> SqliteStore::InsertJob(const NewJob& job) {
-  std::lock_guard lock(mu_);
+  auto conn = Writer();
   RP_ASSIGN_OR_RETURN(
       auto stmt,
-      conn_->Prepare(std::string("INSERT INTO jobs (workspace_id, kind, state, max_attempts, "
-                                 "run_after, created_at, updated_at) "
-                                 "VALUES (?1, ?2, 'queued', ?3, ?4, ?4, ?4) RETURNING ") +
-                     kJobColumns));
+      conn->Prepare(std::string("INSERT INTO jobs (workspace_id, kind, state, max_attempts, "
+                                "run_after, created_at, updated_at) "
+                                "VALUES (?1, ?2, 'queued', ?3, ?4, ?4, ?4) RETURNING ") +
+                    kJobColumns));
   stmt->Bind(1, job.workspace_id).Bind(2, JobKindName(job.kind)).Bind(3, job.max_attempts);
   stmt->Bind(4, ToMillis(clock_.Now()));
   RP_ASSIGN_OR_RETURN(
@@ -55,9 +55,9 @@ Result<Job> SqliteStore::InsertJob(const NewJob& job) {
 }
 
 Result<Job> SqliteStore::GetJob(int64_t id) {
-  std::lock_guard lock(mu_);
+  auto conn = Reader();
   RP_ASSIGN_OR_RETURN(
-      auto stmt, conn_->Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?"));
+      auto stmt, conn->Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?"));
   stmt->Bind(1, id);
   RP_ASSIGN_OR_RETURN(auto rows, QueryJobs(*stmt, "read " + JobName(id)));
   if (rows.empty()) return Status::NotFound(JobName(id) + " not found");
@@ -102,10 +102,10 @@ Status SqliteStore::CheckLeaseHeld(sqlite::Statement& stmt, int64_t id, const st
 
 Status SqliteStore::ExtendLease(int64_t id, const std::string& owner,
                                 std::chrono::milliseconds lease) {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare("UPDATE jobs SET lease_until = ?1, "
-                                                "updated_at = ?2 WHERE id = ?3 AND state = "
-                                                "'running' AND lease_owner = ?4"));
+  auto conn = Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE jobs SET lease_until = ?1, "
+                                               "updated_at = ?2 WHERE id = ?3 AND state = "
+                                               "'running' AND lease_owner = ?4"));
   const int64_t now = ToMillis(clock_.Now());
   stmt->Bind(1, now + lease.count()).Bind(2, now).Bind(3, id).Bind(4, owner);
   return CheckLeaseHeld(*stmt, id, owner, "extend the lease of");
@@ -113,11 +113,11 @@ Status SqliteStore::ExtendLease(int64_t id, const std::string& owner,
 
 Status SqliteStore::FinishJob(int64_t id, const std::string& owner, JobState final_state,
                               const std::optional<std::string>& error) {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare("UPDATE jobs SET state = ?1, last_error = ?2, "
-                                                "lease_owner = NULL, lease_until = NULL, "
-                                                "updated_at = ?3 WHERE id = ?4 AND state = "
-                                                "'running' AND lease_owner = ?5"));
+  auto conn = Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE jobs SET state = ?1, last_error = ?2, "
+                                               "lease_owner = NULL, lease_until = NULL, "
+                                               "updated_at = ?3 WHERE id = ?4 AND state = "
+                                               "'running' AND lease_owner = ?5"));
   stmt->Bind(1, JobStateName(final_state)).Bind(2, error).Bind(3, ToMillis(clock_.Now()));
   stmt->Bind(4, id).Bind(5, owner);
   return CheckLeaseHeld(*stmt, id, owner, "finish");
@@ -126,12 +126,12 @@ Status SqliteStore::FinishJob(int64_t id, const std::string& owner, JobState fin
 Status SqliteStore::RequeueJob(int64_t id, const std::string& owner,
                                std::chrono::milliseconds delay,
                                const std::optional<std::string>& error, bool count_attempt) {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(
-      auto stmt, conn_->Prepare("UPDATE jobs SET state = 'queued', run_after = ?1, "
-                                "last_error = coalesce(?2, last_error), lease_owner = NULL, "
-                                "lease_until = NULL, attempts = attempts - ?3, updated_at = ?4 "
-                                "WHERE id = ?5 AND state = 'running' AND lease_owner = ?6"));
+  auto conn = Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt,
+                      conn->Prepare("UPDATE jobs SET state = 'queued', run_after = ?1, "
+                                    "last_error = coalesce(?2, last_error), lease_owner = NULL, "
+                                    "lease_until = NULL, attempts = attempts - ?3, updated_at = ?4 "
+                                    "WHERE id = ?5 AND state = 'running' AND lease_owner = ?6"));
   const int64_t now = ToMillis(clock_.Now());
   stmt->Bind(1, now + delay.count()).Bind(2, error).Bind(3, count_attempt ? 0 : 1);
   stmt->Bind(4, now).Bind(5, id).Bind(6, owner);
@@ -139,19 +139,28 @@ Status SqliteStore::RequeueJob(int64_t id, const std::string& owner,
 }
 
 Result<std::vector<Job>> SqliteStore::ListUnfinishedJobs() {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(
-      auto stmt, conn_->Prepare(std::string("SELECT ") + kJobColumns +
-                                " FROM jobs WHERE state IN ('queued', 'running') ORDER BY id"));
+  auto conn = Reader();
+  RP_ASSIGN_OR_RETURN(auto stmt,
+                      conn->Prepare(std::string("SELECT ") + kJobColumns +
+                                    " FROM jobs WHERE state IN ('queued', 'running') ORDER BY id"));
   return QueryJobs(*stmt, "list unfinished jobs");
 }
 
 Result<std::vector<Job>> SqliteStore::ListJobsForWorkspace(const std::string& workspace_id) {
-  std::lock_guard lock(mu_);
-  RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare(std::string("SELECT ") + kJobColumns +
-                                                " FROM jobs WHERE workspace_id = ? ORDER BY id"));
+  auto conn = Reader();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kJobColumns +
+                                               " FROM jobs WHERE workspace_id = ? ORDER BY id"));
   stmt->Bind(1, workspace_id);
   return QueryJobs(*stmt, "list jobs of workspace " + workspace_id);
+}
+
+Result<int> SqliteStore::PruneFinishedJobs(std::chrono::milliseconds age) {
+  auto conn = Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("DELETE FROM jobs WHERE state IN ('done', "
+                                               "'failed') AND updated_at < ?"));
+  stmt->Bind(1, ToMillis(clock_.Now()) - age.count());
+  RP_RETURN_IF_ERROR(stmt->Run("prune finished jobs"));
+  return stmt->Changes();
 }
 
 }  // namespace rockpool

@@ -122,6 +122,18 @@ TEST_F(JobStoreTest, ListsUnfinishedJobs) {
   (void)a;
 }
 
+TEST_F(JobStoreTest, PruneDeletesOnlyOldFinishedJobs) {
+  Enqueue("ws-a");
+  auto done = Claim("w1");
+  ASSERT_TRUE(store_->FinishJob(done->id, "w1", JobState::kDone, {}).ok());
+  Job queued = Enqueue("ws-b");
+  clock_.Advance(seconds(3600));
+  EXPECT_EQ(*store_->PruneFinishedJobs(seconds(3601)), 0);
+  EXPECT_EQ(*store_->PruneFinishedJobs(seconds(3599)), 1);
+  EXPECT_EQ(store_->GetJob(done->id).status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->GetJob(queued.id).ok());
+}
+
 // Claims until the queue is empty, finishing each job; returns the ids it got.
 std::vector<int64_t> Drain(Store& store, const std::string& owner) {
   std::vector<int64_t> got;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include "store/temp_dir.h"
 #include "store/uuid.h"
@@ -169,6 +170,28 @@ TEST_F(SqliteStoreTest, FailedNestedTransactionUndoesOnlyItsOwnWrites) {
   EXPECT_TRUE(store_->ListPorts(ws.id)->empty());
 }
 
+TEST_F(SqliteStoreTest, ReadsOnOtherThreadsDoNotWaitForATransaction) {
+  Workspace ws = Insert("alpha");
+  ASSERT_TRUE(store_
+                  ->Transaction([&]() -> Status {
+                    RP_RETURN_IF_ERROR(
+                        store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kRunning, {}));
+                    // Inside the transaction this thread sees its own write ...
+                    EXPECT_EQ(store_->GetWorkspace(ws.id)->status, WorkspaceStatus::kRunning);
+                    // ... while another thread reads the committed state without blocking.
+                    std::optional<WorkspaceStatus> seen;
+                    std::thread reader([&] {
+                      auto got = store_->GetWorkspace(ws.id);
+                      if (got.ok()) seen = got->status;
+                    });
+                    reader.join();
+                    EXPECT_EQ(seen, WorkspaceStatus::kCreating);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(store_->GetWorkspace(ws.id)->status, WorkspaceStatus::kRunning);
+}
+
 TEST_F(SqliteStoreTest, CountsWorkspacesByStatus) {
   Insert("a-1", WorkspaceStatus::kRunning);
   Insert("a-2", WorkspaceStatus::kRunning);
@@ -210,7 +233,9 @@ TEST_F(SqliteStoreTest, ListPagesStayFastWithTenThousandRows) {
     const double p99 = ms[ms.size() * 99 / 100];
     std::printf("list limit=50 at 10000 rows (%s page): p50 %.3f ms, p99 %.3f ms\n",
                 c ? "later" : "first", ms[ms.size() / 2], p99);
-    EXPECT_LT(p99, 20.0);  // the target is 5 ms through HTTP; generous for sanitizer builds
+    // The target is p99 <= 5 ms through HTTP. On a shared 2-core machine the tail measures the
+    // scheduler, so the test guards the median, which a full scan (no usable index) breaks.
+    EXPECT_LT(ms[ms.size() / 2], 5.0);
   }
 }
 

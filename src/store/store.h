@@ -80,6 +80,8 @@ class Store {
   // Queued and running jobs, oldest first.
   virtual Result<std::vector<Job>> ListUnfinishedJobs() = 0;
   virtual Result<std::vector<Job>> ListJobsForWorkspace(const std::string& workspace_id) = 0;
+  // Deletes done and failed jobs last changed more than `age` ago; returns how many.
+  virtual Result<int> PruneFinishedJobs(std::chrono::milliseconds age) = 0;
 };
 
 }  // namespace rockpool

@@ -83,10 +83,19 @@ Result<ReconcileReport> Reconciler::RunOnce() {
   auto listed = runtime_.List();
   if (!listed.ok()) return listed.status().WithContext("reconcile: list instances");
   RP_ASSIGN_OR_RETURN(auto workspaces, store_.ListAllWorkspaces());
+  RP_ASSIGN_OR_RETURN(auto jobs, store_.ListUnfinishedJobs());
+  std::set<std::string> busy;  // workspaces the worker is on; re-checked before any change
+  for (const Job& job : jobs) busy.insert(job.workspace_id);
   std::map<std::string, InstanceInfo> instances;
   for (auto& info : *listed) instances[info.name] = info;
-  for (const Workspace& ws : workspaces) ReconcileWorkspace(ws, instances, report);
+  for (const Workspace& ws : workspaces) {
+    if (ws.status != WorkspaceStatus::kError && busy.count(ws.id) == 0) {
+      ReconcileWorkspace(ws, instances, report);
+    }
+  }
   ReconcileOrphans(instances, workspaces, report);
+  auto pruned = store_.PruneFinishedJobs(options_.job_retention);
+  if (!pruned.ok()) report.problems.push_back(pruned.status().ToString());
   return report;
 }
 
@@ -109,11 +118,6 @@ void Reconciler::ReconcileProxy(ReconcileReport& report) {
 void Reconciler::ReconcileWorkspace(const Workspace& ws,
                                     const std::map<std::string, InstanceInfo>& instances,
                                     ReconcileReport& report) {
-  Status err;
-  if (ws.status == WorkspaceStatus::kError || HasPendingJob(store_, ws.id, err)) {
-    if (!err.ok()) report.problems.push_back(err.ToString());
-    return;
-  }
   if (Transitional(ws.status)) {
     auto updated = ParseTime(ws.updated_at);
     if (updated && clock_.Now() - *updated >= options_.stuck_after) Requeue(ws, report);

@@ -9,7 +9,8 @@
 //  - a Rockpool-labelled instance with no workspace: logged when first seen, removed once it
 //    has been seen for `orphan_grace`;
 //  - a workspace in creating/starting/stopping with no queued or running job for longer than
-//    `stuck_after`: its job is queued again (the job steps are idempotent).
+//    `stuck_after`: its job is queued again (the job steps are idempotent);
+//  - finished jobs older than `job_retention` are deleted.
 // Workspaces with a queued or running job are left to the worker.
 #pragma once
 
@@ -33,6 +34,7 @@ struct ReconcilerOptions {
   std::chrono::milliseconds interval{5'000};
   std::chrono::milliseconds orphan_grace{60'000};
   std::chrono::milliseconds stuck_after{300'000};
+  std::chrono::milliseconds job_retention{7 * 24 * 3'600'000LL};  // finished jobs kept this long
 };
 
 // What one pass found and did.
@@ -63,6 +65,7 @@ class Reconciler {
 
  private:
   void ReconcileProxy(ReconcileReport& report);
+  // REQUIRES: `ws` is not in error and had no pending job when listed.
   void ReconcileWorkspace(const Workspace& ws, const std::map<std::string, InstanceInfo>& instances,
                           ReconcileReport& report);
   void ReconcileOrphans(const std::map<std::string, InstanceInfo>& instances,

@@ -18,9 +18,9 @@ class ReconcilerTest : public WorkerTestBase {
     WorkerTestBase::SetUp();
     config_.socket_dir = "/run/rockpool/sockets";
     ASSERT_TRUE(proxy_.Bootstrap(config_).ok());
-    reconciler_ =
-        std::make_unique<Reconciler>(*store_, *queue_, runtime_, proxy_, config_, clock_,
-                                     ReconcilerOptions{seconds(5), seconds(60), seconds(300)});
+    reconciler_ = std::make_unique<Reconciler>(
+        *store_, *queue_, runtime_, proxy_, config_, clock_,
+        ReconcilerOptions{seconds(5), seconds(60), seconds(300), seconds(3600)});
   }
   // A workspace in `status` with no job, and its instance (running when `running`).
   Workspace Seed(const std::string& name, WorkspaceStatus status, bool instance, bool running) {
