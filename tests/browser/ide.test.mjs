@@ -10,8 +10,8 @@ import { bridgeAddress, execIn, readFileIn, rockpool } from './lib/host.mjs';
 import { startGitServer } from './lib/git-server.mjs';
 import { timed, waitFor } from './lib/poll.mjs';
 import {
-  openExtensionsView, openTerminal, openWorkbench, quickOpen, typeInEditorAndSave,
-  typeInTerminal,
+  answerDialogsAutomatically, openExtensionsView, runCommand, openTerminal, openWorkbench, quickOpen, runInTerminal,
+  typeInEditorAndSave,
 } from './lib/workbench.mjs';
 
 const WORKSPACE_URL = process.env.ROCKPOOL_WORKSPACE_URL || 'http://localhost:8081/workspace/test/';
@@ -21,12 +21,24 @@ const WORKSPACE_DIR = '/home/admin/workspace';
 const MARKER = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const SECOND_WORKSPACE = `second-${MARKER}`;
 
-/** Waits until a file inside the workspace container has the expected content. */
-function waitForFileIn(path, expected, timeoutMs = 30_000) {
-  return waitFor(`${INSTANCE}:${path} to contain ${JSON.stringify(expected)}`, async () => {
+/** A probe: does a file inside the workspace container hold `expected` (trailing space aside)? */
+function fileHas(path, expected) {
+  return async () => {
     const content = await readFileIn(INSTANCE, path);
     return content !== null && content.trimEnd() === expected;
-  }, { timeoutMs });
+  };
+}
+
+/** Process ids of the bash shells the workspace user runs (each terminal has one). */
+async function shellPids() {
+  const result = await execIn(INSTANCE, 'pgrep -u admin -x bash || true');
+  return result.stdout.split(/\s+/).filter(Boolean);
+}
+
+/** Waits until a file inside the workspace container has the expected content. */
+function waitForFileIn(path, expected, timeoutMs = 30_000) {
+  return waitFor(`${INSTANCE}:${path} to contain ${JSON.stringify(expected)}`, fileHas(path, expected),
+    { timeoutMs });
 }
 
 /** Wraps a step: times it and leaves a screenshot behind when it fails. */
@@ -47,13 +59,25 @@ describe('VS Code through Caddy', { timeout: 300_000 }, () => {
   before(async () => {
     Object.assign(state, await openBrowser());
     state.sockets = watchWebSockets(state.page);
+    await answerDialogsAutomatically(state.page);
   });
 
   after(async () => {
-    if (state.secondCreated) await removeWorkspace(SECOND_WORKSPACE);
-    if (state.gitServer) await state.gitServer.close();
-    if (state.browser) await state.browser.close();
-    await execIn(INSTANCE, `rm -rf ${WORKSPACE_DIR}/*-${MARKER}*`);
+    const cleanups = [
+      ['remove the second workspace', () => state.secondCreated && removeWorkspace(SECOND_WORKSPACE)],
+      ['stop the git server', () => state.gitServer && state.gitServer.close()],
+      // code-server keeps a terminal's shell alive after its page goes; end them explicitly.
+      ['kill the terminals', () => state.page && runCommand(state.page, 'Terminal: Kill All Terminals')],
+      ['close the browser', () => state.browser && state.browser.close()],
+      ['delete test files', () => execIn(INSTANCE, `rm -rf ${WORKSPACE_DIR}/*-${MARKER}*`)],
+    ];
+    for (const [what, cleanup] of cleanups) {
+      try {
+        await cleanup();
+      } catch (err) {
+        console.log(`# cleanup: ${what}: ${err.message}`);
+      }
+    }
   });
 
   it('opens the workbench', { timeout: 120_000 }, step('workbench', async () => {
@@ -63,9 +87,8 @@ describe('VS Code through Caddy', { timeout: 300_000 }, () => {
 
   it('runs a terminal command inside the container', { timeout: 90_000 }, step('terminal', async () => {
     const path = `${WORKSPACE_DIR}/terminal-${MARKER}.txt`;
-    await openTerminal(state.page);
-    await typeInTerminal(state.page, `echo ${MARKER} > ${path}`);
-    await waitForFileIn(path, MARKER);
+    await openTerminal(state.page, shellPids);
+    await runInTerminal(state.page, `echo ${MARKER} > ${path}`, fileHas(path, MARKER));
     await screenshot(state.page, 'terminal');
   }));
 
@@ -90,9 +113,9 @@ describe('VS Code through Caddy', { timeout: 300_000 }, () => {
     const content = `cloned ${MARKER}`;
     state.gitServer = await startGitServer(await bridgeAddress(BRIDGE), 'README.txt', content);
     const target = `${WORKSPACE_DIR}/clone-${MARKER}`;
-    await openTerminal(state.page);
-    await typeInTerminal(state.page, `git clone -q ${state.gitServer.cloneUrl} ${target}`);
-    await waitForFileIn(`${target}/README.txt`, content, 60_000);
+    await openTerminal(state.page, shellPids);
+    await runInTerminal(state.page, `git clone -q ${state.gitServer.cloneUrl} ${target}`,
+      fileHas(`${target}/README.txt`, content), { attemptMs: 45_000 });
   }));
 
   it('keeps the terminal connected while another workspace is created', { timeout: 200_000 },
@@ -107,8 +130,8 @@ describe('VS Code through Caddy', { timeout: 300_000 }, () => {
       await waitForWorkspaceServed(SECOND_WORKSPACE);
 
       const path = `${WORKSPACE_DIR}/terminal-after-${MARKER}.txt`;
-      await typeInTerminal(state.page, `echo still-${MARKER} > ${path}`);
-      await waitForFileIn(path, `still-${MARKER}`);
+      await runInTerminal(state.page, `echo still-${MARKER} > ${path}`, fileHas(path, `still-${MARKER}`),
+        { attempts: 1 });
       const closed = state.sockets.closedSince(since);
       assert.deepEqual(closed, [], `WebSockets closed while ${SECOND_WORKSPACE} was created`);
       await screenshot(state.page, 'terminal-after-second-workspace');
@@ -125,7 +148,7 @@ async function waitForWorkspaceServed(name) {
   await waitFor(`GET ${url} to answer 200`, async () => {
     const response = await fetch(url, { headers, redirect: 'follow' });
     return response.status === 200;
-  }, { timeoutMs: 120_000, intervalMs: 500 });
+  }, { timeoutMs: 60_000, intervalMs: 500 });
 }
 
 /** Deletes a workspace, stopping it first when removal of a running one is refused. */
