@@ -1,0 +1,55 @@
+#include "cli/config.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace rockpool {
+namespace {
+
+void FromEnv(const char* name, std::string& out) {
+  if (const char* v = std::getenv(name); v != nullptr && *v != '\0') out = v;
+}
+
+void FromEnv(const char* name, int& out) {
+  if (const char* v = std::getenv(name); v != nullptr && *v != '\0') out = std::atoi(v);
+}
+
+}  // namespace
+
+std::string Config::WorkspaceUrl(const std::string& name) const {
+  return "http://" + public_host + ":" + std::to_string(workspace_port) + "/workspace/" + name +
+         "/";
+}
+
+Config Config::FromEnvironment() {
+  Config c;
+  FromEnv("ROCKPOOL_STATE_DIR", c.state_dir);
+  FromEnv("ROCKPOOL_LOG_DIR", c.log_dir);
+  FromEnv("ROCKPOOL_ENGINE_SOCKET", c.engine_socket);
+  FromEnv("ROCKPOOL_CADDY_ADMIN", c.caddy_admin);
+  FromEnv("ROCKPOOL_CONTROL_PORT", c.control_port);
+  FromEnv("ROCKPOOL_WORKSPACE_PORT", c.workspace_port);
+  FromEnv("ROCKPOOL_API_LISTEN", c.api_listen);
+  FromEnv("ROCKPOOL_IMAGE", c.image);
+  FromEnv("ROCKPOOL_HOST", c.public_host);
+  FromEnv("ROCKPOOL_BRIDGE", c.bridge);
+  FromEnv("ROCKPOOL_POOL", c.pool);
+  c.recipe_dir = SourceRoot() + "/images/linux";
+  FromEnv("ROCKPOOL_RECIPE_DIR", c.recipe_dir);
+  return c;
+}
+
+std::string SourceRoot() {
+  if (const char* v = std::getenv("ROCKPOOL_SOURCE_ROOT"); v != nullptr && *v != '\0') return v;
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  // build/rockpool or build/src/cli/rockpool: walk up to the folder that holds images/.
+  for (auto dir = exe.parent_path(); !ec && dir.has_relative_path(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "images" / "linux")) return dir.string();
+  }
+  return std::filesystem::current_path(ec).string();
+}
+
+}  // namespace rockpool

@@ -1,0 +1,93 @@
+#include "cli/context.h"
+
+#include "http/curl_client.h"
+#include "proxy/caddy/caddy_daemon.h"
+#include "proxy/caddy/caddy_proxy.h"
+#include "runtime/incus/incus_image_store.h"
+#include "runtime/incus/incus_runtime.h"
+#include "runtime/incus/socket.h"
+
+namespace rockpool {
+namespace {
+
+// The Caddy admin client lives as long as the proxy that uses it.
+class OwnedCaddyProxy final : public Proxy {
+ public:
+  explicit OwnedCaddyProxy(const std::string& admin)
+      : http_(HttpEndpoint::Tcp("http://" + admin)), proxy_(http_, admin) {}
+  Status Bootstrap(const ProxyConfig& c) override { return proxy_.Bootstrap(c); }
+  Result<bool> IsBootstrapped(const ProxyConfig& c) override { return proxy_.IsBootstrapped(c); }
+  Status Ping() override { return proxy_.Ping(); }
+
+ private:
+  CurlHttpClient http_;
+  CaddyProxy proxy_;
+};
+
+}  // namespace
+
+Context::Context(Config config) : config_(std::move(config)) {}
+Context::~Context() = default;
+
+std::string Context::engine_socket() const {
+  if (!config_.engine_socket.empty()) return config_.engine_socket;
+  auto detected = incus::DetectSocket();
+  return detected.ok() ? *detected : "/var/lib/lxd/unix.socket";
+}
+
+Result<IncusRuntime*> Context::incus() {
+  if (!runtime_) {
+    const std::string socket = engine_socket();
+    // Ask the daemon once, so a stopped one fails here with the fix, not later mid-way.
+    auto server = incus::IncusClient::ForSocket(socket)->Server();
+    if (!server.ok()) {
+      return Status::Unavailable("the container engine does not answer on " + socket +
+                                 ": start it with ./scripts/up.sh or rockpool up (" +
+                                 server.status().message() + ")");
+    }
+    incus::IncusRuntimeOptions options;
+    options.socket_dir = config_.socket_dir();
+    RP_ASSIGN_OR_RETURN(runtime_, incus::IncusRuntime::Open(options, socket));
+  }
+  return runtime_.get();
+}
+
+Result<Runtime*> Context::runtime() {
+  RP_ASSIGN_OR_RETURN(IncusRuntime * incus, this->incus());
+  return static_cast<Runtime*>(incus);
+}
+
+Result<ImageStore*> Context::images() {
+  if (!images_) {
+    RP_ASSIGN_OR_RETURN(IncusRuntime * incus, this->incus());
+    (void)incus;
+    images_ =
+        std::make_unique<incus::IncusImageStore>(incus::IncusClient::ForSocket(engine_socket()));
+  }
+  return images_.get();
+}
+
+Proxy& Context::proxy() {
+  if (!proxy_) proxy_ = std::make_unique<OwnedCaddyProxy>(config_.caddy_admin);
+  return *proxy_;
+}
+
+CaddyDaemon& Context::caddy() {
+  if (!caddy_) {
+    CaddyDaemonOptions options;
+    options.state_dir = config_.caddy_dir();
+    options.admin_address = config_.caddy_admin;
+    caddy_ = std::make_unique<CaddyDaemon>(runner_, proxy(), options);
+  }
+  return *caddy_;
+}
+
+ProxyConfig Context::proxy_config() const {
+  ProxyConfig c;
+  c.socket_dir = config_.socket_dir();
+  c.control_port = config_.control_port;
+  c.workspace_port = config_.workspace_port;
+  return c;
+}
+
+}  // namespace rockpool

@@ -1,0 +1,47 @@
+// Context: the real adapters a subcommand needs, built on first use from the Config. Only the
+// CLI wires concrete implementations together; libraries see interfaces.
+#pragma once
+
+#include <memory>
+
+#include "cli/config.h"
+#include "images/image_store.h"
+#include "proxy/proxy.h"
+#include "runtime/runtime.h"
+#include "sys/process.h"
+
+namespace rockpool {
+
+namespace incus {
+class IncusRuntime;
+}
+using incus::IncusRuntime;
+class CaddyDaemon;
+
+class Context {
+ public:
+  explicit Context(Config config);
+  ~Context();
+
+  const Config& config() const { return config_; }
+  ProcessRunner& runner() { return runner_; }
+
+  // Each fails with the fix when the engine or the proxy cannot be reached.
+  Result<Runtime*> runtime();
+  Result<IncusRuntime*> incus();
+  Result<ImageStore*> images();
+  Proxy& proxy();
+  CaddyDaemon& caddy();
+  ProxyConfig proxy_config() const;
+  std::string engine_socket() const;
+
+ private:
+  Config config_;
+  RealProcessRunner runner_;
+  std::unique_ptr<IncusRuntime> runtime_;
+  std::unique_ptr<ImageStore> images_;
+  std::unique_ptr<Proxy> proxy_;
+  std::unique_ptr<CaddyDaemon> caddy_;
+};
+
+}  // namespace rockpool

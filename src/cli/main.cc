@@ -1,0 +1,39 @@
+// rockpool: one executable, subcommands from a table; the logic lives in the libraries.
+#include <cstdio>
+
+#include "cli/commands.h"
+
+namespace rockpool {
+namespace {
+
+constexpr Command kCommands[] = {
+    {"up", "Bring Rockpool up and print the URL of a workspace (default \"test\")", AddUp},
+    {"down", "Stop every workspace and the proxy (data is kept)", AddDown},
+    {"workspace", "Create, start, stop, remove and list workspaces on this host", AddWorkspace},
+    {"verify", "Check that a workspace's IDE answers through the proxy", AddVerify},
+    {"doctor", "Say what is missing (daemon, bridge, pool, image, proxy, ports) and the fix",
+     AddDoctor},
+    {"image", "Build the workspace image", AddImage},
+};
+
+}  // namespace
+
+void ExitOnError(const Status& status) {
+  if (status.ok()) return;
+  std::fprintf(stderr, "error: %s\n", status.message().c_str());
+  std::fflush(stderr);
+  std::exit(1);
+}
+
+}  // namespace rockpool
+
+int main(int argc, char** argv) {
+  using namespace rockpool;
+  Context ctx(Config::FromEnvironment());
+  CLI::App app{"Rockpool: cloud development workspaces on your own Linux server", "rockpool"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  for (const Command& c : kCommands) c.add(*app.add_subcommand(c.name, c.description), ctx);
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}

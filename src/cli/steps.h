@@ -1,0 +1,19 @@
+// The steps `rockpool up` takes, each idempotent and quick when already done; also used by
+// the subcommands that need just one of them.
+#pragma once
+
+#include "cli/context.h"
+
+namespace rockpool {
+
+// The engine answers (with the fix when it does not).
+Status EnsureEngine(Context& ctx);
+// The workspace image exists and was built from the current recipe (or `force`), and its
+// template instance is prepared.
+Status EnsureImage(Context& ctx, bool force = false);
+// Caddy runs with Rockpool's routes; the listen ports are free or already Caddy's.
+Status EnsureProxy(Context& ctx);
+// Workspace `name` exists and its IDE answers.
+Status EnsureWorkspace(Context& ctx, const std::string& name);
+
+}  // namespace rockpool

@@ -1,0 +1,47 @@
+// rockpool verify <name>: the IDE answers through the proxy, as a browser would reach it.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "core/names.h"
+#include "http/curl_client.h"
+
+namespace rockpool {
+
+Status VerifyWorkspace(const Config& config, const std::string& name) {
+  RP_RETURN_IF_ERROR(ValidateWorkspaceName(name));
+  CurlHttpClient http(
+      HttpEndpoint::Tcp("http://127.0.0.1:" + std::to_string(config.workspace_port)));
+  const std::string base = "/workspace/" + name + "/";
+  RP_ASSIGN_OR_RETURN(auto health, http.Send({.target = base + "healthz"}));
+  if (health.status != 200) {
+    return Status::Unavailable("verify " + name + ": GET " + config.WorkspaceUrl(name) +
+                               "healthz answered " + std::to_string(health.status) +
+                               "; is the workspace running? (rockpool workspace start " + name +
+                               ")");
+  }
+  // code-server answers the folder-less URL with a relative redirect to "./?folder=...".
+  RP_ASSIGN_OR_RETURN(auto page, http.Send({.target = base}));
+  std::string location = page.Header("Location");
+  if ((page.status == 302 || page.status == 301) && location.rfind("./", 0) == 0) {
+    RP_ASSIGN_OR_RETURN(page, http.Send({.target = base + location.substr(2)}));
+  }
+  if (page.status != 200 ||
+      page.body.find("vscode-workbench-web-configuration") == std::string::npos) {
+    return Status::Unavailable("verify " + name + ": GET " + config.WorkspaceUrl(name) +
+                               " answered " + std::to_string(page.status) +
+                               " without the VS Code workbench");
+  }
+  return Status::Ok();
+}
+
+void AddVerify(CLI::App& sub, Context& ctx) {
+  auto name = std::make_shared<std::string>();
+  sub.add_option("name", *name, "Workspace name")->required();
+  sub.callback([&ctx, name] {
+    ExitOnError(VerifyWorkspace(ctx.config(), *name));
+    std::printf("ok: %s answers with the VS Code workbench\n",
+                ctx.config().WorkspaceUrl(*name).c_str());
+  });
+}
+
+}  // namespace rockpool

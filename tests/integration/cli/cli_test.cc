@@ -1,0 +1,157 @@
+// The `rockpool` executable against the real LXD daemon and the real Caddy that `rockpool up`
+// started: the workspace lifecycle through the proxy, and the failure paths a person meets.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "http/curl_client.h"
+#include "sys/process.h"
+
+namespace rockpool {
+namespace {
+
+const char* kRockpool = ROCKPOOL_BINARY;
+const char* kSocketDir = "/var/lib/rockpool/sockets";
+
+struct Run {
+  int exit_code;
+  std::string output;
+};
+
+Run Rockpool(std::vector<std::string> args, std::vector<std::string> env = {}) {
+  RealProcessRunner runner;
+  args.insert(args.begin(), kRockpool);
+  auto r = runner.Run({.argv = args, .env = env});
+  if (!r.ok()) return {-1, r.status().message()};
+  return {r->exit_code, r->output};
+}
+
+int Lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+bool InstanceExists(const std::string& instance) {
+  RealProcessRunner runner;
+  auto r = runner.Run({.argv = {"lxc", "info", instance}});
+  return r.ok() && r->exit_code == 0;
+}
+
+HttpResponse GetThroughProxy(const std::string& target) {
+  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"));
+  auto r = http.Send({.target = target, .timeout = std::chrono::seconds(10)});
+  return r.ok() ? *r : HttpResponse{};
+}
+
+std::string ProxyConfigDigest() {
+  CurlHttpClient admin(HttpEndpoint::Tcp("http://127.0.0.1:2119"),
+                       {{"Origin", "http://127.0.0.1:2119"}});
+  auto r = admin.Send({.target = "/config/"});
+  return r.ok() ? std::to_string(std::hash<std::string>{}(r->body)) : "unreachable";
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists("/var/lib/lxd/unix.socket")) GTEST_SKIP() << "no LXD daemon";
+    if (ProxyConfigDigest() == "unreachable") GTEST_SKIP() << "Caddy not up: run rockpool up";
+  }
+};
+
+TEST_F(CliTest, LifecycleThroughTheProxyKeepsFilesAndLeavesNothingBehind) {
+  const std::string name = "it-life-" + std::to_string(getpid());
+  const std::string instance = "rp-" + name;
+  const std::string base = "/workspace/" + name + "/";
+  const std::string digest = ProxyConfigDigest();
+
+  Run create = Rockpool({"workspace", "create", name});
+  ASSERT_EQ(create.exit_code, 0) << create.output;
+  EXPECT_EQ(GetThroughProxy(base + "healthz").status, 200);
+  Run verify = Rockpool({"verify", name});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+
+  RealProcessRunner runner;
+  auto wrote = runner.Run({.argv = {"lxc", "exec", instance, "--", "sh", "-c",
+                                    "echo kept > /home/admin/workspace/kept.txt"}});
+  ASSERT_TRUE(wrote.ok() && wrote->exit_code == 0);
+
+  ASSERT_EQ(Rockpool({"workspace", "stop", name}).exit_code, 0);
+  HttpResponse stopped = GetThroughProxy(base);
+  EXPECT_NE(stopped.status, 200);
+  EXPECT_NE(stopped.body.find("not running"), std::string::npos) << stopped.body;
+
+  ASSERT_EQ(Rockpool({"workspace", "start", name}).exit_code, 0);
+  EXPECT_EQ(GetThroughProxy(base + "healthz").status, 200);
+  auto read = runner.Run(
+      {.argv = {"lxc", "exec", instance, "--", "cat", "/home/admin/workspace/kept.txt"}});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->output, "kept\n");
+
+  ASSERT_EQ(Rockpool({"workspace", "stop", name}).exit_code, 0);
+  ASSERT_EQ(Rockpool({"workspace", "rm", name}).exit_code, 0);
+  EXPECT_FALSE(InstanceExists(instance));
+  EXPECT_FALSE(std::filesystem::exists(std::string(kSocketDir) + "/" + name + ".sock"));
+  EXPECT_NE(GetThroughProxy(base).status, 200);
+  // The lifecycle never touched the proxy's config (that would drop everyone's WebSockets).
+  EXPECT_EQ(ProxyConfigDigest(), digest);
+}
+
+TEST_F(CliTest, InvalidNameIsRejectedBeforeAnythingIsCreated) {
+  Run r = Rockpool({"workspace", "create", "Bad_Name"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(Lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("invalid workspace name \"Bad_Name\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("lowercase letters, digits and hyphens"), std::string::npos);
+}
+
+TEST_F(CliTest, MissingImageSaysHowToBuildItAndLeavesNoInstance) {
+  const std::string name = "it-noimg-" + std::to_string(getpid());
+  Run r = Rockpool({"workspace", "create", name}, {"ROCKPOOL_IMAGE=rp-no-such-image"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(Lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("rp-no-such-image"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("rockpool image build"), std::string::npos) << r.output;
+  EXPECT_FALSE(InstanceExists("rp-" + name));
+}
+
+TEST_F(CliTest, DaemonNotRunningSaysHowToStartIt) {
+  Run r = Rockpool({"workspace", "create", "it-nodaemon"},
+                   {"ROCKPOOL_ENGINE_SOCKET=/tmp/rockpool-no-daemon.sock"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(Lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("/tmp/rockpool-no-daemon.sock"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("rockpool up"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, PortInUseNamesTheProgramAndStartsNoProxy) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int busy = ntohs(addr.sin_port);
+  const std::string state = ::testing::TempDir() + "rockpool-port-" + std::to_string(getpid());
+
+  // A proxy of its own (admin port 1 never answers), so the check runs before starting it.
+  Run r = Rockpool({"up"}, {"ROCKPOOL_WORKSPACE_PORT=" + std::to_string(busy),
+                            "ROCKPOOL_CADDY_ADMIN=127.0.0.1:1", "ROCKPOOL_STATE_DIR=" + state});
+  close(fd);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("error: port " + std::to_string(busy) + " is in use by"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("(pid "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ROCKPOOL_WORKSPACE_PORT"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(state + "/caddy/caddy.pid"));
+  std::filesystem::remove_all(state);
+}
+
+}  // namespace
+}  // namespace rockpool
