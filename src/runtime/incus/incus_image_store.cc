@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "runtime/incus/images.h"
+#include "runtime/incus/sha256.h"
 
 namespace rockpool::incus {
 
@@ -19,11 +20,20 @@ Result<std::optional<StoredImage>> IncusImageStore::Find(const std::string& alia
       image.fingerprint, recipe != image.properties.end() ? recipe->second : std::string()});
 }
 
+// Uploads the tarball; when the daemon already holds these exact bytes (same fingerprint, e.g.
+// the alias was lost), records the recipe on that image instead.
 Result<std::string> IncusImageStore::Upload(const std::string& tarball_path,
                                             const std::string& recipe_digest) {
-  return PostImage(*client_,
-                   {.tarball_path = tarball_path, .properties = {{kRecipeProperty, recipe_digest}}},
-                   import_timeout_);
+  auto uploaded = PostImage(
+      *client_, {.tarball_path = tarball_path, .properties = {{kRecipeProperty, recipe_digest}}},
+      import_timeout_);
+  if (uploaded.ok() || uploaded.status().code() != Code::kAlreadyExists) return uploaded;
+  RP_ASSIGN_OR_RETURN(std::string fingerprint, Sha256File(tarball_path));
+  auto existing = GetImage(*client_, fingerprint);
+  if (!existing.ok()) return uploaded.status();
+  existing->properties[kRecipeProperty] = recipe_digest;
+  RP_RETURN_IF_ERROR(PatchImage(*client_, fingerprint, {.properties = existing->properties}));
+  return fingerprint;
 }
 
 Status IncusImageStore::Import(const std::string& tarball_path, const std::string& alias,

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "runtime/incus/fake_daemon_test_util.h"
+#include "runtime/incus/sha256.h"
 
 namespace rockpool::incus {
 namespace {
@@ -82,6 +83,27 @@ TEST_F(IncusImageStoreTest, ImportMovesTheAliasAndDeletesThePreviousImage) {
   ASSERT_EQ(moved.size(), 1u);
   EXPECT_EQ(Json::parse(moved[0].body)["target"], "newfp0123456789");
   EXPECT_EQ(daemon_.Sent("DELETE", "/1.0/images/oldfp").size(), 1u);
+}
+
+TEST_F(IncusImageStoreTest, ReimportOfIdenticalBytesRecordsRecipeOnTheExistingImage) {
+  daemon_.On("GET", "/1.0/operations/op-upload/wait",
+             Sync({{"status", "Failure"}, {"err", "Image with same fingerprint already exists"}}));
+  daemon_.On("GET", "/1.0/images/", [&](const HttpRequest& r) {
+    if (r.target.starts_with("/1.0/images/aliases/")) {
+      return testing::Error(404, "Image alias not found");
+    }
+    return Sync({{"fingerprint", r.target.substr(std::string("/1.0/images/").size())},
+                 {"properties", {{"os", "debian"}}}});
+  });
+  daemon_.On("PATCH", "/1.0/images/", Sync(Json::object()));
+  ASSERT_TRUE(store_.Import(tarball_.string(), "rp-img", "sha256:r2", progress_).ok());
+  auto patches = daemon_.Sent("PATCH", "/1.0/images/");
+  ASSERT_EQ(patches.size(), 1u);
+  Json props = Json::parse(patches[0].body)["properties"];
+  EXPECT_EQ(props["rockpool.recipe"], "sha256:r2");
+  EXPECT_EQ(props["os"], "debian");
+  EXPECT_EQ(patches[0].target, "/1.0/images/" + Sha256File(tarball_.string()).value());
+  EXPECT_EQ(daemon_.Sent("POST", "/1.0/images/aliases").size(), 1u);
 }
 
 TEST_F(IncusImageStoreTest, ImportOfMissingTarballIsNotFound) {
