@@ -57,6 +57,9 @@ Result<ProcessResult> RealProcessRunner::Run(const ProcessSpec& spec) {
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  // Children get stdin/stdout/stderr only: programs such as mmdebstrap hand numbered fds to
+  // /bin/sh, which cannot address fds above 9 if inherited ones push the numbers up.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
   std::vector<std::string> argv = spec.argv;
   std::vector<std::string> env = MergedEnv(spec.env);
@@ -106,6 +109,7 @@ Result<int> RealProcessRunner::SpawnDaemon(const ProcessSpec& spec, const std::s
   posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                    0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);

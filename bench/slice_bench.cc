@@ -1,0 +1,147 @@
+// slice_bench: how long until a person can use a workspace, Rockpool next to the raw engine.
+//
+// Per run, interleaved so every contender sees the same machine load:
+//   rockpool create   CreateWorkspaceInstance, then GET through Caddy until the workbench is 200
+//   rockpool start    stop, then StartWorkspaceInstance and the same GET
+//   raw launch        `lxc launch <image>` (uid-shifting an image copy) until /healthz is 200
+//   raw copy+start    `lxc copy <template>` + `lxc start`, the engine work Rockpool does
+//   raw start         `lxc stop` + `lxc start` of the raw launch, until /healthz is 200
+// The raw instances reach code-server through a proxy device from a profile made here.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "bench/bench_util.h"
+#include "http/curl_client.h"
+#include "runtime/incus/incus_runtime.h"
+#include "runtime/lifecycle.h"
+#include "sys/process.h"
+
+namespace rockpool::bench {
+namespace {
+
+constexpr char kImage[] = "rockpool-workspace";
+constexpr char kRawProfile[] = "rp-bench-raw";
+const std::string kRawSocket = "/var/lib/rockpool/bench-raw.sock";
+
+RealProcessRunner runner;
+
+bool Lxc(std::vector<std::string> args) {
+  args.insert(args.begin(), "lxc");
+  auto r = runner.Run({.argv = args});
+  if (!r.ok() || r->exit_code != 0) {
+    std::fprintf(stderr, "%s: %s\n", CommandLine(args).c_str(),
+                 r.ok() ? r->output.c_str() : r.status().message().c_str());
+    return false;
+  }
+  return true;
+}
+
+bool Answers200(HttpClient& http, const std::string& target) {
+  auto r = http.Send({.target = target, .timeout = std::chrono::seconds(2)});
+  return r.ok() && r->status == 200;
+}
+
+bool RawHealthy() {
+  CurlHttpClient http(HttpEndpoint::Unix(kRawSocket));
+  return PollUntil([&] { return Answers200(http, "/healthz"); }, std::chrono::seconds(90));
+}
+
+bool WorkbenchThroughCaddy(const std::string& name) {
+  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"));
+  const std::string page = "/workspace/" + name + "/?folder=/home/admin/workspace";
+  return PollUntil([&] { return Answers200(http, page); }, std::chrono::seconds(90));
+}
+
+void MakeRawProfile() {
+  Lxc({"profile", "delete", kRawProfile});  // left over from an interrupted run
+  std::filesystem::remove(kRawSocket);
+  Lxc({"profile", "create", kRawProfile});
+  Lxc({"profile", "device", "add", kRawProfile, "code", "proxy", "listen=unix:" + kRawSocket,
+       "connect=tcp:127.0.0.1:8080", "bind=host", "mode=0660"});
+}
+
+double Timed(const std::function<bool()>& step) {
+  auto t0 = Clock::now();
+  if (!step()) {
+    std::fprintf(stderr, "step failed; aborting\n");
+    std::exit(1);
+  }
+  return SecondsSince(t0);
+}
+
+}  // namespace
+
+int Main(int runs) {
+  auto runtime = incus::IncusRuntime::Open({});
+  if (!runtime.ok()) {
+    std::fprintf(stderr, "%s\n", runtime.status().message().c_str());
+    return 1;
+  }
+  Runtime& rt = **runtime;
+  auto tpl = (*runtime)->PrepareTemplate(kImage);
+  if (!tpl.ok()) {
+    std::fprintf(stderr, "%s\n", tpl.status().message().c_str());
+    return 1;
+  }
+  MakeRawProfile();
+  std::map<std::string, std::vector<double>> t;
+  const std::string tag = std::to_string(getpid());
+  for (int i = 0; i < runs; ++i) {
+    const std::string rp = "bench-rp-" + tag + "-" + std::to_string(i);
+    const std::string raw = "bench-raw-" + tag + "-" + std::to_string(i);
+    const std::string copy = "bench-copy-" + tag + "-" + std::to_string(i);
+    t["rockpool create -> workbench 200 via Caddy"].push_back(Timed(
+        [&] { return CreateWorkspaceInstance(rt, rp, kImage).ok() && WorkbenchThroughCaddy(rp); }));
+    if (!rt.Stop(rp).ok()) return 1;
+    t["rockpool start -> workbench 200 via Caddy"].push_back(
+        Timed([&] { return StartWorkspaceInstance(rt, rp).ok() && WorkbenchThroughCaddy(rp); }));
+    (void)rt.Remove(rp);
+
+    t["raw lxc launch <image> -> /healthz 200"].push_back(Timed([&] {
+      return Lxc({"launch", kImage, raw, "-p", "default", "-p", kRawProfile}) && RawHealthy();
+    }));
+    Lxc({"stop", "--force", raw});
+    t["raw lxc start -> /healthz 200"].push_back(Timed([&] {
+      return Lxc({"start", raw}) && RawHealthy();
+    }));
+    Lxc({"delete", "--force", raw});
+
+    t["raw lxc copy <template> + start -> /healthz 200"].push_back(Timed([&] {
+      return Lxc({"copy", *tpl, copy, "--profile", "default", "--profile", kRawProfile}) &&
+             Lxc({"start", copy}) && RawHealthy();
+    }));
+    Lxc({"delete", "--force", copy});
+    std::fprintf(stderr, "run %d/%d done\n", i + 1, runs);
+  }
+  Lxc({"profile", "delete", kRawProfile});
+
+  std::printf("\nslice_bench: %d runs, image %s, template %s\n", runs, kImage, tpl->c_str());
+  std::map<std::string, Summary> s;
+  for (auto& [what, v] : t) {
+    s[what] = Summarize(v);
+    PrintRow(what, s[what]);
+  }
+  auto overhead = [&](const char* ours, const char* raw) {
+    return 100.0 * (s[ours].median - s[raw].median) / s[raw].median;
+  };
+  std::printf("rockpool create vs raw copy+start (same engine work): %+.1f%%\n",
+              overhead("rockpool create -> workbench 200 via Caddy",
+                       "raw lxc copy <template> + start -> /healthz 200"));
+  std::printf("rockpool create vs raw lxc launch:                    %+.1f%%\n",
+              overhead("rockpool create -> workbench 200 via Caddy",
+                       "raw lxc launch <image> -> /healthz 200"));
+  std::printf(
+      "rockpool start vs raw lxc start:                      %+.1f%%\n",
+      overhead("rockpool start -> workbench 200 via Caddy", "raw lxc start -> /healthz 200"));
+  return 0;
+}
+
+}  // namespace rockpool::bench
+
+int main(int argc, char** argv) {
+  int runs = argc > 1 ? std::atoi(argv[1]) : 5;
+  return rockpool::bench::Main(runs < 1 ? 5 : runs);
+}
