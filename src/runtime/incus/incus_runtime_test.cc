@@ -3,8 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "runtime/incus/fake_daemon_test_util.h"
 #include "runtime/incus/instance_names.h"
@@ -131,6 +134,41 @@ TEST_F(IncusRuntimeTest, CreatePreparesTheTemplateWhenMissing) {
   Json exec = Json::parse(daemon_.Sent("POST", "/1.0/instances/rp-tpl-d1337eb00d5e/exec")[0].body);
   EXPECT_THAT(exec["command"][2].get<std::string>(), HasSubstr("/etc/machine-id"));
   EXPECT_EQ(Json::parse(posts.back().body)["name"], "rp-abc");
+}
+
+TEST_F(IncusRuntimeTest, ConcurrentCreatesBuildTheTemplateOnce) {
+  std::mutex mu;
+  bool ready = false;
+  daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  daemon_.On("GET", "/1.0/instances/rp-tpl-d1337eb00d5e", [&](const HttpRequest&) {
+    std::lock_guard lock(mu);
+    if (!ready) return testing::Error(404, "Instance not found");
+    return Sync(InstanceJson("rp-tpl-d1337eb00d5e", "Stopped", {{kLabelTemplateReady, "true"}}));
+  });
+  daemon_.On("PUT", "/1.0/instances/rp-tpl-d1337eb00d5e/state", Async("op-state"));
+  daemon_.On("POST", "/1.0/instances/rp-tpl-d1337eb00d5e/exec", Async("op-exec"));
+  daemon_.On("GET", "/1.0/operations/op-exec/wait", OperationDone({{"return", 0}}));
+  daemon_.On("PATCH", "/1.0/instances/rp-tpl-d1337eb00d5e", [&](const HttpRequest&) {
+    std::lock_guard lock(mu);
+    ready = true;
+    return Sync(Json::object());
+  });
+  std::vector<std::thread> workers;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 4; ++i) {
+    workers.emplace_back([&, i] {
+      if (!runtime_->Create("ws" + std::to_string(i), "rp-img").ok()) ++failures;
+    });
+  }
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(failures, 0);
+  int template_posts = 0;
+  for (const auto& r : daemon_.Sent("POST", "/1.0/instances")) {
+    if (r.target == "/1.0/instances" && Json::parse(r.body)["name"] == "rp-tpl-d1337eb00d5e") {
+      ++template_posts;
+    }
+  }
+  EXPECT_EQ(template_posts, 1);
 }
 
 TEST_F(IncusRuntimeTest, CreateWithUnknownImageIsNotFound) {
