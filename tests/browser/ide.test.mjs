@@ -122,6 +122,7 @@ describe('VS Code through Caddy', { timeout: 300_000 }, () => {
     step('second workspace', async () => {
       const openBefore = state.sockets.open();
       assert.ok(openBefore.length > 0, 'the page has an open WebSocket before the create');
+      console.log(`# open WebSockets before the create: ${openBefore.map((s) => s.url).join(' ')}`);
       const since = Date.now();
       state.secondCreated = true; // from here on, clean up even after a partial create
       const created = await rockpool(['workspace', 'create', SECOND_WORKSPACE], { timeoutMs: 150_000 });
@@ -151,14 +152,18 @@ async function waitForWorkspaceServed(name) {
   }, { timeoutMs: 60_000, intervalMs: 500 });
 }
 
-/** Deletes a workspace, stopping it first when removal of a running one is refused. */
+/**
+ * Deletes a workspace, stopping it first when removal of a running one is refused; retries
+ * (e.g. while the binary is being rebuilt) until `workspace ls` no longer lists it.
+ */
 async function removeWorkspace(name) {
-  let removed = await rockpool(['workspace', 'rm', name], { timeoutMs: 120_000 });
-  if (removed.code !== 0) {
-    await rockpool(['workspace', 'stop', name], { timeoutMs: 120_000 });
-    removed = await rockpool(['workspace', 'rm', name], { timeoutMs: 120_000 });
-  }
-  if (removed.code !== 0) {
+  await waitFor(`workspace ${name} to be removed`, async () => {
+    const listed = await rockpool(['workspace', 'ls'], { timeoutMs: 30_000 });
+    if (listed.code === 0 && !listed.stdout.split(/\s+/).includes(name)) return true;
+    const removed = await rockpool(['workspace', 'rm', name], { timeoutMs: 120_000 });
+    if (removed.code === 0) return true;
     console.log(`# rockpool workspace rm ${name}: exit ${removed.code}: ${removed.stdout}${removed.stderr}`);
-  }
+    await rockpool(['workspace', 'stop', name], { timeoutMs: 120_000 });
+    return false;
+  }, { timeoutMs: 150_000, intervalMs: 2_000 });
 }

@@ -1,5 +1,6 @@
 // Driving the VS Code workbench the way a person does: keyboard shortcuts, the command
 // palette, Quick Open, the integrated terminal and the editor.
+import { screenshot } from './browser.mjs';
 import { waitFor } from './poll.mjs';
 
 const WORKBENCH = '.monaco-workbench';
@@ -57,7 +58,7 @@ export async function openWorkbench(page, url, { timeoutMs = 90_000 } = {}) {
 }
 
 /** Closes the welcome walkthrough if it opens within a short, bounded time. */
-async function closeWelcome(page, { timeoutMs = 15_000 } = {}) {
+async function closeWelcome(page, { timeoutMs = 8_000 } = {}) {
   const welcome = page.locator('.gettingStartedContainer');
   const shown = await welcome.waitFor({ state: 'visible', timeout: timeoutMs }).then(() => true, () => false);
   if (!shown) return;
@@ -120,7 +121,18 @@ export async function openTerminal(page, shellPids) {
     return (await shellPids()).some((pid) => !before.has(pid));
   }, { timeoutMs: 45_000, intervalMs: 500 });
   await page.locator(TERMINAL).waitFor({ state: 'visible', timeout: 30_000 });
+  // Keys typed before the first prompt can be lost while the shell sets up its tty; with
+  // shell integration (on by default) VS Code marks each prompt with a decoration.
+  const prompt = page.locator(`${TERMINAL} .terminal-command-decoration`).first();
+  await prompt.waitFor({ state: 'attached', timeout: 15_000 })
+    .catch(() => console.log('# terminal: no prompt decoration (shell integration off?)'));
   await focusTerminal(page);
+}
+
+/** Does the active terminal have the keyboard focus? */
+function terminalHasFocus(page) {
+  return page.locator(TERMINAL_INPUT).evaluate((el) => el === document.activeElement)
+    .catch(() => false);
 }
 
 /**
@@ -129,10 +141,9 @@ export async function openTerminal(page, shellPids) {
  * page can take the focus away.
  */
 export async function focusTerminal(page) {
-  const input = page.locator(TERMINAL_INPUT);
   await waitFor('the terminal to have keyboard focus', async () => {
     await dismissDialogs(page);
-    if (await input.evaluate((el) => el === document.activeElement)) return true;
+    if (await terminalHasFocus(page)) return true;
     await page.locator(`${TERMINAL} .xterm-screen`).click({ timeout: 5_000 });
     return false;
   }, { timeoutMs: 30_000 });
@@ -141,19 +152,28 @@ export async function focusTerminal(page) {
 /**
  * Types a command line into the active terminal and presses Enter, then waits until `done`
  * (a probe of its effect) holds. The terminal draws on a canvas, so the effect is the only
- * way to tell the line arrived; a line whose effect does not show within `attemptMs` is
- * typed once more after Ctrl+C (logged), in case focus moved while it was typed.
+ * way to tell the line arrived. If the focus left the terminal while the line was typed, the
+ * partial line is cancelled (Ctrl+C) and typed again; a line whose effect does not show within
+ * `attemptMs` is typed again up to `attempts` times in all. Both are logged.
  */
 export async function runInTerminal(page, line, done, { what, attemptMs = 20_000, attempts = 2 } = {}) {
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1, refocused = 0; ;) {
     await focusTerminal(page);
     await page.keyboard.type(line);
+    if (!(await terminalHasFocus(page)) && refocused++ < 3) {
+      console.log(`# terminal: focus moved while typing, typing again: ${line}`);
+      await focusTerminal(page);
+      await page.keyboard.press('Control+C');
+      continue;
+    }
     await page.keyboard.press('Enter');
     try {
       return await waitFor(what || line, done, { timeoutMs: attemptMs });
     } catch (err) {
-      if (attempt >= attempts) throw err;
-      console.log(`# terminal: retyping after no effect in ${attemptMs} ms: ${line}`);
+      if (attempt++ >= attempts) throw err;
+      console.log(`# terminal: typing again after no effect in ${attemptMs} ms: ${line}`);
+      await screenshot(page, `terminal-no-effect-${attempt - 1}`);
+      await focusTerminal(page);
       await page.keyboard.press('Control+C');
     }
   }
