@@ -1,0 +1,53 @@
+// The CLI11 wiring of `rockpool ws`: flags reach the commands, from any position.
+#include "client/ws_commands.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "api/fake_workspace_service.h"
+#include "api/test_server.h"
+
+namespace rockpool::client {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Parses `args` as `rockpool <args>`; returns the exit code CLI11 would give.
+int RunCli(std::vector<std::string> args) {
+  CLI::App app{"test", "rockpool"};
+  AddWorkspaceCommands(app);
+  std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}
+
+TEST(WsCommandsTest, PortAddWithFlagsAfterTheArguments) {
+  api::FakeWorkspaceService service;
+  service.Seed("demo", WorkspaceStatus::kRunning);
+  api::TestServer server(service);
+  ::testing::internal::CaptureStdout();
+  int rc = RunCli(
+      {"ws", "port", "add", "demo", "3000", "--label", "web", "--api-url", server.url(), "--json"});
+  std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(rc, 0);
+  EXPECT_THAT(out, HasSubstr("\"label\": \"web\""));
+  EXPECT_THAT(service.calls(), ::testing::Contains("AddPort demo 3000"));
+}
+
+TEST(WsCommandsTest, ServerErrorExitsOneWithTheMessage) {
+  api::FakeWorkspaceService service;
+  api::TestServer server(service);
+  ::testing::internal::CaptureStderr();
+  int rc = RunCli({"ws", "--api-url", server.url(), "show", "nobody"});
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(rc, 1);
+  EXPECT_THAT(
+      err, HasSubstr("error: get workspace \"nobody\": 404 workspace \"nobody\" does not exist"));
+}
+
+}  // namespace
+}  // namespace rockpool::client
