@@ -30,9 +30,9 @@ Worker::~Worker() { Stop(); }
 
 void Worker::Start() {
   std::lock_guard lock(mu_);
-  if (!threads_.empty()) return;
+  if (!threads_.empty() || options_.threads <= 0) return;
   stopping_ = false;
-  for (int i = 0; i < std::max(1, options_.threads); ++i) {
+  for (int i = 0; i < options_.threads; ++i) {
     threads_.emplace_back([this, i] { PollLoop(i); });
   }
   threads_.emplace_back([this] { HeartbeatLoop(); });
@@ -117,7 +117,13 @@ Status Worker::Execute(const Job& job) {
   }
   spdlog::info("worker {}: {} workspace {} (job {}, attempt {}/{})", id_, JobKindName(job.kind),
                ws->name, job.id, job.attempts, job.max_attempts);
+  const auto started = std::chrono::steady_clock::now();
   Status result = runner_.Run(job.kind, *ws, active->lease_lost);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info("worker {}: {} workspace {} {} in {:.3f} s", id_, JobKindName(job.kind), ws->name,
+               result.ok() ? "done" : "failed", seconds);
+  if (options_.on_job_done) options_.on_job_done(JobKindName(job.kind), seconds);
   {
     std::lock_guard lock(mu_);
     active_.erase(job.id);

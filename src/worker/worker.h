@@ -10,10 +10,12 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -25,10 +27,12 @@
 namespace rockpool {
 
 struct WorkerOptions {
-  int threads = 2;
+  int threads = 2;  // poll loops; 0: none (RunOnce only, e.g. `rockpool serve --no-worker`)
   std::chrono::milliseconds idle_delay{500};  // wait when the queue is empty
   std::string id;                             // lease owner prefix; empty: "<host>:<pid>"
   JobRunnerOptions runner;
+  // Called after each job attempt with its kind ("create", ...) and duration, e.g. for metrics.
+  std::function<void(std::string_view kind, double seconds)> on_job_done;
 };
 
 class Worker {

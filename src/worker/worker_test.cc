@@ -38,6 +38,23 @@ TEST_F(WorkerTest, CreateRunsEveryStepThenMarksRunning) {
   EXPECT_FALSE(*worker.RunOnce());
 }
 
+TEST_F(WorkerTest, ReportsEachJobAttemptForMetrics) {
+  std::vector<std::string> done;
+  Worker worker(*store_, *queue_, runtime_,
+                WorkerOptions{0, milliseconds(5), "w1", {}, [&](std::string_view kind, double s) {
+                                EXPECT_GE(s, 0.0);
+                                done.emplace_back(kind);
+                              }});
+  worker.Start();  // zero threads: nothing runs in the background
+  ASSERT_TRUE(service_->Create({"test", ""}).ok());
+  ASSERT_TRUE(service_->Create({"other", ""}).ok());
+  runtime_.FailOn("Create", "other", Status::Unavailable("engine down"));
+  ASSERT_TRUE(*worker.RunOnce());
+  ASSERT_TRUE(*worker.RunOnce());
+  EXPECT_THAT(done, ElementsAre("create", "create"));  // a success and a failed attempt
+  worker.Stop();
+}
+
 TEST_F(WorkerTest, StopRemovesPortForwardsBeforeStoppingInstance) {
   Worker worker = MakeWorker();
   CreateRunning(worker, "test");
