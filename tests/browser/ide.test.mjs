@@ -10,8 +10,8 @@ import { bridgeAddress, execIn, readFileIn, rockpool } from './lib/host.mjs';
 import { startGitServer } from './lib/git-server.mjs';
 import { timed, waitFor } from './lib/poll.mjs';
 import {
-  answerDialogsAutomatically, openExtensionsView, runCommand, openTerminal, openWorkbench, quickOpen, runInTerminal,
-  typeInEditorAndSave,
+  answerDialogsAutomatically, openExtensionsView, openTerminal, openWorkbench, quickOpen, runCommand,
+  runInTerminal, typeInEditorAndSave,
 } from './lib/workbench.mjs';
 
 const WORKSPACE_URL = process.env.ROCKPOOL_WORKSPACE_URL || 'http://localhost:8081/workspace/test/';
