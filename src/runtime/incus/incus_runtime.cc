@@ -37,16 +37,17 @@ Result<std::unique_ptr<IncusRuntime>> IncusRuntime::Open(IncusRuntimeOptions opt
     RP_ASSIGN_OR_RETURN(socket_path, DetectSocket());
   }
   std::error_code ec;
-  std::filesystem::create_directories(options.socket_dir, ec);
+  if (std::filesystem::create_directories(options.socket_dir, ec)) {
+    using std::filesystem::perms;
+    std::filesystem::permissions(options.socket_dir,
+                                 perms::owner_all | perms::group_read | perms::group_exec |
+                                     perms::others_read | perms::others_exec,
+                                 ec);
+  }
   if (ec) {
     return Status::Internal("incus: create socket directory " + options.socket_dir + ": " +
                             ec.message());
   }
-  using std::filesystem::perms;
-  std::filesystem::permissions(options.socket_dir,
-                               perms::owner_all | perms::group_read | perms::group_exec |
-                                   perms::others_read | perms::others_exec,
-                               ec);
   auto clients = [](const std::string& path) -> std::unique_ptr<HttpClient> {
     return std::make_unique<CurlHttpClient>(HttpEndpoint::Unix(path, "localhost"));
   };
