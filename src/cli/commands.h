@@ -16,10 +16,11 @@ struct Command {
 
 void AddUp(CLI::App& sub, Context& ctx);
 void AddDown(CLI::App& sub, Context& ctx);
-void AddWorkspace(CLI::App& sub, Context& ctx);
 void AddVerify(CLI::App& sub, Context& ctx);
 void AddDoctor(CLI::App& sub, Context& ctx);
 void AddImage(CLI::App& sub, Context& ctx);
+void AddServe(CLI::App& sub, Context& ctx);
+void AddWorker(CLI::App& sub, Context& ctx);
 
 // Ends the program with "error: <message>" and exit code 1 when `status` is not ok.
 void ExitOnError(const Status& status);

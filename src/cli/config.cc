@@ -23,6 +23,12 @@ std::string Config::WorkspaceUrl(const std::string& name) const {
          "/";
 }
 
+std::pair<std::string, int> Config::ApiAddress() const {
+  auto colon = api_listen.rfind(':');
+  if (colon == std::string::npos) return {api_listen, 7163};
+  return {api_listen.substr(0, colon), std::atoi(api_listen.c_str() + colon + 1)};
+}
+
 Config Config::FromEnvironment() {
   Config c;
   FromEnv("ROCKPOOL_STATE_DIR", c.state_dir);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 namespace rockpool {
 
@@ -24,6 +25,9 @@ struct Config {
   std::string caddy_dir() const { return state_dir + "/caddy"; }
   std::string database() const { return state_dir + "/rockpool.db"; }
   std::string WorkspaceUrl(const std::string& name) const;
+  std::string ApiUrl() const { return "http://" + api_listen; }
+  // api_listen split into host and port.
+  std::pair<std::string, int> ApiAddress() const;
 
   // Defaults, then the environment.
   static Config FromEnvironment();

@@ -1,5 +1,8 @@
 #include "cli/context.h"
 
+#include <filesystem>
+
+#include "cli/auth.h"
 #include "http/curl_client.h"
 #include "proxy/caddy/caddy_daemon.h"
 #include "proxy/caddy/caddy_proxy.h"
@@ -87,6 +90,11 @@ ProxyConfig Context::proxy_config() const {
   c.socket_dir = config_.socket_dir();
   c.control_port = config_.control_port;
   c.workspace_port = config_.workspace_port;
+  c.control_plane_upstream = config_.api_listen;
+  const std::string dashboard = SourceRoot() + "/web/dist";
+  if (std::filesystem::exists(dashboard + "/index.html")) c.dashboard_root = dashboard;
+  auto auth = LoadAuth(config_.state_dir);
+  if (auth.ok() && auth->has_value()) c.auth = **auth;
   return c;
 }
 

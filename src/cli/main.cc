@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "client/ws_commands.h"
 
 namespace rockpool {
 namespace {
@@ -9,7 +10,8 @@ namespace {
 constexpr Command kCommands[] = {
     {"up", "Bring Rockpool up and print the URL of a workspace (default \"test\")", AddUp},
     {"down", "Stop every workspace and the proxy (data is kept)", AddDown},
-    {"workspace", "Create, start, stop, remove and list workspaces on this host", AddWorkspace},
+    {"serve", "Run the control plane: REST API, worker and reconciler", AddServe},
+    {"worker", "Run only a worker, as a separate process on the same store", AddWorker},
     {"verify", "Check that a workspace's IDE answers through the proxy", AddVerify},
     {"doctor", "Say what is missing (daemon, bridge, pool, image, proxy, ports) and the fix",
      AddDoctor},
@@ -34,6 +36,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   for (const Command& c : kCommands) c.add(*app.add_subcommand(c.name, c.description), ctx);
+  client::AddWorkspaceCommands(app);  // ws ls|create|show|start|stop|rm|open, ws port ...
+  app.get_subcommand("ws")->alias("workspace");
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -1,20 +1,57 @@
 #include "cli/steps.h"
 
+#include <signal.h>
+
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
+#include "cli/auth.h"
+#include "client/api_client.h"
+#include "http/curl_client.h"
 #include "images/builder.h"
 #include "proxy/caddy/caddy_daemon.h"
 #include "runtime/incus/incus_runtime.h"
-#include "runtime/lifecycle.h"
 #include "sys/ports.h"
 
 namespace rockpool {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 void Say(const std::string& line) {
   std::printf("%s\n", line.c_str());
   std::fflush(stdout);
+}
+
+std::string ServePidFile(const Config& c) { return c.state_dir + "/serve.pid"; }
+
+// The pid in `file` when that process is still a rockpool, else 0.
+int LivePid(const std::string& file) {
+  std::ifstream in(file);
+  int pid = 0;
+  if (!(in >> pid) || pid <= 0) return 0;
+  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name == "rockpool" ? pid : 0;
+}
+
+bool ApiAnswers(const Config& c) {
+  CurlHttpClient http(HttpEndpoint::Tcp(c.ApiUrl()));
+  auto r = http.Send({.target = "/api/health", .timeout = std::chrono::seconds(2)});
+  return r.ok() && r->status == 200;
+}
+
+Status WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout,
+               const std::string& what) {
+  auto deadline = Clock::now() + timeout;
+  while (!done()) {
+    if (Clock::now() > deadline) return Status::DeadlineExceeded(what);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -51,23 +88,88 @@ Status EnsureProxy(Context& ctx) {
   RP_ASSIGN_OR_RETURN(bool current, ctx.proxy().IsBootstrapped(config));
   if (!current) RP_RETURN_IF_ERROR(ctx.proxy().Bootstrap(config));
   Say("proxy: caddy serves :" + std::to_string(config.workspace_port) +
-      " (workspaces) and :" + std::to_string(config.control_port));
+      " (workspaces) and :" + std::to_string(config.control_port) + " (API, dashboard)");
+  return Status::Ok();
+}
+
+Status EnsureCredentials(Context& ctx) {
+  RP_ASSIGN_OR_RETURN(AuthChange auth, EnsureAuth(ctx.config().state_dir));
+  if (auth.new_password) {
+    Say("credentials: user \"" + auth.auth.username + "\", password \"" + *auth.new_password +
+        "\" (shown once; only its hash is stored in " + ctx.config().state_dir +
+        "/auth.json; set ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD before `rockpool up` to "
+        "choose your own)");
+  } else {
+    Say("credentials: user \"" + auth.auth.username + "\"" + (auth.changed ? " (updated)" : ""));
+  }
+  // A running control plane must reload the new hash into Caddy.
+  if (auth.changed) RP_RETURN_IF_ERROR(StopServe(ctx));
+  return Status::Ok();
+}
+
+Status EnsureServe(Context& ctx) {
+  const Config& c = ctx.config();
+  if (ApiAnswers(c)) return Status::Ok();
+  const std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::filesystem::create_directories(c.log_dir);
+  const std::string log = c.log_dir + "/serve.log";
+  RP_ASSIGN_OR_RETURN(int pid, ctx.runner().SpawnDaemon({.argv = {exe, "serve"}}, log));
+  std::ofstream(ServePidFile(c)) << pid << "\n";
+  (void)WaitFor([&] { return ApiAnswers(c) || LivePid(ServePidFile(c)) == 0; },
+                std::chrono::seconds(30), "");
+  if (!ApiAnswers(c)) {
+    return Status::Unavailable("the control plane did not start (see " + log +
+                               "); run `rockpool serve` in a terminal to see why");
+  }
+  Say("control plane: " + c.ApiUrl() + " (log " + log + ")");
+  return Status::Ok();
+}
+
+Status StopServe(Context& ctx) {
+  const std::string file = ServePidFile(ctx.config());
+  int pid = LivePid(file);
+  if (pid == 0) return Status::Ok();
+  kill(pid, SIGTERM);
+  RP_RETURN_IF_ERROR(
+      WaitFor([&] { return LivePid(file) == 0; }, std::chrono::seconds(60),
+              "the control plane (pid " + std::to_string(pid) + ") did not stop within 60 s"));
+  std::filesystem::remove(file);
   return Status::Ok();
 }
 
 Status EnsureWorkspace(Context& ctx, const std::string& name) {
-  RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
-  auto info = runtime->Inspect(name);
-  if (!info.ok() && info.status().code() != Code::kNotFound) return info.status();
-  if (!info.ok()) {
+  CurlHttpClient http(HttpEndpoint::Tcp(ctx.config().ApiUrl()));
+  client::ApiClient api(http);
+  auto ws = api.Get(name);
+  if (!ws.ok() && ws.status().code() != Code::kNotFound) return ws.status();
+  if (!ws.ok()) {
     Say("workspace " + name + ": creating");
-    return CreateWorkspaceInstance(*runtime, name, ctx.config().image);
-  }
-  if (!info->running) {
+    RP_ASSIGN_OR_RETURN(ws, api.Create(name, ctx.config().image));
+  } else if (ws->status == WorkspaceStatus::kStopped) {
     Say("workspace " + name + ": starting");
-    return StartWorkspaceInstance(*runtime, name);
+    RP_ASSIGN_OR_RETURN(ws, api.Start(name));
   }
-  return runtime->WaitHealthy(name, kHealthTimeout);
+  Status last;
+  Status waited = WaitFor(
+      [&] {
+        auto now = api.Get(name);
+        if (!now.ok()) {
+          last = now.status();
+          return true;
+        }
+        ws = now;
+        return ws->status == WorkspaceStatus::kRunning || ws->status == WorkspaceStatus::kError ||
+               ws->status == WorkspaceStatus::kStopped;
+      },
+      std::chrono::seconds(300), "workspace " + name + " did not become running within 300 s");
+  RP_RETURN_IF_ERROR(waited);
+  RP_RETURN_IF_ERROR(last);
+  if (ws->status != WorkspaceStatus::kRunning) {
+    return Status::Unavailable("workspace " + name + " is " + std::string(StatusName(ws->status)) +
+                               ": " + ws->status_reason.value_or("no reason recorded") +
+                               " (rockpool ws start " + name + " retries)");
+  }
+  return Status::Ok();
 }
 
 }  // namespace rockpool

@@ -13,7 +13,12 @@ Status EnsureEngine(Context& ctx);
 Status EnsureImage(Context& ctx, bool force = false);
 // Caddy runs with Rockpool's routes; the listen ports are free or already Caddy's.
 Status EnsureProxy(Context& ctx);
-// Workspace `name` exists and its IDE answers.
+// Basic-auth credentials are stored (printing a generated password once).
+Status EnsureCredentials(Context& ctx);
+// `rockpool serve` runs in the background and answers on its API address.
+Status EnsureServe(Context& ctx);
+Status StopServe(Context& ctx);
+// Workspace `name` exists (created through the API when missing) and is running.
 Status EnsureWorkspace(Context& ctx, const std::string& name);
 
 }  // namespace rockpool

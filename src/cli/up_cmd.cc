@@ -1,42 +1,68 @@
-// rockpool up: engine, image, proxy and a workspace, each step skipped when already in place.
-// rockpool down: stops every workspace and the proxy; data is kept.
+// rockpool up: engine, image, credentials, proxy, control plane and a workspace, each step
+// skipped when already in place. rockpool down: stops workspaces, the control plane and the
+// proxy; data is kept.
 #include <cstdio>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/steps.h"
+#include "client/api_client.h"
 #include "core/names.h"
+#include "http/curl_client.h"
 #include "proxy/caddy/caddy_daemon.h"
 
 namespace rockpool {
+namespace {
+
+Status Up(Context& ctx, const std::string& name) {
+  RP_RETURN_IF_ERROR(ValidateWorkspaceName(name));
+  RP_RETURN_IF_ERROR(EnsureEngine(ctx));
+  RP_RETURN_IF_ERROR(EnsureImage(ctx));
+  RP_RETURN_IF_ERROR(EnsureCredentials(ctx));
+  RP_RETURN_IF_ERROR(EnsureProxy(ctx));
+  RP_RETURN_IF_ERROR(EnsureServe(ctx));
+  RP_RETURN_IF_ERROR(EnsureWorkspace(ctx, name));
+  const Config& c = ctx.config();
+  std::printf("\nRockpool is up.\n  workspace \"%s\": %s\n  dashboard:      http://%s:%d/app/\n",
+              name.c_str(), c.WorkspaceUrl(name).c_str(), c.public_host.c_str(), c.control_port);
+  return Status::Ok();
+}
+
+Status Down(Context& ctx) {
+  CurlHttpClient http(HttpEndpoint::Tcp(ctx.config().ApiUrl()));
+  client::ApiClient api(http);
+  if (api.Health().ok()) {
+    RP_ASSIGN_OR_RETURN(auto all, api.ListAll());
+    for (const auto& ws : all) {
+      if (ws.status != WorkspaceStatus::kRunning) continue;
+      std::printf("stopping workspace %s\n", ws.name.c_str());
+      RP_RETURN_IF_ERROR(api.Stop(ws.id).status());
+    }
+    // The control plane finishes the stop jobs before it exits.
+    for (const auto& ws : all) {
+      for (int i = 0; i < 1200; ++i) {
+        auto now = api.Get(ws.id);
+        if (!now.ok() || now->status != WorkspaceStatus::kStopping) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  }
+  RP_RETURN_IF_ERROR(StopServe(ctx));
+  RP_RETURN_IF_ERROR(ctx.caddy().Stop());
+  std::printf("Rockpool is down (workspaces and their files are kept; `rockpool up` resumes)\n");
+  return Status::Ok();
+}
+
+}  // namespace
 
 void AddUp(CLI::App& sub, Context& ctx) {
   auto name = std::make_shared<std::string>("test");
   sub.add_option("name", *name, "Workspace to bring up (default: test)");
-  sub.callback([&ctx, name] {
-    ExitOnError(ValidateWorkspaceName(*name));
-    ExitOnError(EnsureEngine(ctx));
-    ExitOnError(EnsureImage(ctx));
-    ExitOnError(EnsureProxy(ctx));
-    ExitOnError(EnsureWorkspace(ctx, *name));
-    std::printf("\nRockpool is up. Workspace \"%s\": %s\n", name->c_str(),
-                ctx.config().WorkspaceUrl(*name).c_str());
-  });
+  sub.callback([&ctx, name] { ExitOnError(Up(ctx, *name)); });
 }
 
 void AddDown(CLI::App& sub, Context& ctx) {
-  sub.callback([&ctx] {
-    auto runtime = ctx.runtime();
-    ExitOnError(runtime.status());
-    auto list = (*runtime)->List();
-    ExitOnError(list.status());
-    for (const auto& ws : *list) {
-      if (!ws.running) continue;
-      std::printf("stopping workspace %s\n", ws.name.c_str());
-      ExitOnError((*runtime)->Stop(ws.name));
-    }
-    ExitOnError(ctx.caddy().Stop());
-    std::printf("Rockpool is down (workspaces and their files are kept; `rockpool up` resumes)\n");
-  });
+  sub.callback([&ctx] { ExitOnError(Down(ctx)); });
 }
 
 }  // namespace rockpool
