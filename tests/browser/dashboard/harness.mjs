@@ -3,19 +3,15 @@
 // playwright-core, an API client with the same credentials, and polling helpers.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { startMockServer } from './mock_api.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..', '..');
 export const webDir = join(repoRoot, 'web');
 export const artifactsDir = join(repoRoot, 'tests', 'browser', 'artifacts');
-
-// playwright-core is a dev dependency of web/, so resolve it from there.
-const requireFromWeb = createRequire(join(webDir, 'package.json'));
-const { chromium } = requireFromWeb('playwright-core');
 
 export const CHROMIUM_ARGS = [
   '--headless',
