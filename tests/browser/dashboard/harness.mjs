@@ -38,11 +38,28 @@ export async function startTarget({ seed = 0, transitionMs } = {}) {
   const credentials = username ? { username, password: password ?? '' } : null;
   if (appUrl) {
     const origin = new URL(appUrl).origin;
-    return { real: true, origin, credentials, mock: null, close: async () => {} };
+    const target = { real: true, origin, credentials, mock: null, close: async () => {} };
+    await checkReachable(target);
+    return target;
   }
   ensureBuilt();
   const mock = await startMockServer({ distDir: join(webDir, 'dist'), seed, transitionMs });
   return { real: false, origin: mock.origin, credentials: null, mock, close: () => mock.close() };
+}
+
+/** Fails at once, with the reason, when the deployment is down or refuses the credentials. */
+async function checkReachable(target) {
+  let r;
+  try {
+    r = await apiClient(target)('GET', '/api/workspaces?limit=1');
+  } catch (err) {
+    throw new Error(`GET ${target.origin}/api/workspaces: ${err.cause?.message ?? err.message}; is \`rockpool up\` running?`);
+  }
+  if (r.status === 401) {
+    throw new Error(`GET ${target.origin}/api/workspaces: 401 with user "${target.credentials?.username ?? ''}": ` +
+      'set ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD to what the last `rockpool up` was given');
+  }
+  if (r.status !== 200) throw new Error(`GET ${target.origin}/api/workspaces: ${r.status} ${JSON.stringify(r.json)}`);
 }
 
 export async function launchBrowser() {
@@ -73,7 +90,13 @@ export function apiClient(target) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = { raw: text.slice(0, 200) }; // an HTML error page from the proxy
+    }
+    return { status: res.status, json };
   };
 }
 
@@ -87,6 +110,40 @@ export async function waitUntil(check, { timeoutMs, what, intervalMs = 100 }) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+const SETTLED = ['running', 'stopped', 'error'];
+
+/**
+ * Stops and deletes workspaces through the API and waits until each is gone (404). Never
+ * throws: resolves the names it could not remove, with the reason, so a test's cleanup runs
+ * to the end and reports what it left behind.
+ */
+export async function removeWorkspaces(api, names, { timeoutMs }) {
+  const status = async (name) => {
+    const r = await api('GET', `/api/workspaces/${name}`);
+    return r.status === 404 ? 'gone' : r.json?.status;
+  };
+  const left = [];
+  for (const name of names) {
+    try {
+      let s = await status(name);
+      if (s === 'gone') continue;
+      if (!SETTLED.includes(s)) s = await waitUntil(async () => { const x = await status(name); return (SETTLED.includes(x) || x === 'gone') && x; }, { timeoutMs, what: `${name} to settle`, intervalMs: 250 });
+      if (s === 'running') {
+        await api('POST', `/api/workspaces/${name}/stop`);
+        s = await waitUntil(async () => { const x = await status(name); return ['stopped', 'error', 'gone'].includes(x) && x; }, { timeoutMs, what: `${name} to stop`, intervalMs: 250 });
+      }
+      if (s !== 'gone') {
+        const r = await api('DELETE', `/api/workspaces/${name}`);
+        if (r.status !== 202 && r.status !== 404) throw new Error(`DELETE ${name}: ${r.status} ${JSON.stringify(r.json)}`);
+      }
+      await waitUntil(async () => (await status(name)) === 'gone', { timeoutMs, what: `${name} to be deleted`, intervalMs: 250 });
+    } catch (err) {
+      left.push(`${name}: ${err.message}`);
+    }
+  }
+  return left;
 }
 
 export function uniqueName(prefix) {

@@ -1,5 +1,5 @@
 // Per-row actions: a menu button with arrow-key navigation; Escape or a click outside closes it.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Workspace } from '../api/types';
 import { canDelete, canOpenIde, canStart, canStop } from '../lib/status';
 import { ideUrl } from '../lib/urls';
@@ -19,7 +19,9 @@ export function ActionsMenu({ workspace: w, onAction }: Props) {
   const items = (): HTMLElement[] =>
     [...(root.current?.querySelectorAll<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])') ?? [])];
 
-  useEffect(() => {
+  // A layout effect: the first item has the focus as soon as the menu shows, so a key pressed
+  // right after opening it goes to the menu, not to the button.
+  useLayoutEffect(() => {
     if (!open) return;
     items()[0]?.focus();
     const onDoc = (e: MouseEvent): void => {
