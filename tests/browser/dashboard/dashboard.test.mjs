@@ -1,6 +1,7 @@
 // Browser tests of the dashboard at /app, through headless Chromium. They create their own data
-// through the UI or the API, so they run against the mock (default) or a real deployment:
-//   ROCKPOOL_APP_URL=http://127.0.0.1:8080/app ROCKPOOL_USERNAME=... ROCKPOOL_PASSWORD=...
+// through the UI or the API and remove it afterwards, so they run against a real deployment when
+// ROCKPOOL_APP_URL is set (what scripts/test.sh does), else against the mock:
+//   ROCKPOOL_APP_URL=http://localhost:8080/app ROCKPOOL_USERNAME=... ROCKPOOL_PASSWORD=...
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
