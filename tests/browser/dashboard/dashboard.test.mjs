@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   apiClient,
+  CLEANUP_TIMEOUT_MS,
   launchBrowser,
   newPage,
   removeWorkspaces,
@@ -61,7 +62,7 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
 
   after(async () => {
     // Workspaces are removed even when a test failed; one left behind fails the suite.
-    const left = api ? await removeWorkspaces(api, created, { timeoutMs: STATUS_TIMEOUT_MS }) : [];
+    const left = api ? await removeWorkspaces(api, created, { timeoutMs: CLEANUP_TIMEOUT_MS }) : [];
     await context?.close();
     await browser?.close();
     await target?.close();

@@ -114,6 +114,9 @@ export async function waitUntil(check, { timeoutMs, what, intervalMs = 100 }) {
 
 const SETTLED = ['running', 'stopped', 'error'];
 
+/** How long cleanup waits for each status change: generous, and independent of the tests' own bound. */
+export const CLEANUP_TIMEOUT_MS = process.env.ROCKPOOL_APP_URL ? 120000 : 10000;
+
 /**
  * Stops and deletes workspaces through the API and waits until each is gone (404). Never
  * throws: resolves the names it could not remove, with the reason, so a test's cleanup runs

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   apiClient,
+  CLEANUP_TIMEOUT_MS,
   launchBrowser,
   newPage,
   removeWorkspaces,
@@ -37,7 +38,7 @@ describe('dashboard on the real runtime', { skip: !REAL && 'needs a real deploym
   });
 
   after(async () => {
-    const left = api ? await removeWorkspaces(api, [name], { timeoutMs: STATUS_TIMEOUT_MS }) : [];
+    const left = api ? await removeWorkspaces(api, [name], { timeoutMs: CLEANUP_TIMEOUT_MS }) : [];
     await context?.close();
     await browser?.close();
     await target?.close();
