@@ -153,7 +153,9 @@ export function uniqueName(prefix) {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 }
 
+/** Saves artifacts/<name>.png, or artifacts/mock/<name>.png against the mock, so a quick run keeps the real screens. */
 export async function screenshot(page, name) {
-  mkdirSync(artifactsDir, { recursive: true });
-  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
+  const dir = process.env.ROCKPOOL_APP_URL ? artifactsDir : join(artifactsDir, 'mock');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
