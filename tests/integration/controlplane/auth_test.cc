@@ -1,0 +1,49 @@
+// Basic auth guards every protected path on both Caddy servers; only /api/health is open.
+#include "e2e_support.h"
+
+namespace rockpool::e2e {
+namespace {
+
+struct Target {
+  const char* base;
+  std::string path;
+};
+
+class AuthTest : public ControlPlaneTest {
+ protected:
+  // "test" is the workspace `rockpool up` guarantees.
+  std::vector<Target> Protected() const {
+    return {{kControlUrl, "/api/workspaces"},
+            {kControlUrl, "/app/workspaces"},
+            {kWorkspaceUrl, "/workspace/test/"},
+            {kWorkspaceUrl, "/workspace/test/port/3000/"}};
+  }
+};
+
+TEST_F(AuthTest, EveryProtectedPathAnswers401WithoutCredentials) {
+  for (const auto& t : Protected()) {
+    HttpResponse r = Http(t.base, "GET", t.path, std::nullopt);
+    EXPECT_EQ(r.status, 401) << t.base << t.path << ": " << r.body;
+  }
+}
+
+TEST_F(AuthTest, EveryProtectedPathAnswers401WithAWrongPassword) {
+  const client::Credentials wrong{creds().username, creds().password + "-wrong"};
+  for (const auto& t : Protected()) {
+    HttpResponse r = Http(t.base, "GET", t.path, wrong);
+    EXPECT_EQ(r.status, 401) << t.base << t.path << ": " << r.body;
+  }
+}
+
+TEST_F(AuthTest, TheRightCredentialsAreLetThrough) {
+  EXPECT_EQ(Http(kControlUrl, "GET", "/api/workspaces", creds()).status, 200);
+  EXPECT_EQ(Http(kWorkspaceUrl, "GET", "/workspace/test/healthz", creds()).status, 200);
+}
+
+TEST_F(AuthTest, HealthAnswersWithoutCredentials) {
+  HttpResponse r = Http(kControlUrl, "GET", "/api/health", std::nullopt);
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+}  // namespace
+}  // namespace rockpool::e2e

@@ -1,0 +1,204 @@
+#include "e2e_support.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace rockpool::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Env(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+// "demo" for "demo.sock" and "demo.3000.sock".
+std::string SocketOwner(const std::string& file) { return file.substr(0, file.find('.')); }
+
+}  // namespace
+
+client::Credentials CredentialsFromEnv() {
+  return {Env("ROCKPOOL_USERNAME", "admin"), Env("ROCKPOOL_PASSWORD", "")};
+}
+
+std::string UniqueName() {
+  static std::atomic<int> n{0};
+  return "e2e-" + std::to_string(getpid()) + "-" + std::to_string(++n);
+}
+
+HttpResponse Http(const std::string& base_url, const std::string& method, const std::string& target,
+                  const std::optional<client::Credentials>& auth, const std::string& body) {
+  CurlHttpClient http(HttpEndpoint::Tcp(base_url));
+  HttpRequest req{.method = method, .target = target, .body = body};
+  req.timeout = std::chrono::seconds(15);
+  if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  if (auth) {
+    req.headers.emplace_back("Authorization",
+                             "Basic " + client::Base64(auth->username + ":" + auth->password));
+  }
+  auto r = http.Send(req);
+  if (!r.ok()) return HttpResponse{.status = 0, .body = r.status().message()};
+  return *r;
+}
+
+bool WaitUntil(const std::function<bool()>& done, std::chrono::seconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (!done()) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return true;
+}
+
+Result<ProcessResult> RunCommand(std::vector<std::string> argv, std::vector<std::string> env) {
+  RealProcessRunner runner;
+  return runner.Run({.argv = std::move(argv), .env = std::move(env)});
+}
+
+bool InstanceExists(const std::string& instance) {
+  auto r = RunCommand({"lxc", "info", instance});
+  return r.ok() && r->exit_code == 0;
+}
+
+Status LxcExec(const std::string& instance, const std::string& shell_command) {
+  auto r = RunCommand({"lxc", "exec", instance, "--", "sh", "-c", shell_command});
+  if (!r.ok()) return r.status();
+  if (r->exit_code != 0) {
+    return Status::Internal("lxc exec " + instance + " '" + shell_command + "': exit " +
+                            std::to_string(r->exit_code) + ": " + r->output);
+  }
+  return Status::Ok();
+}
+
+std::set<std::string> SocketOwners() {
+  std::set<std::string> owners;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(kSocketDir, ec)) {
+    std::string file = entry.path().filename().string();
+    if (file.ends_with(".sock")) owners.insert(SocketOwner(file));
+  }
+  return owners;
+}
+
+std::vector<std::string> SocketFilesOf(const std::string& name) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(kSocketDir, ec)) {
+    std::string file = entry.path().filename().string();
+    if (file.ends_with(".sock") && SocketOwner(file) == name) files.push_back(file);
+  }
+  return files;
+}
+
+std::string ServeLogTail(int lines) {
+  std::ifstream in(kServeLog);
+  std::deque<std::string> tail;
+  for (std::string line; std::getline(in, line);) {
+    tail.push_back(line);
+    if (static_cast<int>(tail.size()) > lines) tail.pop_front();
+  }
+  std::string out;
+  for (const auto& l : tail) out += l + "\n";
+  return out;
+}
+
+Result<std::vector<LabelledInstance>> ManagedInstances() {
+  RP_ASSIGN_OR_RETURN(ProcessResult r, RunCommand({"lxc", "list", "--format", "json"}));
+  if (r.exit_code != 0) return Status::Internal("lxc list: " + r.output);
+  auto list = nlohmann::json::parse(r.output, nullptr, false);
+  if (!list.is_array()) return Status::Internal("lxc list: not a JSON array: " + r.output);
+  std::vector<LabelledInstance> out;
+  for (const auto& inst : list) {
+    const auto config = inst.value("config", nlohmann::json::object());
+    const bool managed = config.value("user.rockpool.managed", "") == "true";
+    const bool has_workspace = config.contains("user.rockpool.workspace");
+    if (!managed && !has_workspace) continue;
+    out.push_back({inst.value("name", ""), config.value("user.rockpool.workspace", ""),
+                   config.value("user.rockpool.template", "") == "true"});
+  }
+  return out;
+}
+
+void ControlPlaneTest::SetUp() {
+  if (!fs::exists("/var/lib/lxd/unix.socket")) GTEST_SKIP() << "no LXD daemon";
+  creds_ = CredentialsFromEnv();
+  if (creds_.password.empty()) GTEST_SKIP() << "set ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD";
+  http_ = std::make_unique<CurlHttpClient>(HttpEndpoint::Tcp(kControlUrl));
+  api_ = std::make_unique<client::ApiClient>(*http_, creds_);
+  Status health = api_->Health();
+  if (!health.ok()) GTEST_SKIP() << "control plane not up (run rockpool up): " << health.message();
+  auto list = api_->List(1, std::nullopt);
+  ASSERT_TRUE(list.ok()) << "the environment's credentials are refused: "
+                         << list.status().message();
+}
+
+void ControlPlaneTest::TearDown() {
+  for (const auto& name : tracked_) {
+    Status removed = Remove(name, std::chrono::seconds(120));
+    if (removed.ok()) continue;
+    ADD_FAILURE() << "cleanup of " << name << " through the API: " << removed.message();
+    (void)RunCommand({"lxc", "delete", "--force", "rp-" + name});
+  }
+  tracked_.clear();
+}
+
+std::string ControlPlaneTest::Track(std::string name) {
+  tracked_.push_back(name);
+  return name;
+}
+
+Result<Workspace> ControlPlaneTest::WaitForStatus(const std::string& ref, WorkspaceStatus want,
+                                                  std::chrono::seconds timeout) {
+  Result<Workspace> last = Status::Internal("not polled");
+  bool reached = WaitUntil(
+      [&] {
+        last = api_->Get(ref);
+        return last.ok() && (last->status == want || last->status == WorkspaceStatus::kError);
+      },
+      timeout);
+  if (!last.ok()) return last;
+  if (!reached) {
+    return Status::DeadlineExceeded(
+        "workspace " + ref + " is still " + std::string(StatusName(last->status)) + " after " +
+        std::to_string(timeout.count()) + " s, wanted " + std::string(StatusName(want)));
+  }
+  return last;
+}
+
+Status ControlPlaneTest::Remove(const std::string& name, std::chrono::seconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    auto ws = api_->Get(name);
+    if (!ws.ok() && ws.status().code() == Code::kNotFound) return Status::Ok();
+    if (!ws.ok()) return ws.status();
+    switch (ws->status) {
+      case WorkspaceStatus::kRunning:
+        (void)api_->Stop(name);
+        break;
+      case WorkspaceStatus::kStopped:
+      case WorkspaceStatus::kError:
+        (void)api_->Delete(name);
+        break;
+      default:  // creating, starting, stopping, or deleting: wait for it
+        break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return Status::DeadlineExceeded("workspace " + name + " not gone within " +
+                                  std::to_string(timeout.count()) + " s");
+}
+
+int ControlPlaneTest::IdeHealth(const std::string& name) {
+  return Http(kWorkspaceUrl, "GET", "/workspace/" + name + "/healthz", creds_).status;
+}
+
+}  // namespace rockpool::e2e

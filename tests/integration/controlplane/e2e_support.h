@@ -1,0 +1,87 @@
+// Helpers for the control plane's end-to-end tests: the public API through Caddy with the
+// credentials `rockpool up` was given, raw HTTP to both Caddy servers, LXD's view of the
+// instances, and a fixture that removes every workspace it created even when a test fails.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "client/api_client.h"
+#include "http/curl_client.h"
+#include "sys/process.h"
+
+namespace rockpool::e2e {
+
+using Clock = std::chrono::steady_clock;
+
+inline constexpr char kControlUrl[] = "http://127.0.0.1:8080";
+inline constexpr char kWorkspaceUrl[] = "http://127.0.0.1:8081";
+inline constexpr char kStateDir[] = "/var/lib/rockpool";
+inline constexpr char kSocketDir[] = "/var/lib/rockpool/sockets";
+inline constexpr char kServeLog[] = "/var/log/rockpool/serve.log";
+inline const char* const kRockpool = ROCKPOOL_BINARY;
+
+// ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD, as given to `rockpool up`.
+client::Credentials CredentialsFromEnv();
+
+// Unique per run: "e2e-<pid>-<n>".
+std::string UniqueName();
+
+// One request; a transport failure answers status 0 with the error in the body.
+HttpResponse Http(const std::string& base_url, const std::string& method, const std::string& target,
+                  const std::optional<client::Credentials>& auth, const std::string& body = "");
+
+// Polls `done` every 200 ms until it is true or `timeout` passes; true when it became true.
+bool WaitUntil(const std::function<bool()>& done, std::chrono::seconds timeout);
+
+Result<ProcessResult> RunCommand(std::vector<std::string> argv, std::vector<std::string> env = {});
+bool InstanceExists(const std::string& instance);
+Status LxcExec(const std::string& instance, const std::string& shell_command);
+// Names of workspace socket files ("demo" for demo.sock and demo.3000.sock).
+std::set<std::string> SocketOwners();
+std::vector<std::string> SocketFilesOf(const std::string& name);
+// The last `lines` lines of the serve log, for failure messages.
+std::string ServeLogTail(int lines = 30);
+
+struct LabelledInstance {
+  std::string instance;
+  std::string workspace;  // user.rockpool.workspace
+  bool is_template = false;
+};
+Result<std::vector<LabelledInstance>> ManagedInstances();
+
+// Fixture: an ApiClient through Caddy's :8080 with the environment's credentials, and cleanup
+// of every workspace registered with Track() in TearDown (stop, delete, wait for 404; when the
+// API does not answer, `lxc delete --force`).
+class ControlPlaneTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  client::ApiClient& api() { return *api_; }
+  const client::Credentials& creds() const { return creds_; }
+  std::string Track(std::string name);
+
+  // Polls until the workspace reaches `want` (or error); returns the last one seen.
+  Result<Workspace> WaitForStatus(const std::string& ref, WorkspaceStatus want,
+                                  std::chrono::seconds timeout);
+  // Stops (when needed), deletes and waits for 404. Ok when already gone.
+  Status Remove(const std::string& name, std::chrono::seconds timeout);
+  // Status of GET :8081/workspace/<name>/healthz with credentials.
+  int IdeHealth(const std::string& name);
+
+ private:
+  client::Credentials creds_;
+  std::unique_ptr<CurlHttpClient> http_;
+  std::unique_ptr<client::ApiClient> api_;
+  std::vector<std::string> tracked_;
+};
+
+}  // namespace rockpool::e2e
