@@ -12,6 +12,15 @@ run_suite() {  # run_suite <label> <command...>: runs one suite, records its out
 }
 
 rp="$ROCKPOOL_ROOT/build/rockpool"
+# Tests log in through Caddy's basic auth. Without credentials in the environment, the suite
+# sets a fresh password for user "admin" (the deployment's previous one stops working).
+export ROCKPOOL_USERNAME=${ROCKPOOL_USERNAME:-admin}
+if [ -z "${ROCKPOOL_PASSWORD:-}" ]; then
+  ROCKPOOL_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+  export ROCKPOOL_PASSWORD
+  log "test: credentials for this run: user $ROCKPOOL_USERNAME, password $ROCKPOOL_PASSWORD"
+fi
+export ROCKPOOL_APP_URL=${ROCKPOOL_APP_URL:-http://localhost:8080/app}
 # The integration and browser tests need the image and the proxy; `rockpool up` provides both
 # (and workspace "test"), skipping whatever is already in place.
 run_suite "rockpool up" "$rp" up

@@ -44,9 +44,10 @@ Result<IncusRuntime*> Context::incus() {
     // Ask the daemon once, so a stopped one fails here with the fix, not later mid-way.
     auto server = incus::IncusClient::ForSocket(socket)->Server();
     if (!server.ok()) {
-      return Status::Unavailable("the container engine does not answer on " + socket +
-                                 ": start it with ./scripts/up.sh or rockpool up (" +
-                                 server.status().message() + ")");
+      return Status::Unavailable(
+          "the container engine (LXD) does not answer on " + socket +
+          ": start it with ./scripts/up.sh (or: lxd --group root --logfile "
+          "/var/log/rockpool/lxd.log &), or point ROCKPOOL_ENGINE_SOCKET at its socket");
     }
     incus::IncusRuntimeOptions options;
     options.socket_dir = config_.socket_dir();

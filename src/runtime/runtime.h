@@ -38,6 +38,8 @@ class Runtime {
   // socket (SocketPath) that reaches code-server once started. Does not start it.
   // AlreadyExists if an instance of that name exists; NotFound if the image is missing.
   virtual Status Create(const std::string& name, const std::string& image) = 0;
+  // Ok when Create can use `image`; NotFound, saying how to build it, when it is missing.
+  virtual Status CheckImage(const std::string& image) = 0;
   // Idempotent: starting a running instance or stopping a stopped one is ok.
   virtual Status Start(const std::string& name) = 0;
   virtual Status Stop(const std::string& name) = 0;

@@ -67,6 +67,10 @@ Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& req
   ws.status = WorkspaceStatus::kCreating;
   ws.image = request.image.empty() ? options_.default_image : request.image;
   RP_RETURN_IF_ERROR(ValidateImage(ws.image));
+  // A missing image is the caller's mistake: refuse it now rather than fail the job later.
+  if (Status image = runtime_.CheckImage(ws.image); !image.ok()) {
+    return image.code() == Code::kNotFound ? Status::InvalidArgument(image.message()) : image;
+  }
   Workspace stored;
   RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
     RP_ASSIGN_OR_RETURN(stored, store_.InsertWorkspace(ws));

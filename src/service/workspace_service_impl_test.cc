@@ -65,6 +65,21 @@ TEST_F(WorkspaceServiceTest, CreateRejectsInvalidNameWithoutTouchingStore) {
   EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
 }
 
+TEST_F(WorkspaceServiceTest, CreateWithMissingImageIsInvalidArgumentAndStoresNothing) {
+  runtime_.FailOn("CheckImage", "gone", Status::NotFound("image \"gone\" does not exist"));
+  auto ws = service_->Create({"test", "gone"});
+  EXPECT_EQ(ws.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(ws.status().message(), "image \"gone\" does not exist");
+  EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
+  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+}
+
+TEST_F(WorkspaceServiceTest, CreateWhileTheEngineIsDownIsUnavailable) {
+  runtime_.FailOn("CheckImage", "", Status::Unavailable("engine down"));
+  EXPECT_EQ(service_->Create({"test", ""}).status().code(), Code::kUnavailable);
+  EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
+}
+
 TEST_F(WorkspaceServiceTest, CreateWithTakenNameIsAlreadyExistsAndQueuesNothing) {
   ASSERT_TRUE(service_->Create({"test", ""}).ok());
   auto dup = service_->Create({"test", ""});

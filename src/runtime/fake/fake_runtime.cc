@@ -38,6 +38,14 @@ Status FakeRuntime::Create(const std::string& name, const std::string& image) {
   return Status::Ok();
 }
 
+Status FakeRuntime::CheckImage(const std::string& image) {
+  std::lock_guard lock(mu_);
+  for (const Failure& f : failures_) {
+    if (f.method == "CheckImage" && (f.name.empty() || f.name == image)) return f.status;
+  }
+  return Status::Ok();
+}
+
 Status FakeRuntime::Start(const std::string& name) {
   RP_RETURN_IF_ERROR(Enter("Start", name, "Start " + name));
   std::lock_guard lock(mu_);

@@ -30,6 +30,8 @@ class FakeRuntime : public Runtime {
       : socket_dir_(std::move(socket_dir)) {}
 
   Status Create(const std::string& name, const std::string& image) override;
+  // Not recorded as a call; FailOn("CheckImage", <image>, ...) makes an image missing.
+  Status CheckImage(const std::string& image) override;
   Status Start(const std::string& name) override;
   Status Stop(const std::string& name) override;
   Status Remove(const std::string& name) override;

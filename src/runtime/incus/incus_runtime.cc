@@ -94,6 +94,17 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image) {
   return CreateInstance(*client_, post, options_.operation_timeout);
 }
 
+Status IncusRuntime::CheckImage(const std::string& image) {
+  auto target = GetImageAliasTarget(*client_, image);
+  if (!target.ok()) return target.status().WithContext("incus: look up image " + image);
+  if (!target->has_value()) {
+    return Status::NotFound("image \"" + image +
+                            "\" does not exist on this host: build it with `rockpool image build`"
+                            " (or choose an existing image)");
+  }
+  return Status::Ok();
+}
+
 Status IncusRuntime::Start(const std::string& name) {
   std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));

@@ -49,6 +49,7 @@ class IncusRuntime final : public Runtime {
                SocketClientFactory socket_clients);
 
   Status Create(const std::string& name, const std::string& image) override;
+  Status CheckImage(const std::string& image) override;
   Status Start(const std::string& name) override;
   Status Stop(const std::string& name) override;
   Status Remove(const std::string& name) override;

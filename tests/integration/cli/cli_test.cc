@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "client/api_client.h"
 #include "http/curl_client.h"
 #include "sys/process.h"
 
@@ -17,12 +18,12 @@ namespace {
 const char* kRockpool = ROCKPOOL_BINARY;
 const char* kSocketDir = "/var/lib/rockpool/sockets";
 
-struct Run {
+struct CliRun {
   int exit_code;
   std::string output;
 };
 
-Run Rockpool(std::vector<std::string> args, std::vector<std::string> env = {}) {
+CliRun Rockpool(std::vector<std::string> args, std::vector<std::string> env = {}) {
   RealProcessRunner runner;
   args.insert(args.begin(), kRockpool);
   auto r = runner.Run({.argv = args, .env = env});
@@ -42,8 +43,15 @@ bool InstanceExists(const std::string& instance) {
   return r.ok() && r->exit_code == 0;
 }
 
+Headers Credentials() {
+  const char* user = std::getenv("ROCKPOOL_USERNAME");
+  const char* password = std::getenv("ROCKPOOL_PASSWORD");
+  if (user == nullptr || password == nullptr) return {};
+  return {{"Authorization", "Basic " + client::Base64(std::string(user) + ":" + password)}};
+}
+
 HttpResponse GetThroughProxy(const std::string& target) {
-  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"));
+  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"), Credentials());
   auto r = http.Send({.target = target, .timeout = std::chrono::seconds(10)});
   return r.ok() ? *r : HttpResponse{};
 }
@@ -69,10 +77,10 @@ TEST_F(CliTest, LifecycleThroughTheProxyKeepsFilesAndLeavesNothingBehind) {
   const std::string base = "/workspace/" + name + "/";
   const std::string digest = ProxyConfigDigest();
 
-  Run create = Rockpool({"workspace", "create", name});
+  CliRun create = Rockpool({"ws", "create", name});
   ASSERT_EQ(create.exit_code, 0) << create.output;
   EXPECT_EQ(GetThroughProxy(base + "healthz").status, 200);
-  Run verify = Rockpool({"verify", name});
+  CliRun verify = Rockpool({"verify", name});
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
 
   RealProcessRunner runner;
@@ -80,52 +88,53 @@ TEST_F(CliTest, LifecycleThroughTheProxyKeepsFilesAndLeavesNothingBehind) {
                                     "echo kept > /home/admin/workspace/kept.txt"}});
   ASSERT_TRUE(wrote.ok() && wrote->exit_code == 0);
 
-  ASSERT_EQ(Rockpool({"workspace", "stop", name}).exit_code, 0);
+  ASSERT_EQ(Rockpool({"ws", "stop", name}).exit_code, 0);
   HttpResponse stopped = GetThroughProxy(base);
   EXPECT_NE(stopped.status, 200);
   EXPECT_NE(stopped.body.find("not running"), std::string::npos) << stopped.body;
 
-  ASSERT_EQ(Rockpool({"workspace", "start", name}).exit_code, 0);
+  ASSERT_EQ(Rockpool({"ws", "start", name}).exit_code, 0);
   EXPECT_EQ(GetThroughProxy(base + "healthz").status, 200);
   auto read = runner.Run(
       {.argv = {"lxc", "exec", instance, "--", "cat", "/home/admin/workspace/kept.txt"}});
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->output, "kept\n");
 
-  ASSERT_EQ(Rockpool({"workspace", "stop", name}).exit_code, 0);
-  ASSERT_EQ(Rockpool({"workspace", "rm", name}).exit_code, 0);
+  ASSERT_EQ(Rockpool({"ws", "stop", name}).exit_code, 0);
+  ASSERT_EQ(Rockpool({"ws", "rm", name}).exit_code, 0);
   EXPECT_FALSE(InstanceExists(instance));
   EXPECT_FALSE(std::filesystem::exists(std::string(kSocketDir) + "/" + name + ".sock"));
   EXPECT_NE(GetThroughProxy(base).status, 200);
+  EXPECT_EQ(Rockpool({"ws", "show", name}).exit_code, 1);
   // The lifecycle never touched the proxy's config (that would drop everyone's WebSockets).
   EXPECT_EQ(ProxyConfigDigest(), digest);
 }
 
 TEST_F(CliTest, InvalidNameIsRejectedBeforeAnythingIsCreated) {
-  Run r = Rockpool({"workspace", "create", "Bad_Name"});
+  CliRun r = Rockpool({"workspace", "create", "Bad_Name"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(Lines(r.output), 1) << r.output;
   EXPECT_NE(r.output.find("invalid workspace name \"Bad_Name\""), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("lowercase letters, digits and hyphens"), std::string::npos);
 }
 
-TEST_F(CliTest, MissingImageSaysHowToBuildItAndLeavesNoInstance) {
+TEST_F(CliTest, MissingImageSaysHowToBuildItAndLeavesNothing) {
   const std::string name = "it-noimg-" + std::to_string(getpid());
-  Run r = Rockpool({"workspace", "create", name}, {"ROCKPOOL_IMAGE=rp-no-such-image"});
+  CliRun r = Rockpool({"ws", "create", name, "--image", "rp-no-such-image"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(Lines(r.output), 1) << r.output;
   EXPECT_NE(r.output.find("rp-no-such-image"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("rockpool image build"), std::string::npos) << r.output;
   EXPECT_FALSE(InstanceExists("rp-" + name));
+  EXPECT_EQ(Rockpool({"ws", "show", name}).exit_code, 1);  // no row either
 }
 
 TEST_F(CliTest, DaemonNotRunningSaysHowToStartIt) {
-  Run r = Rockpool({"workspace", "create", "it-nodaemon"},
-                   {"ROCKPOOL_ENGINE_SOCKET=/tmp/rockpool-no-daemon.sock"});
+  CliRun r = Rockpool({"up"}, {"ROCKPOOL_ENGINE_SOCKET=/tmp/rockpool-no-daemon.sock"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(Lines(r.output), 1) << r.output;
   EXPECT_NE(r.output.find("/tmp/rockpool-no-daemon.sock"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("rockpool up"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("./scripts/up.sh"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, PortInUseNamesTheProgramAndStartsNoProxy) {
@@ -140,7 +149,7 @@ TEST_F(CliTest, PortInUseNamesTheProgramAndStartsNoProxy) {
   const std::string state = ::testing::TempDir() + "rockpool-port-" + std::to_string(getpid());
 
   // A proxy of its own (admin port 1 never answers), so the check runs before starting it.
-  Run r = Rockpool({"up"}, {"ROCKPOOL_WORKSPACE_PORT=" + std::to_string(busy),
+  CliRun r = Rockpool({"up"}, {"ROCKPOOL_WORKSPACE_PORT=" + std::to_string(busy),
                             "ROCKPOOL_CADDY_ADMIN=127.0.0.1:1", "ROCKPOOL_STATE_DIR=" + state});
   close(fd);
   EXPECT_EQ(r.exit_code, 1);
