@@ -176,20 +176,24 @@ Result<Workspace> ControlPlaneTest::WaitForStatus(const std::string& ref, Worksp
 
 Status ControlPlaneTest::Remove(const std::string& name, std::chrono::seconds timeout) {
   auto deadline = Clock::now() + timeout;
+  std::optional<WorkspaceStatus> acted_on;  // ask once per status, not on every poll
   while (Clock::now() < deadline) {
     auto ws = api_->Get(name);
     if (!ws.ok() && ws.status().code() == Code::kNotFound) return Status::Ok();
     if (!ws.ok()) return ws.status();
-    switch (ws->status) {
-      case WorkspaceStatus::kRunning:
-        (void)api_->Stop(name);
-        break;
-      case WorkspaceStatus::kStopped:
-      case WorkspaceStatus::kError:
-        (void)api_->Delete(name);
-        break;
-      default:  // creating, starting, stopping, or deleting: wait for it
-        break;
+    if (acted_on != ws->status) {
+      acted_on = ws->status;
+      switch (ws->status) {
+        case WorkspaceStatus::kRunning:
+          (void)api_->Stop(name);
+          break;
+        case WorkspaceStatus::kStopped:
+        case WorkspaceStatus::kError:
+          (void)api_->Delete(name);
+          break;
+        default:  // creating, starting or stopping: wait for it
+          break;
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
