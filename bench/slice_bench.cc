@@ -5,6 +5,7 @@
 //   rockpool start    stop, then StartWorkspaceInstance and the same GET
 //   raw launch        `lxc launch <image>` (uid-shifting an image copy) until /healthz is 200
 //   raw copy+start    `lxc copy <template>` + `lxc start`, the engine work Rockpool does
+//   api create        POST /api/workspaces, poll until running, the same GET
 //   raw start         `lxc stop` + `lxc start` of the raw launch, until /healthz is 200
 // The raw instances reach code-server through a proxy device from a profile made here.
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include <map>
 
 #include "bench/bench_util.h"
+#include "client/api_client.h"
+#include "core/workspace.h"
 #include "http/curl_client.h"
 #include "runtime/incus/incus_runtime.h"
 #include "runtime/lifecycle.h"
@@ -49,8 +52,15 @@ bool RawHealthy() {
   return PollUntil([&] { return Answers200(http, "/healthz"); }, std::chrono::seconds(90));
 }
 
+Headers Credentials() {
+  const char* user = std::getenv("ROCKPOOL_USERNAME");
+  const char* password = std::getenv("ROCKPOOL_PASSWORD");
+  if (user == nullptr || password == nullptr) return {};
+  return {{"Authorization", "Basic " + client::Base64(std::string(user) + ":" + password)}};
+}
+
 bool WorkbenchThroughCaddy(const std::string& name) {
-  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"));
+  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"), Credentials());
   const std::string page = "/workspace/" + name + "/?folder=/home/admin/workspace";
   return PollUntil([&] { return Answers200(http, page); }, std::chrono::seconds(90));
 }
@@ -61,6 +71,26 @@ void MakeRawProfile() {
   Lxc({"profile", "create", kRawProfile});
   Lxc({"profile", "device", "add", kRawProfile, "code", "proxy", "listen=unix:" + kRawSocket,
        "connect=tcp:127.0.0.1:8080", "bind=host", "mode=0660"});
+}
+
+// The control plane's path: POST, the worker runs the create job, poll until running.
+bool CreateThroughApi(client::ApiClient& api, const std::string& name) {
+  if (!api.Create(name, kImage).ok()) return false;
+  return PollUntil(
+      [&] {
+        auto ws = api.Get(name);
+        return ws.ok() && ws->status == WorkspaceStatus::kRunning;
+      },
+      std::chrono::seconds(90));
+}
+
+bool DeleteThroughApi(client::ApiClient& api, const std::string& name) {
+  auto stopped = api.Stop(name);
+  if (!stopped.ok()) return false;
+  PollUntil([&] { return api.Get(name)->status == WorkspaceStatus::kStopped; },
+            std::chrono::seconds(60));
+  if (!api.Delete(name).ok()) return false;
+  return PollUntil([&] { return !api.Get(name).ok(); }, std::chrono::seconds(60));
 }
 
 double Timed(const std::function<bool()>& step) {
@@ -87,6 +117,10 @@ int Main(int runs) {
     return 1;
   }
   MakeRawProfile();
+  CurlHttpClient api_http(HttpEndpoint::Tcp("http://127.0.0.1:7163"));
+  client::ApiClient api(api_http);
+  const bool with_api = api.Health().ok();
+  if (!with_api) std::fprintf(stderr, "control plane not running: API figures skipped\n");
   std::map<std::string, std::vector<double>> t;
   const std::string tag = std::to_string(getpid());
   for (int i = 0; i < runs; ++i) {
@@ -99,6 +133,13 @@ int Main(int runs) {
     t["rockpool start -> workbench 200 via Caddy"].push_back(
         Timed([&] { return StartWorkspaceInstance(rt, rp).ok() && WorkbenchThroughCaddy(rp); }));
     (void)rt.Remove(rp);
+
+    if (with_api) {
+      const std::string viaapi = "bench-api-" + tag + "-" + std::to_string(i);
+      t["rockpool API create -> running -> workbench 200"].push_back(
+          Timed([&] { return CreateThroughApi(api, viaapi) && WorkbenchThroughCaddy(viaapi); }));
+      DeleteThroughApi(api, viaapi);
+    }
 
     t["raw lxc launch <image> -> /healthz 200"].push_back(Timed([&] {
       return Lxc({"launch", kImage, raw, "-p", "default", "-p", kRawProfile}) && RawHealthy();

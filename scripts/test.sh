@@ -28,7 +28,7 @@ run_suite "unit and integration tests" ctest --test-dir "$ROCKPOOL_ROOT/build" -
 
 log "build: ASan/UBSan (cmake preset asan)"
 cmake --preset asan -S "$ROCKPOOL_ROOT" >"$ROCKPOOL_LOG_DIR/cmake-asan.log" 2>&1 &&
-  cmake --build "$ROCKPOOL_ROOT/build-asan" -j"$(nproc)" >"$ROCKPOOL_LOG_DIR/build-asan.log" 2>&1 ||
+  cmake --build "$ROCKPOOL_ROOT/build-asan" -j"$(nproc)" --target unit_tests >"$ROCKPOOL_LOG_DIR/build-asan.log" 2>&1 ||
   { grep -E 'error' "$ROCKPOOL_LOG_DIR/build-asan.log" | head -20; die "ASan build failed"; }
 run_suite "unit tests under ASan/UBSan" ctest --test-dir "$ROCKPOOL_ROOT/build-asan" -L unit --output-on-failure -j2
 
