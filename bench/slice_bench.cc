@@ -1,12 +1,12 @@
 // slice_bench: how long until a person can use a workspace, Rockpool next to the raw engine.
 //
 // Per run, interleaved so every contender sees the same machine load:
-//   rockpool create   CreateWorkspaceInstance, then GET through Caddy until the workbench is 200
-//   rockpool start    stop, then StartWorkspaceInstance and the same GET
-//   raw launch        `lxc launch <image>` (uid-shifting an image copy) until /healthz is 200
-//   raw copy+start    `lxc copy <template>` + `lxc start`, the engine work Rockpool does
-//   api create        POST /api/workspaces, poll until running, the same GET
-//   raw start         `lxc stop` + `lxc start` of the raw launch, until /healthz is 200
+//   rockpool create   Runtime::Create + BootNewInstance (the worker's steps), then GET through
+//   Caddy until the workbench is 200 rockpool start    stop, then StartWorkspaceInstance and the
+//   same GET raw launch        `lxc launch <image>` (uid-shifting an image copy) until /healthz is
+//   200 raw copy+start    `lxc copy <template>` + `lxc start`, the engine work Rockpool does api
+//   create        POST /api/workspaces, poll until running, the same GET raw start         `lxc
+//   stop` + `lxc start` of the raw launch, until /healthz is 200
 // The raw instances reach code-server through a proxy device from a profile made here.
 #include <unistd.h>
 
@@ -127,8 +127,10 @@ int Main(int runs) {
     const std::string rp = "bench-rp-" + tag + "-" + std::to_string(i);
     const std::string raw = "bench-raw-" + tag + "-" + std::to_string(i);
     const std::string copy = "bench-copy-" + tag + "-" + std::to_string(i);
-    t["rockpool create -> workbench 200 via Caddy"].push_back(Timed(
-        [&] { return CreateWorkspaceInstance(rt, rp, kImage).ok() && WorkbenchThroughCaddy(rp); }));
+    t["rockpool create -> workbench 200 via Caddy"].push_back(Timed([&] {
+      return rt.Create(rp, kImage).ok() && BootNewInstance(rt, rp).ok() &&
+             WorkbenchThroughCaddy(rp);
+    }));
     if (!rt.Stop(rp).ok()) return 1;
     t["rockpool start -> workbench 200 via Caddy"].push_back(
         Timed([&] { return StartWorkspaceInstance(rt, rp).ok() && WorkbenchThroughCaddy(rp); }));

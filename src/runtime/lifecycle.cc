@@ -6,11 +6,12 @@ namespace rockpool {
 
 std::string BasePath(const std::string& name) { return "/workspace/" + name; }
 
-Status CreateWorkspaceInstance(Runtime& runtime, const std::string& name, const std::string& image,
-                               std::chrono::milliseconds health_timeout) {
-  RP_RETURN_IF_ERROR(runtime.Create(name, image));
+Status BootNewInstance(Runtime& runtime, const std::string& name,
+                       std::chrono::milliseconds health_timeout, const UndoPolicy& undo) {
   Reverter revert;
-  revert.Add([&] { (void)runtime.Remove(name); });
+  revert.Add([&] {
+    if (undo()) (void)runtime.Remove(name);
+  });
   RP_RETURN_IF_ERROR(runtime.Configure(name, CodeServerConfig{BasePath(name)}));
   RP_RETURN_IF_ERROR(runtime.Start(name));
   RP_RETURN_IF_ERROR(runtime.WaitHealthy(name, health_timeout));
@@ -19,10 +20,12 @@ Status CreateWorkspaceInstance(Runtime& runtime, const std::string& name, const 
 }
 
 Status StartWorkspaceInstance(Runtime& runtime, const std::string& name,
-                              std::chrono::milliseconds health_timeout) {
+                              std::chrono::milliseconds health_timeout, const UndoPolicy& undo) {
   RP_RETURN_IF_ERROR(runtime.Start(name));
   Reverter revert;
-  revert.Add([&] { (void)runtime.Stop(name); });
+  revert.Add([&] {
+    if (undo()) (void)runtime.Stop(name);
+  });
   RP_RETURN_IF_ERROR(runtime.WaitHealthy(name, health_timeout));
   revert.Success();
   return Status::Ok();

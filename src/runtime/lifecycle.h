@@ -1,8 +1,10 @@
-// The runtime steps that make a workspace usable, shared by the CLI's direct commands and the
-// worker: each step is idempotent and a failure undoes the finished steps.
+// The runtime steps that make a workspace usable, shared by the worker and the benchmarks.
+// A failure undoes the finished steps when `undo()` says so at that moment (a worker that has
+// lost its job to another must leave the instance alone).
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "runtime/runtime.h"
@@ -11,15 +13,19 @@ namespace rockpool {
 
 inline constexpr std::chrono::seconds kHealthTimeout{60};
 
-// Create -> configure code-server for /workspace/<name> -> start -> wait for /healthz.
-// On failure the instance is removed again (nothing half-created). An instance that already
-// exists is AlreadyExists and is left alone.
-Status CreateWorkspaceInstance(Runtime& runtime, const std::string& name, const std::string& image,
-                               std::chrono::milliseconds health_timeout = kHealthTimeout);
+using UndoPolicy = std::function<bool()>;
+inline bool AlwaysUndo() { return true; }
 
-// Start -> wait for /healthz. On failure the instance is stopped again.
+// For an instance just created (or adopted): configure code-server for /workspace/<name>,
+// start, wait for /healthz. On failure the instance is removed.
+Status BootNewInstance(Runtime& runtime, const std::string& name,
+                       std::chrono::milliseconds health_timeout = kHealthTimeout,
+                       const UndoPolicy& undo = AlwaysUndo);
+
+// Start, wait for /healthz. On failure the instance is stopped again.
 Status StartWorkspaceInstance(Runtime& runtime, const std::string& name,
-                              std::chrono::milliseconds health_timeout = kHealthTimeout);
+                              std::chrono::milliseconds health_timeout = kHealthTimeout,
+                              const UndoPolicy& undo = AlwaysUndo);
 
 std::string BasePath(const std::string& name);  // "/workspace/<name>"
 

@@ -1,6 +1,6 @@
 #include "worker/job_runner.h"
 
-#include "core/reverter.h"
+#include "runtime/lifecycle.h"
 
 namespace rockpool {
 namespace {
@@ -38,33 +38,19 @@ Status JobRunner::AdoptExisting(const Workspace& ws) {
 }
 
 Status JobRunner::RunCreate(const Workspace& ws, const std::atomic<bool>& lease_lost) {
-  const std::string& name = ws.name;
-  Reverter revert;
-  Status created = runtime_.Create(name, ws.image);
+  Status created = runtime_.Create(ws.name, ws.image);
   if (created.code() == Code::kAlreadyExists) {
     RP_RETURN_IF_ERROR(AdoptExisting(ws));  // a crashed attempt got this far
   } else if (!created.ok()) {
     return created;
   }
-  revert.Add([&] {
-    if (!lease_lost) (void)runtime_.Remove(name);
-  });
-  RP_RETURN_IF_ERROR(runtime_.Configure(name, {"/workspace/" + name}));
-  RP_RETURN_IF_ERROR(runtime_.Start(name));
-  RP_RETURN_IF_ERROR(runtime_.WaitHealthy(name, options_.health_timeout));
-  revert.Success();
-  return Status::Ok();
+  return BootNewInstance(runtime_, ws.name, options_.health_timeout,
+                         [&] { return !lease_lost.load(); });
 }
 
 Status JobRunner::RunStart(const Workspace& ws, const std::atomic<bool>& lease_lost) {
-  Reverter revert;
-  RP_RETURN_IF_ERROR(runtime_.Start(ws.name));
-  revert.Add([&] {
-    if (!lease_lost) (void)runtime_.Stop(ws.name);
-  });
-  RP_RETURN_IF_ERROR(runtime_.WaitHealthy(ws.name, options_.health_timeout));
-  revert.Success();
-  return Status::Ok();
+  return StartWorkspaceInstance(runtime_, ws.name, options_.health_timeout,
+                                [&] { return !lease_lost.load(); });
 }
 
 Status JobRunner::RemovePorts(const Workspace& ws) {
