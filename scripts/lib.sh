@@ -3,6 +3,8 @@
 set -euo pipefail
 
 ROCKPOOL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# ccache keys on paths relative to the checkout, so another clone reuses the same objects.
+export CCACHE_BASEDIR="$ROCKPOOL_ROOT" CCACHE_NOHASHDIR=1
 ROCKPOOL_STATE=${ROCKPOOL_STATE_DIR:-/var/lib/rockpool}
 ROCKPOOL_LOG_DIR=${ROCKPOOL_LOG_DIR:-/var/log/rockpool}
 # The workspace network: an explicit subnet (LXD cannot pick one by itself on these hosts).
@@ -13,7 +15,7 @@ ROCKPOOL_POOL_SIZE=${ROCKPOOL_POOL_SIZE:-30GiB}
 
 APT_PACKAGES=(
   # build
-  build-essential cmake ninja-build pkg-config g++ clang-format clang-tidy git
+  build-essential cmake ninja-build ccache pkg-config g++ clang-format clang-tidy git
   libboost1.81-dev nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcrypt-dev
   # engine, proxy, image
