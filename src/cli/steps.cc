@@ -110,7 +110,10 @@ Status EnsureCredentials(Context& ctx) {
 Status EnsureServe(Context& ctx) {
   const Config& c = ctx.config();
   if (ApiAnswers(c)) return Status::Ok();
-  const std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  // A rebuild may have replaced this executable since it started: run the one on disk now.
+  std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  if (const std::string gone = " (deleted)"; exe.ends_with(gone))
+    exe.resize(exe.size() - gone.size());
   std::filesystem::create_directories(c.log_dir);
   const std::string log = c.log_dir + "/serve.log";
   RP_ASSIGN_OR_RETURN(int pid, ctx.runner().SpawnDaemon({.argv = {exe, "serve"}}, log));
