@@ -23,8 +23,10 @@ APT_PACKAGES=(
   # code-server's native modules (built on the host for the image)
   python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep
   # browser tests and benchmarks
-  chromium nodejs npm wrk
+  chromium wrk
 )
+# Node.js and npm: Debian's packages unless this machine already has a node and npm (e.g. from
+# another repository, whose nodejs package conflicts with Debian's npm).
 
 log() { printf '\033[1m==>\033[0m %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -38,13 +40,15 @@ install_packages() {
   for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -eq 0 ]; then
     log "packages: all ${#APT_PACKAGES[@]} installed"
     return
   fi
   log "packages: installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" \
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
     >"$ROCKPOOL_LOG_DIR/apt.log" 2>&1 || { tail -20 "$ROCKPOOL_LOG_DIR/apt.log"; die "apt-get install failed (full log: $ROCKPOOL_LOG_DIR/apt.log)"; }
 }
 
