@@ -150,7 +150,8 @@ TEST_F(CliTest, PortInUseNamesTheProgramAndStartsNoProxy) {
 
   // A proxy of its own (admin port 1 never answers), so the check runs before starting it.
   CliRun r = Rockpool({"up"}, {"ROCKPOOL_WORKSPACE_PORT=" + std::to_string(busy),
-                            "ROCKPOOL_CADDY_ADMIN=127.0.0.1:1", "ROCKPOOL_STATE_DIR=" + state});
+                               "ROCKPOOL_CONTROL_PORT=" + std::to_string(busy),
+                               "ROCKPOOL_CADDY_ADMIN=127.0.0.1:1", "ROCKPOOL_STATE_DIR=" + state});
   close(fd);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("error: port " + std::to_string(busy) + " is in use by"),
