@@ -18,6 +18,7 @@
 #include "client/api_client.h"
 #include "core/workspace.h"
 #include "http/curl_client.h"
+#include "http/encoding.h"
 #include "runtime/incus/incus_runtime.h"
 #include "runtime/lifecycle.h"
 #include "sys/process.h"
@@ -52,15 +53,8 @@ bool RawHealthy() {
   return PollUntil([&] { return Answers200(http, "/healthz"); }, std::chrono::seconds(90));
 }
 
-Headers Credentials() {
-  const char* user = std::getenv("ROCKPOOL_USERNAME");
-  const char* password = std::getenv("ROCKPOOL_PASSWORD");
-  if (user == nullptr || password == nullptr) return {};
-  return {{"Authorization", "Basic " + client::Base64(std::string(user) + ":" + password)}};
-}
-
 bool WorkbenchThroughCaddy(const std::string& name) {
-  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"), Credentials());
+  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"), BasicAuthFromEnvironment());
   const std::string page = "/workspace/" + name + "/?folder=/home/admin/workspace";
   return PollUntil([&] { return Answers200(http, page); }, std::chrono::seconds(90));
 }

@@ -1,27 +1,19 @@
 // rockpool verify <name>: the IDE answers through the proxy, as a browser would reach it.
 #include <cstdio>
 
-#include <cstdlib>
-
 #include "cli/commands.h"
-#include "client/api_client.h"
 #include "core/names.h"
 #include "http/curl_client.h"
+#include "http/encoding.h"
 
 namespace rockpool {
 
 Status VerifyWorkspace(const Config& config, const std::string& name) {
   RP_RETURN_IF_ERROR(ValidateWorkspaceName(name));
   // Caddy asks for basic auth when credentials are set; they come from the environment.
-  Headers auth;
-  const char* user = std::getenv("ROCKPOOL_USERNAME");
-  const char* password = std::getenv("ROCKPOOL_PASSWORD");
-  if (user != nullptr && password != nullptr) {
-    auth.emplace_back("Authorization",
-                      "Basic " + client::Base64(std::string(user) + ":" + password));
-  }
   CurlHttpClient http(
-      HttpEndpoint::Tcp("http://127.0.0.1:" + std::to_string(config.workspace_port)), auth);
+      HttpEndpoint::Tcp("http://127.0.0.1:" + std::to_string(config.workspace_port)),
+      BasicAuthFromEnvironment());
   const std::string base = "/workspace/" + name + "/";
   RP_ASSIGN_OR_RETURN(auto health, http.Send({.target = base + "healthz"}));
   if (health.status == 401) {

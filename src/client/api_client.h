@@ -10,6 +10,7 @@
 #include "core/status.h"
 #include "core/workspace.h"
 #include "http/client.h"
+#include "http/encoding.h"
 
 namespace rockpool::client {
 
@@ -48,10 +49,5 @@ class ApiClient {
   HttpClient& http_;
   Credentials credentials_;
 };
-
-// Standard base64, for the basic auth header.
-std::string Base64(std::string_view in);
-// Percent-encodes a path segment or query value.
-std::string UrlEncode(std::string_view in);
 
 }  // namespace rockpool::client

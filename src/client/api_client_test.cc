@@ -100,12 +100,6 @@ TEST(ApiClientTest, MalformedAnswerIsInternal) {
   EXPECT_THAT(ws.status().message(), HasSubstr("get workspace \"demo\": unexpected answer"));
 }
 
-TEST(Base64Test, EncodesWithPadding) {
-  EXPECT_EQ(Base64(""), "");
-  EXPECT_EQ(Base64("a"), "YQ==");
-  EXPECT_EQ(Base64("ab"), "YWI=");
-  EXPECT_EQ(Base64("abc"), "YWJj");
-}
 
 }  // namespace
 }  // namespace rockpool::client

@@ -42,21 +42,6 @@ Code CodeForHttpStatus(int status) {
   }
 }
 
-std::string UrlEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 IncusClient::IncusClient(std::string socket_path, ClientFactory factory)
     : socket_path_(std::move(socket_path)), factory_(std::move(factory)) {}
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "http/client.h"
+#include "http/encoding.h"
 
 namespace rockpool::incus {
 
@@ -79,8 +80,5 @@ class IncusClient {
 
 // Maps an HTTP/daemon error code to a Status code.
 Code CodeForHttpStatus(int status);
-
-// Percent-encodes a query or header value.
-std::string UrlEncode(std::string_view s);
 
 }  // namespace rockpool::incus

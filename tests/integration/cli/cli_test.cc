@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "client/api_client.h"
 #include "http/curl_client.h"
+#include "http/encoding.h"
 #include "sys/process.h"
 
 namespace rockpool {
@@ -43,15 +43,8 @@ bool InstanceExists(const std::string& instance) {
   return r.ok() && r->exit_code == 0;
 }
 
-Headers Credentials() {
-  const char* user = std::getenv("ROCKPOOL_USERNAME");
-  const char* password = std::getenv("ROCKPOOL_PASSWORD");
-  if (user == nullptr || password == nullptr) return {};
-  return {{"Authorization", "Basic " + client::Base64(std::string(user) + ":" + password)}};
-}
-
 HttpResponse GetThroughProxy(const std::string& target) {
-  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"), Credentials());
+  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"), BasicAuthFromEnvironment());
   auto r = http.Send({.target = target, .timeout = std::chrono::seconds(10)});
   return r.ok() ? *r : HttpResponse{};
 }

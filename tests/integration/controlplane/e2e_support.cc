@@ -43,7 +43,7 @@ HttpResponse Http(const std::string& base_url, const std::string& method, const 
   if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
   if (auth) {
     req.headers.emplace_back("Authorization",
-                             "Basic " + client::Base64(auth->username + ":" + auth->password));
+                             "Basic " + Base64(auth->username + ":" + auth->password));
   }
   auto r = http.Send(req);
   if (!r.ok()) return HttpResponse{.status = 0, .body = r.status().message()};

@@ -20,7 +20,7 @@ Result<std::string> WebSocketEcho(const std::string& host, int port, const std::
     websocket::stream<beast::tcp_stream> ws(io);
     beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(15));
     beast::get_lowest_layer(ws).connect(resolver.resolve(host, std::to_string(port)));
-    const std::string auth = "Basic " + client::Base64(creds.username + ":" + creds.password);
+    const std::string auth = "Basic " + Base64(creds.username + ":" + creds.password);
     ws.set_option(websocket::stream_base::decorator([auth](websocket::request_type& req) {
       req.set(beast::http::field::authorization, auth);
     }));

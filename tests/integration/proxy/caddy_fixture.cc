@@ -1,5 +1,7 @@
 #include "caddy_fixture.h"
 
+#include "http/encoding.h"
+
 #include <stdlib.h>
 
 #include <chrono>
@@ -57,7 +59,8 @@ HttpResponse CaddyTest::Get(int port, const std::string& target, const std::stri
   HttpRequest request;
   request.target = target;
   request.timeout = std::chrono::seconds(10);
-  if (!credentials.empty()) request.headers = {{"Authorization", "Basic " + Base64(credentials)}};
+  if (!credentials.empty())
+    request.headers = {{"Authorization", "Basic " + rockpool::Base64(credentials)}};
   // A config load swaps Caddy's servers; a connection accepted in that moment can be closed
   // unanswered, so transport failures are retried until a deadline.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -68,26 +71,6 @@ HttpResponse CaddyTest::Get(int port, const std::string& target, const std::stri
   }
   EXPECT_TRUE(response.ok()) << response.status().message();
   return response.ok() ? *response : HttpResponse{};
-}
-
-std::string Base64(const std::string& in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v =
-        (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    for (int s : {18, 12, 6, 0}) out += kAlphabet[(v >> s) & 63];
-  }
-  if (size_t rest = in.size() - i; rest > 0) {
-    unsigned v = (unsigned char)in[i] << 16 | (rest == 2 ? (unsigned char)in[i + 1] << 8 : 0);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
 }
 
 }  // namespace rockpool::testing

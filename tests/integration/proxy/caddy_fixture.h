@@ -41,6 +41,4 @@ class CaddyTest : public ::testing::Test {
   std::unique_ptr<TestUpstream> alpha_, beta_, alpha3000_;
 };
 
-std::string Base64(const std::string& in);
-
 }  // namespace rockpool::testing
