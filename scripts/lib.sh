@@ -3,7 +3,7 @@
 set -euo pipefail
 
 ROCKPOOL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# ccache keys on paths relative to the checkout, so another clone reuses the same objects.
+# ccache keys on paths relative to the checkout (helps rebuilds after a reconfigure).
 export CCACHE_BASEDIR="$ROCKPOOL_ROOT" CCACHE_NOHASHDIR=1
 ROCKPOOL_STATE=${ROCKPOOL_STATE_DIR:-/var/lib/rockpool}
 ROCKPOOL_LOG_DIR=${ROCKPOOL_LOG_DIR:-/var/log/rockpool}
