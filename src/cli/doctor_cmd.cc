@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "http/curl_client.h"
+#include "runtime/incus/incus_client.h"
 #include "sys/ports.h"
 
 namespace rockpool {
@@ -23,14 +23,11 @@ struct Check {
   Finding (*run)(Context&);
 };
 
+// The engine's answer to GET `path`, through the adapter's client (which reads LXD's envelope).
 Result<nlohmann::json> EngineGet(Context& ctx, const std::string& path) {
-  CurlHttpClient http(HttpEndpoint::Unix(ctx.engine_socket(), "lxd"));
-  RP_ASSIGN_OR_RETURN(auto r, http.Send({.target = path, .timeout = std::chrono::seconds(5)}));
-  auto body = nlohmann::json::parse(r.body, nullptr, false);
-  if (r.status != 200 || body.is_discarded()) {
-    return Status::NotFound(body.is_object() ? body.value("error", r.body) : r.body);
-  }
-  return body["metadata"];
+  auto client = incus::IncusClient::ForSocket(ctx.engine_socket());
+  RP_ASSIGN_OR_RETURN(auto r, client->Call({.path = path, .timeout = std::chrono::seconds(5)}));
+  return r.metadata;
 }
 
 Finding CheckEngine(Context& ctx) {

@@ -67,7 +67,9 @@ Status EnsureImage(Context& ctx, bool force) {
   options.force = force;
   RP_RETURN_IF_ERROR(BuildImage(options, ctx.runner(), *store, Say));
   RP_ASSIGN_OR_RETURN(IncusRuntime * incus, ctx.incus());
-  return incus->PrepareTemplate(ctx.config().image).status();
+  RP_RETURN_IF_ERROR(incus->PrepareTemplate(ctx.config().image).status());
+  // Templates of images this alias pointed at before a rebuild are no longer copied from.
+  return incus->PruneTemplates(ctx.config().image);
 }
 
 Status EnsureProxy(Context& ctx) {
