@@ -7,15 +7,12 @@ namespace {
 
 class CaddyAuthTest : public CaddyTest {
  protected:
-  void SetUp() override {
-    CaddyTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
+  void Configure(ProxyConfig& config) override {
     api_ = TestUpstream::OnLoopback("api");
     auto hash = HashPassword("s3cret pass", 4);
     ASSERT_TRUE(hash.ok()) << hash.status().message();
-    config_.control_plane_upstream = "127.0.0.1:" + std::to_string(api_->port());
-    config_.auth = BasicAuth{"admin", *hash};
-    Bootstrap(config_);
+    config.control_plane_upstream = "127.0.0.1:" + std::to_string(api_->port());
+    config.auth = BasicAuth{"admin", *hash};
   }
   std::unique_ptr<TestUpstream> api_;
 };

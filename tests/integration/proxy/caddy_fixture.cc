@@ -35,6 +35,8 @@ void CaddyTest::SetUp() {
   config_.socket_dir = sockets_;
   config_.control_port = FreeLoopbackPort();
   config_.workspace_port = FreeLoopbackPort();
+  Configure(config_);
+  if (HasFatalFailure()) return;
   Bootstrap(config_);
 }
 

@@ -24,6 +24,11 @@ class CaddyTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
+  // Adjusts the fixture's config before its one bootstrap. Tests that need another config
+  // override this rather than loading a second one: Caddy can answer a connection that arrives
+  // while a load swaps its servers with the previous config.
+  virtual void Configure(ProxyConfig& /*config*/) {}
+
   // Loads `config` (the fixture's config when omitted) and fails the test on error.
   void Bootstrap(const ProxyConfig& config);
   // GET on 127.0.0.1:<port><target>, optionally with basic-auth credentials "user:password".

@@ -84,15 +84,18 @@ TEST_F(CaddyTest, RootRedirectsToTheDashboardAndAppShowsAPlaceholder) {
   EXPECT_EQ(Get(config_.control_port, "/app").Header("Location"), "/app/");
 }
 
-TEST_F(CaddyTest, DashboardFilesWithHistoryFallbackAndCacheHeaders) {
-  auto root = dir_ / "web";
-  std::filesystem::create_directories(root / "assets");
-  std::ofstream(root / "index.html") << "<html>dashboard</html>";
-  std::ofstream(root / "assets" / "index-3f2a.js") << "console.log(1)";
-  ProxyConfig config = config_;
-  config.dashboard_root = root.string();
-  Bootstrap(config);
+class CaddyDashboardTest : public CaddyTest {
+ protected:
+  void Configure(ProxyConfig& config) override {
+    auto root = dir_ / "web";
+    std::filesystem::create_directories(root / "assets");
+    std::ofstream(root / "index.html") << "<html>dashboard</html>";
+    std::ofstream(root / "assets" / "index-3f2a.js") << "console.log(1)";
+    config.dashboard_root = root.string();
+  }
+};
 
+TEST_F(CaddyDashboardTest, FilesWithHistoryFallbackAndCacheHeaders) {
   for (const char* path : {"/app/", "/app/workspaces", "/app/workspaces/alpha"}) {
     HttpResponse r = Get(config_.control_port, path);
     EXPECT_EQ(r.status, 200) << path;
@@ -115,20 +118,29 @@ TEST_F(CaddyTest, ApiWithoutControlPlaneAnswers503Json) {
   EXPECT_TRUE(Contains(body["error"]["message"], "rockpool serve"));
 }
 
-TEST_F(CaddyTest, ApiIsProxiedToTheControlPlaneWithItsPath) {
-  auto api = TestUpstream::OnLoopback("api");
-  ProxyConfig config = config_;
-  config.control_plane_upstream = "127.0.0.1:" + std::to_string(api->port());
-  Bootstrap(config);
+class CaddyApiTest : public CaddyTest {
+ protected:
+  void Configure(ProxyConfig& config) override {
+    api_ = TestUpstream::OnLoopback("api");
+    config.control_plane_upstream = "127.0.0.1:" + std::to_string(api_->port());
+  }
+  std::unique_ptr<TestUpstream> api_;
+};
+
+TEST_F(CaddyApiTest, IsProxiedToTheControlPlaneWithItsPath) {
   EXPECT_EQ(Get(config_.control_port, "/api/v1/workspaces?limit=5").body,
             "api /api/v1/workspaces?limit=5");
   EXPECT_EQ(Get(config_.control_port, "/api/health").body, "api /api/health");
 }
 
-TEST_F(CaddyTest, ApiWithControlPlaneDownAnswers502Json) {
-  ProxyConfig config = config_;
-  config.control_plane_upstream = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
-  Bootstrap(config);
+class CaddyApiDownTest : public CaddyTest {
+ protected:
+  void Configure(ProxyConfig& config) override {
+    config.control_plane_upstream = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
+  }
+};
+
+TEST_F(CaddyApiDownTest, Answers502Json) {
   HttpResponse r = Get(config_.control_port, "/api/v1/workspaces");
   EXPECT_EQ(r.status, 502);
   EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "unavailable");
