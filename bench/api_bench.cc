@@ -2,7 +2,8 @@
 // SQLite store (the real WorkspaceServiceImpl, fake runtime, no worker), next to Caddy's own
 // static_response on the same machine, plus the server's RSS at idle.
 //   api_bench [--count N] [--seconds S]
-// The server runs as a child process (this binary with --serve) so its RSS is its own.
+// The server runs as a child process (this binary with --serve) so its RSS is its own; the
+// list pages are measured again on a server that keeps no encoded pages (--serve-uncached).
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -47,7 +48,7 @@ constexpr int kWorkspaces = 10000;
 
 // ---- the server side (child process) ----
 
-int Serve(const std::string& db, const std::string& port_file) {
+int Serve(const std::string& db, const std::string& port_file, bool list_cache) {
   SystemClock clock;
   auto store = SqliteStore::Open(db, clock);
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
@@ -72,6 +73,7 @@ int Serve(const std::string& db, const std::string& port_file) {
   api::ApiOptions options;
   options.port = 0;
   options.handle_signals = true;
+  if (!list_cache) options.list_cache_bytes = 0;
   api::ApiServer server(options, service, metrics);
   if (Status s = server.Listen(); !s.ok())
     return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
@@ -195,7 +197,7 @@ double Percentile(const std::vector<double>& sorted, double p) {
 }
 
 void PrintRow(const std::string& what, int concurrency, const Outcome& o) {
-  std::printf("%-44s %5d %9zu %9.3f %9.3f %10.0f %6d\n", what.c_str(), concurrency,
+  std::printf("%-52s %5d %9zu %9.3f %9.3f %10.0f %6d\n", what.c_str(), concurrency,
               o.latencies_ms.size(), Percentile(o.latencies_ms, 0.5),
               Percentile(o.latencies_ms, 0.99), o.latencies_ms.size() / o.seconds, o.errors);
 }
@@ -247,55 +249,82 @@ pid_t StartCaddy(const std::string& dir, int port) {
   return Spawn({"caddy", "run", "--config", dir + "/caddy.json"});
 }
 
+struct Server {
+  pid_t pid = -1;
+  int port = 0;
+};
+
+// Starts `rockpool serve`'s API on `db` in a child process and waits for its port.
+Server StartServer(const std::string& dir, const std::string& db, bool list_cache) {
+  const std::string port_file = dir + "/port";
+  std::filesystem::remove(port_file);
+  Server server;
+  server.pid =
+      Spawn({"/proc/self/exe", list_cache ? "--serve" : "--serve-uncached", db, port_file});
+  const auto deadline = Clock::now() + std::chrono::seconds(120);
+  while (!std::filesystem::exists(port_file) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::ifstream(port_file) >> server.port;
+  return server;
+}
+
 int Main(int argc, char** argv) {
   int count = 20000, seconds = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--serve" && i + 2 < argc) return Serve(argv[i + 1], argv[i + 2]);
+    if (flag == "--serve" && i + 2 < argc) return Serve(argv[i + 1], argv[i + 2], true);
+    if (flag == "--serve-uncached" && i + 2 < argc) return Serve(argv[i + 1], argv[i + 2], false);
     if (flag == "--count") count = std::atoi(argv[i + 1]);
     if (flag == "--seconds") seconds = std::atoi(argv[i + 1]);
   }
   const std::string dir =
       std::filesystem::temp_directory_path() / ("rockpool-api-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  const std::string port_file = dir + "/port";
-  pid_t server = Spawn({"/proc/self/exe", "--serve", dir + "/rockpool.db", port_file});
-  const auto deadline = Clock::now() + std::chrono::seconds(120);
-  while (!std::filesystem::exists(port_file) && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  int port = 0;
-  std::ifstream(port_file) >> port;
-  if (port == 0) {
+  const std::string db = dir + "/rockpool.db";
+  Server server = StartServer(dir, db, true);
+  if (server.port == 0) {
     std::fprintf(stderr, "api_bench: the server did not start\n");
-    StopChild(server);
+    StopChild(server.pid);
     return 1;
   }
+  const int port = server.port;
   const std::string middle = CursorAt(port, kWorkspaces / 2);
   const std::string last = CursorAt(port, kWorkspaces - 50);
   const std::string id = IdAt(port, middle);
   std::this_thread::sleep_for(std::chrono::seconds(1));  // settle before reading idle RSS
-  const long idle_rss = RssKiB(server);
+  const long idle_rss = RssKiB(server.pid);
 
   std::printf(
       "api_bench: %d workspaces, WorkspaceServiceImpl on SQLite (WAL), %u cores, "
       "bounded by %d requests or %d s per row\n\n",
       kWorkspaces, std::thread::hardware_concurrency(), count, seconds);
-  std::printf("%-44s %5s %9s %9s %9s %10s %6s\n", "request", "conc", "requests", "p50 ms", "p99 ms",
+  std::printf("%-52s %5s %9s %9s %9s %10s %6s\n", "request", "conc", "requests", "p50 ms", "p99 ms",
               "req/s", "errors");
-  const std::vector<std::pair<std::string, std::string>> targets = {
+  const std::vector<std::pair<std::string, std::string>> pages = {
       {"GET /api/workspaces?limit=50 (first page)", "/api/workspaces?limit=50"},
       {"GET /api/workspaces?limit=50 (middle page)", "/api/workspaces?limit=50&cursor=" + middle},
       {"GET /api/workspaces?limit=50 (last page)", "/api/workspaces?limit=50&cursor=" + last},
-      {"GET /api/workspaces/{id}", "/api/workspaces/" + id},
-      {"GET /api/health", "/api/health"},
   };
+  auto targets = pages;
+  targets.push_back({"GET /api/workspaces/{id}", "/api/workspaces/" + id});
+  targets.push_back({"GET /api/health", "/api/health"});
   for (const auto& [what, target] : targets) {
     for (int c : {1, 32})
       PrintRow(what, c, Load(port, target, c, count, std::chrono::seconds(seconds)));
   }
-  const long busy_rss = RssKiB(server);
-  StopChild(server);
+  const long busy_rss = RssKiB(server.pid);
+  StopChild(server.pid);
+
+  // The same pages when nothing can be reused: every request reads SQLite and encodes.
+  Server uncached = StartServer(dir, db, false);
+  for (const auto& [what, target] : pages) {
+    for (int c : {1, 32}) {
+      PrintRow(what + ", uncached", c,
+               Load(uncached.port, target, c, count, std::chrono::seconds(seconds)));
+    }
+  }
+  StopChild(uncached.pid);
 
   const int caddy_port = FreePort();
   pid_t caddy = StartCaddy(dir, caddy_port);

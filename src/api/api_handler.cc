@@ -4,6 +4,8 @@
 #include <map>
 
 #include "api/json_codec.h"
+#include "api/json_text.h"
+#include "api/list_cache.h"
 #include "api/request_validation.h"
 
 namespace rockpool::api {
@@ -15,77 +17,101 @@ using nlohmann::json;
 struct Reply {
   int status = 200;
   json body;         // null: no body (204)
-  std::string text;  // used instead of body when text_content_type is set
+  std::string text;  // used instead of body when text_content_type is set (already encoded)
   std::string text_content_type;
   std::string workspace;
 };
 
-using OperationFn = std::function<Result<Reply>(WorkspaceService&, Metrics&, const ValidatedCall&)>;
+constexpr char kJson[] = "application/json";
+
+// What an operation may use besides its validated call.
+struct Deps {
+  WorkspaceService& service;
+  Metrics& metrics;
+  ListCache& list_cache;
+};
+
+using OperationFn = std::function<Result<Reply>(const Deps&, const ValidatedCall&)>;
 
 std::string Ref(const ValidatedCall& c) { return c.path.value("id", ""); }
 
 Result<Reply> WorkspaceReply(int status, Result<Workspace> ws) {
   if (!ws.ok()) return ws.status();
-  return Reply{status, WorkspaceToJson(*ws), "", "", ws->name};
+  return Reply{status, nullptr, WorkspaceJsonText(*ws), kJson, ws->name};
 }
 
-Result<Reply> ListWorkspaces(WorkspaceService& s, Metrics&, const ValidatedCall& c) {
+// A page is encoded once per list revision: polling dashboards and scripts ask for the same
+// pages again and again, and the answer only changes when a workspace does.
+Result<Reply> ListWorkspaces(const Deps& d, const ValidatedCall& c) {
   std::optional<std::string> cursor;
   if (c.query.contains("cursor")) cursor = c.query["cursor"].get<std::string>();
-  RP_ASSIGN_OR_RETURN(auto page, s.List(c.query.value("limit", 25), cursor));
-  return Reply{200, WorkspacePageToJson(page), "", "", ""};
+  const int limit = c.query.value("limit", 25);
+  const std::optional<int64_t> revision = d.service.ListRevision();
+  const std::string key = std::to_string(limit) + "/" + cursor.value_or("");
+  if (revision) {
+    if (auto text = d.list_cache.Find(key, *revision)) return Reply{200, nullptr, *text, kJson, ""};
+  }
+  RP_ASSIGN_OR_RETURN(auto page, d.service.List(limit, cursor));
+  auto text = std::make_shared<const std::string>(WorkspacePageJsonText(page));
+  if (revision) d.list_cache.Store(key, *revision, text);
+  return Reply{200, nullptr, *text, kJson, ""};
 }
 
-Result<Reply> CreateWorkspace(WorkspaceService& s, Metrics&, const ValidatedCall& c) {
+Result<Reply> CreateWorkspace(const Deps& d, const ValidatedCall& c) {
   CreateWorkspaceRequest req{c.body["name"].get<std::string>(), c.body.value("image", "")};
-  return WorkspaceReply(202, s.Create(req));
+  return WorkspaceReply(202, d.service.Create(req));
 }
 
-Result<Reply> ListPorts(WorkspaceService& s, Metrics&, const ValidatedCall& c) {
-  RP_ASSIGN_OR_RETURN(auto ports, s.ListPorts(Ref(c)));
+Result<Reply> ListPorts(const Deps& d, const ValidatedCall& c) {
+  RP_ASSIGN_OR_RETURN(auto ports, d.service.ListPorts(Ref(c)));
   json items = json::array();
   for (const auto& p : ports) items.push_back(PortToJson(p));
   return Reply{200, {{"items", std::move(items)}}, "", "", Ref(c)};
 }
 
-Result<Reply> AddPort(WorkspaceService& s, Metrics&, const ValidatedCall& c) {
+Result<Reply> AddPort(const Deps& d, const ValidatedCall& c) {
   std::optional<std::string> label;
   if (c.body.contains("label")) label = c.body["label"].get<std::string>();
-  RP_ASSIGN_OR_RETURN(auto port, s.AddPort(Ref(c), c.body["port"].get<int>(), label));
+  RP_ASSIGN_OR_RETURN(auto port, d.service.AddPort(Ref(c), c.body["port"].get<int>(), label));
   return Reply{201, PortToJson(port), "", "", Ref(c)};
 }
 
-Result<Reply> RemovePort(WorkspaceService& s, Metrics&, const ValidatedCall& c) {
-  RP_RETURN_IF_ERROR(s.RemovePort(Ref(c), c.path["port"].get<int>()));
+Result<Reply> RemovePort(const Deps& d, const ValidatedCall& c) {
+  RP_RETURN_IF_ERROR(d.service.RemovePort(Ref(c), c.path["port"].get<int>()));
   return Reply{204, nullptr, "", "", Ref(c)};
 }
 
-Result<Reply> GetMetrics(WorkspaceService& s, Metrics& m, const ValidatedCall&) {
-  RP_ASSIGN_OR_RETURN(auto counts, s.CountByStatus());
-  return Reply{200, nullptr, m.Render(counts), "text/plain; version=0.0.4; charset=utf-8", ""};
+Result<Reply> GetMetrics(const Deps& d, const ValidatedCall&) {
+  RP_ASSIGN_OR_RETURN(auto counts, d.service.CountByStatus());
+  return Reply{200, nullptr, d.metrics.Render(counts), "text/plain; version=0.0.4; charset=utf-8",
+               ""};
 }
 
 const std::map<std::string, OperationFn>& Operations() {
   static const std::map<std::string, OperationFn> kOps = {
       {"getHealth",
-       [](WorkspaceService&, Metrics&, const ValidatedCall&) -> Result<Reply> {
+       [](const Deps&, const ValidatedCall&) -> Result<Reply> {
          return Reply{200, {{"status", "ok"}}, "", "", ""};
        }},
       {"getMetrics", GetMetrics},
       {"listWorkspaces", ListWorkspaces},
       {"createWorkspace", CreateWorkspace},
-      {"getWorkspace", [](WorkspaceService& s, Metrics&,
-                          const ValidatedCall& c) { return WorkspaceReply(200, s.Get(Ref(c))); }},
+      {"getWorkspace",
+       [](const Deps& d, const ValidatedCall& c) {
+         return WorkspaceReply(200, d.service.Get(Ref(c)));
+       }},
       {"deleteWorkspace",
-       [](WorkspaceService& s, Metrics&, const ValidatedCall& c) {
-         return WorkspaceReply(202, s.Delete(Ref(c)));
+       [](const Deps& d, const ValidatedCall& c) {
+         return WorkspaceReply(202, d.service.Delete(Ref(c)));
        }},
       {"startWorkspace",
-       [](WorkspaceService& s, Metrics&, const ValidatedCall& c) {
-         return WorkspaceReply(202, s.Start(Ref(c)));
+       [](const Deps& d, const ValidatedCall& c) {
+         return WorkspaceReply(202, d.service.Start(Ref(c)));
        }},
-      {"stopWorkspace", [](WorkspaceService& s, Metrics&,
-                           const ValidatedCall& c) { return WorkspaceReply(202, s.Stop(Ref(c))); }},
+      {"stopWorkspace",
+       [](const Deps& d, const ValidatedCall& c) {
+         return WorkspaceReply(202, d.service.Stop(Ref(c)));
+       }},
       {"listPorts", ListPorts},
       {"addPort", AddPort},
       {"removePort", RemovePort},
@@ -142,7 +168,7 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) const {
                                                                " has no handler")),
                          out);
   }
-  Result<Reply> reply = op->second(service_, metrics_, call);
+  Result<Reply> reply = op->second(Deps{service_, metrics_, list_cache_}, call);
   if (!reply.ok()) return ErrorResponse(ApiError::FromStatus(reply.status()), out);
   out.status = reply->status;
   if (!reply->workspace.empty()) out.workspace = reply->workspace;

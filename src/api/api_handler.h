@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/contract.h"
+#include "api/list_cache.h"
 #include "api/metrics.h"
 #include "service/workspace_service.h"
 
@@ -32,8 +33,11 @@ struct ApiResponse {
 class ApiHandler {
  public:
   // The contract, service and metrics must outlive the handler. Thread-safe if the service is.
-  ApiHandler(const Contract& contract, WorkspaceService& service, Metrics& metrics)
-      : contract_(contract), service_(service), metrics_(metrics) {}
+  // Up to `list_cache_bytes` of encoded list pages are reused while the service's
+  // ListRevision() holds.
+  ApiHandler(const Contract& contract, WorkspaceService& service, Metrics& metrics,
+             size_t list_cache_bytes = size_t{4} << 20)
+      : contract_(contract), service_(service), metrics_(metrics), list_cache_(list_cache_bytes) {}
 
   ApiResponse Handle(const ApiRequest& request) const;
 
@@ -41,6 +45,7 @@ class ApiHandler {
   const Contract& contract_;
   WorkspaceService& service_;
   Metrics& metrics_;
+  mutable ListCache list_cache_;
 };
 
 }  // namespace rockpool::api

@@ -32,12 +32,6 @@ json PortToJson(const Port& port) {
           {"createdAt", port.created_at}};
 }
 
-json WorkspacePageToJson(const WorkspacePage& page) {
-  json items = json::array();
-  for (const auto& ws : page.items) items.push_back(WorkspaceToJson(ws));
-  return {{"items", std::move(items)}, {"nextCursor", OptionalString(page.next_cursor)}};
-}
-
 Result<Workspace> WorkspaceFromJson(const json& j) {
   try {
     Workspace ws;

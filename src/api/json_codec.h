@@ -10,7 +10,6 @@ namespace rockpool::api {
 
 nlohmann::json WorkspaceToJson(const Workspace& ws);
 nlohmann::json PortToJson(const Port& port);
-nlohmann::json WorkspacePageToJson(const WorkspacePage& page);
 
 // The reverse, for clients; InvalidArgument names the missing or mistyped field.
 Result<Workspace> WorkspaceFromJson(const nlohmann::json& j);

@@ -187,7 +187,7 @@ Status ApiServer::Impl::Listen() {
       options_.openapi_path.empty() ? Contract::Embedded() : Contract::Load(options_.openapi_path);
   if (!contract.ok()) return contract.status().WithContext("api server");
   contract_.emplace(std::move(contract).value());
-  handler_.emplace(*contract_, service_, metrics_);
+  handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes);
 
   beast::error_code ec;
   const auto address = net::ip::make_address(options_.address, ec);

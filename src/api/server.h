@@ -29,7 +29,8 @@ struct ApiOptions {
   size_t body_limit = 64 * 1024;  // larger bodies get 413
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds request_timeout{30};
-  bool handle_signals = false;  // SIGINT/SIGTERM call Stop()
+  bool handle_signals = false;                // SIGINT/SIGTERM call Stop()
+  size_t list_cache_bytes = size_t{4} << 20;  // encoded list pages kept; 0: none
 };
 
 class ApiServer {

@@ -95,6 +95,34 @@ TEST_F(ServerOnSqliteTest, PaginatesWithTheStoresCursor) {
   EXPECT_EQ(bad["error"]["code"], "invalid_argument");
 }
 
+TEST_F(ServerOnSqliteTest, ListAnswersFollowChangesMadeByAnotherProcess) {
+  for (const char* name : {"alpha", "beta", "gamma"}) {
+    Send(JsonRequest("POST", "/api/workspaces", std::string(R"({"name":")") + name + "\"}"),
+         "createWorkspace", 202);
+  }
+  json first = Send(Request("GET", "/api/workspaces?limit=2"), "listWorkspaces", 200);
+  ASSERT_EQ(first["items"].size(), 2u);
+  const std::string cursor = first["nextCursor"];
+  const std::string second_page = "/api/workspaces?limit=2&cursor=" + cursor;
+  json rest = Send(Request("GET", second_page), "listWorkspaces", 200);
+  ASSERT_EQ(rest["items"].size(), 1u);
+  EXPECT_EQ(Send(Request("GET", "/api/workspaces?limit=2"), "listWorkspaces", 200), first);
+
+  // The worker runs in its own process with its own connection to the database.
+  auto worker_store = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
+  const std::string id = first["items"][0]["id"];
+  ASSERT_TRUE(worker_store->UpdateWorkspaceStatus(id, WorkspaceStatus::kError, "boom").ok());
+  json changed = Send(Request("GET", "/api/workspaces?limit=2"), "listWorkspaces", 200);
+  EXPECT_EQ(changed["items"][0]["status"], "error");
+  EXPECT_EQ(changed["items"][0]["statusReason"], "boom");
+
+  const std::string last_id = rest["items"][0]["id"];
+  ASSERT_TRUE(worker_store->DeleteWorkspace(last_id).ok());
+  json gone = Send(Request("GET", second_page), "listWorkspaces", 200);
+  EXPECT_TRUE(gone["items"].empty()) << gone;
+  Send(Request("GET", "/api/workspaces/" + last_id), "getWorkspace", 404);
+}
+
 TEST_F(ServerOnSqliteTest, MetricsCountWorkspacesFromTheStore) {
   Send(JsonRequest("POST", "/api/workspaces", R"({"name":"demo"})"), "createWorkspace", 202);
   auto r = client_->Send(Request("GET", "/api/metrics"));

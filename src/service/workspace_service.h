@@ -24,6 +24,9 @@ class WorkspaceService {
   virtual ~WorkspaceService() = default;
   // limit: 1-100. cursor: opaque, from a previous page's next_cursor.
   virtual Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) = 0;
+  // A number that changes whenever an answer of List may change, so a front end can reuse
+  // what it rendered for an equal number. nullopt when unknown: nothing may be reused.
+  virtual std::optional<int64_t> ListRevision() { return std::nullopt; }
   virtual Result<Workspace> Create(const CreateWorkspaceRequest& request) = 0;  // -> creating
   virtual Result<Workspace> Get(const std::string& ref) = 0;
   virtual Result<Workspace> Start(const std::string& ref) = 0;   // -> starting

@@ -59,6 +59,12 @@ Result<WorkspacePage> WorkspaceServiceImpl::List(int limit,
   return store_.ListWorkspaces(limit, cursor);
 }
 
+std::optional<int64_t> WorkspaceServiceImpl::ListRevision() {
+  auto revision = store_.WorkspacesRevision();
+  if (!revision.ok()) return std::nullopt;  // List itself will report the failure
+  return *revision;
+}
+
 Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& request) {
   RP_RETURN_IF_ERROR(ValidateWorkspaceName(request.name));
   Workspace ws;

@@ -25,6 +25,7 @@ class WorkspaceServiceImpl : public WorkspaceService {
       : store_(store), queue_(queue), runtime_(runtime), options_(std::move(options)) {}
 
   Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) override;
+  std::optional<int64_t> ListRevision() override;
   Result<Workspace> Create(const CreateWorkspaceRequest& request) override;
   Result<Workspace> Get(const std::string& ref) override;
   Result<Workspace> Start(const std::string& ref) override;

@@ -43,11 +43,28 @@ CREATE INDEX jobs_unfinished ON jobs (state, run_after) WHERE state IN ('queued'
 CREATE INDEX jobs_by_workspace ON jobs (workspace_id, id);
 )sql";
 
+// A counter that every committed change to `workspaces` moves on, from any connection or
+// process: readers compare it to tell whether a list they answered before is still current.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE workspaces_revision (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  revision INTEGER NOT NULL
+) STRICT;
+INSERT INTO workspaces_revision (id, revision) VALUES (1, 0);
+CREATE TRIGGER workspaces_revision_on_insert AFTER INSERT ON workspaces
+BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
+CREATE TRIGGER workspaces_revision_on_update AFTER UPDATE ON workspaces
+BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
+CREATE TRIGGER workspaces_revision_on_delete AFTER DELETE ON workspaces
+BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "workspaces, ports, jobs", kV1},
+      {2, "workspaces revision counter", kV2},
   };
   return kMigrations;
 }

@@ -210,6 +210,14 @@ Result<WorkspacePage> SqliteStore::ListWorkspaces(int limit,
   return page;
 }
 
+Result<int64_t> SqliteStore::WorkspacesRevision() {
+  auto conn = Reader();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("SELECT revision FROM workspaces_revision"));
+  RP_ASSIGN_OR_RETURN(bool row, stmt->Step("read workspaces revision"));
+  if (!row) return Status::Internal("store: workspaces_revision has no row");
+  return stmt->Int(0);
+}
+
 Result<std::vector<Workspace>> SqliteStore::ListAllWorkspaces() {
   auto conn = Reader();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kWorkspaceColumns +

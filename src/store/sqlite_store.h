@@ -44,6 +44,7 @@ class SqliteStore : public Store {
                                const std::optional<std::string>& reason) override;
   Status DeleteWorkspace(const std::string& id) override;
   Result<std::map<WorkspaceStatus, int>> CountWorkspacesByStatus() override;
+  Result<int64_t> WorkspacesRevision() override;
 
   Result<Port> InsertPort(const Port& port) override;
   Result<std::vector<Port>> ListPorts(const std::string& workspace_id) override;

@@ -129,6 +129,35 @@ TEST_F(SqliteStoreTest, DeletingWorkspaceCascadesToPorts) {
   EXPECT_EQ(store_->DeleteWorkspace(ws.id).code(), Code::kNotFound);
 }
 
+TEST_F(SqliteStoreTest, RevisionMovesWithEveryWorkspaceChangeFromAnyConnection) {
+  auto revision = [&] {
+    auto r = store_->WorkspacesRevision();
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : -1;
+  };
+  const int64_t start = revision();
+  EXPECT_EQ(revision(), start);  // reading moves nothing
+  Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
+  const int64_t inserted = revision();
+  EXPECT_NE(inserted, start);
+  ASSERT_TRUE(store_->InsertPort({ws.id, 3000, "web", ""}).ok());
+  EXPECT_EQ(revision(), inserted);  // ports are not part of a workspace's list entry
+  // A second store on the same file stands for another process (`rockpool worker`).
+  auto other = Open();
+  ASSERT_TRUE(other->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kStopping, "").ok());
+  const int64_t updated = revision();
+  EXPECT_NE(updated, inserted);
+  EXPECT_EQ(*other->WorkspacesRevision(), updated);
+  Status failed = store_->Transaction([&] {
+    RP_RETURN_IF_ERROR(store_->DeleteWorkspace(ws.id));
+    return Status::Internal("give up");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(revision(), updated);  // a rolled-back change moves nothing
+  ASSERT_TRUE(other->DeleteWorkspace(ws.id).ok());
+  EXPECT_NE(revision(), updated);
+}
+
 TEST_F(SqliteStoreTest, PortsAreUniquePerWorkspaceAndNeedTheWorkspace) {
   Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
   ASSERT_TRUE(store_->InsertPort({ws.id, 3000, "web", ""}).ok());

@@ -50,6 +50,9 @@ class Store {
   // Deletes the workspace and (cascade) its ports. NotFound.
   virtual Status DeleteWorkspace(const std::string& id) = 0;
   virtual Result<std::map<WorkspaceStatus, int>> CountWorkspacesByStatus() = 0;
+  // A number that changes with every committed insert, update or delete of a workspace, made
+  // by any connection or process. Equal numbers mean ListWorkspaces answers the same.
+  virtual Result<int64_t> WorkspacesRevision() = 0;
 
   // --- ports
   // AlreadyExists when the port is forwarded already; NotFound when the workspace is gone.
