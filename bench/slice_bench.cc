@@ -1,12 +1,15 @@
 // slice_bench: how long until a person can use a workspace, Rockpool next to the raw engine.
 //
 // Per run, interleaved so every contender sees the same machine load:
-//   rockpool create   Runtime::Create + BootNewInstance (the worker's steps), then GET through
-//   Caddy until the workbench is 200 rockpool start    stop, then StartWorkspaceInstance and the
-//   same GET raw launch        `lxc launch <image>` (uid-shifting an image copy) until /healthz is
-//   200 raw copy+start    `lxc copy <template>` + `lxc start`, the engine work Rockpool does api
-//   create        POST /api/workspaces, poll until running, the same GET raw start         `lxc
-//   stop` + `lxc start` of the raw launch, until /healthz is 200
+//   rockpool create: Runtime::Create (taking the spare Prewarm keeps, as the control plane's
+//     reconciler does between creates) + BootNewInstance (the worker's steps), then GET
+//     through Caddy until the workbench is 200
+//   rockpool start: stop, then StartWorkspaceInstance and the same GET
+//   API create: POST /api/workspaces, poll until running, the same GET
+//   raw launch: `lxc launch <image>` (uid-shifting an image copy) until /healthz is 200
+//   raw copy+start: `lxc copy <template>` + `lxc start`, the engine work of a create without
+//     a spare
+//   raw start: `lxc stop` + `lxc start` of the raw launch, until /healthz is 200
 // The raw instances reach code-server through a proxy device from a profile made here.
 #include <unistd.h>
 
@@ -121,6 +124,11 @@ int Main(int runs) {
     const std::string rp = "bench-rp-" + tag + "-" + std::to_string(i);
     const std::string raw = "bench-raw-" + tag + "-" + std::to_string(i);
     const std::string copy = "bench-copy-" + tag + "-" + std::to_string(i);
+    // What the control plane's reconciler does between creates: keep a spare copy ready.
+    if (Status warmed = rt.Prewarm(kImage); !warmed.ok()) {
+      std::fprintf(stderr, "prewarm: %s\n", warmed.ToString().c_str());
+      return 1;
+    }
     t["rockpool create -> workbench 200 via Caddy"].push_back(Timed([&] {
       return rt.Create(rp, kImage).ok() && BootNewInstance(rt, rp).ok() &&
              WorkbenchThroughCaddy(rp);
@@ -132,6 +140,7 @@ int Main(int runs) {
 
     if (with_api) {
       const std::string viaapi = "bench-api-" + tag + "-" + std::to_string(i);
+      (void)rt.Prewarm(kImage);  // as the reconciler would have by now
       t["rockpool API create -> running -> workbench 200"].push_back(
           Timed([&] { return CreateThroughApi(api, viaapi) && WorkbenchThroughCaddy(viaapi); }));
       DeleteThroughApi(api, viaapi);

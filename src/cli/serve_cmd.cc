@@ -22,6 +22,7 @@ ControlPlaneOptions PlaneOptions(const Context& ctx, api::Metrics* metrics) {
   ControlPlaneOptions o;
   o.database_path = ctx.config().database();
   o.service.default_image = ctx.config().image;
+  o.reconciler.spare_image = ctx.config().image;
   if (metrics != nullptr) {
     o.worker.on_job_done = [metrics](std::string_view kind, double seconds) {
       metrics->RecordJob(kind, seconds);

@@ -111,11 +111,19 @@ Status EnsureCredentials(Context& ctx) {
 
 Status EnsureServe(Context& ctx) {
   const Config& c = ctx.config();
-  if (ApiAnswers(c)) return Status::Ok();
+  constexpr std::string_view kGone = " (deleted)";  // how /proc shows a replaced executable
+  if (ApiAnswers(c)) {
+    const int pid = LivePid(ServePidFile(c));
+    std::error_code ec;
+    const std::string running =
+        std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
+    if (pid == 0 || ec || !running.ends_with(kGone)) return Status::Ok();
+    Say("control plane: restarting it on the rebuilt rockpool binary");
+    RP_RETURN_IF_ERROR(StopServe(ctx));
+  }
   // A rebuild may have replaced this executable since it started: run the one on disk now.
   std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
-  if (const std::string gone = " (deleted)"; exe.ends_with(gone))
-    exe.resize(exe.size() - gone.size());
+  if (exe.ends_with(kGone)) exe.resize(exe.size() - kGone.size());
   std::filesystem::create_directories(c.log_dir);
   const std::string log = c.log_dir + "/serve.log";
   RP_ASSIGN_OR_RETURN(int pid, ctx.runner().SpawnDaemon({.argv = {exe, "serve"}}, log));

@@ -40,6 +40,9 @@ class Runtime {
   virtual Status Create(const std::string& name, const std::string& image) = 0;
   // Ok when Create can use `image`; NotFound, saying how to build it, when it is missing.
   virtual Status CheckImage(const std::string& image) = 0;
+  // Readies what makes the next Create from `image` fast (a runtime may keep a spare copy);
+  // idempotent and cheap when all is ready. Runtimes with nothing to ready answer Ok.
+  virtual Status Prewarm(const std::string& /*image*/) { return Status::Ok(); }
   // Idempotent: starting a running instance or stopping a stopped one is ok.
   virtual Status Start(const std::string& name) = 0;
   virtual Status Stop(const std::string& name) = 0;

@@ -96,6 +96,10 @@ Result<ReconcileReport> Reconciler::RunOnce() {
   ReconcileOrphans(instances, workspaces, report);
   auto pruned = store_.PruneFinishedJobs(options_.job_retention);
   if (!pruned.ok()) report.problems.push_back(pruned.status().ToString());
+  if (!options_.spare_image.empty()) {
+    Status warmed = runtime_.Prewarm(options_.spare_image);
+    if (!warmed.ok()) report.problems.push_back(warmed.ToString());
+  }
   return report;
 }
 

@@ -35,6 +35,8 @@ struct ReconcilerOptions {
   std::chrono::milliseconds orphan_grace{60'000};
   std::chrono::milliseconds stuck_after{300'000};
   std::chrono::milliseconds job_retention{7 * 24 * 3'600'000LL};  // finished jobs kept this long
+  // Each pass readies the next create from this image (Runtime::Prewarm); empty: none.
+  std::string spare_image;
 };
 
 // What one pass found and did.

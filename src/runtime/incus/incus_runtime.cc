@@ -1,5 +1,7 @@
 #include "runtime/incus/incus_runtime.h"
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <system_error>
 
@@ -68,30 +70,85 @@ std::mutex& IncusRuntime::LockFor(const std::string& instance) {
   return *mu;
 }
 
+Config IncusRuntime::WorkspaceLabels(const std::string& name,
+                                     const std::string& fingerprint) const {
+  // A copy inherits the template's labels and a spare its own unless they are overridden.
+  return {{kLabelManaged, "true"},        {kLabelWorkspace, name},   {kLabelTemplate, "false"},
+          {kLabelTemplateReady, "false"}, {kLabelTemplateAlias, ""}, {kLabelSpare, "false"},
+          {kLabelImage, fingerprint}};
+}
+
+Status IncusRuntime::MakeWorkspace(const std::string& instance, const std::string& name,
+                                   const std::string& fingerprint) {
+  return PatchInstance(
+      *client_, instance,
+      {.config = WorkspaceLabels(name, fingerprint),
+       .devices = {{kCodeDevice, ProxyDevice(SocketPath(name), options_.code_server_port)}}},
+      "");
+}
+
+Status IncusRuntime::ClaimSpare(const std::string& instance, const std::string& fingerprint) {
+  const std::string spare = SpareName(fingerprint);
+  std::lock_guard lock(LockFor(spare));
+  return RenameInstance(*client_, spare, instance, options_.operation_timeout);
+}
+
 Status IncusRuntime::Create(const std::string& name, const std::string& image) {
   RP_RETURN_IF_ERROR(ValidateWorkspaceName(name));
   std::string instance = InstanceName(name);
   std::string context = "incus: create instance " + instance;
   std::lock_guard lock(LockFor(instance));
   auto existing = GetInstance(*client_, instance, false);
-  if (existing.ok()) return Status::AlreadyExists(context + ": instance exists already");
+  if (existing.ok()) {
+    auto spare = existing->config.find(kLabelSpare);
+    auto from = existing->config.find(kLabelImage);
+    if (spare != existing->config.end() && spare->second == "true" &&
+        from != existing->config.end()) {
+      return MakeWorkspace(instance, name, from->second);  // a claim that was interrupted
+    }
+    return Status::AlreadyExists(context + ": instance exists already");
+  }
   if (existing.status().code() != Code::kNotFound) return existing.status();
   RP_ASSIGN_OR_RETURN(std::string fingerprint, ResolveImage(image, context));
-  RP_ASSIGN_OR_RETURN(std::string tpl, EnsureTemplate(image, fingerprint));
   RemoveSocketFiles(name);
+  Status claimed = ClaimSpare(instance, fingerprint);
+  // Until MakeWorkspace lands the instance is a spare by its labels: a Create after an
+  // interruption here finishes it (above).
+  if (claimed.ok()) return MakeWorkspace(instance, name, fingerprint);
+  if (claimed.code() != Code::kNotFound) {
+    spdlog::warn("{}: spare not used, copying the template instead: {}", context,
+                 claimed.ToString());
+  }
+  RP_ASSIGN_OR_RETURN(std::string tpl, EnsureTemplate(image, fingerprint));
   InstancesPost post{
       .name = instance,
       .profiles = options_.profiles,
       .source = {.type = "copy", .source = tpl},
-      // The copy inherits the template's labels unless they are overridden here.
-      .config = {{kLabelManaged, "true"},
-                 {kLabelWorkspace, name},
-                 {kLabelTemplate, "false"},
-                 {kLabelTemplateReady, "false"},
-                 {kLabelTemplateAlias, ""},
-                 {kLabelImage, fingerprint}},
+      .config = WorkspaceLabels(name, fingerprint),
       .devices = {{kCodeDevice, ProxyDevice(SocketPath(name), options_.code_server_port)}}};
   return CreateInstance(*client_, post, options_.operation_timeout);
+}
+
+Status IncusRuntime::Prewarm(const std::string& image) {
+  std::string context = "incus: prepare a spare of image " + image;
+  RP_ASSIGN_OR_RETURN(std::string fingerprint, ResolveImage(image, context));
+  RP_ASSIGN_OR_RETURN(std::string tpl, EnsureTemplate(image, fingerprint));
+  const std::string spare = SpareName(fingerprint);
+  std::lock_guard lock(LockFor(spare));
+  auto existing = GetInstance(*client_, spare, false);
+  if (existing.ok() || existing.status().code() != Code::kNotFound) return existing.status();
+  InstancesPost post{.name = spare,
+                     .profiles = options_.profiles,
+                     .source = {.type = "copy", .source = tpl},
+                     .config = {{kLabelManaged, "true"},
+                                {kLabelSpare, "true"},
+                                {kLabelTemplate, "false"},
+                                {kLabelTemplateReady, "false"},
+                                {kLabelTemplateAlias, image},
+                                {kLabelImage, fingerprint}}};
+  Status copied = CreateInstance(*client_, post, options_.operation_timeout);
+  // Another process made it first: just as good.
+  return copied.code() == Code::kAlreadyExists ? Status::Ok() : copied;
 }
 
 Status IncusRuntime::CheckImage(const std::string& image) {

@@ -50,6 +50,9 @@ class IncusRuntime final : public Runtime {
 
   Status Create(const std::string& name, const std::string& image) override;
   Status CheckImage(const std::string& image) override;
+  // Keeps one stopped copy of the image's template ("rps-<fp12>"); Create renames it into the
+  // workspace instead of copying, which takes a tenth of the time.
+  Status Prewarm(const std::string& image) override;
   Status Start(const std::string& name) override;
   Status Stop(const std::string& name) override;
   Status Remove(const std::string& name) override;
@@ -66,7 +69,8 @@ class IncusRuntime final : public Runtime {
   // Makes sure the template for the image `image` (an alias) points at exists and is ready.
   // Idempotent; Create calls it when the template is missing. Returns the template's name.
   Result<std::string> PrepareTemplate(const std::string& image);
-  // Deletes the templates made from earlier images of the alias `image` (not the current one).
+  // Deletes the templates and spares made from earlier images of the alias `image` (not the
+  // current one).
   Status PruneTemplates(const std::string& image);
 
  private:
@@ -76,6 +80,12 @@ class IncusRuntime final : public Runtime {
   Result<Instance> WaitForTemplate(const std::string& name);
   Status BuildTemplate(const std::string& name, const std::string& alias,
                        const std::string& fingerprint);
+  // Renames the image's spare to `instance`. NotFound when there is no spare.
+  Status ClaimSpare(const std::string& instance, const std::string& fingerprint);
+  // The labels and device that make `instance` the workspace `name`, over a copy's or spare's.
+  Status MakeWorkspace(const std::string& instance, const std::string& name,
+                       const std::string& fingerprint);
+  Config WorkspaceLabels(const std::string& name, const std::string& fingerprint) const;
   Status StopInstance(const Instance& instance);
   Device ProxyDevice(const std::string& listen_path, int port) const;
   Status ChangePortDevice(const std::string& name, int port, bool add);

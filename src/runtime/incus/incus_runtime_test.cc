@@ -65,6 +65,18 @@ class IncusRuntimeTest : public ::testing::Test {
                               {{kLabelTemplate, "true"}, {kLabelTemplateReady, "true"}}));
   }
   void Touch(const std::string& path) { std::ofstream(path) << ""; }
+  // Routes added later win: call after a route for all of "POST /1.0/instances".
+  void NoSpare() {
+    daemon_.On("POST", "/1.0/instances/rps-", testing::Error(404, "Instance not found"));
+  }
+  // The POSTs that create instances (not renames or execs).
+  std::vector<HttpRequest> Creations() const {
+    std::vector<HttpRequest> out;
+    for (const auto& r : daemon_.Sent("POST", "/1.0/instances")) {
+      if (r.target == "/1.0/instances") out.push_back(r);
+    }
+    return out;
+  }
 
   struct Forward final : HttpClient {
     explicit Forward(FakeHttpClient* to) : to(to) {}
@@ -83,9 +95,10 @@ class IncusRuntimeTest : public ::testing::Test {
 TEST_F(IncusRuntimeTest, CreateCopiesTheTemplateWithLabelsAndCodeSocket) {
   HaveReadyTemplate();
   daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  NoSpare();
   ASSERT_TRUE(runtime_->Create("9lives", "rp-img").ok());
 
-  auto posts = daemon_.Sent("POST", "/1.0/instances");
+  auto posts = Creations();
   ASSERT_EQ(posts.size(), 1u);
   Json body = Json::parse(posts[0].body);
   EXPECT_EQ(body["name"], "rp-9lives");
@@ -105,6 +118,7 @@ TEST_F(IncusRuntimeTest, CreateCopiesTheTemplateWithLabelsAndCodeSocket) {
 
 TEST_F(IncusRuntimeTest, CreatePreparesTheTemplateWhenMissing) {
   daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  NoSpare();
   bool ready = false;
   daemon_.On("GET", "/1.0/instances/rp-tpl-d1337eb00d5e", [&](const HttpRequest&) {
     if (!ready) return testing::Error(404, "Instance not found");
@@ -121,8 +135,11 @@ TEST_F(IncusRuntimeTest, CreatePreparesTheTemplateWhenMissing) {
 
   ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
 
-  auto posts = daemon_.Sent("POST", "/1.0/instances");
-  ASSERT_GE(posts.size(), 3u);  // template, its exec, the workspace
+  std::vector<HttpRequest> posts;  // template, its exec, the workspace (after no spare)
+  for (const auto& r : daemon_.Sent("POST", "/1.0/instances")) {
+    if (r.target.rfind("/1.0/instances/rps-", 0) != 0) posts.push_back(r);
+  }
+  ASSERT_GE(posts.size(), 3u);
   Json tpl = Json::parse(posts[0].body);
   EXPECT_EQ(tpl["name"], "rp-tpl-d1337eb00d5e");
   EXPECT_EQ(tpl["source"], Json({{"type", "image"}, {"fingerprint", kFingerprint}}));
@@ -154,6 +171,7 @@ TEST_F(IncusRuntimeTest, ConcurrentCreatesBuildTheTemplateOnce) {
     return Sync(Json::object());
   });
   std::vector<std::thread> workers;
+  NoSpare();
   std::atomic<int> failures{0};
   for (int i = 0; i < 4; ++i) {
     workers.emplace_back([&, i] {
@@ -169,6 +187,62 @@ TEST_F(IncusRuntimeTest, ConcurrentCreatesBuildTheTemplateOnce) {
     }
   }
   EXPECT_EQ(template_posts, 1);
+}
+
+TEST_F(IncusRuntimeTest, CreateRenamesTheSpareAndMakesItTheWorkspace) {
+  daemon_.On("POST", "/1.0/instances/rps-d1337eb00d5e", Async("op-rename"));
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
+
+  EXPECT_TRUE(Creations().empty());  // no copy, and the template is not even looked at
+  EXPECT_TRUE(daemon_.Sent("GET", "/1.0/instances/rp-tpl-").empty());
+  auto renames = daemon_.Sent("POST", "/1.0/instances/rps-d1337eb00d5e");
+  ASSERT_EQ(renames.size(), 1u);
+  EXPECT_EQ(Json::parse(renames[0].body), Json({{"name", "rp-abc"}}));
+  EXPECT_EQ(daemon_.Sent("GET", "/1.0/operations/op-rename/wait").size(), 1u);
+  auto patches = daemon_.Sent("PATCH", "/1.0/instances/rp-abc");
+  ASSERT_EQ(patches.size(), 1u);
+  Json patch = Json::parse(patches[0].body);
+  EXPECT_EQ(patch["config"][kLabelWorkspace], "abc");
+  EXPECT_EQ(patch["config"][kLabelSpare], "false");
+  EXPECT_EQ(patch["config"][kLabelTemplateAlias], "");
+  EXPECT_EQ(patch["config"][kLabelImage], kFingerprint);
+  EXPECT_EQ(patch["devices"]["code"]["listen"], "unix:" + dir_.string() + "/abc.sock");
+}
+
+TEST_F(IncusRuntimeTest, CreateFinishesAClaimThatWasInterrupted) {
+  // Renamed from the spare, but the labels that make it the workspace never landed.
+  HaveInstance(InstanceJson("rp-abc", "Stopped",
+                            {{kLabelManaged, "true"},
+                             {kLabelSpare, "true"},
+                             {kLabelTemplateAlias, "rp-img"},
+                             {kLabelImage, kFingerprint}}));
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
+  EXPECT_TRUE(daemon_.Sent("POST", "/1.0/instances").empty());
+  auto patches = daemon_.Sent("PATCH", "/1.0/instances/rp-abc");
+  ASSERT_EQ(patches.size(), 1u);
+  EXPECT_EQ(Json::parse(patches[0].body)["config"][kLabelWorkspace], "abc");
+}
+
+TEST_F(IncusRuntimeTest, PrewarmCopiesTheTemplateIntoOneSpare) {
+  HaveReadyTemplate();
+  daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  ASSERT_TRUE(runtime_->Prewarm("rp-img").ok());
+  auto posts = Creations();
+  ASSERT_EQ(posts.size(), 1u);
+  Json body = Json::parse(posts[0].body);
+  EXPECT_EQ(body["name"], "rps-d1337eb00d5e");
+  EXPECT_EQ(body["source"], Json({{"type", "copy"}, {"source", "rp-tpl-d1337eb00d5e"}}));
+  EXPECT_EQ(body["config"][kLabelSpare], "true");
+  EXPECT_EQ(body["config"][kLabelTemplate], "false");
+  EXPECT_EQ(body["config"][kLabelTemplateAlias], "rp-img");
+  EXPECT_FALSE(body["config"].contains(kLabelWorkspace));
+  EXPECT_TRUE(body["devices"].empty());
+
+  HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped", {{kLabelSpare, "true"}}));
+  ASSERT_TRUE(runtime_->Prewarm("rp-img").ok());
+  EXPECT_EQ(Creations().size(), 1u);  // the spare is there: nothing to do
 }
 
 TEST_F(IncusRuntimeTest, CreateWithUnknownImageIsNotFound) {

@@ -34,6 +34,10 @@ std::string TemplateName(std::string_view fingerprint) {
   return "rp-tpl-" + std::string(fingerprint.substr(0, 12));
 }
 
+std::string SpareName(std::string_view fingerprint) {
+  return "rps-" + std::string(fingerprint.substr(0, 12));
+}
+
 std::string PortDeviceName(int port) { return "port-" + std::to_string(port); }
 
 }  // namespace rockpool::incus

@@ -87,6 +87,14 @@ Status DeleteInstance(IncusClient& client, const std::string& name, std::chrono:
   return r.ok() ? Status::Ok() : r.status().WithContext("incus: delete instance " + name);
 }
 
+Status RenameInstance(IncusClient& client, const std::string& name, const std::string& new_name,
+                      std::chrono::seconds timeout) {
+  auto r = client.CallAndWait(
+      {.method = "POST", .path = Path(name), .body = Json{{"name", new_name}}}, timeout);
+  return r.ok() ? Status::Ok()
+                : r.status().WithContext("incus: rename instance " + name + " to " + new_name);
+}
+
 Status PatchInstance(IncusClient& client, const std::string& name, const InstancePatch& patch,
                      const std::string& etag) {
   ApiRequest request{.method = "PATCH", .path = Path(name), .body = ToJson(patch)};

@@ -54,6 +54,9 @@ Result<Instance> GetInstance(IncusClient& client, const std::string& name, bool 
 Result<std::vector<Instance>> GetInstances(IncusClient& client, bool with_state);
 Status CreateInstance(IncusClient& client, const InstancesPost& post, std::chrono::seconds timeout);
 Status DeleteInstance(IncusClient& client, const std::string& name, std::chrono::seconds timeout);
+// POST /1.0/instances/<name> {"name": new_name}: renames a stopped instance. NotFound if absent.
+Status RenameInstance(IncusClient& client, const std::string& name, const std::string& new_name,
+                      std::chrono::seconds timeout);
 // `etag` may be empty (no If-Match). Conflict when the instance changed since `etag`.
 Status PatchInstance(IncusClient& client, const std::string& name, const InstancePatch& patch,
                      const std::string& etag);

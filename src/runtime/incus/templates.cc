@@ -18,11 +18,18 @@ bool IsReadyTemplate(const Instance& instance) {
   return ready != instance.config.end() && ready->second == "true";
 }
 
+bool HasLabel(const Instance& instance, const char* key, const std::string& value) {
+  auto it = instance.config.find(key);
+  return it != instance.config.end() && it->second == value;
+}
+
 bool IsTemplateOf(const Instance& instance, const std::string& alias) {
-  auto tpl = instance.config.find(kLabelTemplate);
-  auto from = instance.config.find(kLabelTemplateAlias);
-  return tpl != instance.config.end() && tpl->second == "true" && from != instance.config.end() &&
-         from->second == alias;
+  return HasLabel(instance, kLabelTemplate, "true") &&
+         HasLabel(instance, kLabelTemplateAlias, alias);
+}
+
+bool IsSpareOf(const Instance& instance, const std::string& alias) {
+  return HasLabel(instance, kLabelSpare, "true") && HasLabel(instance, kLabelTemplateAlias, alias);
 }
 
 // Copies must not share the template's machine id: systemd commits a generated id at first
@@ -118,7 +125,10 @@ Status IncusRuntime::PruneTemplates(const std::string& image) {
   RP_ASSIGN_OR_RETURN(std::string current, ResolveImage(image, context));
   RP_ASSIGN_OR_RETURN(std::vector<Instance> all, GetInstances(*client_, false));
   for (const Instance& instance : all) {
-    if (!IsTemplateOf(instance, image) || instance.name == TemplateName(current)) continue;
+    const bool stale_template =
+        IsTemplateOf(instance, image) && instance.name != TemplateName(current);
+    const bool stale_spare = IsSpareOf(instance, image) && instance.name != SpareName(current);
+    if (!stale_template && !stale_spare) continue;
     std::lock_guard lock(LockFor(instance.name));
     if (instance.running()) {
       RP_RETURN_IF_ERROR(PutInstanceState(*client_, instance.name,

@@ -152,6 +152,43 @@ TEST_F(IncusRuntimeIntegrationTest, WorkspaceLifecycleKeepsFilesAcrossRestart) {
   EXPECT_FALSE(std::filesystem::exists(runtime_->SocketPath(name)));
 }
 
+TEST_F(IncusRuntimeIntegrationTest, CreateTakesTheSpareWhichPrewarmThenReplaces) {
+  auto fingerprint = GetImageAliasTarget(*client_, TestImage());
+  ASSERT_TRUE(fingerprint.ok() && fingerprint->has_value());
+  const std::string spare = SpareName(**fingerprint);
+  auto t = Clock::now();
+  ASSERT_TRUE(runtime_->Prewarm(TestImage()).ok());
+  std::cerr << "[timing] prewarm (or find the spare ready): " << Ms(t) << " ms\n";
+  auto before = GetInstance(*client_, spare, false);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_FALSE(before->running());
+  const std::string spare_uuid = before->config["volatile.uuid"];
+
+  std::string name = NewWorkspace();
+  t = Clock::now();
+  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
+  std::cerr << "[timing] create from the spare " << Ms(t) << " ms\n";
+  auto made = GetInstance(*client_, InstanceName(name), false);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  EXPECT_EQ(made->config["volatile.uuid"], spare_uuid) << "the spare itself, renamed";
+  EXPECT_EQ(made->config[kLabelWorkspace], name);
+  EXPECT_EQ(made->config[kLabelSpare], "false");
+  EXPECT_EQ(made->devices["code"]["listen"], "unix:" + runtime_->SocketPath(name));
+
+  ASSERT_TRUE(runtime_->Configure(name, {.base_path = "/workspace/" + name}).ok());
+  ASSERT_TRUE(runtime_->Start(name).ok());
+  Status healthy = runtime_->WaitHealthy(name, std::chrono::seconds(30));
+  EXPECT_TRUE(healthy.ok()) << healthy.ToString();
+
+  ASSERT_TRUE(runtime_->Prewarm(TestImage()).ok());
+  auto after = GetInstance(*client_, spare, false);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_NE(after->config["volatile.uuid"], spare_uuid);
+  auto listed = runtime_->List();
+  ASSERT_TRUE(listed.ok());
+  for (const InstanceInfo& info : *listed) EXPECT_NE(info.name, spare) << "a spare is no workspace";
+}
+
 TEST_F(IncusRuntimeIntegrationTest, PortSocketReachesAServerInsideAndGoesAwayOnRemove) {
   std::string name = NewWorkspace();
   ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
