@@ -43,6 +43,8 @@ class Runtime {
   // Readies what makes the next Create from `image` fast (a runtime may keep a spare copy);
   // idempotent and cheap when all is ready. Runtimes with nothing to ready answer Ok.
   virtual Status Prewarm(const std::string& /*image*/) { return Status::Ok(); }
+  // Whether Prewarm has nothing left to do for `image`.
+  virtual Result<bool> IsPrewarmed(const std::string& /*image*/) { return true; }
   // Idempotent: starting a running instance or stopping a stopped one is ok.
   virtual Status Start(const std::string& name) = 0;
   virtual Status Stop(const std::string& name) = 0;

@@ -96,11 +96,22 @@ Result<ReconcileReport> Reconciler::RunOnce() {
   ReconcileOrphans(instances, workspaces, report);
   auto pruned = store_.PruneFinishedJobs(options_.job_retention);
   if (!pruned.ok()) report.problems.push_back(pruned.status().ToString());
-  if (!options_.spare_image.empty()) {
-    Status warmed = runtime_.Prewarm(options_.spare_image);
-    if (!warmed.ok()) report.problems.push_back(warmed.ToString());
-  }
+  if (!options_.spare_image.empty()) Prewarm(jobs.empty(), report);
   return report;
+}
+
+void Reconciler::Prewarm(bool quiet, ReconcileReport& report) {
+  auto ready = runtime_.IsPrewarmed(options_.spare_image);
+  if (!ready.ok()) return report.problems.push_back(ready.status().ToString());
+  if (*ready) {
+    unready_passes_ = 0;
+    return;
+  }
+  if (++unready_passes_ < 2 || !quiet) return;
+  Status warmed = runtime_.Prewarm(options_.spare_image);
+  if (!warmed.ok()) return report.problems.push_back(warmed.ToString());
+  report.prewarmed = true;
+  unready_passes_ = 0;
 }
 
 void Reconciler::ReconcileProxy(ReconcileReport& report) {
@@ -128,16 +139,26 @@ void Reconciler::ReconcileWorkspace(const Workspace& ws,
     return;
   }
   auto it = instances.find(ws.name);
-  if (it == instances.end()) {
+  const bool agrees =
+      it != instances.end() && it->second.running == (ws.status == WorkspaceStatus::kRunning);
+  if (agrees) return;
+  // The instances were listed before this row was read: a job may have finished in between.
+  // Only what the runtime says now, after the row, can contradict it.
+  auto now = runtime_.Inspect(ws.name);
+  if (!now.ok() && now.status().code() != Code::kNotFound) {
+    report.problems.push_back(now.status().ToString());
+    return;
+  }
+  if (!now.ok()) {
     Fail(ws, "the instance of workspace \"" + ws.name + "\" vanished from the runtime", report);
     return;
   }
-  if (ws.status == WorkspaceStatus::kRunning && !it->second.running) {
+  if (ws.status == WorkspaceStatus::kRunning && !now->running) {
     Fail(ws,
          "the instance of workspace \"" + ws.name + "\" stopped outside Rockpool (runtime says " +
-             it->second.status + "); start the workspace again",
+             now->status + "); start the workspace again",
          report);
-  } else if (ws.status == WorkspaceStatus::kStopped && it->second.running) {
+  } else if (ws.status == WorkspaceStatus::kStopped && now->running) {
     Status st = runtime_.Stop(ws.name);
     if (st.ok()) {
       report.stopped.push_back(ws.name);

@@ -35,13 +35,16 @@ struct ReconcilerOptions {
   std::chrono::milliseconds orphan_grace{60'000};
   std::chrono::milliseconds stuck_after{300'000};
   std::chrono::milliseconds job_retention{7 * 24 * 3'600'000LL};  // finished jobs kept this long
-  // Each pass readies the next create from this image (Runtime::Prewarm); empty: none.
+  // Readies the next create from this image (Runtime::Prewarm) once it has been found
+  // unready on two passes in a row with no job running, so the work does not compete with
+  // a workspace that is booting; empty: never.
   std::string spare_image;
 };
 
 // What one pass found and did.
 struct ReconcileReport {
   bool proxy_bootstrapped = false;
+  bool prewarmed = false;             // Runtime::Prewarm ran
   std::vector<std::string> failed;    // workspaces moved to error
   std::vector<std::string> stopped;   // instances stopped to match a stopped workspace
   std::vector<std::string> requeued;  // stuck workspaces whose job was queued again
@@ -67,6 +70,8 @@ class Reconciler {
 
  private:
   void ReconcileProxy(ReconcileReport& report);
+  // `quiet`: no job is queued or running.
+  void Prewarm(bool quiet, ReconcileReport& report);
   // REQUIRES: `ws` is not in error and had no pending job when listed.
   void ReconcileWorkspace(const Workspace& ws, const std::map<std::string, InstanceInfo>& instances,
                           ReconcileReport& report);
@@ -88,6 +93,7 @@ class Reconciler {
 
   std::map<std::string, TimePoint> orphan_first_seen_;  // used by the pass thread only
   std::mutex pass_mu_;                                  // one pass at a time
+  int unready_passes_ = 0;                              // GUARDED_BY(pass_mu_)
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -47,6 +47,35 @@ TEST_F(ReconcilerTest, HealthyStateNeedsNoRepair) {
   EXPECT_EQ(proxy_.bootstrap_calls().size(), 1u);
 }
 
+TEST_F(ReconcilerTest, PrewarmsOnTheSecondQuietPassThatFindsItNeeded) {
+  Pass();  // the fixture's reconciler keeps no spare
+  EXPECT_THAT(runtime_.calls(), ::testing::Not(::testing::Contains("Prewarm img")));
+  ReconcilerOptions options{seconds(5), seconds(60), seconds(300), seconds(3600)};
+  options.spare_image = "img";
+  reconciler_ =
+      std::make_unique<Reconciler>(*store_, *queue_, runtime_, proxy_, config_, clock_, options);
+  EXPECT_FALSE(Pass().prewarmed);  // a create may just have taken the spare: wait a pass
+  EXPECT_TRUE(Pass().prewarmed);
+  EXPECT_THAT(runtime_.calls(), ::testing::Contains("Prewarm img"));
+  EXPECT_FALSE(Pass().prewarmed);  // ready: nothing to do
+
+  runtime_.SetPrewarmed(false);
+  runtime_.FailOn("Prewarm", "img", Status::Unavailable("engine busy"), 1);
+  EXPECT_FALSE(Pass().prewarmed);
+  ReconcileReport failed = Pass();
+  EXPECT_FALSE(failed.prewarmed);
+  ASSERT_EQ(failed.problems.size(), 1u);
+  EXPECT_THAT(failed.problems[0], ::testing::HasSubstr("engine busy"));
+  EXPECT_TRUE(Pass().prewarmed);  // tried again on the next pass
+
+  runtime_.SetPrewarmed(false);
+  Workspace ws = Seed("busy", WorkspaceStatus::kCreating, false, false);
+  ASSERT_TRUE(queue_->Enqueue(ws.id, JobKind::kCreate).ok());
+  EXPECT_FALSE(Pass().prewarmed);
+  EXPECT_FALSE(Pass().prewarmed) << "a job is running: do not compete with its boot";
+  EXPECT_FALSE(Pass().prewarmed);
+}
+
 TEST_F(ReconcilerTest, BootstrapsProxyAgainAfterItRestarted) {
   proxy_.Restart();
   EXPECT_TRUE(Pass().proxy_bootstrapped);
@@ -76,7 +105,23 @@ TEST_F(ReconcilerTest, RunningWorkspaceWhoseInstanceStoppedGoesToError) {
   Seed("test", WorkspaceStatus::kRunning, true, false);
   EXPECT_THAT(Pass().failed, ElementsAre("test"));
   EXPECT_THAT(*Get("test").status_reason, HasSubstr("stopped outside Rockpool"));
-  EXPECT_THAT(runtime_.calls(), ElementsAre("List"));  // no restart
+  EXPECT_THAT(runtime_.calls(), ElementsAre("List", "Inspect test"));  // checked again; no restart
+}
+
+TEST_F(ReconcilerTest, AJobThatFinishesDuringThePassIsNotMistakenForDrift) {
+  // The pass lists instances first; here the create job finishes before the rows are read,
+  // so the list has no instance for a row that is already running.
+  struct ListedBeforeTheJobFinished final : FakeRuntime {
+    Result<std::vector<InstanceInfo>> List() override { return std::vector<InstanceInfo>{}; }
+  } runtime;
+  runtime.PutInstance("fresh", {"img", true});
+  Seed("fresh", WorkspaceStatus::kRunning, false, false);
+  Reconciler reconciler(*store_, *queue_, runtime, proxy_, config_, clock_,
+                        ReconcilerOptions{seconds(5), seconds(60), seconds(300), seconds(3600)});
+  auto report = reconciler.RunOnce();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->failed.empty());
+  EXPECT_EQ(Get("fresh").status, WorkspaceStatus::kRunning);
 }
 
 TEST_F(ReconcilerTest, StoppedWorkspaceWhoseInstanceRunsIsStopped) {

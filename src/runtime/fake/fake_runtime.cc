@@ -46,6 +46,23 @@ Status FakeRuntime::CheckImage(const std::string& image) {
   return Status::Ok();
 }
 
+Status FakeRuntime::Prewarm(const std::string& image) {
+  RP_RETURN_IF_ERROR(Enter("Prewarm", image, "Prewarm " + image));
+  std::lock_guard lock(mu_);
+  prewarmed_ = true;
+  return Status::Ok();
+}
+
+Result<bool> FakeRuntime::IsPrewarmed(const std::string&) {
+  std::lock_guard lock(mu_);
+  return prewarmed_;
+}
+
+void FakeRuntime::SetPrewarmed(bool prewarmed) {
+  std::lock_guard lock(mu_);
+  prewarmed_ = prewarmed;
+}
+
 Status FakeRuntime::Start(const std::string& name) {
   RP_RETURN_IF_ERROR(Enter("Start", name, "Start " + name));
   std::lock_guard lock(mu_);

@@ -32,6 +32,10 @@ class FakeRuntime : public Runtime {
   Status Create(const std::string& name, const std::string& image) override;
   // Not recorded as a call; FailOn("CheckImage", <image>, ...) makes an image missing.
   Status CheckImage(const std::string& image) override;
+  // Recorded as "Prewarm <image>"; IsPrewarmed is true after it until SetPrewarmed(false).
+  Status Prewarm(const std::string& image) override;
+  Result<bool> IsPrewarmed(const std::string& image) override;
+  void SetPrewarmed(bool prewarmed);
   Status Start(const std::string& name) override;
   Status Stop(const std::string& name) override;
   Status Remove(const std::string& name) override;
@@ -78,6 +82,7 @@ class FakeRuntime : public Runtime {
   mutable std::mutex mu_;
   std::map<std::string, Instance> instances_;
   std::vector<std::string> calls_;
+  bool prewarmed_ = false;
   std::vector<Failure> failures_;
   std::map<std::string, std::chrono::milliseconds> delays_;
 };

@@ -22,12 +22,16 @@ Status IncusRuntime::Configure(const std::string& name, const CodeServerConfig& 
   std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
-  RP_RETURN_IF_ERROR(
-      PushFile(*client_, instance, {.path = "/etc/rockpool", .directory = true, .mode = 0755}));
-  RP_RETURN_IF_ERROR(PushFile(*client_, instance,
-                              {.path = kCodeServerConfigPath,
+  const InstanceFilesPost file{.path = kCodeServerConfigPath,
                                .content = RenderCodeServerConfig(config, options_.code_server_port),
-                               .mode = 0644}));
+                               .mode = 0644};
+  Status written = PushFile(*client_, instance, file);
+  if (written.code() == Code::kNotFound) {  // an image without /etc/rockpool
+    RP_RETURN_IF_ERROR(
+        PushFile(*client_, instance, {.path = "/etc/rockpool", .directory = true, .mode = 0755}));
+    written = PushFile(*client_, instance, file);
+  }
+  RP_RETURN_IF_ERROR(written);
   if (!current.running()) return Status::Ok();  // read at first start
   RP_ASSIGN_OR_RETURN(
       ExecResult restart,

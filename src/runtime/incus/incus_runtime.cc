@@ -129,6 +129,15 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image) {
   return CreateInstance(*client_, post, options_.operation_timeout);
 }
 
+Result<bool> IncusRuntime::IsPrewarmed(const std::string& image) {
+  RP_ASSIGN_OR_RETURN(std::string fingerprint,
+                      ResolveImage(image, "incus: look for the spare of image " + image));
+  auto spare = GetInstance(*client_, SpareName(fingerprint), false);
+  if (spare.ok()) return true;
+  if (spare.status().code() == Code::kNotFound) return false;
+  return spare.status();
+}
+
 Status IncusRuntime::Prewarm(const std::string& image) {
   std::string context = "incus: prepare a spare of image " + image;
   RP_ASSIGN_OR_RETURN(std::string fingerprint, ResolveImage(image, context));

@@ -53,6 +53,7 @@ class IncusRuntime final : public Runtime {
   // Keeps one stopped copy of the image's template ("rps-<fp12>"); Create renames it into the
   // workspace instead of copying, which takes a tenth of the time.
   Status Prewarm(const std::string& image) override;
+  Result<bool> IsPrewarmed(const std::string& image) override;
   Status Start(const std::string& name) override;
   Status Stop(const std::string& name) override;
   Status Remove(const std::string& name) override;

@@ -388,6 +388,24 @@ TEST_F(IncusRuntimeTest, ConfigureStoppedInstanceWritesConfigWithoutRestart) {
             "bind-addr: 127.0.0.1:8080\nauth: none\ndisable-telemetry: true\n"
             "disable-update-check: true\nabs-proxy-base-path: \"/workspace/abc\"\n");
   EXPECT_TRUE(daemon_.Sent("POST", "/1.0/instances/rp-abc/exec").empty());
+  EXPECT_EQ(daemon_.Sent("POST", "/1.0/instances/rp-abc/files").size(), 1u);  // one request
+}
+
+TEST_F(IncusRuntimeTest, ConfigureMakesTheConfigFolderWhenTheImageHasNone) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  bool folder = false;
+  daemon_.On("POST", "/1.0/instances/rp-abc/files", [&](const HttpRequest& r) {
+    if (r.target.ends_with("path=/etc/rockpool")) {
+      folder = true;
+      return Sync(Json::object());
+    }
+    return folder ? Sync(Json::object()) : testing::Error(404, "Not Found");
+  });
+  ASSERT_TRUE(runtime_->Configure("abc", {.base_path = "/workspace/abc"}).ok());
+  auto files = daemon_.Sent("POST", "/1.0/instances/rp-abc/files");
+  ASSERT_EQ(files.size(), 3u);  // the file, its folder, the file again
+  EXPECT_TRUE(files[1].target.ends_with("path=/etc/rockpool"));
+  EXPECT_TRUE(files[2].target.ends_with("path=/etc/rockpool/code-server.yaml"));
 }
 
 TEST_F(IncusRuntimeTest, ConfigureRunningInstanceRestartsCodeServer) {
