@@ -13,20 +13,18 @@ Status BootNewInstance(Runtime& runtime, const std::string& name,
     if (undo()) (void)runtime.Remove(name);
   });
   RP_RETURN_IF_ERROR(runtime.Configure(name, CodeServerConfig{BasePath(name)}));
-  RP_RETURN_IF_ERROR(runtime.Start(name));
-  RP_RETURN_IF_ERROR(runtime.WaitHealthy(name, health_timeout));
+  RP_RETURN_IF_ERROR(runtime.StartAndWaitHealthy(name, health_timeout));
   revert.Success();
   return Status::Ok();
 }
 
 Status StartWorkspaceInstance(Runtime& runtime, const std::string& name,
                               std::chrono::milliseconds health_timeout, const UndoPolicy& undo) {
-  RP_RETURN_IF_ERROR(runtime.Start(name));
   Reverter revert;
   revert.Add([&] {
     if (undo()) (void)runtime.Stop(name);
   });
-  RP_RETURN_IF_ERROR(runtime.WaitHealthy(name, health_timeout));
+  RP_RETURN_IF_ERROR(runtime.StartAndWaitHealthy(name, health_timeout));
   revert.Success();
   return Status::Ok();
 }

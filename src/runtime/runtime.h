@@ -59,6 +59,11 @@ class Runtime {
   virtual Status Configure(const std::string& name, const CodeServerConfig& config) = 0;
   // Polls code-server's /healthz through the host socket until it answers 200.
   virtual Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) = 0;
+  // Start, then WaitHealthy. A runtime may poll while the start is still being finished.
+  virtual Status StartAndWaitHealthy(const std::string& name, std::chrono::milliseconds timeout) {
+    RP_RETURN_IF_ERROR(Start(name));
+    return WaitHealthy(name, timeout);
+  }
   // Runs a command inside the instance as root and returns its exit code and output.
   virtual Result<ExecResult> Exec(const std::string& name,
                                   const std::vector<std::string>& argv) = 0;

@@ -5,6 +5,7 @@
 #include "runtime/incus/files.h"
 #include "runtime/incus/incus_runtime.h"
 #include "runtime/incus/instance_names.h"
+#include "runtime/incus/operations.h"
 
 namespace rockpool::incus {
 
@@ -21,6 +22,7 @@ std::string RenderCodeServerConfig(const CodeServerConfig& config, int port) {
 Status IncusRuntime::Configure(const std::string& name, const CodeServerConfig& config) {
   std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));
+  RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
   const InstanceFilesPost file{.path = kCodeServerConfigPath,
                                .content = RenderCodeServerConfig(config, options_.code_server_port),
@@ -45,12 +47,30 @@ Status IncusRuntime::Configure(const std::string& name, const CodeServerConfig& 
 }
 
 Status IncusRuntime::WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) {
+  return PollHealthy(name, timeout, "");
+}
+
+Status IncusRuntime::PollHealthy(const std::string& name, std::chrono::milliseconds timeout,
+                                 const std::string& start_operation) {
   using Clock = std::chrono::steady_clock;
   auto deadline = Clock::now() + timeout;
   std::string path = SocketPath(name);
   auto client = socket_clients_(path);
   std::string last = "no answer yet";
+  bool started = start_operation.empty();
   while (true) {
+    if (!started) {
+      // The start is still being finished: fail as soon as the daemon says it failed.
+      auto op = client_->Call({.path = start_operation});
+      if (!op.ok()) return op.status().WithContext("incus: start instance " + InstanceName(name));
+      const std::string status = op->metadata.value("status", "");
+      if (status == "Success") {
+        started = true;
+      } else if (status != "Running" && status != "Pending") {
+        return OperationOutcome(op->metadata, std::chrono::seconds(0))
+            .WithContext("incus: start instance " + InstanceName(name));
+      }
+    }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     auto per_try =
         std::clamp(left, std::chrono::milliseconds(100), std::chrono::milliseconds(2000));

@@ -11,7 +11,9 @@
 #include "runtime/incus/images.h"
 #include "runtime/incus/instance_names.h"
 #include "runtime/incus/instance_state.h"
+#include "runtime/incus/operations.h"
 #include "runtime/incus/socket.h"
+#include "runtime/incus/warm_files.h"
 
 namespace rockpool::incus {
 namespace {
@@ -50,6 +52,7 @@ Result<std::unique_ptr<IncusRuntime>> IncusRuntime::Open(IncusRuntimeOptions opt
     return Status::Internal("incus: create socket directory " + options.socket_dir + ": " +
                             ec.message());
   }
+  if (options.engine_socket.empty()) options.engine_socket = socket_path;
   auto clients = [](const std::string& path) -> std::unique_ptr<HttpClient> {
     return std::make_unique<CurlHttpClient>(HttpEndpoint::Unix(path, "localhost"));
   };
@@ -143,21 +146,47 @@ Status IncusRuntime::Prewarm(const std::string& image) {
   RP_ASSIGN_OR_RETURN(std::string fingerprint, ResolveImage(image, context));
   RP_ASSIGN_OR_RETURN(std::string tpl, EnsureTemplate(image, fingerprint));
   const std::string spare = SpareName(fingerprint);
-  std::lock_guard lock(LockFor(spare));
-  auto existing = GetInstance(*client_, spare, false);
-  if (existing.ok() || existing.status().code() != Code::kNotFound) return existing.status();
-  InstancesPost post{.name = spare,
-                     .profiles = options_.profiles,
-                     .source = {.type = "copy", .source = tpl},
-                     .config = {{kLabelManaged, "true"},
-                                {kLabelSpare, "true"},
-                                {kLabelTemplate, "false"},
-                                {kLabelTemplateReady, "false"},
-                                {kLabelTemplateAlias, image},
-                                {kLabelImage, fingerprint}}};
-  Status copied = CreateInstance(*client_, post, options_.operation_timeout);
-  // Another process made it first: just as good.
-  return copied.code() == Code::kAlreadyExists ? Status::Ok() : copied;
+  {
+    std::lock_guard lock(LockFor(spare));
+    auto existing = GetInstance(*client_, spare, false);
+    if (existing.ok() || existing.status().code() != Code::kNotFound) return existing.status();
+    InstancesPost post{.name = spare,
+                       .profiles = options_.profiles,
+                       .source = {.type = "copy", .source = tpl},
+                       .config = {{kLabelManaged, "true"},
+                                  {kLabelSpare, "true"},
+                                  {kLabelTemplate, "false"},
+                                  {kLabelTemplateReady, "false"},
+                                  {kLabelTemplateAlias, image},
+                                  {kLabelImage, fingerprint}}};
+    Status copied = CreateInstance(*client_, post, options_.operation_timeout);
+    // Another process made it first: just as good.
+    if (copied.code() == Code::kAlreadyExists) return Status::Ok();
+    RP_RETURN_IF_ERROR(copied);
+  }
+  // Unlocked: a Create may take the spare meanwhile; it keeps the same files, so the reading
+  // still serves it.
+  WarmSpare(spare);
+  return Status::Ok();
+}
+
+void IncusRuntime::WarmSpare(const std::string& spare) {
+  if (options_.engine_socket.empty() || options_.warm_paths.empty()) return;
+  auto root = InstanceRootOnHost(options_.engine_socket, spare);
+  if (!root.ok()) {
+    spdlog::debug("{}", root.status().ToString());
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto bytes = WarmFiles(*root, options_.warm_paths);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (bytes.ok()) {
+    spdlog::info("incus: read {} MB of spare {} into the page cache in {:.2f} s", *bytes >> 20,
+                 spare, seconds);
+  } else {
+    spdlog::warn("incus: read the files of spare {}: {}", spare, bytes.status().ToString());
+  }
 }
 
 Status IncusRuntime::CheckImage(const std::string& image) {
@@ -171,9 +200,51 @@ Status IncusRuntime::CheckImage(const std::string& image) {
   return Status::Ok();
 }
 
+Status IncusRuntime::SettleStart(const std::string& instance) {
+  std::string operation;
+  {
+    std::lock_guard lock(locks_mu_);
+    auto it = starting_.find(instance);
+    if (it == starting_.end()) return Status::Ok();
+    operation = std::move(it->second);
+    starting_.erase(it);
+  }
+  auto done = WaitOperation(*client_, operation, options_.operation_timeout);
+  return done.ok() ? Status::Ok() : done.status().WithContext("incus: start instance " + instance);
+}
+
+Status IncusRuntime::StartAndWaitHealthy(const std::string& name,
+                                         std::chrono::milliseconds timeout) {
+  std::string instance = InstanceName(name);
+  std::string operation;
+  {
+    std::lock_guard lock(LockFor(instance));
+    RP_RETURN_IF_ERROR(SettleStart(instance));
+    RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
+    if (!current.running()) {
+      RemoveSocketFiles(name);  // stale sockets from the last run
+      auto started =
+          client_->Call({.method = "PUT",
+                         .path = "/1.0/instances/" + UrlEncode(instance) + "/state",
+                         .body = ToJson(InstanceStatePut{.action = "start", .timeout = 30})});
+      if (!started.ok()) return started.status().WithContext("incus: start instance " + instance);
+      operation = started->operation;
+      if (!operation.empty()) {
+        std::lock_guard locks(locks_mu_);
+        starting_[instance] = operation;
+      }
+    }
+  }
+  // The daemon finishes a start only once the helper behind each proxy device has reported
+  // in, which it checks once a second: code-server often answers through its socket before.
+  // What comes next for the instance waits for the start to be finished (SettleStart).
+  return PollHealthy(name, timeout, operation);
+}
+
 Status IncusRuntime::Start(const std::string& name) {
   std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));
+  RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
   if (current.running()) return Status::Ok();
   RemoveSocketFiles(name);  // stale sockets from the last run
@@ -200,6 +271,7 @@ Status IncusRuntime::StopInstance(const Instance& instance) {
 Status IncusRuntime::Stop(const std::string& name) {
   std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));
+  RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
   RP_RETURN_IF_ERROR(StopInstance(current));
   RemoveSocketFiles(name);
@@ -209,6 +281,7 @@ Status IncusRuntime::Stop(const std::string& name) {
 Status IncusRuntime::Remove(const std::string& name) {
   std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));
+  (void)SettleStart(instance);  // removed whether or not that start worked
   auto current = GetInstance(*client_, instance, false);
   if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
   if (current.ok()) {

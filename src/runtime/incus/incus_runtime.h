@@ -35,6 +35,11 @@ struct IncusRuntimeOptions {
   // Upper bound for create, start, delete and exec operations.
   std::chrono::seconds operation_timeout{120};
   std::chrono::milliseconds health_poll_interval{50};
+  // The daemon's socket; Open sets it. Its folder holds the instances' root file systems.
+  std::string engine_socket;
+  // What code-server reads as it starts and serves its first page (paths inside an instance):
+  // Prewarm reads them into the page cache from the host for the spare's first boot.
+  std::vector<std::string> warm_paths = {"usr/local/bin/node", "opt/code-server"};
 };
 
 // Makes the HTTP client WaitHealthy uses to reach a host socket.
@@ -61,6 +66,9 @@ class IncusRuntime final : public Runtime {
   Result<std::vector<InstanceInfo>> List() override;
   Status Configure(const std::string& name, const CodeServerConfig& config) override;
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
+  // Asks for the start and polls /healthz at once, failing early if the start fails; Ok
+  // before the daemon has finished the start, which any later call on the instance awaits.
+  Status StartAndWaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
   Result<ExecResult> Exec(const std::string& name, const std::vector<std::string>& argv) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
@@ -87,6 +95,13 @@ class IncusRuntime final : public Runtime {
   Status MakeWorkspace(const std::string& instance, const std::string& name,
                        const std::string& fingerprint);
   Config WorkspaceLabels(const std::string& name, const std::string& fingerprint) const;
+  // Waits for a start StartAndWaitHealthy left unfinished. REQUIRES: LockFor(instance) held.
+  Status SettleStart(const std::string& instance);
+  // WaitHealthy; with `start_operation`, also fails as soon as that operation fails.
+  Status PollHealthy(const std::string& name, std::chrono::milliseconds timeout,
+                     const std::string& start_operation);
+  // Reads the spare's warm_paths into the page cache, best effort.
+  void WarmSpare(const std::string& spare);
   Status StopInstance(const Instance& instance);
   Device ProxyDevice(const std::string& listen_path, int port) const;
   Status ChangePortDevice(const std::string& name, int port, bool add);
@@ -97,6 +112,8 @@ class IncusRuntime final : public Runtime {
   SocketClientFactory socket_clients_;
   std::mutex locks_mu_;
   std::map<std::string, std::unique_ptr<std::mutex>> locks_;  // GUARDED_BY(locks_mu_)
+  std::map<std::string, std::string>
+      starting_;  // instance -> start operation; GUARDED_BY(locks_mu_)
 };
 
 // The code-server config file Configure writes (/etc/rockpool/code-server.yaml).

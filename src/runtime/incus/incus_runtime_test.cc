@@ -418,6 +418,50 @@ TEST_F(IncusRuntimeTest, ConfigureRunningInstanceRestartsCodeServer) {
   EXPECT_EQ(exec["command"], Json({"systemctl", "restart", "code-server"}));
 }
 
+TEST_F(IncusRuntimeTest, StartAndWaitHealthyAnswersBeforeTheDaemonFinishesTheStart) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
+  daemon_.On("GET", "/1.0/operations/op-start",
+             Sync({{"id", "op-start"}, {"status", "Running"}, {"err", ""}}));
+  daemon_.On("GET", "/1.0/operations/op-start/wait", OperationDone());
+  health_.Enqueue(502, "");
+  health_.Enqueue(200, "ok");
+  ASSERT_TRUE(runtime_->StartAndWaitHealthy("abc", std::chrono::seconds(5)).ok());
+  EXPECT_EQ(Json::parse(daemon_.Sent("PUT", "/1.0/instances/rp-abc/state")[0].body)["action"],
+            "start");
+  EXPECT_TRUE(daemon_.Sent("GET", "/1.0/operations/op-start/wait").empty()) << "not waited for";
+  EXPECT_EQ(health_.requests().size(), 2u);
+
+  // The next call on the instance waits for the start to be finished first.
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-stop"));
+  ASSERT_TRUE(runtime_->Stop("abc").ok());
+  EXPECT_EQ(daemon_.Sent("GET", "/1.0/operations/op-start/wait").size(), 1u);
+  const auto& log = daemon_.requests();
+  auto waited = std::find_if(log.begin(), log.end(), [](const HttpRequest& r) {
+    return r.target.rfind("/1.0/operations/op-start/wait", 0) == 0;
+  });
+  auto stopped = std::find_if(log.begin(), log.end(), [](const HttpRequest& r) {
+    return r.method == "PUT" && r.body.find("\"stop\"") != std::string::npos;
+  });
+  EXPECT_LT(waited - log.begin(), stopped - log.begin());
+}
+
+TEST_F(IncusRuntimeTest, StartAndWaitHealthyFailsAsSoonAsTheStartFails) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
+  daemon_.On("GET", "/1.0/operations/op-start",
+             Sync({{"id", "op-start"}, {"status", "Failure"}, {"err", "Failed to start device"}}));
+  health_.SetHandler([](const HttpRequest&) -> Result<HttpResponse> {
+    return Status::Unavailable("connect: no such file");
+  });
+  auto started = std::chrono::steady_clock::now();
+  Status s = runtime_->StartAndWaitHealthy("abc", std::chrono::seconds(30));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), HasSubstr("start instance rp-abc"));
+  EXPECT_THAT(s.message(), HasSubstr("Failed to start device"));
+}
+
 TEST_F(IncusRuntimeTest, WaitHealthyPollsTheWorkspaceSocketUntil200) {
   health_.Enqueue(502, "");
   health_.Enqueue(200, "ok");

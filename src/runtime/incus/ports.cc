@@ -69,6 +69,7 @@ Status IncusRuntime::ChangePortDevice(const std::string& name, int port, bool ad
   std::string device = PortDeviceName(port);
   std::string path = PortSocketPath(name, port);
   std::lock_guard lock(LockFor(instance));
+  RP_RETURN_IF_ERROR(SettleStart(instance));
   Status last;
   for (int attempt = 0; attempt < kEtagRetries; ++attempt) {
     RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
