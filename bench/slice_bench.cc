@@ -145,7 +145,10 @@ int Main(int runs) {
     }));
     // Refilled here, so the control plane's reconciler does not refill it during a timing.
     if (!EnsureSpare(rt)) return 1;
-    if (!rt.Stop(rp).ok()) return 1;
+    if (Status stopped = rt.Stop(rp); !stopped.ok()) {
+      std::fprintf(stderr, "stop: %s\n", stopped.ToString().c_str());
+      return 1;
+    }
     t["rockpool start -> workbench 200 via Caddy"].push_back(
         Timed([&] { return StartWorkspaceInstance(rt, rp).ok() && WorkbenchThroughCaddy(rp); }));
     (void)rt.Remove(rp);

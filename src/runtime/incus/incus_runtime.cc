@@ -210,7 +210,9 @@ Status IncusRuntime::SettleStart(const std::string& instance) {
     starting_.erase(it);
   }
   auto done = WaitOperation(*client_, operation, options_.operation_timeout);
-  return done.ok() ? Status::Ok() : done.status().WithContext("incus: start instance " + instance);
+  // The daemon forgets finished operations after a few seconds: gone means long done.
+  if (done.ok() || done.status().code() == Code::kNotFound) return Status::Ok();
+  return done.status().WithContext("incus: start instance " + instance);
 }
 
 Status IncusRuntime::StartAndWaitHealthy(const std::string& name,

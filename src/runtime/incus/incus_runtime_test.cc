@@ -446,6 +446,20 @@ TEST_F(IncusRuntimeTest, StartAndWaitHealthyAnswersBeforeTheDaemonFinishesTheSta
   EXPECT_LT(waited - log.begin(), stopped - log.begin());
 }
 
+TEST_F(IncusRuntimeTest, AStartTheDaemonHasForgottenCountsAsFinished) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
+  daemon_.On("GET", "/1.0/operations/op-start",
+             Sync({{"id", "op-start"}, {"status", "Running"}, {"err", ""}}));
+  health_.Enqueue(200, "ok");
+  ASSERT_TRUE(runtime_->StartAndWaitHealthy("abc", std::chrono::seconds(5)).ok());
+  // Finished operations are dropped by the daemon after a few seconds.
+  daemon_.On("GET", "/1.0/operations/op-start", testing::Error(404, "Operation not found"));
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-stop"));
+  Status stopped = runtime_->Stop("abc");
+  EXPECT_TRUE(stopped.ok()) << stopped.ToString();
+}
+
 TEST_F(IncusRuntimeTest, StartAndWaitHealthyFailsAsSoonAsTheStartFails) {
   HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
   daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
