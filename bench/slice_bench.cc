@@ -91,6 +91,10 @@ bool DeleteThroughApi(client::ApiClient& api, const std::string& name) {
   return PollUntil([&] { return !api.Get(name).ok(); }, std::chrono::seconds(60));
 }
 
+// A deleted instance's file system is freed in the background for a few seconds after the
+// delete returns; every timing starts after that, whoever deleted last.
+void Settle() { std::this_thread::sleep_for(std::chrono::seconds(5)); }
+
 // What the control plane's reconciler does between creates: keep a spare copy ready, made
 // while nothing else runs (a copy leaves the engine busy for a while after it returns).
 bool EnsureSpare(Runtime& rt) {
@@ -152,6 +156,7 @@ int Main(int runs) {
     t["rockpool start -> workbench 200 via Caddy"].push_back(
         Timed([&] { return StartWorkspaceInstance(rt, rp).ok() && WorkbenchThroughCaddy(rp); }));
     (void)rt.Remove(rp);
+    Settle();
 
     if (with_api) {
       const std::string viaapi = "bench-api-" + tag + "-" + std::to_string(i);
@@ -159,6 +164,7 @@ int Main(int runs) {
       t["rockpool API create -> running -> workbench 200"].push_back(
           Timed([&] { return CreateThroughApi(api, viaapi) && WorkbenchThroughCaddy(viaapi); }));
       DeleteThroughApi(api, viaapi);
+      Settle();
     }
 
     t["raw lxc launch <image> -> /healthz 200"].push_back(Timed([&] {
@@ -169,12 +175,14 @@ int Main(int runs) {
       return Lxc({"start", raw}) && RawHealthy();
     }));
     Lxc({"delete", "--force", raw});
+    Settle();
 
     t["raw lxc copy <template> + start -> /healthz 200"].push_back(Timed([&] {
       return Lxc({"copy", *tpl, copy, "--profile", "default", "--profile", kRawProfile}) &&
              Lxc({"start", copy}) && RawHealthy();
     }));
     Lxc({"delete", "--force", copy});
+    Settle();
     std::fprintf(stderr, "run %d/%d done\n", i + 1, runs);
   }
   Lxc({"profile", "delete", kRawProfile});
