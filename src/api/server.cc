@@ -57,13 +57,15 @@ class ApiServer::Impl {
   Metrics& metrics_;
   std::optional<Contract> contract_;
   std::optional<ApiHandler> handler_;
+  // Before ioc_, so they outlive it: destroying the io_context destroys pending handlers,
+  // and a handler holding the last reference to a Session unregisters it.
+  std::mutex sessions_mu_;
+  std::map<Session*, std::weak_ptr<Session>> sessions_;
   net::io_context ioc_;
   tcp::acceptor acceptor_{net::make_strand(ioc_)};
   std::optional<net::signal_set> signals_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::mutex sessions_mu_;
-  std::map<Session*, std::weak_ptr<Session>> sessions_;
 };
 
 // One connection: reads requests one after another (keep-alive) and answers each.
