@@ -1,16 +1,36 @@
 #include "worker/worker.h"
 
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <optional>
 
 namespace rockpool {
 namespace {
 
-std::string DefaultId() {
+std::string HostName() {
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  return std::string(host) + ":" + std::to_string(getpid());
+  return host;
 }
+
+std::string DefaultId() { return HostName() + ":" + std::to_string(getpid()); }
+
+// The pid in a lease owner of a default worker of this host ("<host>:<pid>/<slot>").
+std::optional<pid_t> LocalPid(const std::string& owner) {
+  const std::string prefix = HostName() + ":";
+  if (owner.rfind(prefix, 0) != 0) return std::nullopt;
+  const std::string digits = owner.substr(prefix.size(), owner.find('/') - prefix.size());
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+      digits.size() > 9) {
+    return std::nullopt;
+  }
+  return static_cast<pid_t>(std::stol(digits));
+}
+
+bool ProcessExists(pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM; }
 
 WorkspaceStatus StatusAfter(JobKind kind) {
   return kind == JobKind::kStop ? WorkspaceStatus::kStopped : WorkspaceStatus::kRunning;
@@ -28,9 +48,31 @@ Worker::Worker(Store& store, JobQueue& queue, Runtime& runtime, WorkerOptions op
 
 Worker::~Worker() { Stop(); }
 
+int Worker::TakeOverFromDeadWorkers() {
+  auto jobs = store_.ListUnfinishedJobs();
+  if (!jobs.ok()) {
+    spdlog::warn("worker {}: list jobs to take over: {}", id_, jobs.status().ToString());
+    return 0;
+  }
+  int taken = 0;
+  for (const Job& job : *jobs) {
+    if (job.state != JobState::kRunning || !job.lease_owner) continue;
+    const auto pid = LocalPid(*job.lease_owner);
+    // A pid in use again by another process keeps its lease: it runs out as usual.
+    if (!pid || *pid == getpid() || ProcessExists(*pid)) continue;
+    Status ended = store_.ExtendLease(job.id, *job.lease_owner, std::chrono::milliseconds(0));
+    if (!ended.ok()) continue;  // finished or taken meanwhile
+    spdlog::info("worker {}: job {} was leased by {}, which no longer runs; taking it over", id_,
+                 job.id, *job.lease_owner);
+    ++taken;
+  }
+  return taken;
+}
+
 void Worker::Start() {
   std::lock_guard lock(mu_);
   if (!threads_.empty() || options_.threads <= 0) return;
+  (void)TakeOverFromDeadWorkers();
   stopping_ = false;
   for (int i = 0; i < options_.threads; ++i) {
     threads_.emplace_back([this, i] { PollLoop(i); });

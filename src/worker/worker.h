@@ -43,7 +43,8 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Starts the poll loops and the heartbeat loop.
+  // Takes over the dead workers' jobs (TakeOverFromDeadWorkers), then starts the poll loops
+  // and the heartbeat loop.
   void Start();
   // Graceful: each loop finishes the job it is running, then every thread is joined.
   void Stop();
@@ -53,6 +54,11 @@ class Worker {
   Result<bool> RunOnce(int slot = 0);
 
   const std::string& id() const { return id_; }
+
+  // Ends the leases held by worker processes of this host that no longer run (owners
+  // "<host>:<pid>/<slot>"), so their jobs are claimed now rather than when the lease runs out: a
+  // control plane restarted after a crash resumes its work at once. Returns how many.
+  int TakeOverFromDeadWorkers();
 
  private:
   struct Active {

@@ -1,5 +1,8 @@
 #include "worker/worker.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gmock/gmock.h>
 
 #include "worker/worker_test_fixture.h"
@@ -161,6 +164,34 @@ TEST_F(WorkerTest, CreateCrashedMidwayConvergesWithoutDuplicateInstance) {
   EXPECT_EQ(store_->GetJob((*dead)->id)->attempts, 2);
   // The dead worker's late result is refused.
   EXPECT_EQ(queue_->Complete(**dead).code(), Code::kConflict);
+}
+
+TEST_F(WorkerTest, JobsOfAWorkerProcessThatDiedAreTakenOverAtOnce) {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  pid_t gone = fork();  // a pid that surely no longer runs
+  if (gone == 0) _exit(0);
+  ASSERT_GT(gone, 0);
+  waitpid(gone, nullptr, 0);
+  for (const char* name : {"crashed", "alive", "elsewhere"}) {
+    ASSERT_TRUE(service_->Create({name, ""}).ok());
+  }
+  // Lease owners are "<worker id>/<poll slot>", and a default worker id "<host>:<pid>".
+  const std::string here = std::string(host) + ":";
+  auto crashed = queue_->Claim(here + std::to_string(gone) + "/1");
+  auto alive = queue_->Claim(here + std::to_string(getppid()) + "/0");  // still running
+  auto elsewhere = queue_->Claim("other-host:" + std::to_string(gone) + "/0");
+  ASSERT_TRUE(crashed.ok() && *crashed && alive.ok() && *alive && elsewhere.ok() && *elsewhere);
+
+  Worker worker = MakeWorker("");                           // the default id
+  EXPECT_EQ(worker.id(), here + std::to_string(getpid()));  // the format parsed above
+  EXPECT_EQ(worker.TakeOverFromDeadWorkers(), 1);
+  ASSERT_TRUE(*worker.RunOnce());   // no need to wait for the 30 s lease
+  EXPECT_FALSE(*worker.RunOnce());  // the others keep their leases
+  EXPECT_EQ(Get("crashed").status, WorkspaceStatus::kRunning);
+  EXPECT_EQ(Get("alive").status, WorkspaceStatus::kCreating);
+  EXPECT_EQ(Get("elsewhere").status, WorkspaceStatus::kCreating);
+  EXPECT_EQ(worker.TakeOverFromDeadWorkers(), 0);
 }
 
 TEST_F(WorkerTest, JobWhoseWorkersKeepDyingEndsInError) {
