@@ -18,6 +18,11 @@
 namespace rockpool::incus {
 namespace {
 
+bool IsReadySpare(const Instance& instance) {
+  auto ready = instance.config.find(kLabelSpareReady);
+  return ready != instance.config.end() && ready->second == "true";
+}
+
 bool IsWorkspace(const Instance& instance) {
   auto managed = instance.config.find(kLabelManaged);
   auto ws = instance.config.find(kLabelWorkspace);
@@ -78,7 +83,7 @@ Config IncusRuntime::WorkspaceLabels(const std::string& name,
   // A copy inherits the template's labels and a spare its own unless they are overridden.
   return {{kLabelManaged, "true"},        {kLabelWorkspace, name},   {kLabelTemplate, "false"},
           {kLabelTemplateReady, "false"}, {kLabelTemplateAlias, ""}, {kLabelSpare, "false"},
-          {kLabelImage, fingerprint}};
+          {kLabelSpareReady, "false"},    {kLabelImage, fingerprint}};
 }
 
 Status IncusRuntime::MakeWorkspace(const std::string& instance, const std::string& name,
@@ -93,6 +98,10 @@ Status IncusRuntime::MakeWorkspace(const std::string& instance, const std::strin
 Status IncusRuntime::ClaimSpare(const std::string& instance, const std::string& fingerprint) {
   const std::string spare = SpareName(fingerprint);
   std::lock_guard lock(LockFor(spare));
+  RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, spare, false));
+  if (!IsReadySpare(current)) {
+    return Status::NotFound("incus: spare " + spare + " is still being made");
+  }
   return RenameInstance(*client_, spare, instance, options_.operation_timeout);
 }
 
@@ -136,7 +145,7 @@ Result<bool> IncusRuntime::IsPrewarmed(const std::string& image) {
   RP_ASSIGN_OR_RETURN(std::string fingerprint,
                       ResolveImage(image, "incus: look for the spare of image " + image));
   auto spare = GetInstance(*client_, SpareName(fingerprint), false);
-  if (spare.ok()) return true;
+  if (spare.ok()) return IsReadySpare(*spare);
   if (spare.status().code() == Code::kNotFound) return false;
   return spare.status();
 }
@@ -148,6 +157,8 @@ Status IncusRuntime::Prewarm(const std::string& image) {
   const std::string spare = SpareName(fingerprint);
   {
     std::lock_guard lock(LockFor(spare));
+    // One that exists but is not ready is being made by another process (or was left by one
+    // that died: `rockpool up` prunes those).
     auto existing = GetInstance(*client_, spare, false);
     if (existing.ok() || existing.status().code() != Code::kNotFound) return existing.status();
     InstancesPost post{.name = spare,
@@ -155,14 +166,20 @@ Status IncusRuntime::Prewarm(const std::string& image) {
                        .source = {.type = "copy", .source = tpl},
                        .config = {{kLabelManaged, "true"},
                                   {kLabelSpare, "true"},
+                                  {kLabelSpareReady, "false"},
                                   {kLabelTemplate, "false"},
                                   {kLabelTemplateReady, "false"},
                                   {kLabelTemplateAlias, image},
                                   {kLabelImage, fingerprint}}};
     Status copied = CreateInstance(*client_, post, options_.operation_timeout);
-    // Another process made it first: just as good.
+    // Another process is making it: just as good.
     if (copied.code() == Code::kAlreadyExists) return Status::Ok();
-    RP_RETURN_IF_ERROR(copied);
+    if (!copied.ok()) {
+      (void)DeleteInstance(*client_, spare, options_.operation_timeout);
+      return copied;
+    }
+    RP_RETURN_IF_ERROR(
+        PatchInstance(*client_, spare, {.config = {{kLabelSpareReady, "true"}}}, ""));
   }
   // Unlocked: a Create may take the spare meanwhile; it keeps the same files, so the reading
   // still serves it.

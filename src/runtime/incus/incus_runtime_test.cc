@@ -190,6 +190,8 @@ TEST_F(IncusRuntimeTest, ConcurrentCreatesBuildTheTemplateOnce) {
 }
 
 TEST_F(IncusRuntimeTest, CreateRenamesTheSpareAndMakesItTheWorkspace) {
+  HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped",
+                            {{kLabelSpare, "true"}, {kLabelSpareReady, "true"}}));
   daemon_.On("POST", "/1.0/instances/rps-d1337eb00d5e", Async("op-rename"));
   daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
   ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
@@ -205,9 +207,22 @@ TEST_F(IncusRuntimeTest, CreateRenamesTheSpareAndMakesItTheWorkspace) {
   Json patch = Json::parse(patches[0].body);
   EXPECT_EQ(patch["config"][kLabelWorkspace], "abc");
   EXPECT_EQ(patch["config"][kLabelSpare], "false");
+  EXPECT_EQ(patch["config"][kLabelSpareReady], "false");
   EXPECT_EQ(patch["config"][kLabelTemplateAlias], "");
   EXPECT_EQ(patch["config"][kLabelImage], kFingerprint);
   EXPECT_EQ(patch["devices"]["code"]["listen"], "unix:" + dir_.string() + "/abc.sock");
+}
+
+TEST_F(IncusRuntimeTest, ASpareStillBeingMadeIsNotTakenButCopied) {
+  HaveReadyTemplate();
+  HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped",
+                            {{kLabelSpare, "true"}, {kLabelSpareReady, "false"}}));
+  daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
+  EXPECT_TRUE(daemon_.Sent("POST", "/1.0/instances/rps-").empty()) << "not renamed";
+  ASSERT_EQ(Creations().size(), 1u);
+  EXPECT_EQ(Json::parse(Creations()[0].body)["source"]["source"], "rp-tpl-d1337eb00d5e");
+  EXPECT_FALSE(*runtime_->IsPrewarmed("rp-img"));
 }
 
 TEST_F(IncusRuntimeTest, CreateFinishesAClaimThatWasInterrupted) {
@@ -228,6 +243,8 @@ TEST_F(IncusRuntimeTest, CreateFinishesAClaimThatWasInterrupted) {
 TEST_F(IncusRuntimeTest, PrewarmCopiesTheTemplateIntoOneSpare) {
   HaveReadyTemplate();
   daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  daemon_.On("PATCH", "/1.0/instances/rps-d1337eb00d5e", Sync(Json::object()));
+  EXPECT_FALSE(*runtime_->IsPrewarmed("rp-img"));
   ASSERT_TRUE(runtime_->Prewarm("rp-img").ok());
   auto posts = Creations();
   ASSERT_EQ(posts.size(), 1u);
@@ -237,10 +254,16 @@ TEST_F(IncusRuntimeTest, PrewarmCopiesTheTemplateIntoOneSpare) {
   EXPECT_EQ(body["config"][kLabelSpare], "true");
   EXPECT_EQ(body["config"][kLabelTemplate], "false");
   EXPECT_EQ(body["config"][kLabelTemplateAlias], "rp-img");
+  EXPECT_EQ(body["config"][kLabelSpareReady], "false");  // until the copy has finished
   EXPECT_FALSE(body["config"].contains(kLabelWorkspace));
   EXPECT_TRUE(body["devices"].empty());
+  auto patches = daemon_.Sent("PATCH", "/1.0/instances/rps-d1337eb00d5e");
+  ASSERT_EQ(patches.size(), 1u);
+  EXPECT_EQ(Json::parse(patches[0].body)["config"][kLabelSpareReady], "true");
 
-  HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped", {{kLabelSpare, "true"}}));
+  HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped",
+                            {{kLabelSpare, "true"}, {kLabelSpareReady, "true"}}));
+  EXPECT_TRUE(*runtime_->IsPrewarmed("rp-img"));
   ASSERT_TRUE(runtime_->Prewarm("rp-img").ok());
   EXPECT_EQ(Creations().size(), 1u);  // the spare is there: nothing to do
 }

@@ -14,7 +14,9 @@ inline constexpr char kLabelTemplate[] = "user.rockpool.template";
 inline constexpr char kLabelTemplateReady[] = "user.rockpool.template.ready";
 inline constexpr char kLabelTemplateAlias[] = "user.rockpool.template.alias";
 inline constexpr char kLabelImage[] = "user.rockpool.image";  // fingerprint it was made from
-inline constexpr char kLabelSpare[] = "user.rockpool.spare";  // a ready copy of a template
+inline constexpr char kLabelSpare[] = "user.rockpool.spare";  // a copy of a template, kept
+// "true" once the spare's copy has finished: only then may it be renamed into a workspace.
+inline constexpr char kLabelSpareReady[] = "user.rockpool.spare.ready";
 
 // "rp-<name>" for names up to 59 characters; for 60-63: "rp-" + the first 48 characters +
 // "-" + 11 hex digits of a hash of the whole name (63 characters).

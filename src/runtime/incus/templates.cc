@@ -128,8 +128,17 @@ Status IncusRuntime::PruneTemplates(const std::string& image) {
     const bool stale_template =
         IsTemplateOf(instance, image) && instance.name != TemplateName(current);
     const bool stale_spare = IsSpareOf(instance, image) && instance.name != SpareName(current);
-    if (!stale_template && !stale_spare) continue;
+    // A spare not ready when `up` runs was left by a process that died while making it.
+    const bool half_spare =
+        IsSpareOf(instance, image) && !HasLabel(instance, kLabelSpareReady, "true");
+    if (!stale_template && !stale_spare && !half_spare) continue;
     std::lock_guard lock(LockFor(instance.name));
+    if (half_spare && !stale_spare) {
+      // Possibly still being made by a control plane that runs: then the daemon refuses, and
+      // that is fine.
+      (void)DeleteInstance(*client_, instance.name, options_.operation_timeout);
+      continue;
+    }
     if (instance.running()) {
       RP_RETURN_IF_ERROR(PutInstanceState(*client_, instance.name,
                                           {.action = "stop", .timeout = -1, .force = true},

@@ -159,6 +159,13 @@ TEST_F(IncusRuntimeIntegrationTest, CreateTakesTheSpareWhichPrewarmThenReplaces)
   auto t = Clock::now();
   ASSERT_TRUE(runtime_->Prewarm(TestImage()).ok());
   std::cerr << "[timing] prewarm (or find the spare ready): " << Ms(t) << " ms\n";
+  // A control plane on this daemon may be making the spare right now.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto ready = runtime_->IsPrewarmed(TestImage());
+        return ready.ok() && *ready;
+      },
+      std::chrono::seconds(60)));
   auto before = GetInstance(*client_, spare, false);
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   EXPECT_FALSE(before->running());
