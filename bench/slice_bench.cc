@@ -192,6 +192,9 @@ int Main(int runs) {
   for (auto& [what, v] : t) {
     s[what] = Summarize(v);
     PrintRow(what, s[what]);
+    std::string runs;
+    for (double x : v) runs += (runs.empty() ? "" : " ") + std::to_string(x).substr(0, 5);
+    std::printf("%60s runs in order: %s\n", "", runs.c_str());
   }
   auto overhead = [&](const char* ours, const char* raw) {
     return 100.0 * (s[ours].median - s[raw].median) / s[raw].median;
