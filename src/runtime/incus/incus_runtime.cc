@@ -18,24 +18,17 @@
 namespace rockpool::incus {
 namespace {
 
-bool IsReadySpare(const Instance& instance) {
-  auto ready = instance.config.find(kLabelSpareReady);
-  return ready != instance.config.end() && ready->second == "true";
-}
+bool IsReadySpare(const Instance& instance) { return instance.Label(kLabelSpareReady) == "true"; }
 
 bool IsWorkspace(const Instance& instance) {
-  auto managed = instance.config.find(kLabelManaged);
-  auto ws = instance.config.find(kLabelWorkspace);
-  auto tpl = instance.config.find(kLabelTemplate);
-  return managed != instance.config.end() && managed->second == "true" &&
-         ws != instance.config.end() && !ws->second.empty() &&
-         (tpl == instance.config.end() || tpl->second != "true");
+  return instance.Label(kLabelManaged) == "true" && !instance.Label(kLabelWorkspace).empty() &&
+         instance.Label(kLabelTemplate) != "true";
 }
 
 InstanceInfo ToInfo(const Instance& instance, const std::string& fallback_name) {
-  auto ws = instance.config.find(kLabelWorkspace);
-  return InstanceInfo{ws != instance.config.end() ? ws->second : fallback_name, instance.status,
-                      instance.running(), instance.address};
+  const std::string ws = instance.Label(kLabelWorkspace);
+  return InstanceInfo{ws.empty() ? fallback_name : ws, instance.status, instance.running(),
+                      instance.address};
 }
 
 }  // namespace
@@ -112,11 +105,9 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image) {
   std::lock_guard lock(LockFor(instance));
   auto existing = GetInstance(*client_, instance, false);
   if (existing.ok()) {
-    auto spare = existing->config.find(kLabelSpare);
-    auto from = existing->config.find(kLabelImage);
-    if (spare != existing->config.end() && spare->second == "true" &&
-        from != existing->config.end()) {
-      return MakeWorkspace(instance, name, from->second);  // a claim that was interrupted
+    const std::string from = existing->Label(kLabelImage);
+    if (existing->Label(kLabelSpare) == "true" && !from.empty()) {
+      return MakeWorkspace(instance, name, from);  // a claim that was interrupted
     }
     return Status::AlreadyExists(context + ": instance exists already");
   }

@@ -46,6 +46,11 @@ struct Instance {
   std::string address;  // IPv4 of eth0 when state was asked for and known
 
   bool running() const { return status == "Running"; }
+  // The value of config key `key`, "" when it is not set.
+  std::string Label(const std::string& key) const {
+    auto it = config.find(key);
+    return it == config.end() ? "" : it->second;
+  }
 };
 
 // GET /1.0/instances/<name>; with `with_state`, also the state (address). NotFound if absent.

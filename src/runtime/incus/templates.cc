@@ -14,22 +14,15 @@ namespace rockpool::incus {
 namespace {
 
 bool IsReadyTemplate(const Instance& instance) {
-  auto ready = instance.config.find(kLabelTemplateReady);
-  return ready != instance.config.end() && ready->second == "true";
-}
-
-bool HasLabel(const Instance& instance, const char* key, const std::string& value) {
-  auto it = instance.config.find(key);
-  return it != instance.config.end() && it->second == value;
+  return instance.Label(kLabelTemplateReady) == "true";
 }
 
 bool IsTemplateOf(const Instance& instance, const std::string& alias) {
-  return HasLabel(instance, kLabelTemplate, "true") &&
-         HasLabel(instance, kLabelTemplateAlias, alias);
+  return instance.Label(kLabelTemplate) == "true" && instance.Label(kLabelTemplateAlias) == alias;
 }
 
 bool IsSpareOf(const Instance& instance, const std::string& alias) {
-  return HasLabel(instance, kLabelSpare, "true") && HasLabel(instance, kLabelTemplateAlias, alias);
+  return instance.Label(kLabelSpare) == "true" && instance.Label(kLabelTemplateAlias) == alias;
 }
 
 // Copies must not share the template's machine id: systemd commits a generated id at first
@@ -130,7 +123,7 @@ Status IncusRuntime::PruneTemplates(const std::string& image) {
     const bool stale_spare = IsSpareOf(instance, image) && instance.name != SpareName(current);
     // A spare not ready when `up` runs was left by a process that died while making it.
     const bool half_spare =
-        IsSpareOf(instance, image) && !HasLabel(instance, kLabelSpareReady, "true");
+        IsSpareOf(instance, image) && instance.Label(kLabelSpareReady) != "true";
     if (!stale_template && !stale_spare && !half_spare) continue;
     std::lock_guard lock(LockFor(instance.name));
     if (half_spare && !stale_spare) {

@@ -21,15 +21,7 @@ std::string AdminAddress() {
   return v && *v ? v : "127.0.0.1:2119";
 }
 
-int CaddyPid() {
-  std::ifstream in(CaddyDir() + "/caddy.pid");
-  int pid = 0;
-  in >> pid;
-  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-  std::string name;
-  std::getline(comm, name);
-  return pid > 0 && name == "caddy" ? pid : 0;
-}
+int CaddyPid() { return LivePid(CaddyDir() + "/caddy.pid", "caddy"); }
 
 class CaddyRestartTest : public ControlPlaneTest {
  protected:

@@ -19,15 +19,7 @@ double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-int ServePid() {
-  std::ifstream in(std::string(kStateDir) + "/serve.pid");
-  int pid = 0;
-  in >> pid;
-  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-  std::string name;
-  std::getline(comm, name);
-  return pid > 0 && name == "rockpool" ? pid : 0;
-}
+int ServePid() { return LivePid(std::string(kStateDir) + "/serve.pid", "rockpool"); }
 
 bool Alive(int pid) { return kill(pid, 0) == 0; }
 

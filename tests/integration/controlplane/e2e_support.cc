@@ -99,6 +99,16 @@ std::vector<std::string> SocketFilesOf(const std::string& name) {
   return files;
 }
 
+int LivePid(const std::string& pid_file, const std::string& comm) {
+  std::ifstream in(pid_file);
+  int pid = 0;
+  in >> pid;
+  std::ifstream proc("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(proc, name);
+  return pid > 0 && name == comm ? pid : 0;
+}
+
 std::string ServeLogTail(int lines) {
   std::ifstream in(kServeLog);
   std::deque<std::string> tail;

@@ -47,6 +47,8 @@ Status LxcExec(const std::string& instance, const std::string& shell_command);
 // Names of workspace socket files ("demo" for demo.sock and demo.3000.sock).
 std::set<std::string> SocketOwners();
 std::vector<std::string> SocketFilesOf(const std::string& name);
+// The pid written in `pid_file` when that process runs and is named `comm`, else 0.
+int LivePid(const std::string& pid_file, const std::string& comm);
 // The last `lines` lines of the serve log, for failure messages.
 std::string ServeLogTail(int lines = 30);
 
