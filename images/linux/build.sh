@@ -54,6 +54,7 @@ main() {
 
   step 3 "installing code-server ${CODE_SERVER_VERSION}$(cached "${CACHE_DIR}/code-server-${CODE_SERVER_VERSION}-node-${NODE_VERSION}/.complete")"
   install_code_server
+  check_launcher_contract "${CODE_SERVER_DIR}"
 
   step 4 "building Debian ${DEBIAN_SUITE} root filesystem (mmdebstrap --variant=minbase)"
   rm -rf "${image}"

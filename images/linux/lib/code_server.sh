@@ -67,3 +67,24 @@ check_native_modules() {
   [[ "${failed}" == 0 ]] ||
     die "native modules of code-server do not load with node ${NODE_VERSION}: remove ${CACHE_DIR}/code-server-* and rebuild"
 }
+
+# overlay/usr/local/lib/rockpool/code-server.js runs code-server's server in one process
+# through these functions; a code-server version without them fails the build here rather
+# than every workspace's start.
+check_launcher_contract() {
+  local dir="$1"
+  "${NODE_DIR}/bin/node" -e '
+    const dir = process.argv[1];
+    const cli = require(dir + "/out/node/cli");
+    const main = require(dir + "/out/node/main");
+    const missing = [
+      ["cli.parse", cli.parse], ["cli.readConfigFile", cli.readConfigFile],
+      ["cli.setDefaults", cli.setDefaults], ["main.runCodeServer", main.runCodeServer],
+    ].filter(([, f]) => typeof f !== "function").map(([name]) => name);
+    const serverMain = require("fs").readFileSync(dir + "/lib/vscode/out/server-main.js", "utf8");
+    if (!serverMain.includes("CODE_SERVER_PARENT_PID")) missing.push("server-main.js CODE_SERVER_PARENT_PID");
+    if (missing.length) { console.error(missing.join(", ")); process.exit(1); }
+    process.exit(0);
+  ' "${dir}" ||
+    die "code-server ${CODE_SERVER_VERSION} lacks what overlay/usr/local/lib/rockpool/code-server.js calls (above): adapt that file to this version"
+}
