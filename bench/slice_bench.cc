@@ -60,7 +60,16 @@ bool RawHealthy() {
 bool WorkbenchThroughCaddy(const std::string& name) {
   CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"), BasicAuthFromEnvironment());
   const std::string page = "/workspace/" + name + "/?folder=/home/admin/workspace";
-  return PollUntil([&] { return Answers200(http, page); }, std::chrono::seconds(90));
+  std::string last = "no answer";
+  const bool answered = PollUntil(
+      [&] {
+        auto r = http.Send({.target = page, .timeout = std::chrono::seconds(2)});
+        last = r.ok() ? "HTTP " + std::to_string(r->status) : r.status().message();
+        return r.ok() && r->status == 200;
+      },
+      std::chrono::seconds(90));
+  if (!answered) std::fprintf(stderr, "%s via Caddy: last answer %s\n", page.c_str(), last.c_str());
+  return answered;
 }
 
 void MakeRawProfile() {
@@ -108,6 +117,12 @@ bool EnsureSpare(Runtime& rt) {
   return true;
 }
 
+// Says what failed, for a step that must succeed.
+bool Succeeded(const Status& status, const char* what) {
+  if (!status.ok()) std::fprintf(stderr, "%s: %s\n", what, status.ToString().c_str());
+  return status.ok();
+}
+
 double Timed(const std::function<bool()>& step) {
   auto t0 = Clock::now();
   if (!step()) {
@@ -144,7 +159,8 @@ int Main(int runs) {
     const std::string copy = "bench-copy-" + tag + "-" + std::to_string(i);
     if (!EnsureSpare(rt)) return 1;
     t["rockpool create -> workbench 200 via Caddy"].push_back(Timed([&] {
-      return rt.Create(rp, kImage).ok() && BootNewInstance(rt, rp).ok() &&
+      return Succeeded(rt.Create(rp, kImage), "create") &&
+             Succeeded(BootNewInstance(rt, rp), "boot") &&
              WorkbenchThroughCaddy(rp);
     }));
     // Refilled here, so the control plane's reconciler does not refill it during a timing.
@@ -154,7 +170,9 @@ int Main(int runs) {
       return 1;
     }
     t["rockpool start -> workbench 200 via Caddy"].push_back(
-        Timed([&] { return StartWorkspaceInstance(rt, rp).ok() && WorkbenchThroughCaddy(rp); }));
+        Timed([&] {
+          return Succeeded(StartWorkspaceInstance(rt, rp), "start") && WorkbenchThroughCaddy(rp);
+        }));
     (void)rt.Remove(rp);
     Settle();
 
