@@ -78,10 +78,10 @@ Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& req
     return image.code() == Code::kNotFound ? Status::InvalidArgument(image.message()) : image;
   }
   Workspace stored;
-  RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+  RP_RETURN_IF_ERROR(JobQueued(store_.Transaction([&]() -> Status {
     RP_ASSIGN_OR_RETURN(stored, store_.InsertWorkspace(ws));
     return queue_.Enqueue(ws.id, JobKind::kCreate).status();
-  }));
+  })));
   return stored;
 }
 
@@ -106,10 +106,15 @@ Status WorkspaceServiceImpl::CheckNoPendingJob(const Workspace& ws) {
                           " job in progress; wait for it to finish");
 }
 
+Status WorkspaceServiceImpl::JobQueued(Status committed) {
+  if (committed.ok() && options_.on_job_queued) options_.on_job_queued();
+  return committed;
+}
+
 Result<Workspace> WorkspaceServiceImpl::Transition(const std::string& ref, Action action,
                                                    WorkspaceStatus next, JobKind kind) {
   Workspace result;
-  RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+  RP_RETURN_IF_ERROR(JobQueued(store_.Transaction([&]() -> Status {
     RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
     RP_RETURN_IF_ERROR(CheckAction(ws, action));
     RP_RETURN_IF_ERROR(CheckNoPendingJob(ws));
@@ -117,7 +122,7 @@ Result<Workspace> WorkspaceServiceImpl::Transition(const std::string& ref, Actio
     RP_RETURN_IF_ERROR(queue_.Enqueue(ws.id, kind).status());
     RP_ASSIGN_OR_RETURN(result, store_.GetWorkspace(ws.id));
     return Status::Ok();
-  }));
+  })));
   return result;
 }
 
@@ -131,14 +136,14 @@ Result<Workspace> WorkspaceServiceImpl::Stop(const std::string& ref) {
 
 Result<Workspace> WorkspaceServiceImpl::Delete(const std::string& ref) {
   Workspace result;
-  RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+  RP_RETURN_IF_ERROR(JobQueued(store_.Transaction([&]() -> Status {
     RP_ASSIGN_OR_RETURN(result, Resolve(store_, ref));
     RP_ASSIGN_OR_RETURN(auto pending, PendingJob(result.id));
     if (pending && pending->kind == JobKind::kDelete) return Status::Ok();  // asked already
     RP_RETURN_IF_ERROR(CheckAction(result, Action::kDelete));
     RP_RETURN_IF_ERROR(CheckNoPendingJob(result));
     return queue_.Enqueue(result.id, JobKind::kDelete).status();
-  }));
+  })));
   return result;
 }
 

@@ -4,6 +4,7 @@
 // the same transaction as the port row, so a runtime failure leaves no row behind.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "jobs/job_queue.h"
@@ -15,6 +16,9 @@ namespace rockpool {
 
 struct WorkspaceServiceOptions {
   std::string default_image = "rockpool-workspace";
+  // Called after a transaction that queued a job has committed, e.g. to wake this process's
+  // worker rather than leave the job to its next poll.
+  std::function<void()> on_job_queued;
 };
 
 class WorkspaceServiceImpl : public WorkspaceService {
@@ -46,6 +50,8 @@ class WorkspaceServiceImpl : public WorkspaceService {
   Result<std::optional<Job>> PendingJob(const std::string& workspace_id);
   // Conflict when a job is still working on the workspace.
   Status CheckNoPendingJob(const Workspace& ws);
+  // Runs options_.on_job_queued when `committed` is Ok; returns `committed`.
+  Status JobQueued(Status committed);
 
   Store& store_;
   JobQueue& queue_;

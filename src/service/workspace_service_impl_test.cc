@@ -175,6 +175,31 @@ TEST_F(WorkspaceServiceTest, StartWhileDeleteIsQueuedIsConflict) {
   EXPECT_EQ(st.status().message(), "workspace \"test\" is being deleted");
 }
 
+TEST_F(WorkspaceServiceTest, SaysAJobWasQueuedOnlyAfterItsTransactionCommitted) {
+  int queued = 0;
+  WorkspaceServiceOptions options;
+  options.on_job_queued = [&] {
+    ++queued;
+    // Committed: a worker woken now finds the job.
+    EXPECT_FALSE(store_->ListUnfinishedJobs()->empty());
+  };
+  WorkspaceServiceImpl service(*store_, *queue_, runtime_, options);
+  ASSERT_TRUE(service.Create({"test", ""}).ok());
+  EXPECT_EQ(queued, 1);
+  EXPECT_FALSE(service.Create({"test", ""}).ok());                    // name taken: nothing queued
+  EXPECT_FALSE(service.Create({"Bad!", ""}).ok());                    // invalid: nothing queued
+  EXPECT_EQ(service.Start("test").status().code(), Code::kConflict);  // create pending
+  EXPECT_EQ(queued, 1);
+
+  Seed("stopped", WorkspaceStatus::kStopped);
+  Seed("running", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(service.Start("stopped").ok());
+  ASSERT_TRUE(service.Stop("running").ok());
+  Seed("gone", WorkspaceStatus::kStopped);
+  ASSERT_TRUE(service.Delete("gone").ok());
+  EXPECT_EQ(queued, 4);
+}
+
 TEST_F(WorkspaceServiceTest, AddPortStoresRowAndAddsRuntimeSocket) {
   Workspace ws = Seed("test", WorkspaceStatus::kRunning);
   auto port = service_->AddPort("test", 3000, "web");

@@ -97,16 +97,32 @@ bool Worker::WaitFor(std::chrono::milliseconds d) {
   return !stopping_;
 }
 
+bool Worker::WaitForJob(uint64_t seen, std::chrono::milliseconds d) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, d, [&] { return stopping_ || wakes_ != seen; });
+  return !stopping_;
+}
+
+void Worker::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    ++wakes_;
+  }
+  cv_.notify_all();
+}
+
 void Worker::PollLoop(int slot) {
   for (;;) {
+    uint64_t seen = 0;
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
+      seen = wakes_;  // before the claim: a job queued during it ends the wait below at once
     }
     auto ran = RunOnce(slot);
     if (!ran.ok()) spdlog::warn("worker {}: {}", id_, ran.status().ToString());
     if (ran.ok() && *ran) continue;
-    if (!WaitFor(options_.idle_delay)) return;
+    if (!WaitForJob(seen, options_.idle_delay)) return;
   }
 }
 

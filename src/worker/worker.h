@@ -28,8 +28,10 @@ namespace rockpool {
 
 struct WorkerOptions {
   int threads = 2;  // poll loops; 0: none (RunOnce only, e.g. `rockpool serve --no-worker`)
-  std::chrono::milliseconds idle_delay{500};  // wait when the queue is empty
-  std::string id;                             // lease owner prefix; empty: "<host>:<pid>"
+  // Wait when the queue is empty, unless Wake() is called. Another process's jobs (a separate
+  // `rockpool worker`, or a job whose backoff ended) are seen within this delay.
+  std::chrono::milliseconds idle_delay{500};
+  std::string id;  // lease owner prefix; empty: "<host>:<pid>"
   JobRunnerOptions runner;
   // Called after each job attempt with its kind ("create", ...) and duration, e.g. for metrics.
   std::function<void(std::string_view kind, double seconds)> on_job_done;
@@ -48,6 +50,10 @@ class Worker {
   void Start();
   // Graceful: each loop finishes the job it is running, then every thread is joined.
   void Stop();
+
+  // Ends the poll loops' idle wait now: a job was just queued (by this process). Cheap; call it
+  // after the transaction that queued the job has committed.
+  void Wake();
 
   // Claims one job and runs it on the calling thread, as `slot`'s owner. False when no job
   // was runnable. (The poll loops call this; tests call it directly.)
@@ -72,6 +78,8 @@ class Worker {
   void HeartbeatLoop();
   // Waits up to `d` unless stopping; returns false once stopping.
   bool WaitFor(std::chrono::milliseconds d);
+  // Like WaitFor, and also ends when Wake() was called since wakes_ was `seen`.
+  bool WaitForJob(uint64_t seen, std::chrono::milliseconds d);
 
   Store& store_;
   JobQueue& queue_;
@@ -83,6 +91,7 @@ class Worker {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;                              // guarded by mu_
+  uint64_t wakes_ = 0;                                 // guarded by mu_
   std::map<int64_t, std::shared_ptr<Active>> active_;  // guarded by mu_
   std::vector<std::thread> threads_;
 };

@@ -229,6 +229,19 @@ TEST_F(WorkerTest, PollLoopsOnTwoThreadsRunEveryJobExactlyOnce) {
   EXPECT_EQ(runtime_.instance_count(), 20u);
 }
 
+TEST_F(WorkerTest, WakeStartsAQueuedJobWithoutWaitingForTheNextPoll) {
+  Worker worker(*store_, *queue_, runtime_, WorkerOptions{2, std::chrono::hours(1), "w1", {}});
+  worker.Start();
+  // Both loops found the queue empty and now wait an hour, unless woken.
+  ASSERT_TRUE(Eventually([&] { return store_->ListUnfinishedJobs()->empty(); }));
+  std::this_thread::sleep_for(milliseconds(50));
+  ASSERT_TRUE(service_->Create({"test", ""}).ok());
+  worker.Wake();
+  EXPECT_TRUE(
+      Eventually([&] { return Get("test").status == WorkspaceStatus::kRunning; }, seconds(5)));
+  worker.Stop();  // also ends the hour-long wait
+}
+
 TEST_F(WorkerTest, TwoWorkersOnSeparateConnectionsRunEveryJobExactlyOnce) {
   for (int i = 0; i < 20; ++i)
     ASSERT_TRUE(service_->Create({"ws-" + std::to_string(100 + i), ""}).ok());
