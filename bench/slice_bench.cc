@@ -160,8 +160,7 @@ int Main(int runs) {
     if (!EnsureSpare(rt)) return 1;
     t["rockpool create -> workbench 200 via Caddy"].push_back(Timed([&] {
       return Succeeded(rt.Create(rp, kImage), "create") &&
-             Succeeded(BootNewInstance(rt, rp), "boot") &&
-             WorkbenchThroughCaddy(rp);
+             Succeeded(BootNewInstance(rt, rp), "boot") && WorkbenchThroughCaddy(rp);
     }));
     // Refilled here, so the control plane's reconciler does not refill it during a timing.
     if (!EnsureSpare(rt)) return 1;
@@ -169,10 +168,9 @@ int Main(int runs) {
       std::fprintf(stderr, "stop: %s\n", stopped.ToString().c_str());
       return 1;
     }
-    t["rockpool start -> workbench 200 via Caddy"].push_back(
-        Timed([&] {
-          return Succeeded(StartWorkspaceInstance(rt, rp), "start") && WorkbenchThroughCaddy(rp);
-        }));
+    t["rockpool start -> workbench 200 via Caddy"].push_back(Timed([&] {
+      return Succeeded(StartWorkspaceInstance(rt, rp), "start") && WorkbenchThroughCaddy(rp);
+    }));
     (void)rt.Remove(rp);
     Settle();
 

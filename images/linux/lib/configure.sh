@@ -45,6 +45,7 @@ configure_system() {
   local root="$1"
   chroot "${root}" useradd --uid 1000 --user-group --create-home --shell /bin/bash admin
   cp -a "${RECIPE_DIR}/overlay/." "${root}/"
+  install -d "${root}/etc/rockpool"  # code-server.yaml is rendered into it at each start
   install -d "${root}/home/admin/workspace"
   chown -R 1000:1000 "${root}/home/admin"
   local out

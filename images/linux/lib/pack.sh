@@ -13,6 +13,9 @@ properties:
   release: ${DEBIAN_SUITE}
   architecture: amd64
   rockpool.recipe: "${digest}"
+  # Instances see this as image.rockpool.code-server.config: their code-server config is
+  # rendered at each start from user.rockpool.code-server.* (templates/code-server.yaml.tpl).
+  rockpool.code-server.config: template
 templates:
   /etc/hostname:
     when: [create, copy]
@@ -20,6 +23,9 @@ templates:
   /etc/hosts:
     when: [create, copy]
     template: hosts.tpl
+  /etc/rockpool/code-server.yaml:
+    when: [start]
+    template: code-server.yaml.tpl
 YAML
   mkdir -p "${dir}/templates"
   cp "${RECIPE_DIR}"/templates/*.tpl "${dir}/templates/"

@@ -9,6 +9,7 @@
 
 namespace rockpool::incus {
 
+// The same file as the image's templates/code-server.yaml.tpl renders at start.
 std::string RenderCodeServerConfig(const CodeServerConfig& config, int port) {
   return "bind-addr: 127.0.0.1:" + std::to_string(port) +
          "\n"
@@ -24,6 +25,17 @@ Status IncusRuntime::Configure(const std::string& name, const CodeServerConfig& 
   std::lock_guard lock(LockFor(instance));
   RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
+  // Kept in the instance's config: an image that renders the file at start reads them there.
+  RP_RETURN_IF_ERROR(
+      PatchInstance(*client_, instance,
+                    {.config = {{kCodeServerBasePathKey, config.base_path},
+                                {kCodeServerPortKey, std::to_string(options_.code_server_port)}}},
+                    ""));
+  // Pushing a file into a stopped instance leaves the engine a file helper to end before the
+  // next start, which sometimes holds that start back a whole second.
+  if (!current.running() && current.Label(kImageCodeServerConfigKey) == "template") {
+    return Status::Ok();
+  }
   const InstanceFilesPost file{.path = kCodeServerConfigPath,
                                .content = RenderCodeServerConfig(config, options_.code_server_port),
                                .mode = 0644};

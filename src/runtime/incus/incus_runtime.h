@@ -116,8 +116,15 @@ class IncusRuntime final : public Runtime {
       starting_;  // instance -> start operation; GUARDED_BY(locks_mu_)
 };
 
-// The code-server config file Configure writes (/etc/rockpool/code-server.yaml).
+// The code-server config file (/etc/rockpool/code-server.yaml). Configure keeps its values in
+// the instance's config keys below; an image whose property rockpool.code-server.config is
+// "template" (seen in the instance as kImageCodeServerConfigKey) renders the file from them
+// at every start, and Configure writes the file itself only into a running instance or one
+// from another image.
 inline constexpr char kCodeServerConfigPath[] = "/etc/rockpool/code-server.yaml";
+inline constexpr char kCodeServerBasePathKey[] = "user.rockpool.code-server.base-path";
+inline constexpr char kCodeServerPortKey[] = "user.rockpool.code-server.port";
+inline constexpr char kImageCodeServerConfigKey[] = "image.rockpool.code-server.config";
 std::string RenderCodeServerConfig(const CodeServerConfig& config, int port);
 
 }  // namespace rockpool::incus

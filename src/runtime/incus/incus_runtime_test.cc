@@ -403,6 +403,7 @@ TEST_F(IncusRuntimeTest, PortOutsideRangeIsRejectedBeforeTheDaemon) {
 
 TEST_F(IncusRuntimeTest, ConfigureStoppedInstanceWritesConfigWithoutRestart) {
   HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
   daemon_.On("POST", "/1.0/instances/rp-abc/files", Sync(Json::object()));
   ASSERT_TRUE(runtime_->Configure("abc", {.base_path = "/workspace/abc"}).ok());
   auto files = daemon_.Sent("POST", "/1.0/instances/rp-abc/files?path=/etc/rockpool/code-server");
@@ -414,8 +415,40 @@ TEST_F(IncusRuntimeTest, ConfigureStoppedInstanceWritesConfigWithoutRestart) {
   EXPECT_EQ(daemon_.Sent("POST", "/1.0/instances/rp-abc/files").size(), 1u);  // one request
 }
 
+// Rockpool's image renders the file from the instance's config at every start.
+Json TemplatingWorkspaceConfig(const std::string& ws) {
+  Json config = WorkspaceConfig(ws);
+  config[kImageCodeServerConfigKey] = "template";
+  return config;
+}
+
+TEST_F(IncusRuntimeTest, ConfigureStoppedInstanceOfATemplatingImageOnlySetsItsConfigKeys) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped", TemplatingWorkspaceConfig("abc")));
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
+  ASSERT_TRUE(runtime_->Configure("abc", {.base_path = "/workspace/abc"}).ok());
+  auto patches = daemon_.Sent("PATCH", "/1.0/instances/rp-abc");
+  ASSERT_EQ(patches.size(), 1u);
+  EXPECT_EQ(Json::parse(patches[0].body)["config"],
+            Json({{kCodeServerBasePathKey, "/workspace/abc"}, {kCodeServerPortKey, "8080"}}));
+  EXPECT_TRUE(daemon_.Sent("POST", "/1.0/instances/rp-abc/files").empty());
+  EXPECT_TRUE(daemon_.Sent("POST", "/1.0/instances/rp-abc/exec").empty());
+}
+
+TEST_F(IncusRuntimeTest, ConfigureRunningInstanceOfATemplatingImageAlsoWritesTheFileAndRestarts) {
+  HaveInstance(InstanceJson("rp-abc", "Running", TemplatingWorkspaceConfig("abc")));
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
+  daemon_.On("POST", "/1.0/instances/rp-abc/files", Sync(Json::object()));
+  daemon_.On("POST", "/1.0/instances/rp-abc/exec", Async("op-exec"));
+  daemon_.On("GET", "/1.0/operations/op-exec/wait", OperationDone({{"return", 0}}));
+  ASSERT_TRUE(runtime_->Configure("abc", {.base_path = "/workspace/abc"}).ok());
+  EXPECT_EQ(daemon_.Sent("PATCH", "/1.0/instances/rp-abc").size(), 1u);       // the next start's
+  EXPECT_EQ(daemon_.Sent("POST", "/1.0/instances/rp-abc/files").size(), 1u);  // this run's
+  EXPECT_EQ(daemon_.Sent("POST", "/1.0/instances/rp-abc/exec").size(), 1u);
+}
+
 TEST_F(IncusRuntimeTest, ConfigureMakesTheConfigFolderWhenTheImageHasNone) {
   HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
   bool folder = false;
   daemon_.On("POST", "/1.0/instances/rp-abc/files", [&](const HttpRequest& r) {
     if (r.target.ends_with("path=/etc/rockpool")) {
@@ -433,6 +466,7 @@ TEST_F(IncusRuntimeTest, ConfigureMakesTheConfigFolderWhenTheImageHasNone) {
 
 TEST_F(IncusRuntimeTest, ConfigureRunningInstanceRestartsCodeServer) {
   HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")));
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
   daemon_.On("POST", "/1.0/instances/rp-abc/files", Sync(Json::object()));
   daemon_.On("POST", "/1.0/instances/rp-abc/exec", Async("op-exec"));
   daemon_.On("GET", "/1.0/operations/op-exec/wait", OperationDone({{"return", 0}}));

@@ -145,6 +145,21 @@ TEST_F(IncusRuntimeIntegrationTest, WorkspaceLifecycleKeepsFilesAcrossRestart) {
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->out, "kept\n");
 
+  // Reconfigured while running: code-server restarts with the new file at once, and the next
+  // start renders the same file from the instance's config.
+  const std::string moved = "/workspace/" + name + "-moved";
+  ASSERT_TRUE(runtime_->Configure(name, {.base_path = moved}).ok());
+  ASSERT_TRUE(runtime_->WaitHealthy(name, std::chrono::seconds(30)).ok());
+  auto now = runtime_->Exec(name, {"cat", "/etc/rockpool/code-server.yaml"});
+  ASSERT_TRUE(now.ok());
+  EXPECT_THAT(now->out, ::testing::HasSubstr("abs-proxy-base-path: \"" + moved + "\""));
+  ASSERT_TRUE(runtime_->Stop(name).ok());
+  ASSERT_TRUE(runtime_->Start(name).ok());
+  ASSERT_TRUE(runtime_->WaitHealthy(name, std::chrono::seconds(30)).ok());
+  auto rendered = runtime_->Exec(name, {"cat", "/etc/rockpool/code-server.yaml"});
+  ASSERT_TRUE(rendered.ok());
+  EXPECT_EQ(rendered->out, now->out) << "rendered at start from the instance's config";
+
   t = Clock::now();
   ASSERT_TRUE(runtime_->Remove(name).ok());
   std::cerr << "[timing] remove (running) " << Ms(t) << " ms\n";
