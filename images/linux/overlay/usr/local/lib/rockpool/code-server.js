@@ -15,6 +15,12 @@ const { logger } = require(`${root}/node_modules/@coder/logger`);
 const cli = require(`${root}/out/node/cli`);
 const { runCodeServer } = require(`${root}/out/node/main`);
 
+// As in code-server's child process: VS Code's server calls process.exit in places (say, when
+// its last extension host closes) where the IDE must keep serving. Only a signal or a failed
+// start ends this process.
+const exit = process.exit.bind(process);
+process.exit = (code) => logger.warn(`process.exit() was prevented: ${code ?? "unknown code"}.`);
+
 async function start() {
   const cliArgs = cli.parse(process.argv.slice(2));
   const configArgs = await cli.readConfigFile(cliArgs.config);
@@ -30,8 +36,8 @@ async function start() {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: stopping`);
-    setTimeout(() => process.exit(0), 5000).unref();
-    Promise.resolve(server.dispose()).finally(() => process.exit(0));
+    setTimeout(() => exit(0), 5000).unref();
+    Promise.resolve(server.dispose()).finally(() => exit(0));
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
@@ -39,5 +45,5 @@ async function start() {
 
 start().catch((error) => {
   logger.error(error.message);
-  process.exit(1);
+  exit(1);
 });
