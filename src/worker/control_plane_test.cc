@@ -6,44 +6,51 @@
 namespace rockpool {
 namespace {
 
-TEST(ControlPlane, WiresServiceWorkerAndReconcilerOnOneDatabase) {
-  TempDir dir;
-  SystemClock clock;
-  FakeRuntime runtime;
-  FakeProxy proxy;
-  ControlPlaneOptions options;
-  options.database_path = dir.File("rockpool.db");
-  options.worker.idle_delay = std::chrono::milliseconds(5);
-  auto cp = ControlPlane::Open(options, runtime, proxy, ProxyConfig{}, clock);
-  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
-  ASSERT_TRUE((*cp)->service().Create({"test", ""}).ok());
-  (*cp)->StartBackground();
-  EXPECT_TRUE(Eventually(
-      [&] { return (*cp)->service().Get("test")->status == WorkspaceStatus::kRunning; }));
-  EXPECT_TRUE(Eventually([&] { return proxy.bootstrap_calls().size() == 1; }));
-  (*cp)->Stop();
+class ControlPlaneTest : public ::testing::Test {
+ protected:
+  ControlPlaneTest() { options_.database_path = dir_.File("rockpool.db"); }
+
+  void Open() {
+    auto cp = ControlPlane::Open(options_, runtime_, proxy_, ProxyConfig{}, clock_);
+    ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+    cp_ = std::move(cp).value();
+  }
+  bool BecomesRunning(const std::string& name) {
+    return Eventually([&] { return cp_->service().Get(name)->status == WorkspaceStatus::kRunning; },
+                      std::chrono::seconds(5));
+  }
+
+  TempDir dir_;
+  SystemClock clock_;
+  FakeRuntime runtime_;
+  FakeProxy proxy_;
+  ControlPlaneOptions options_;
+  std::unique_ptr<ControlPlane> cp_;
+};
+
+TEST_F(ControlPlaneTest, WiresServiceWorkerAndReconcilerOnOneDatabase) {
+  options_.worker.idle_delay = std::chrono::milliseconds(5);
+  ASSERT_NO_FATAL_FAILURE(Open());
+  ControlPlane& cp = *cp_;
+  ASSERT_TRUE(cp.service().Create({"test", ""}).ok());
+  cp.StartBackground();
+  EXPECT_TRUE(BecomesRunning("test"));
+  EXPECT_TRUE(Eventually([&] { return proxy_.bootstrap_calls().size() == 1; }));
+  cp.Stop();
 }
 
-TEST(ControlPlane, AJobQueuedThroughTheServiceStartsWithoutWaitingForAPoll) {
-  TempDir dir;
-  SystemClock clock;
-  FakeRuntime runtime;
-  FakeProxy proxy;
-  ControlPlaneOptions options;
-  options.database_path = dir.File("rockpool.db");
-  options.worker.idle_delay = std::chrono::hours(1);
+TEST_F(ControlPlaneTest, AJobQueuedThroughTheServiceStartsWithoutWaitingForAPoll) {
+  options_.worker.idle_delay = std::chrono::hours(1);
   int also_called = 0;
-  options.service.on_job_queued = [&] { ++also_called; };
-  auto cp = ControlPlane::Open(options, runtime, proxy, ProxyConfig{}, clock);
-  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
-  (*cp)->StartBackground();
+  options_.service.on_job_queued = [&] { ++also_called; };
+  ASSERT_NO_FATAL_FAILURE(Open());
+  ControlPlane& cp = *cp_;
+  cp.StartBackground();
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the loops are idle now
-  ASSERT_TRUE((*cp)->service().Create({"test", ""}).ok());
-  EXPECT_TRUE(
-      Eventually([&] { return (*cp)->service().Get("test")->status == WorkspaceStatus::kRunning; },
-                 std::chrono::seconds(5)));
+  ASSERT_TRUE(cp.service().Create({"test", ""}).ok());
+  EXPECT_TRUE(BecomesRunning("test"));
   EXPECT_EQ(also_called, 1);
-  (*cp)->Stop();
+  cp.Stop();
 }
 
 }  // namespace
