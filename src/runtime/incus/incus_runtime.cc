@@ -223,26 +223,30 @@ Status IncusRuntime::SettleStart(const std::string& instance) {
   return done.status().WithContext("incus: start instance " + instance);
 }
 
+Result<std::string> IncusRuntime::RequestStart(const std::string& name,
+                                               const std::string& instance) {
+  RP_RETURN_IF_ERROR(SettleStart(instance));
+  RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
+  if (current.running()) return std::string();
+  RemoveSocketFiles(name);  // stale sockets from the last run
+  auto started =
+      client_->Call({.method = "PUT",
+                     .path = "/1.0/instances/" + UrlEncode(instance) + "/state",
+                     .body = ToJson(InstanceStatePut{.action = "start", .timeout = 30})});
+  if (!started.ok()) return started.status().WithContext("incus: start instance " + instance);
+  return started->operation;
+}
+
 Status IncusRuntime::StartAndWaitHealthy(const std::string& name,
                                          std::chrono::milliseconds timeout) {
   std::string instance = InstanceName(name);
   std::string operation;
   {
     std::lock_guard lock(LockFor(instance));
-    RP_RETURN_IF_ERROR(SettleStart(instance));
-    RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
-    if (!current.running()) {
-      RemoveSocketFiles(name);  // stale sockets from the last run
-      auto started =
-          client_->Call({.method = "PUT",
-                         .path = "/1.0/instances/" + UrlEncode(instance) + "/state",
-                         .body = ToJson(InstanceStatePut{.action = "start", .timeout = 30})});
-      if (!started.ok()) return started.status().WithContext("incus: start instance " + instance);
-      operation = started->operation;
-      if (!operation.empty()) {
-        std::lock_guard locks(locks_mu_);
-        starting_[instance] = operation;
-      }
+    RP_ASSIGN_OR_RETURN(operation, RequestStart(name, instance));
+    if (!operation.empty()) {
+      std::lock_guard locks(locks_mu_);
+      starting_[instance] = operation;
     }
   }
   // The daemon finishes a start only once the helper behind each proxy device has reported
@@ -254,12 +258,10 @@ Status IncusRuntime::StartAndWaitHealthy(const std::string& name,
 Status IncusRuntime::Start(const std::string& name) {
   std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));
-  RP_RETURN_IF_ERROR(SettleStart(instance));
-  RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
-  if (current.running()) return Status::Ok();
-  RemoveSocketFiles(name);  // stale sockets from the last run
-  return PutInstanceState(*client_, instance, {.action = "start", .timeout = 30},
-                          options_.operation_timeout);
+  RP_ASSIGN_OR_RETURN(std::string operation, RequestStart(name, instance));
+  if (operation.empty()) return Status::Ok();  // running already, or a synchronous answer
+  auto done = WaitOperation(*client_, operation, options_.operation_timeout);
+  return done.ok() ? Status::Ok() : done.status().WithContext("incus: start instance " + instance);
 }
 
 // Stops gracefully for up to stop_grace, then forces: a workspace's files are on disk, and a

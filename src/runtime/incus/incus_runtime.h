@@ -97,6 +97,9 @@ class IncusRuntime final : public Runtime {
   Config WorkspaceLabels(const std::string& name, const std::string& fingerprint) const;
   // Waits for a start StartAndWaitHealthy left unfinished. REQUIRES: LockFor(instance) held.
   Status SettleStart(const std::string& instance);
+  // Asks the daemon to start `instance` (workspace `name`) unless it runs, without waiting;
+  // returns the start operation, "" when there is none to wait for. REQUIRES: LockFor held.
+  Result<std::string> RequestStart(const std::string& name, const std::string& instance);
   // WaitHealthy; with `start_operation`, also fails as soon as that operation fails.
   Status PollHealthy(const std::string& name, std::chrono::milliseconds timeout,
                      const std::string& start_operation);

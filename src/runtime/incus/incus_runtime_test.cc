@@ -65,6 +65,13 @@ class IncusRuntimeTest : public ::testing::Test {
                               {{kLabelTemplate, "true"}, {kLabelTemplateReady, "true"}}));
   }
   void Touch(const std::string& path) { std::ofstream(path) << ""; }
+  // What Configure of the running "rp-abc" asks for: its keys, the file and a restart.
+  void AcceptConfigureOfRunningAbc() {
+    daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
+    daemon_.On("POST", "/1.0/instances/rp-abc/files", Sync(Json::object()));
+    daemon_.On("POST", "/1.0/instances/rp-abc/exec", Async("op-exec"));
+    daemon_.On("GET", "/1.0/operations/op-exec/wait", OperationDone({{"return", 0}}));
+  }
   // Routes added later win: call after a route for all of "POST /1.0/instances".
   void NoSpare() {
     daemon_.On("POST", "/1.0/instances/rps-", testing::Error(404, "Instance not found"));
@@ -436,10 +443,7 @@ TEST_F(IncusRuntimeTest, ConfigureStoppedInstanceOfATemplatingImageOnlySetsItsCo
 
 TEST_F(IncusRuntimeTest, ConfigureRunningInstanceOfATemplatingImageAlsoWritesTheFileAndRestarts) {
   HaveInstance(InstanceJson("rp-abc", "Running", TemplatingWorkspaceConfig("abc")));
-  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
-  daemon_.On("POST", "/1.0/instances/rp-abc/files", Sync(Json::object()));
-  daemon_.On("POST", "/1.0/instances/rp-abc/exec", Async("op-exec"));
-  daemon_.On("GET", "/1.0/operations/op-exec/wait", OperationDone({{"return", 0}}));
+  AcceptConfigureOfRunningAbc();
   ASSERT_TRUE(runtime_->Configure("abc", {.base_path = "/workspace/abc"}).ok());
   EXPECT_EQ(daemon_.Sent("PATCH", "/1.0/instances/rp-abc").size(), 1u);       // the next start's
   EXPECT_EQ(daemon_.Sent("POST", "/1.0/instances/rp-abc/files").size(), 1u);  // this run's
@@ -466,10 +470,7 @@ TEST_F(IncusRuntimeTest, ConfigureMakesTheConfigFolderWhenTheImageHasNone) {
 
 TEST_F(IncusRuntimeTest, ConfigureRunningInstanceRestartsCodeServer) {
   HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")));
-  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
-  daemon_.On("POST", "/1.0/instances/rp-abc/files", Sync(Json::object()));
-  daemon_.On("POST", "/1.0/instances/rp-abc/exec", Async("op-exec"));
-  daemon_.On("GET", "/1.0/operations/op-exec/wait", OperationDone({{"return", 0}}));
+  AcceptConfigureOfRunningAbc();
   ASSERT_TRUE(runtime_->Configure("abc", {.base_path = "/workspace/abc"}).ok());
   Json exec = Json::parse(daemon_.Sent("POST", "/1.0/instances/rp-abc/exec")[0].body);
   EXPECT_EQ(exec["command"], Json({"systemctl", "restart", "code-server"}));
