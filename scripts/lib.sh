@@ -126,7 +126,9 @@ build_dashboard() {
 
 setup_host() {
   require_root
-  mkdir -p "$ROCKPOOL_STATE" "$ROCKPOOL_LOG_DIR"
+  # State and logs hold the store, credentials and sockets: root's alone.
+  install -d -m 0700 "$ROCKPOOL_STATE" "$ROCKPOOL_LOG_DIR"
+  chmod 0700 "$ROCKPOOL_STATE" "$ROCKPOOL_LOG_DIR"
   install_packages
   start_lxd
   init_lxd

@@ -2,7 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -12,7 +15,17 @@
 namespace rockpool {
 namespace {
 
+constexpr size_t kMinPasswordLength = 12;
+
 std::string AuthFile(const std::string& state_dir) { return state_dir + "/auth.json"; }
+
+// "$2a$", "$2b$" or "$2y$", a two-digit cost, "$", then 53 characters of salt and hash.
+bool IsBcryptHash(const std::string& hash) {
+  return hash.size() == 60 && hash[0] == '$' && hash[1] == '2' &&
+         (hash[2] == 'a' || hash[2] == 'b' || hash[2] == 'y') && hash[3] == '$' &&
+         std::isdigit(static_cast<unsigned char>(hash[4])) &&
+         std::isdigit(static_cast<unsigned char>(hash[5])) && hash[6] == '$';
+}
 
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
@@ -48,23 +61,53 @@ Status Store(const std::string& state_dir, const BasicAuth& auth) {
 }  // namespace
 
 Result<std::optional<BasicAuth>> LoadAuth(const std::string& state_dir) {
-  std::ifstream in(AuthFile(state_dir));
-  if (!in) return std::optional<BasicAuth>();
+  const std::string path = AuthFile(state_dir);
+  const std::string fix =
+      ": delete it and run `rockpool up` to make new credentials (or set ROCKPOOL_USERNAME and "
+      "ROCKPOOL_PASSWORD and run `rockpool up`)";
+  std::ifstream in(path);
+  if (!in) {
+    if (errno == ENOENT) return std::optional<BasicAuth>();
+    return Status::InvalidArgument(path + " cannot be read (" + std::strerror(errno) + ")" + fix);
+  }
   auto j = nlohmann::json::parse(in, nullptr, false);
-  if (!j.is_object() || !j.contains("username") || !j.contains("bcrypt")) {
-    return Status::InvalidArgument(AuthFile(state_dir) +
-                                   " is not valid: delete it and run rockpool up to set "
-                                   "new credentials");
+  const bool valid = j.is_object() && j.contains("username") && j["username"].is_string() &&
+                     !j["username"].get<std::string>().empty() && j.contains("bcrypt") &&
+                     j["bcrypt"].is_string() && IsBcryptHash(j["bcrypt"].get<std::string>());
+  if (!valid) {
+    return Status::InvalidArgument(path +
+                                   " is not valid (it needs a \"username\" and a bcrypt "
+                                   "hash in \"bcrypt\")" +
+                                   fix);
   }
   return std::optional<BasicAuth>(BasicAuth{j["username"], j["bcrypt"]});
 }
 
-Result<AuthChange> EnsureAuth(const std::string& state_dir) {
+Result<BasicAuth> RequireAuth(const std::string& state_dir) {
   RP_ASSIGN_OR_RETURN(auto stored, LoadAuth(state_dir));
+  if (!stored) {
+    return Status::NotFound("no credentials in " + AuthFile(state_dir) +
+                            ": Rockpool does not serve without them; run `rockpool up` to make "
+                            "them (or set ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD first)");
+  }
+  return *stored;
+}
+
+Result<AuthChange> EnsureAuth(const std::string& state_dir) {
   const std::string user = Env("ROCKPOOL_USERNAME");
   const std::string password = Env("ROCKPOOL_PASSWORD");
+  const bool given = !user.empty() && !password.empty();
+  auto loaded = LoadAuth(state_dir);
+  // A broken file is replaced only by credentials given explicitly, never by generated ones.
+  if (!loaded.ok() && !given) return loaded.status();
+  const std::optional<BasicAuth> stored = loaded.ok() ? *loaded : std::nullopt;
   AuthChange change;
-  if (!user.empty() && !password.empty()) {
+  if (given) {
+    if (password.size() < kMinPasswordLength) {
+      return Status::InvalidArgument("ROCKPOOL_PASSWORD is " + std::to_string(password.size()) +
+                                     " characters long; use at least " +
+                                     std::to_string(kMinPasswordLength));
+    }
     if (stored && stored->username == user && PasswordMatches(password, stored->bcrypt_hash)) {
       change.auth = *stored;
       return change;

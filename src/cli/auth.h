@@ -16,8 +16,12 @@ struct AuthChange {
   bool changed = false;                     // the stored hash differs from before
 };
 
-// The stored credentials, if any.
+// The stored credentials, if any. A file that is unreadable, not JSON, or holds no bcrypt hash
+// is InvalidArgument, with the fix.
 Result<std::optional<BasicAuth>> LoadAuth(const std::string& state_dir);
+
+// The stored credentials; a missing file is an error too (what `serve` needs to start).
+Result<BasicAuth> RequireAuth(const std::string& state_dir);
 
 // Makes the stored credentials match ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD when both are set;
 // otherwise keeps what is stored; otherwise generates a password for user "admin".

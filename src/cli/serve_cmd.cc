@@ -2,10 +2,12 @@
 // 127.0.0.1:7163; it brings Caddy up with the whole system's routes on start.
 // rockpool worker: only the worker, as a separate process on the same store.
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <csignal>
 #include <cstdio>
 
 #include "api/server.h"
+#include "cli/auth.h"
 #include "cli/commands.h"
 #include "cli/steps.h"
 #include "store/clock.h"
@@ -32,6 +34,10 @@ ControlPlaneOptions PlaneOptions(const Context& ctx, api::Metrics* metrics) {
 }
 
 Status Serve(Context& ctx, const ServeFlags& flags) {
+  // Fails closed: without sound credentials nothing is served, and nothing is started.
+  RP_RETURN_IF_ERROR(RequireAuth(ctx.config().state_dir).status());
+  umask(077);  // the store, its journal and Caddy's files: root's alone
+  RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
   api::Metrics metrics;

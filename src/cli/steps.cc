@@ -14,6 +14,7 @@
 #include "proxy/caddy/caddy_daemon.h"
 #include "runtime/incus/incus_runtime.h"
 #include "sys/ports.h"
+#include "sys/private_dir.h"
 
 namespace rockpool {
 namespace {
@@ -55,6 +56,14 @@ Status WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout,
 }
 
 }  // namespace
+
+Status EnsurePrivateState(Context& ctx) {
+  const Config& c = ctx.config();
+  for (const std::string& dir : {c.state_dir, c.log_dir, c.caddy_dir()}) {
+    RP_RETURN_IF_ERROR(MakePrivateDir(dir).WithContext("keep Rockpool's files private"));
+  }
+  return Status::Ok();
+}
 
 Status EnsureEngine(Context& ctx) { return ctx.runtime().status(); }
 
@@ -104,9 +113,7 @@ Status EnsureCredentials(Context& ctx) {
   } else {
     Say("credentials: user \"" + auth.auth.username + "\"" + (auth.changed ? " (updated)" : ""));
   }
-  // A running control plane must reload the new hash into Caddy.
-  if (auth.changed) RP_RETURN_IF_ERROR(StopServe(ctx));
-  return Status::Ok();
+  return Status::Ok();  // a running control plane reads the file again when it changes
 }
 
 Status EnsureServe(Context& ctx) {

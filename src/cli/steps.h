@@ -6,6 +6,8 @@
 
 namespace rockpool {
 
+// The state, log and proxy folders exist and only root may enter them (0700; files 0600).
+Status EnsurePrivateState(Context& ctx);
 // The engine answers (with the fix when it does not).
 Status EnsureEngine(Context& ctx);
 // The workspace image exists and was built from the current recipe (or `force`), and its

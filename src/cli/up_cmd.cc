@@ -16,9 +16,10 @@ namespace {
 
 Status Up(Context& ctx, const std::string& name) {
   RP_RETURN_IF_ERROR(ValidateWorkspaceName(name));
+  RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
+  RP_RETURN_IF_ERROR(EnsureCredentials(ctx));  // first: nothing starts without them
   RP_RETURN_IF_ERROR(EnsureEngine(ctx));
   RP_RETURN_IF_ERROR(EnsureImage(ctx));
-  RP_RETURN_IF_ERROR(EnsureCredentials(ctx));
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
   RP_RETURN_IF_ERROR(EnsureServe(ctx));
   RP_RETURN_IF_ERROR(EnsureWorkspace(ctx, name));
