@@ -124,7 +124,7 @@ void Reconciler::ReconcileFirewall(ReconcileReport& report) {
     return;
   }
   if (!*restored) return;
-  spdlog::warn("reconciler: the host firewall rules were missing or changed; installed them again");
+  spdlog::warn("reconciler: the host firewall rules were missing or not current; installed them");
   report.firewall_restored = true;
 }
 
