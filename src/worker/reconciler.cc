@@ -77,6 +77,7 @@ void Reconciler::Stop() {
 Result<ReconcileReport> Reconciler::RunOnce() {
   std::lock_guard pass(pass_mu_);
   ReconcileReport report;
+  ReconcileFirewall(report);
   ReconcileProxy(report);
   // Instances first: a workspace row always exists before its instance, so an instance in
   // this list with no row in the later list really has none.
@@ -112,6 +113,19 @@ void Reconciler::Prewarm(bool quiet, ReconcileReport& report) {
   if (!warmed.ok()) return report.problems.push_back(warmed.ToString());
   report.prewarmed = true;
   unready_passes_ = 0;
+}
+
+void Reconciler::ReconcileFirewall(ReconcileReport& report) {
+  if (options_.firewall == nullptr) return;
+  auto restored = options_.firewall->Ensure();
+  if (!restored.ok()) {
+    spdlog::error("reconciler: workspaces are not fenced in: {}", restored.status().ToString());
+    report.problems.push_back(restored.status().ToString());
+    return;
+  }
+  if (!*restored) return;
+  spdlog::warn("reconciler: the host firewall rules were missing or not current; installed them");
+  report.firewall_restored = true;
 }
 
 void Reconciler::ReconcileProxy(ReconcileReport& report) {

@@ -10,7 +10,8 @@
 //    has been seen for `orphan_grace`;
 //  - a workspace in creating/starting/stopping with no queued or running job for longer than
 //    `stuck_after`: its job is queued again (the job steps are idempotent);
-//  - finished jobs older than `job_retention` are deleted.
+//  - finished jobs older than `job_retention` are deleted;
+//  - the host firewall (when given) is checked first and reinstalled when missing or changed.
 // Workspaces with a queued or running job are left to the worker.
 #pragma once
 
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "jobs/job_queue.h"
+#include "network/firewall.h"
 #include "proxy/proxy.h"
 #include "runtime/runtime.h"
 #include "store/clock.h"
@@ -39,11 +41,14 @@ struct ReconcilerOptions {
   // unready on two passes in a row with no job running, so the work does not compete with
   // a workspace that is booting; empty: never.
   std::string spare_image;
+  // Kept in place every pass (Firewall::Ensure); null: none. Must outlive the reconciler.
+  Firewall* firewall = nullptr;
 };
 
 // What one pass found and did.
 struct ReconcileReport {
   bool proxy_bootstrapped = false;
+  bool firewall_restored = false;     // the firewall rules were missing or changed
   bool prewarmed = false;             // Runtime::Prewarm ran
   std::vector<std::string> failed;    // workspaces moved to error
   std::vector<std::string> stopped;   // instances stopped to match a stopped workspace
@@ -70,6 +75,7 @@ class Reconciler {
 
  private:
   void ReconcileProxy(ReconcileReport& report);
+  void ReconcileFirewall(ReconcileReport& report);
   // `quiet`: no job is queued or running.
   void Prewarm(bool quiet, ReconcileReport& report);
   // REQUIRES: `ws` is not in error and had no pending job when listed.

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 
+#include "network/fake_firewall.h"
 #include "proxy/fake/fake_proxy.h"
 #include "worker/worker_test_fixture.h"
 
@@ -89,6 +90,35 @@ TEST_F(ReconcilerTest, ProxyThatCannotBeReachedIsReportedAndThePassGoesOn) {
   Seed("gone", WorkspaceStatus::kRunning, false, false);
   ReconcileReport r = Pass();
   EXPECT_THAT(r.problems, ElementsAre(HasSubstr("caddy: connection refused")));
+  EXPECT_THAT(r.failed, ElementsAre("gone"));
+}
+
+TEST_F(ReconcilerTest, RestoresFirewallRulesThatWentMissing) {
+  FakeFirewall firewall;
+  ReconcilerOptions options{seconds(5), seconds(60), seconds(300), seconds(3600)};
+  options.firewall = &firewall;
+  reconciler_ =
+      std::make_unique<Reconciler>(*store_, *queue_, runtime_, proxy_, config_, clock_, options);
+  EXPECT_TRUE(Pass().firewall_restored);  // first pass installs them
+  EXPECT_FALSE(Pass().firewall_restored);
+  firewall.Remove();  // e.g. `nft flush ruleset`
+  EXPECT_TRUE(Pass().firewall_restored);
+  EXPECT_TRUE(firewall.in_place());
+  EXPECT_EQ(firewall.installs(), 2);
+  EXPECT_EQ(firewall.ensure_calls(), 3);
+}
+
+TEST_F(ReconcilerTest, FirewallThatCannotBeInstalledIsReportedAndThePassGoesOn) {
+  FakeFirewall firewall;
+  firewall.Fail(Status::Unavailable("firewall: nft -f exited 1"));
+  ReconcilerOptions options{seconds(5), seconds(60), seconds(300), seconds(3600)};
+  options.firewall = &firewall;
+  reconciler_ =
+      std::make_unique<Reconciler>(*store_, *queue_, runtime_, proxy_, config_, clock_, options);
+  Seed("gone", WorkspaceStatus::kRunning, false, false);
+  ReconcileReport r = Pass();
+  EXPECT_FALSE(r.firewall_restored);
+  EXPECT_THAT(r.problems, ElementsAre(HasSubstr("nft -f exited 1")));
   EXPECT_THAT(r.failed, ElementsAre("gone"));
 }
 

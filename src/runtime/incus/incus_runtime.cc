@@ -8,6 +8,7 @@
 #include "core/names.h"
 #include "http/curl_client.h"
 #include "runtime/incus/exec.h"
+#include "runtime/incus/hardening.h"
 #include "runtime/incus/images.h"
 #include "runtime/incus/instance_names.h"
 #include "runtime/incus/instance_state.h"
@@ -129,6 +130,7 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image) {
       .source = {.type = "copy", .source = tpl},
       .config = WorkspaceLabels(name, fingerprint),
       .devices = {{kCodeDevice, ProxyDevice(SocketPath(name), options_.code_server_port)}}};
+  AddHardening(post, HardeningOf(options_));
   return CreateInstance(*client_, post, options_.operation_timeout);
 }
 
@@ -162,6 +164,7 @@ Status IncusRuntime::Prewarm(const std::string& image) {
                                   {kLabelTemplateReady, "false"},
                                   {kLabelTemplateAlias, image},
                                   {kLabelImage, fingerprint}}};
+    AddHardening(post, HardeningOf(options_));
     Status copied = CreateInstance(*client_, post, options_.operation_timeout);
     // Another process is making it: just as good.
     if (copied.code() == Code::kAlreadyExists) return Status::Ok();
@@ -169,9 +172,10 @@ Status IncusRuntime::Prewarm(const std::string& image) {
       (void)DeleteInstance(*client_, spare, options_.operation_timeout);
       return copied;
     }
-    RP_RETURN_IF_ERROR(
-        PatchInstance(*client_, spare, {.config = {{kLabelSpareReady, "true"}}}, ""));
   }
+  // Unlocked, as it takes seconds: a create meanwhile copies the template instead.
+  RP_RETURN_IF_ERROR(ShiftIdmap(*client_, spare, options_.operation_timeout));
+  RP_RETURN_IF_ERROR(PatchInstance(*client_, spare, {.config = {{kLabelSpareReady, "true"}}}, ""));
   // Unlocked: a Create may take the spare meanwhile; it keeps the same files, so the reading
   // still serves it.
   WarmSpare(spare);
@@ -228,6 +232,7 @@ Result<std::string> IncusRuntime::RequestStart(const std::string& name,
   RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
   if (current.running()) return std::string();
+  RP_RETURN_IF_ERROR(Harden(*client_, current, HardeningOf(options_)));  // made before it
   RemoveSocketFiles(name);  // stale sockets from the last run
   auto started =
       client_->Call({.method = "PUT",

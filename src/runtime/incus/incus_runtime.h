@@ -40,6 +40,10 @@ struct IncusRuntimeOptions {
   // What code-server reads as it starts and serves its first page (paths inside an instance):
   // Prewarm reads them into the page cache from the host for the spare's first boot.
   std::vector<std::string> warm_paths = {"usr/local/bin/node", "opt/code-server"};
+  // Workspace isolation (hardening.h): the managed bridge each workspace's eth0 joins, with
+  // port isolation and anti-spoofing, and whether each gets a host id range of its own.
+  std::string network = "rpbr0";
+  bool isolated_idmap = true;
 };
 
 // Makes the HTTP client WaitHealthy uses to reach a host socket.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "runtime/incus/fake_daemon_test_util.h"
+#include "runtime/incus/hardening.h"
 #include "runtime/incus/instance_names.h"
 
 namespace rockpool::incus {
@@ -23,16 +24,19 @@ using testing::Sync;
 
 constexpr char kFingerprint[] = "d1337eb00d5ee5fba19039c359500f2bfaed6bcef2d0089f52014a77bdfb1fd8";
 
-// Instance JSON the way GET /1.0/instances/<n> returns it (trimmed).
+// Instance JSON the way GET /1.0/instances/<n> returns it (trimmed); with eth0 isolated.
 Json InstanceJson(const std::string& name, const std::string& status, Json config,
-                  Json devices = Json::object()) {
+                  Json devices = {{kNicDevice, HardenedNic({})}}) {
   return {{"name", name},       {"status", status},        {"config", std::move(config)},
           {"devices", devices}, {"profiles", {"default"}}, {"architecture", "x86_64"},
           {"ephemeral", false}, {"stateful", false},       {"description", ""}};
 }
 
 Json WorkspaceConfig(const std::string& ws) {
-  return {{kLabelManaged, "true"}, {kLabelWorkspace, ws}};
+  Json config = HardenedConfig({});
+  config[kLabelManaged] = "true";
+  config[kLabelWorkspace] = ws;
+  return config;
 }
 
 class IncusRuntimeTest : public ::testing::Test {
@@ -120,6 +124,9 @@ TEST_F(IncusRuntimeTest, CreateCopiesTheTemplateWithLabelsAndCodeSocket) {
   EXPECT_EQ(code["connect"], "tcp:127.0.0.1:8080");
   EXPECT_EQ(code["bind"], "host");
   EXPECT_EQ(code["mode"], "0660");
+  EXPECT_EQ(body["devices"]["eth0"], Json(HardenedNic({})));  // over the profile's
+  EXPECT_EQ(body["config"]["security.idmap.isolated"], "true");
+  EXPECT_EQ(body["config"]["security.devlxd"], "false");
   EXPECT_EQ(daemon_.Sent("GET", "/1.0/operations/op-create/wait").size(), 1u);
 }
 
@@ -251,6 +258,16 @@ TEST_F(IncusRuntimeTest, PrewarmCopiesTheTemplateIntoOneSpare) {
   HaveReadyTemplate();
   daemon_.On("POST", "/1.0/instances", Async("op-create"));
   daemon_.On("PATCH", "/1.0/instances/rps-d1337eb00d5e", Sync(Json::object()));
+  // Absent until the copy; then with its own id map, which its files do not have yet.
+  daemon_.On("GET", "/1.0/instances/rps-d1337eb00d5e", [this](const HttpRequest&) {
+    if (Creations().empty()) return testing::Error(404, "Instance not found");
+    return Sync(InstanceJson("rps-d1337eb00d5e", "Stopped",
+                             {{kLabelSpare, "true"},
+                              {kLabelSpareReady, "false"},
+                              {"volatile.idmap.next", "[isolated]"},
+                              {"volatile.last_state.idmap", "[shared]"}}));
+  });
+  daemon_.On("PUT", "/1.0/instances/rps-d1337eb00d5e/state", Async("op-state"));
   EXPECT_FALSE(*runtime_->IsPrewarmed("rp-img"));
   ASSERT_TRUE(runtime_->Prewarm("rp-img").ok());
   auto posts = Creations();
@@ -263,10 +280,18 @@ TEST_F(IncusRuntimeTest, PrewarmCopiesTheTemplateIntoOneSpare) {
   EXPECT_EQ(body["config"][kLabelTemplateAlias], "rp-img");
   EXPECT_EQ(body["config"][kLabelSpareReady], "false");  // until the copy has finished
   EXPECT_FALSE(body["config"].contains(kLabelWorkspace));
-  EXPECT_TRUE(body["devices"].empty());
+  EXPECT_EQ(body["config"]["security.idmap.isolated"], "true");
+  EXPECT_EQ(body["devices"], Json({{"eth0", HardenedNic({})}}));
+  // Started and stopped once, so its files are shifted before a create takes it.
+  auto states = daemon_.Sent("PUT", "/1.0/instances/rps-d1337eb00d5e/state");
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(Json::parse(states[0].body)["action"], "start");
+  EXPECT_EQ(Json::parse(states[1].body)["action"], "stop");
   auto patches = daemon_.Sent("PATCH", "/1.0/instances/rps-d1337eb00d5e");
   ASSERT_EQ(patches.size(), 1u);
   EXPECT_EQ(Json::parse(patches[0].body)["config"][kLabelSpareReady], "true");
+  auto requests = daemon_.requests();
+  EXPECT_EQ(requests.back().method, "PATCH");  // ready only after the stop
 
   HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped",
                             {{kLabelSpare, "true"}, {kLabelSpareReady, "true"}}));
@@ -298,6 +323,27 @@ TEST_F(IncusRuntimeTest, StartRemovesStaleSocketsAndStartsExplicitly) {
   EXPECT_TRUE(std::filesystem::exists(runtime_->SocketPath("abcd")));
   Json body = Json::parse(daemon_.Sent("PUT", "/1.0/instances/rp-abc/state")[0].body);
   EXPECT_EQ(body["action"], "start");
+}
+
+TEST_F(IncusRuntimeTest, StartIsolatesAnInstanceMadeBeforeIsolationFirst) {
+  HaveInstance(InstanceJson("rp-abc", "Stopped",
+                            {{kLabelManaged, "true"}, {kLabelWorkspace, "abc"}},
+                            {{"eth0", {{"type", "nic"}, {"network", "rpbr0"}}}}));
+  daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
+  daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
+  ASSERT_TRUE(runtime_->Start("abc").ok());
+  auto requests = daemon_.requests();
+  size_t patch = 0, start = 0;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (requests[i].method == "PATCH") patch = i;
+    if (requests[i].method == "PUT") start = i;
+  }
+  ASSERT_GT(patch, 0u);
+  EXPECT_LT(patch, start);
+  Json body = Json::parse(requests[patch].body);
+  EXPECT_EQ(body["config"]["security.idmap.isolated"], "true");
+  EXPECT_EQ(body["config"]["security.devlxd"], "false");
+  EXPECT_EQ(body["devices"]["eth0"], Json(HardenedNic({})));
 }
 
 TEST_F(IncusRuntimeTest, StartOfRunningInstanceDoesNothing) {
