@@ -22,8 +22,8 @@ APT_PACKAGES=(
   lxd nftables iptables dnsmasq-base btrfs-progs caddy mmdebstrap ca-certificates curl jq
   # code-server's native modules (built on the host for the image)
   python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep
-  # browser tests and benchmarks
-  chromium wrk
+  # browser tests and benchmarks; busybox for the network isolation test's containers
+  chromium wrk busybox-static
 )
 # Node.js and npm: Debian's packages unless this machine already has a node and npm (e.g. from
 # another repository, whose nodejs package conflicts with Debian's npm).
@@ -63,7 +63,25 @@ lxd_socket() {
 
 lxd_answers() { curl -sf --max-time 5 --unix-socket "$(lxd_socket)" http://lxd/1.0 >/dev/null 2>&1; }
 
+# Each workspace gets a host id range of its own (security.idmap.isolated), 65536 ids each:
+# root's subordinate ranges must hold thousands of them, above the package's own ranges.
+# LXD reads them when it starts.
+ROCKPOOL_SUBID="root:20000000:1000000000"
+widen_subids() {
+  local f changed=0
+  for f in /etc/subuid /etc/subgid; do
+    grep -qx "$ROCKPOOL_SUBID" "$f" 2>/dev/null && continue
+    sed -i '/^root:/d' "$f" 2>/dev/null || true
+    echo "$ROCKPOOL_SUBID" >>"$f"
+    changed=1
+  done
+  if [ "$changed" = 1 ]; then
+    log "ids: root's subordinate uid/gid range is now ${ROCKPOOL_SUBID#root:} (read at LXD's next start)"
+  fi
+}
+
 start_lxd() {
+  widen_subids
   if lxd_answers; then log "LXD: daemon running"; return; fi
   log "LXD: starting the daemon"
   if has_systemd; then

@@ -42,6 +42,8 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_HOST", c.public_host);
   FromEnv("ROCKPOOL_BRIDGE", c.bridge);
   FromEnv("ROCKPOOL_POOL", c.pool);
+  FromEnv("ROCKPOOL_EGRESS", c.egress);
+  FromEnv("ROCKPOOL_EGRESS_ALLOW", c.egress_allow);
   c.recipe_dir = SourceRoot() + "/images/linux";
   FromEnv("ROCKPOOL_RECIPE_DIR", c.recipe_dir);
   return c;

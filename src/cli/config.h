@@ -20,6 +20,10 @@ struct Config {
   std::string public_host = "localhost";        // ROCKPOOL_HOST: host name in printed URLs
   std::string bridge = "rpbr0";                 // ROCKPOOL_BRIDGE
   std::string pool = "rockpool";                // ROCKPOOL_POOL
+  // What workspaces may reach beyond the bridge: "on" (the internet through NAT, but not
+  // private or link-local ranges) or "off"; and CIDRs let through all the same.
+  std::string egress = "on";  // ROCKPOOL_EGRESS
+  std::string egress_allow;   // ROCKPOOL_EGRESS_ALLOW: "10.1.2.0/24,192.168.7.5/32"
 
   std::string socket_dir() const { return state_dir + "/sockets"; }
   std::string caddy_dir() const { return state_dir + "/caddy"; }

@@ -4,6 +4,8 @@
 
 #include "cli/auth.h"
 #include "http/curl_client.h"
+#include "network/firewall_policy.h"
+#include "network/nft_firewall.h"
 #include "proxy/caddy/caddy_daemon.h"
 #include "proxy/caddy/caddy_proxy.h"
 #include "runtime/incus/incus_image_store.h"
@@ -51,6 +53,7 @@ Result<IncusRuntime*> Context::incus() {
     }
     incus::IncusRuntimeOptions options;
     options.socket_dir = config_.socket_dir();
+    options.network = config_.bridge;
     RP_ASSIGN_OR_RETURN(runtime_, incus::IncusRuntime::Open(options, socket));
   }
   return runtime_.get();
@@ -84,6 +87,24 @@ CaddyDaemon& Context::caddy() {
     caddy_ = std::make_unique<CaddyDaemon>(runner_, proxy(), options);
   }
   return *caddy_;
+}
+
+Result<Firewall*> Context::firewall() {
+  if (firewall_) return firewall_.get();
+  const std::string context = "host firewall for bridge " + config_.bridge;
+  auto network =
+      incus::IncusClient::ForSocket(engine_socket())
+          ->Call({.path = "/1.0/networks/" + config_.bridge, .timeout = std::chrono::seconds(5)});
+  if (!network.ok()) return network.status().WithContext(context);
+  const std::string subnet = network->metadata["config"].value("ipv4.address", "");
+  if (subnet.empty()) {
+    return Status::Unavailable(context + ": the bridge has no IPv4 address (lxc network get " +
+                               config_.bridge + " ipv4.address)");
+  }
+  auto policy = MakeFirewallPolicy(config_.bridge, subnet, config_.egress, config_.egress_allow);
+  if (!policy.ok()) return policy.status().WithContext(context);
+  firewall_ = std::make_unique<NftFirewall>(runner_, *policy, "nft", config_.state_dir);
+  return firewall_.get();
 }
 
 ProxyConfig Context::proxy_config() const {

@@ -6,6 +6,7 @@
 
 #include "cli/config.h"
 #include "images/image_store.h"
+#include "network/firewall.h"
 #include "proxy/proxy.h"
 #include "runtime/runtime.h"
 #include "sys/process.h"
@@ -32,6 +33,9 @@ class Context {
   Result<ImageStore*> images();
   Proxy& proxy();
   CaddyDaemon& caddy();
+  // The host firewall for the workspace bridge, built from the bridge's subnet as the engine
+  // reports it and the egress settings; fails when either cannot be had.
+  Result<Firewall*> firewall();
   ProxyConfig proxy_config() const;
   std::string engine_socket() const;
 
@@ -42,6 +46,7 @@ class Context {
   std::unique_ptr<ImageStore> images_;
   std::unique_ptr<Proxy> proxy_;
   std::unique_ptr<CaddyDaemon> caddy_;
+  std::unique_ptr<Firewall> firewall_;
 };
 
 }  // namespace rockpool

@@ -33,16 +33,26 @@ ControlPlaneOptions PlaneOptions(const Context& ctx, api::Metrics* metrics) {
   return o;
 }
 
+// The firewall is in place before anything is served: workspaces never run without it.
+Result<Firewall*> EnsureFirewall(Context& ctx) {
+  RP_ASSIGN_OR_RETURN(Firewall * firewall, ctx.firewall());
+  RP_ASSIGN_OR_RETURN(bool installed, firewall->Ensure());
+  if (installed) spdlog::info("serve: installed the host firewall for the workspace bridge");
+  return firewall;
+}
+
 Status Serve(Context& ctx, const ServeFlags& flags) {
   // Fails closed: without sound credentials nothing is served, and nothing is started.
   RP_RETURN_IF_ERROR(RequireAuth(ctx.config().state_dir).status());
   umask(077);  // the store, its journal and Caddy's files: root's alone
   RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
+  RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
   api::Metrics metrics;
   SystemClock clock;
   ControlPlaneOptions options = PlaneOptions(ctx, &metrics);
+  options.reconciler.firewall = firewall;
   if (flags.no_worker) options.worker.threads = 0;
   RP_ASSIGN_OR_RETURN(
       auto plane, ControlPlane::Open(options, *runtime, ctx.proxy(), ctx.proxy_config(), clock));
@@ -66,9 +76,12 @@ volatile std::sig_atomic_t g_stop = 0;
 
 Status RunWorker(Context& ctx) {
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
+  RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
   SystemClock clock;
-  RP_ASSIGN_OR_RETURN(auto plane, ControlPlane::Open(PlaneOptions(ctx, nullptr), *runtime,
-                                                     ctx.proxy(), ctx.proxy_config(), clock));
+  ControlPlaneOptions options = PlaneOptions(ctx, nullptr);
+  options.reconciler.firewall = firewall;
+  RP_ASSIGN_OR_RETURN(
+      auto plane, ControlPlane::Open(options, *runtime, ctx.proxy(), ctx.proxy_config(), clock));
   std::signal(SIGTERM, [](int) { g_stop = 1; });
   std::signal(SIGINT, [](int) { g_stop = 1; });
   plane->StartBackground();
