@@ -7,45 +7,19 @@
 #include <vector>
 
 #include <boost/asio.hpp>
-#include <boost/beast.hpp>
 
 #include "caddy_fixture.h"
+#include "raw_client.h"
 
 namespace rockpool::testing {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 using Clock = std::chrono::steady_clock;
-
-// A WebSocket client through Caddy's workspace server.
-class WsClient {
- public:
-  WsClient(int port, const std::string& target) : ws_(io_) {
-    asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
-    ws_.next_layer().connect(ep);
-    ws_.handshake("127.0.0.1:" + std::to_string(port), target);
-  }
-  // Sends `text` and returns the echo, or the error that ended the connection.
-  std::string Echo(const std::string& text) {
-    try {
-      ws_.write(asio::buffer(text));
-      beast::flat_buffer buffer;
-      ws_.read(buffer);
-      return beast::buffers_to_string(buffer.data());
-    } catch (const std::exception& e) {
-      return std::string("error: ") + e.what();
-    }
-  }
-
- private:
-  asio::io_context io_;
-  websocket::stream<asio::ip::tcp::socket> ws_;
-};
 
 TEST_F(CaddyTest, WebSocketStaysOpenWhileANewWorkspaceAppears) {
   WsClient ws(config_.workspace_port, "/workspace/alpha/ws");
+  ASSERT_EQ(ws.handshake_error(), "");
   ASSERT_EQ(ws.Echo("before"), "before");
   auto config_before = proxy_->RunningConfig();
   ASSERT_TRUE(config_before.ok()) << config_before.status().message();
