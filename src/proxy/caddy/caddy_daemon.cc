@@ -117,6 +117,9 @@ Status CaddyDaemon::EnsureRunning() {
 }
 
 Status CaddyDaemon::Start() {
+  // A Caddy we started that does not answer at the admin address (hung, or started with
+  // another one, e.g. 127.0.0.1:2019 before the admin socket) still holds the HTTP ports.
+  RP_RETURN_IF_ERROR(Stop());
   std::error_code ec;
   for (const char* sub : {"/data", "/config"}) {
     fs::create_directories(options_.state_dir + sub, ec);

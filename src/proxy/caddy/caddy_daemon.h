@@ -37,9 +37,10 @@ class CaddyDaemon {
   // this object.
   CaddyDaemon(ProcessRunner& runner, Proxy& admin, CaddyDaemonOptions options);
 
-  // Ok once the admin endpoint answers, starting Caddy first when it does not. Fails without
-  // starting anything when the admin address is not a unix socket, or when its folder cannot
-  // be made 0700 and ours.
+  // Ok once the admin endpoint answers. When it does not, stops the Caddy recorded in the pid
+  // file (ours, but not answering at this address) and starts Caddy. Fails without starting
+  // anything when the admin address is not a unix socket, or when its folder cannot be made
+  // 0700 and ours.
   Status EnsureRunning();
   // Stops the Caddy recorded in the pid file (SIGTERM, then SIGKILL after stop_timeout) and
   // removes the file. Ok when there is none.

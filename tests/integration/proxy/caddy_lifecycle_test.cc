@@ -1,5 +1,7 @@
 // What lifecycle operations rely on: a workspace appearing changes no config and closes no
 // open WebSocket; IsBootstrapped tells a restarted (empty) Caddy; errors carry Caddy's words.
+#include <signal.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -59,6 +61,27 @@ TEST_F(CaddyTest, EnsureRunningLeavesARunningCaddyAlone) {
   int pid_after = 0;
   after >> pid_after;
   EXPECT_EQ(pid_after, pid);
+}
+
+TEST_F(CaddyTest, ACaddyOfOursOnAnotherAdminAddressIsReplaced) {
+  // As after an upgrade that moved the admin endpoint: the old Caddy still holds the ports.
+  std::ifstream in(daemon_->PidFile());
+  int old_pid = 0;
+  in >> old_pid;
+  const std::string moved = CaddyAdminSocketAddress((dir_ / "state").string()) + ".new";
+  CurlHttpClient http(CaddyAdminEndpoint(moved));
+  CaddyProxy proxy(http, moved);
+  CaddyDaemonOptions options;
+  options.binary = kCaddyBinary;
+  options.state_dir = (dir_ / "state").string();
+  options.admin_address = moved;
+  CaddyDaemon daemon(runner_, proxy, options);
+  Status started = daemon.EnsureRunning();
+  ASSERT_TRUE(started.ok()) << started.message();
+  EXPECT_NE(kill(old_pid, 0), 0);              // the old one is gone
+  ASSERT_TRUE(proxy.Bootstrap(config_).ok());  // so the ports are free again
+  EXPECT_EQ(Get(config_.workspace_port, "/workspace/alpha/").body, "alpha /");
+  EXPECT_TRUE(daemon.Stop().ok());
 }
 
 TEST_F(CaddyTest, BootstrapOnABusyPortNamesTheOperationAndCaddysError) {
