@@ -2,27 +2,30 @@
 // proxy/caddy (Caddy's admin API) and proxy/fake. Lifecycle operations never change the proxy's
 // config: the bootstrap routes find a workspace by the name in its URL path, through the host
 // sockets the runtime creates, so one config serves every workspace.
+//
+// The proxy holds no credentials: every request for the dashboard or a workspace is first
+// authorized by the control plane (GET /internal/authorize, a forward-auth subrequest), and the
+// control plane authenticates /api itself. Without a control plane nothing protected is served.
 #pragma once
 
-#include <optional>
+#include <cstdint>
 #include <string>
 
 #include "core/status.h"
 
 namespace rockpool {
 
-struct BasicAuth {
-  std::string username;
-  std::string bcrypt_hash;  // "$2b$..." or "$2a$..."; never the password
-};
-
 struct ProxyConfig {
-  std::string socket_dir;              // where the runtime creates <name>.sock, <name>.<port>.sock
-  int control_port = 8080;             // API, dashboard, redirect of /workspace/ to workspace_port
-  int workspace_port = 8081;           // workspace content: IDE and forwarded ports
-  std::string control_plane_upstream;  // "127.0.0.1:7163"; empty: /api answers 503 with a page
-  std::string dashboard_root;          // directory of the dashboard's files; empty: placeholder
-  std::optional<BasicAuth> auth;       // protects /api, /app, /workspace when set
+  std::string socket_dir;     // where the runtime creates <name>.sock, <name>.<port>.sock
+  int control_port = 8080;    // API, dashboard, redirect of /workspace/ to workspace_port
+  int workspace_port = 8081;  // workspace content: IDE and forwarded ports
+  // Where the control plane listens, as a Caddy dial address: "unix//var/lib/rockpool/
+  // control.sock" or "127.0.0.1:7163". Empty: /api, /app and /workspace answer 503.
+  std::string control_plane_upstream;
+  std::string dashboard_root;  // directory of the dashboard's files; empty: placeholder
+  // Bodies sent to /api larger than this get 413 from the proxy; the control plane never
+  // reads them. Matches the API server's own limit.
+  int64_t api_body_limit = 64 * 1024;
 };
 
 class Proxy {

@@ -1,7 +1,9 @@
 #include "proxy/caddy/caddy_daemon.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -53,19 +55,73 @@ bool IsCaddy(int pid) {
   return name == "caddy";
 }
 
+constexpr std::string_view kUnixPrefix = "unix/";
+
+// Makes `dir` (and missing parents) exist as a folder of ours with mode 0700. Refuses a
+// folder owned by someone else rather than use it.
+Status SecureFolder(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Internal("caddy daemon: create " + dir + ": " + ec.message());
+  struct stat st {};
+  if (lstat(dir.c_str(), &st) != 0) {
+    return Status::Internal("caddy daemon: stat " + dir + ": " + std::strerror(errno));
+  }
+  if (!S_ISDIR(st.st_mode)) return Status::Internal("caddy daemon: " + dir + " is not a folder");
+  if (st.st_uid != geteuid()) {
+    return Status::Internal("caddy daemon: " + dir + " belongs to uid " +
+                            std::to_string(st.st_uid) + ", not to us (uid " +
+                            std::to_string(geteuid()) +
+                            "); refusing to keep Caddy's admin "
+                            "socket there");
+  }
+  if ((st.st_mode & 07777) != 0700 && chmod(dir.c_str(), 0700) != 0) {
+    return Status::Internal("caddy daemon: chmod 0700 " + dir + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
+std::string CaddyAdminSocketAddress(const std::string& state_dir) {
+  return std::string(kUnixPrefix) + state_dir + "/admin.sock";
+}
+
 CaddyDaemon::CaddyDaemon(ProcessRunner& runner, Proxy& admin, CaddyDaemonOptions options)
-    : runner_(runner), admin_(admin), options_(std::move(options)) {}
+    : runner_(runner), admin_(admin), options_(std::move(options)) {
+  if (options_.admin_address.empty()) {
+    options_.admin_address = CaddyAdminSocketAddress(options_.state_dir);
+  }
+}
+
+std::string CaddyDaemon::AdminSocket() const {
+  return options_.admin_address.substr(kUnixPrefix.size());
+}
+
+Status CaddyDaemon::SecureFolders() {
+  const std::string& admin = options_.admin_address;
+  if (admin.rfind(kUnixPrefix, 0) != 0 || admin.size() <= kUnixPrefix.size() ||
+      admin[kUnixPrefix.size()] != '/') {
+    return Status::InvalidArgument("caddy daemon: admin address \"" + admin +
+                                   "\" is not unix/<absolute path>: on TCP any local user could "
+                                   "replace Caddy's config");
+  }
+  RP_RETURN_IF_ERROR(SecureFolder(options_.state_dir));
+  return SecureFolder(fs::path(AdminSocket()).parent_path().string());
+}
 
 Status CaddyDaemon::EnsureRunning() {
+  RP_RETURN_IF_ERROR(SecureFolders());
   if (admin_.Ping().ok()) return Status::Ok();
   return Start();
 }
 
 Status CaddyDaemon::Start() {
+  // A Caddy we started that does not answer at the admin address (hung, or started with
+  // another one, e.g. 127.0.0.1:2019 before the admin socket) still holds the HTTP ports.
+  RP_RETURN_IF_ERROR(Stop());
   std::error_code ec;
-  for (const char* sub : {"", "/data", "/config"}) {
+  for (const char* sub : {"/data", "/config"}) {
     fs::create_directories(options_.state_dir + sub, ec);
     if (ec) {
       return Status::Internal("caddy daemon: create " + options_.state_dir + sub + ": " +
@@ -89,7 +145,14 @@ Status CaddyDaemon::WaitForAdmin(int pid) {
   Status last;
   while (Clock::now() < deadline) {
     last = admin_.Ping();
-    if (last.ok()) return Status::Ok();
+    if (last.ok()) {
+      // Defence in depth behind the 0700 folder; Caddy keeps this socket across config loads.
+      if (chmod(AdminSocket().c_str(), 0600) != 0) {
+        return Status::Internal("caddy daemon: chmod 0600 " + AdminSocket() + ": " +
+                                std::strerror(errno));
+      }
+      return Status::Ok();
+    }
     if (!Alive(pid)) {
       fs::remove(PidFile());
       return Status::Unavailable("caddy daemon: caddy (pid " + std::to_string(pid) +

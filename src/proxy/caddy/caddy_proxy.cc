@@ -16,7 +16,16 @@ std::string CaddyMessage(const std::string& body) {
   return trimmed;
 }
 
+bool IsUnixAddress(std::string_view address) { return address.rfind("unix/", 0) == 0; }
+
 }  // namespace
+
+HttpEndpoint CaddyAdminEndpoint(std::string_view admin_address) {
+  if (IsUnixAddress(admin_address)) {
+    return HttpEndpoint::Unix(std::string(admin_address.substr(std::string_view("unix/").size())));
+  }
+  return HttpEndpoint::Tcp("http://" + std::string(admin_address));
+}
 
 CaddyProxy::CaddyProxy(HttpClient& admin, std::string admin_address)
     : admin_(admin), admin_address_(std::move(admin_address)) {}
@@ -26,7 +35,11 @@ Result<HttpResponse> CaddyProxy::Call(std::string_view operation, std::string me
   HttpRequest request;
   request.method = std::move(method);
   request.target = std::move(target);
-  request.headers = {{"Origin", "http://" + admin_address_}, {"Host", admin_address_}};
+  if (IsUnixAddress(admin_address_)) {
+    request.headers = {{"Host", ""}};  // libcurl sends "Host: " with nothing after it
+  } else {
+    request.headers = {{"Origin", "http://" + admin_address_}, {"Host", admin_address_}};
+  }
   if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   request.body = std::move(body);
   auto response = admin_.Send(request);

@@ -8,15 +8,22 @@
 #include <nlohmann/json.hpp>
 
 #include "http/client.h"
+#include "http/curl_client.h"
 #include "proxy/caddy/caddy_config.h"
 #include "proxy/proxy.h"
 
 namespace rockpool {
 
+// Where an HTTP client reaches the admin endpoint listening on `admin_address`:
+// "unix//run/x/admin.sock" (Caddy's form for a unix socket) or "host:port".
+HttpEndpoint CaddyAdminEndpoint(std::string_view admin_address);
+
 class CaddyProxy final : public Proxy {
  public:
-  // `admin` sends to Caddy's admin endpoint, which listens on `admin_address` (host:port);
-  // requests carry a matching Origin and Host. `admin` must outlive this object.
+  // `admin` sends to Caddy's admin endpoint, which listens on `admin_address`, "unix/<path>"
+  // or "host:port" (see CaddyAdminEndpoint). Caddy checks the Host header: on a unix socket
+  // 2.6 accepts only an empty one (and ignores Origin), on TCP the listen address, sent with
+  // a matching Origin. `admin` must outlive this object.
   explicit CaddyProxy(HttpClient& admin,
                       std::string admin_address = std::string(kDefaultCaddyAdminAddress));
 

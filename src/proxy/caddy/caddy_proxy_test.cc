@@ -30,6 +30,30 @@ TEST(CaddyProxyTest, BootstrapPostsTheWholeConfigToLoadWithOriginAndHost) {
   EXPECT_EQ(as_headers.Header("Content-Type"), "application/json");
 }
 
+TEST(CaddyProxyTest, OnAUnixSocketTheHostIsEmptyAndThereIsNoOrigin) {
+  FakeHttpClient http;
+  http.Enqueue(200, "");
+  CaddyProxy proxy(http, "unix//var/lib/rockpool/caddy/admin.sock");
+  ASSERT_TRUE(proxy.Bootstrap(Config()).ok());
+  auto requests = http.requests();
+  const HttpRequest& r = requests[0];
+  EXPECT_EQ(nlohmann::json::parse(r.body)["admin"]["listen"],
+            "unix//var/lib/rockpool/caddy/admin.sock");
+  HttpResponse as_headers{0, r.headers, ""};
+  bool has_host = false;
+  for (const auto& [k, v] : r.headers) has_host |= (k == "Host" && v.empty());
+  EXPECT_TRUE(has_host);
+  EXPECT_EQ(as_headers.Header("Origin"), "");
+}
+
+TEST(CaddyProxyTest, AdminEndpointIsTheSocketOrTheUrl) {
+  HttpEndpoint unix = CaddyAdminEndpoint("unix//run/caddy/admin.sock");
+  EXPECT_EQ(unix.unix_socket, "/run/caddy/admin.sock");
+  HttpEndpoint tcp = CaddyAdminEndpoint("127.0.0.1:2019");
+  EXPECT_EQ(tcp.unix_socket, "");
+  EXPECT_EQ(tcp.base_url, "http://127.0.0.1:2019");
+}
+
 TEST(CaddyProxyTest, BootstrapErrorNamesTheOperationAndCaddysMessage) {
   FakeHttpClient http;
   http.Enqueue(400,

@@ -25,28 +25,31 @@ json ReverseProxy(std::string dial) {
           {"upstreams", json::array({{{"dial", std::move(dial)}}})}};
 }
 
-// Non-terminal: on success the request goes on to the routes below. hash_cache keeps a
-// request from paying the full bcrypt cost once the credentials have been seen.
-json AuthRoute(const BasicAuth& auth, json matcher_set) {
-  json account = {{"username", auth.username}, {"password", auth.bcrypt_hash}};
-  json http_basic = {{"accounts", json::array({account})},
-                     {"hash", {{"algorithm", "bcrypt"}}},
-                     {"hash_cache", json::object()},
-                     {"realm", "Rockpool"}};
-  return {{"match", json::array({std::move(matcher_set)})},
-          {"handle", json::array({{{"handler", "authentication"},
-                                   {"providers", {{"http_basic", http_basic}}}}})}};
-}
-
 std::string HtmlPage(const std::string& title, const std::string& body_html) {
   return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + title +
          "</title></head>\n<body><h1>" + title + "</h1>\n" + body_html + "\n</body></html>\n";
 }
 
 json NotFoundRoute() {
-  return {{"handle", json::array({StaticResponse(
-                         404, "text/html; charset=utf-8",
-                         HtmlPage("Not found", "<p>Nothing is served at this address.</p>"))})}};
+  return {{"handle",
+           json::array({StaticResponse(
+               404, kHtml, HtmlPage("Not found", "<p>Nothing is served at this address.</p>"))})}};
+}
+
+// vars_regexp also tests the name of a variable that is not set, as "<nil>": patterns here
+// are anchored at "/" so they never match it.
+json RawUriMatcher(const std::string& name, const std::string& pattern) {
+  return {{"vars_regexp", {{"{http.request.uri}", {{"name", name}, {"pattern", pattern}}}}}};
+}
+
+json PathMatcher(std::initializer_list<std::string> paths) {
+  return {{"path", json::array_t(paths.begin(), paths.end())}};
+}
+
+json TerminalRoute(json matcher, json handlers) {
+  json route = {{"handle", std::move(handlers)}, {"terminal", true}};
+  if (!matcher.is_null()) route["match"] = json::array({std::move(matcher)});
+  return route;
 }
 
 }  // namespace rockpool::caddy

@@ -1,6 +1,13 @@
 // Route builders for the two servers of the bootstrap config (internal to proxy/caddy).
+//
+// Matching rule: a route that serves content or builds a redirect matches the request's raw
+// URI ({http.request.uri}) with an anchored regexp, and builds paths, socket names and
+// Locations only from that regexp's captures. Caddy's path matchers clean the path first
+// (merged slashes, resolved dot segments), so they are used only for the wider checks that
+// must not miss anything: forward auth and the /api body limit.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -14,12 +21,43 @@ nlohmann::json WorkspaceServer(const ProxyConfig& config);
 // Server "control": API, dashboard, and the redirect of /workspace/ to the workspace server.
 nlohmann::json ControlServer(const ProxyConfig& config);
 
-// Shared pieces.
+// caddy_routes.cc: shared pieces.
+inline constexpr char kHtml[] = "text/html; charset=utf-8";
 nlohmann::json StaticResponse(int status, std::string content_type, std::string body);
 nlohmann::json Redirect(int status, std::string location);
 nlohmann::json ReverseProxy(std::string dial);
-nlohmann::json AuthRoute(const BasicAuth& auth, nlohmann::json matcher_set);
 std::string HtmlPage(const std::string& title, const std::string& body_html);
 nlohmann::json NotFoundRoute();
+// A matcher set on the raw URI (path and query, still percent-encoded); captures become
+// {http.regexp.<name>.<i>}.
+nlohmann::json RawUriMatcher(const std::string& name, const std::string& pattern);
+nlohmann::json PathMatcher(std::initializer_list<std::string> paths);
+// A terminal route: `matcher` (a matcher set, null for none) then `handlers`.
+nlohmann::json TerminalRoute(nlohmann::json matcher, nlohmann::json handlers);
+
+// safety_routes.cc: what every server does first, and the /api route.
+enum class Site { kControl, kWorkspace };
+// Sets the security headers on every answer of the main route list (proxied ones included).
+nlohmann::json SecurityHeadersRoute(Site site);
+// The same for answers written by the error routes, which do not pass through the above.
+nlohmann::json ErrorSecurityHeadersRoute(Site site);
+// 404 for paths with dot segments or backslashes (raw or percent-encoded), so that the path
+// Caddy routes on is the path the client sent and the control plane is asked about.
+nlohmann::json PathGuardRoute();
+// /api/*: bodies over config.api_body_limit get 413, the rest go to the control plane with
+// X-Rockpool-Client-Address; 503 JSON when there is no control plane.
+nlohmann::json ApiRoute(const ProxyConfig& config);
+// Error route: the control plane did not answer an /api request -> 503 JSON.
+nlohmann::json ApiDownErrorRoute();
+
+// forward_auth.cc: the control plane's say-so before content is served.
+// Non-terminal: requests matching `matcher` go on only when GET /internal/authorize answers
+// 2xx; any other answer is passed to the client as it is. Terminal 503 when there is no
+// control plane.
+nlohmann::json ForwardAuthRoute(const ProxyConfig& config, nlohmann::json matcher);
+// Error route: the forward-auth subrequest failed (control plane down) -> 503 page.
+nlohmann::json AuthDownErrorRoute();
+// reverse_proxy to a workspace socket that strips the user's credentials from the request.
+nlohmann::json WorkspaceProxy(std::string dial);
 
 }  // namespace rockpool::caddy

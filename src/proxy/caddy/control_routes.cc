@@ -9,22 +9,23 @@ namespace {
 
 using nlohmann::json;
 
-json PathRoute(std::initializer_list<std::string> paths, json handler) {
-  return {{"match", json::array({{{"path", paths}}})},
-          {"handle", json::array({std::move(handler)})},
-          {"terminal", true}};
-}
+// RFC 3986 path characters (percent-encoded bytes stay encoded) after the workspace name,
+// then the query. Host: a name or an IP literal with an optional port.
+constexpr char kToWorkspacePattern[] =
+    R"(^/workspace/([a-z0-9-]+)(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?(\?[^#\s]*)?$)";
+constexpr char kHostPattern[] = R"(^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]+)?$)";
 
-json ApiUnavailable() {
-  json body = {{"error",
-                {{"code", "unavailable"},
-                 {"message", "the control plane is not running; start it with: rockpool serve"}}}};
-  return StaticResponse(503, "application/json", body.dump());
-}
-
-json ApiHandler(const ProxyConfig& config) {
-  if (config.control_plane_upstream.empty()) return ApiUnavailable();
-  return ReverseProxy(config.control_plane_upstream);
+// /workspace/... on this server moves to the same path on the workspace port of the same
+// host. Scheme, host, name, rest and query all come from validated values.
+json WorkspacePortRedirect(const ProxyConfig& config) {
+  json match = RawUriMatcher("rp_to_ws", kToWorkspacePattern);
+  match["header_regexp"] = {{"Host", {{"name", "rp_host"}, {"pattern", kHostPattern}}}};
+  return TerminalRoute(
+      std::move(match),
+      json::array({Redirect(302, "{http.request.scheme}://{http.regexp.rp_host.1}:" +
+                                     std::to_string(config.workspace_port) +
+                                     "/workspace/{http.regexp.rp_to_ws.1}"
+                                     "{http.regexp.rp_to_ws.2}{http.regexp.rp_to_ws.3}")}));
 }
 
 // Files under dashboard_root; paths that are no file get index.html (history routing).
@@ -39,20 +40,19 @@ json DashboardRoutes(const std::string& root) {
        {{"root", root}, {"try_files", json::array({"{http.request.uri.path}", "/index.html"})}}}};
   return json::array(
       {{{"handle", json::array({{{"handler", "rewrite"}, {"strip_path_prefix", "/app"}}})}},
-       {{"match", json::array({{{"path", {"/assets/*"}}}})},
-        {"handle", json::array({set_header("public, max-age=31536000, immutable"), file_server})},
-        {"terminal", true}},
+       TerminalRoute(PathMatcher({"/assets/*"}),
+                     json::array({set_header("public, max-age=31536000, immutable"), file_server})),
        {{"match", json::array({try_files})},
         {"handle",
          json::array({{{"handler", "rewrite"}, {"uri", "{http.matchers.file.relative}"}}})}},
-       {{"match", json::array({{{"path", {"/", "/index.html"}}}})},
+       {{"match", json::array({PathMatcher({"/", "/index.html"})})},
         {"handle", json::array({set_header("no-cache")})}},
        {{"handle", json::array({file_server})}}});
 }
 
 json DashboardHandler(const ProxyConfig& config) {
   if (config.dashboard_root.empty()) {
-    return StaticResponse(200, "text/html; charset=utf-8",
+    return StaticResponse(200, kHtml,
                           HtmlPage("Rockpool",
                                    "<p>The dashboard is not installed. The API "
                                    "answers at <code>/api/</code>.</p>"));
@@ -60,39 +60,26 @@ json DashboardHandler(const ProxyConfig& config) {
   return {{"handler", "subroute"}, {"routes", DashboardRoutes(config.dashboard_root)}};
 }
 
-json ApiErrorRoutes(const ProxyConfig& config) {
-  json body = {{"error",
-                {{"code", "unavailable"},
-                 {"message", "the control plane at " + config.control_plane_upstream +
-                                 " did not answer; start it with: rockpool serve"}}}};
-  json match = {{"path", {"/api/*"}}, {"expression", "{http.error.status_code} == 502"}};
+json ErrorRoutes() {
   return json::array(
-      {{{"match", json::array({match})},
-        {"handle", json::array({StaticResponse(502, "application/json", body.dump())})}}});
+      {ErrorSecurityHeadersRoute(Site::kControl), AuthDownErrorRoute(), ApiDownErrorRoute()});
 }
 
 }  // namespace
 
 json ControlServer(const ProxyConfig& config) {
-  json routes = json::array();
-  if (config.auth) {
-    json protect = {{"path", {"/api/*", "/app", "/app/*", "/workspace/*"}},
-                    {"not", json::array({{{"path", {"/api/health"}}}})}};
-    routes.push_back(AuthRoute(*config.auth, protect));
-  }
-  routes.push_back(
-      PathRoute({"/workspace/*"},
-                Redirect(302, "{http.request.scheme}://{http.request.host}:" +
-                                  std::to_string(config.workspace_port) + "{http.request.uri}")));
-  routes.push_back(PathRoute({"/api/health", "/api/*"}, ApiHandler(config)));
-  routes.push_back(PathRoute({"/app"}, Redirect(308, "/app/")));
-  routes.push_back(PathRoute({"/app/*"}, DashboardHandler(config)));
-  routes.push_back(PathRoute({"/"}, Redirect(302, "/app/workspaces")));
-  routes.push_back(NotFoundRoute());
+  json routes = json::array(
+      {SecurityHeadersRoute(Site::kControl), PathGuardRoute(), ApiRoute(config),
+       ForwardAuthRoute(config, PathMatcher({"/app", "/app/*", "/workspace/*"})),
+       WorkspacePortRedirect(config),
+       TerminalRoute(PathMatcher({"/app"}), json::array({Redirect(308, "/app/")})),
+       TerminalRoute(PathMatcher({"/app/*"}), json::array({DashboardHandler(config)})),
+       TerminalRoute(PathMatcher({"/"}), json::array({Redirect(302, "/app/workspaces")})),
+       NotFoundRoute()});
   return {{"listen", {":" + std::to_string(config.control_port)}},
           {"automatic_https", {{"disable", true}}},
           {"routes", std::move(routes)},
-          {"errors", {{"routes", ApiErrorRoutes(config)}}}};
+          {"errors", {{"routes", ErrorRoutes()}}}};
 }
 
 }  // namespace rockpool::caddy

@@ -1,5 +1,7 @@
 // Server "workspaces". Placeholders work in `dial` and in rewrite's strip_path_prefix on Caddy
-// 2.6.2, so a path_regexp matcher's groups pick both the socket and the prefix to strip.
+// 2.6.2, so a regexp's captures pick both the socket and the prefix to strip. The regexps run
+// on the raw URI: the prefix Caddy strips is the one the client sent, and a name or port with
+// anything but [a-z0-9-] / [0-9] in it reaches no route.
 #include <string>
 
 #include "proxy/caddy/caddy_routes.h"
@@ -9,32 +11,23 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kSlashPattern[] = "^/workspace/([a-z0-9-]+)(/port/[0-9]+)?$";
-constexpr char kPortPattern[] = "^/workspace/([a-z0-9-]+)/port/([0-9]+)/.*$";
-constexpr char kWorkspacePattern[] = "^/workspace/([a-z0-9-]+)/.*$";
-constexpr char kHtml[] = "text/html; charset=utf-8";
-
-json PathRegexp(const std::string& name, const std::string& pattern) {
-  return {{"name", name}, {"pattern", pattern}};
-}
+constexpr char kSlashPattern[] = R"(^/workspace/([a-z0-9-]+)(/port/[0-9]+)?(\?.*)?$)";
+constexpr char kPortPattern[] = "^/workspace/([a-z0-9-]+)/port/([0-9]+)/";
+constexpr char kWorkspacePattern[] = "^/workspace/([a-z0-9-]+)/";
 
 std::string Trimmed(std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir;
 }
 
-// "/workspace/<name>" and ".../port/<p>" get their trailing slash, keeping the query.
-json SlashRedirects() {
-  json with_query = {{"path_regexp", PathRegexp("rp_slash", kSlashPattern)},
-                     {"expression", "{http.request.uri.query} != ''"}};
-  return json::array(
-      {{{"match", json::array({with_query})},
-        {"handle",
-         json::array({Redirect(308, "{http.request.uri.path}/?{http.request.uri.query}")})},
-        {"terminal", true}},
-       {{"match", json::array({{{"path_regexp", PathRegexp("rp_slash", kSlashPattern)}}})},
-        {"handle", json::array({Redirect(308, "{http.request.uri.path}/")})},
-        {"terminal", true}}});
+// "/workspace/<name>" and ".../port/<p>" get their trailing slash, keeping the query. The
+// Location is put together from the captures only, so it is always a path on this host.
+json SlashRedirect() {
+  return TerminalRoute(
+      RawUriMatcher("rp_slash", kSlashPattern),
+      json::array({Redirect(308,
+                            "/workspace/{http.regexp.rp_slash.1}{http.regexp.rp_slash.2}/"
+                            "{http.regexp.rp_slash.3}")}));
 }
 
 // Proxies to <socket_dir>/<socket> with `prefix` stripped when that socket file exists;
@@ -43,14 +36,12 @@ json SocketRoute(const ProxyConfig& config, const std::string& matcher, const st
                  const std::string& prefix, const std::string& socket, std::string missing_page) {
   std::string dir = Trimmed(config.socket_dir);
   json exists = {{"file", {{"root", dir}, {"try_files", json::array({"/" + socket})}}}};
-  json proxy = {{"match", json::array({exists})},
-                {"handle", json::array({{{"handler", "rewrite"}, {"strip_path_prefix", prefix}},
-                                        ReverseProxy("unix/" + dir + "/" + socket)})},
-                {"terminal", true}};
+  json proxy = TerminalRoute(std::move(exists),
+                             json::array({{{"handler", "rewrite"}, {"strip_path_prefix", prefix}},
+                                          WorkspaceProxy("unix/" + dir + "/" + socket)}));
   json missing = {{"handle", json::array({StaticResponse(404, kHtml, std::move(missing_page))})}};
-  return {{"match", json::array({{{"path_regexp", PathRegexp(matcher, pattern)}}})},
-          {"handle", json::array({{{"handler", "subroute"}, {"routes", {proxy, missing}}}})},
-          {"terminal", true}};
+  return TerminalRoute(RawUriMatcher(matcher, pattern),
+                       json::array({{{"handler", "subroute"}, {"routes", {proxy, missing}}}}));
 }
 
 json PortRoute(const ProxyConfig& config) {
@@ -73,36 +64,36 @@ json WorkspaceRoute(const ProxyConfig& config) {
 
 // A socket file that nobody accepts on (a stopped instance leaves it behind) fails the dial:
 // reverse_proxy reports 502, answered here with a page instead of an empty body.
+json BadGatewayRoute(const std::string& matcher, const std::string& pattern,
+                     const std::string& title) {
+  json match = RawUriMatcher(matcher, pattern);
+  match["expression"] = "{http.error.status_code} == 502";
+  return {{"match", json::array({match})},
+          {"handle", json::array({StaticResponse(
+                         502, kHtml,
+                         HtmlPage(title,
+                                  "<p>Its socket exists but nothing answered: it is stopped or "
+                                  "still starting. Start it from the dashboard, then reload this "
+                                  "page.</p>"))})}};
+}
+
 json ErrorRoutes() {
-  auto bad_gateway = [](const std::string& matcher, const std::string& pattern,
-                        const std::string& title) {
-    json match = {{"expression", "{http.error.status_code} == 502"},
-                  {"path_regexp", PathRegexp(matcher, pattern)}};
-    return json{
-        {"match", json::array({match})},
-        {"handle",
-         json::array({StaticResponse(502, kHtml,
-                                     HtmlPage(title,
-                                              "<p>Its socket exists but nothing answered: it "
-                                              "is stopped or still starting. Start it from the "
-                                              "dashboard, then reload this page.</p>"))})}};
-  };
-  return json::array({bad_gateway("rp_err_port", kPortPattern,
-                                  "Port {http.regexp.rp_err_port.2} of workspace "
-                                  "\"{http.regexp.rp_err_port.1}\" is not answering"),
-                      bad_gateway("rp_err_ws", kWorkspacePattern,
-                                  "Workspace \"{http.regexp.rp_err_ws.1}\" is not answering")});
+  return json::array({ErrorSecurityHeadersRoute(Site::kWorkspace), AuthDownErrorRoute(),
+                      BadGatewayRoute("rp_err_port", kPortPattern,
+                                      "Port {http.regexp.rp_err_port.2} of workspace "
+                                      "\"{http.regexp.rp_err_port.1}\" is not answering"),
+                      BadGatewayRoute("rp_err_ws", kWorkspacePattern,
+                                      "Workspace \"{http.regexp.rp_err_ws.1}\" is not answering")});
 }
 
 }  // namespace
 
 json WorkspaceServer(const ProxyConfig& config) {
-  json routes = json::array();
-  if (config.auth) routes.push_back(AuthRoute(*config.auth, {{"path", {"/workspace/*"}}}));
-  for (auto& r : SlashRedirects()) routes.push_back(std::move(r));
-  routes.push_back(PortRoute(config));  // before WorkspaceRoute, whose pattern also matches
-  routes.push_back(WorkspaceRoute(config));
-  routes.push_back(NotFoundRoute());
+  json routes =
+      json::array({SecurityHeadersRoute(Site::kWorkspace), PathGuardRoute(),
+                   ForwardAuthRoute(config, PathMatcher({"/workspace/*"})), SlashRedirect(),
+                   PortRoute(config),  // before WorkspaceRoute, which also matches
+                   WorkspaceRoute(config), NotFoundRoute()});
   return {{"listen", {":" + std::to_string(config.workspace_port)}},
           {"automatic_https", {{"disable", true}}},
           {"routes", std::move(routes)},

@@ -3,14 +3,10 @@
 namespace rockpool {
 
 bool SameProxyConfig(const ProxyConfig& a, const ProxyConfig& b) {
-  auto auth_eq = [](const std::optional<BasicAuth>& x, const std::optional<BasicAuth>& y) {
-    if (x.has_value() != y.has_value()) return false;
-    return !x || (x->username == y->username && x->bcrypt_hash == y->bcrypt_hash);
-  };
   return a.socket_dir == b.socket_dir && a.control_port == b.control_port &&
          a.workspace_port == b.workspace_port &&
          a.control_plane_upstream == b.control_plane_upstream &&
-         a.dashboard_root == b.dashboard_root && auth_eq(a.auth, b.auth);
+         a.dashboard_root == b.dashboard_root && a.api_body_limit == b.api_body_limit;
 }
 
 Status FakeProxy::Bootstrap(const ProxyConfig& config) {

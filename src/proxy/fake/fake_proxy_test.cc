@@ -24,7 +24,15 @@ TEST(FakeProxyTest, AnotherConfigIsNotBootstrapped) {
   FakeProxy proxy;
   ASSERT_TRUE(proxy.Bootstrap(Config()).ok());
   ProxyConfig other = Config();
-  other.auth = BasicAuth{"admin", "$2b$10$x"};
+  other.control_plane_upstream = "unix//var/lib/rockpool/control.sock";
+  EXPECT_FALSE(*proxy.IsBootstrapped(other));
+}
+
+TEST(FakeProxyTest, AnotherBodyLimitIsNotBootstrapped) {
+  FakeProxy proxy;
+  ASSERT_TRUE(proxy.Bootstrap(Config()).ok());
+  ProxyConfig other = Config();
+  other.api_body_limit = 1024;
   EXPECT_FALSE(*proxy.IsBootstrapped(other));
 }
 

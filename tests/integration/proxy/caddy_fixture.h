@@ -1,6 +1,8 @@
-// A real Caddy started through CaddyDaemon on free loopback ports in a temp dir, bootstrapped
-// with Rockpool's config, with fake workspaces "alpha", "beta" and port alpha:3000 on unix
-// sockets. Skips when /usr/bin/caddy is missing.
+// A real Caddy started through CaddyDaemon (admin API on a unix socket in its state dir) in a
+// temp dir, bootstrapped with Rockpool's config on free loopback ports, with fake workspaces
+// "alpha", "beta" and port alpha:3000 on unix sockets, and a fake control plane on a unix
+// socket that allows every forward-auth subrequest unless a test says otherwise. Skips when
+// /usr/bin/caddy is missing.
 #pragma once
 
 #include <filesystem>
@@ -19,6 +21,9 @@ namespace rockpool::testing {
 
 inline constexpr char kCaddyBinary[] = "/usr/bin/caddy";
 
+// The fake control plane's default: 200 to /internal/authorize, "control <target>" otherwise.
+Reply AllowEverything(const RecordedRequest& request);
+
 class CaddyTest : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -31,18 +36,21 @@ class CaddyTest : public ::testing::Test {
 
   // Loads `config` (the fixture's config when omitted) and fails the test on error.
   void Bootstrap(const ProxyConfig& config);
-  // GET on 127.0.0.1:<port><target>, optionally with basic-auth credentials "user:password".
-  HttpResponse Get(int port, const std::string& target, const std::string& credentials = "");
+  // `request` on 127.0.0.1:<port>, retried on transport failures for a few seconds (a config
+  // load can close a connection unanswered).
+  HttpResponse Send(int port, HttpRequest request);
+  HttpResponse Get(int port, const std::string& target, Headers headers = {});
   std::string SocketPath(const std::string& file) const { return sockets_ + "/" + file; }
 
   std::filesystem::path dir_;
   std::string sockets_;
-  std::string admin_address_;
+  std::string admin_address_;  // unix/<dir>/state/admin.sock
   ProxyConfig config_;
   RealProcessRunner runner_;
   std::unique_ptr<CurlHttpClient> admin_http_;
   std::unique_ptr<CaddyProxy> proxy_;
   std::unique_ptr<CaddyDaemon> daemon_;
+  std::unique_ptr<TestUpstream> control_;  // the fake control plane, <dir>/cp/control.sock
   std::unique_ptr<TestUpstream> alpha_, beta_, alpha3000_;
 };
 

@@ -1,5 +1,7 @@
 // What lifecycle operations rely on: a workspace appearing changes no config and closes no
 // open WebSocket; IsBootstrapped tells a restarted (empty) Caddy; errors carry Caddy's words.
+#include <signal.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -7,45 +9,19 @@
 #include <vector>
 
 #include <boost/asio.hpp>
-#include <boost/beast.hpp>
 
 #include "caddy_fixture.h"
+#include "raw_client.h"
 
 namespace rockpool::testing {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 using Clock = std::chrono::steady_clock;
-
-// A WebSocket client through Caddy's workspace server.
-class WsClient {
- public:
-  WsClient(int port, const std::string& target) : ws_(io_) {
-    asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
-    ws_.next_layer().connect(ep);
-    ws_.handshake("127.0.0.1:" + std::to_string(port), target);
-  }
-  // Sends `text` and returns the echo, or the error that ended the connection.
-  std::string Echo(const std::string& text) {
-    try {
-      ws_.write(asio::buffer(text));
-      beast::flat_buffer buffer;
-      ws_.read(buffer);
-      return beast::buffers_to_string(buffer.data());
-    } catch (const std::exception& e) {
-      return std::string("error: ") + e.what();
-    }
-  }
-
- private:
-  asio::io_context io_;
-  websocket::stream<asio::ip::tcp::socket> ws_;
-};
 
 TEST_F(CaddyTest, WebSocketStaysOpenWhileANewWorkspaceAppears) {
   WsClient ws(config_.workspace_port, "/workspace/alpha/ws");
+  ASSERT_EQ(ws.handshake_error(), "");
   ASSERT_EQ(ws.Echo("before"), "before");
   auto config_before = proxy_->RunningConfig();
   ASSERT_TRUE(config_before.ok()) << config_before.status().message();
@@ -85,6 +61,27 @@ TEST_F(CaddyTest, EnsureRunningLeavesARunningCaddyAlone) {
   int pid_after = 0;
   after >> pid_after;
   EXPECT_EQ(pid_after, pid);
+}
+
+TEST_F(CaddyTest, ACaddyOfOursOnAnotherAdminAddressIsReplaced) {
+  // As after an upgrade that moved the admin endpoint: the old Caddy still holds the ports.
+  std::ifstream in(daemon_->PidFile());
+  int old_pid = 0;
+  in >> old_pid;
+  const std::string moved = CaddyAdminSocketAddress((dir_ / "state").string()) + ".new";
+  CurlHttpClient http(CaddyAdminEndpoint(moved));
+  CaddyProxy proxy(http, moved);
+  CaddyDaemonOptions options;
+  options.binary = kCaddyBinary;
+  options.state_dir = (dir_ / "state").string();
+  options.admin_address = moved;
+  CaddyDaemon daemon(runner_, proxy, options);
+  Status started = daemon.EnsureRunning();
+  ASSERT_TRUE(started.ok()) << started.message();
+  EXPECT_NE(kill(old_pid, 0), 0);              // the old one is gone
+  ASSERT_TRUE(proxy.Bootstrap(config_).ok());  // so the ports are free again
+  EXPECT_EQ(Get(config_.workspace_port, "/workspace/alpha/").body, "alpha /");
+  EXPECT_TRUE(daemon.Stop().ok());
 }
 
 TEST_F(CaddyTest, BootstrapOnABusyPortNamesTheOperationAndCaddysError) {

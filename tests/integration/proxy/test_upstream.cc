@@ -4,8 +4,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <thread>
 #include <utility>
 
@@ -33,23 +36,45 @@ asio::awaitable<void> Echo(Socket socket, http::request<http::string_body> req) 
   }
 }
 
+bool SameName(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+RecordedRequest Record(const http::request<http::string_body>& req) {
+  RecordedRequest r;
+  r.method = std::string(req.method_string());
+  r.target = std::string(req.target());
+  for (const auto& field : req) {
+    r.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  r.body_size = req.body().size();
+  r.upgrade = websocket::is_upgrade(req);
+  return r;
+}
+
 template <class Socket>
-asio::awaitable<void> Serve(Socket socket, std::string name, std::atomic<int>* requests) {
+asio::awaitable<void> Serve(Socket socket, std::string name,
+                            std::function<Reply(const std::string&, RecordedRequest)> handle) {
   try {
     beast::flat_buffer buffer;
     for (;;) {
-      http::request<http::string_body> req;
-      co_await http::async_read(socket, buffer, req, use_awaitable);
-      ++*requests;
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(16 * 1024 * 1024);
+      co_await http::async_read(socket, buffer, parser, use_awaitable);
+      http::request<http::string_body> req = parser.release();
+      Reply reply = handle(name, Record(req));
       if (websocket::is_upgrade(req)) {
         co_await Echo(std::move(socket), std::move(req));
         co_return;
       }
-      http::response<http::string_body> res{http::status::ok, req.version()};
+      http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
       res.set(http::field::content_type, "text/plain");
       res.set("X-Seen-Forwarded-For", req["X-Forwarded-For"]);
-      res.set("X-Seen-Authorization", req[http::field::authorization]);
-      res.body() = name + " " + std::string(req.target());
+      for (const auto& [k, v] : reply.headers) res.set(k, v);
+      res.body() = reply.body;
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
       co_await http::async_write(socket, res, use_awaitable);
@@ -61,10 +86,11 @@ asio::awaitable<void> Serve(Socket socket, std::string name, std::atomic<int>* r
 }
 
 template <class Acceptor>
-asio::awaitable<void> AcceptLoop(Acceptor& acceptor, std::string name, std::atomic<int>* count) {
+asio::awaitable<void> AcceptLoop(Acceptor& acceptor, std::string name,
+                                 std::function<Reply(const std::string&, RecordedRequest)> handle) {
   for (;;) {
     auto socket = co_await acceptor.async_accept(use_awaitable);
-    asio::co_spawn(acceptor.get_executor(), Serve(std::move(socket), name, count),
+    asio::co_spawn(acceptor.get_executor(), Serve(std::move(socket), name, handle),
                    [](std::exception_ptr) {});
   }
 }
@@ -74,8 +100,10 @@ class Upstream final : public TestUpstream {
  public:
   Upstream(std::string name, typename Protocol::endpoint endpoint, std::string socket_path)
       : acceptor_(io_, endpoint), socket_path_(std::move(socket_path)) {
-    asio::co_spawn(io_, AcceptLoop(acceptor_, std::move(name), &requests_),
-                   [](std::exception_ptr) {});
+    auto handle = [this](const std::string& n, RecordedRequest r) {
+      return Handle(n, std::move(r));
+    };
+    asio::co_spawn(io_, AcceptLoop(acceptor_, std::move(name), handle), [](std::exception_ptr) {});
     thread_ = std::thread([this] { io_.run(); });
   }
   ~Upstream() override {
@@ -98,6 +126,49 @@ class Upstream final : public TestUpstream {
 };
 
 }  // namespace
+
+std::vector<std::string> RecordedRequest::Values(const std::string& name) const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : headers) {
+    if (SameName(k, name)) out.push_back(v);
+  }
+  return out;
+}
+
+std::string RecordedRequest::Header(const std::string& name) const {
+  auto values = Values(name);
+  return values.empty() ? "" : values.front();
+}
+
+void TestUpstream::SetResponder(Responder responder) {
+  std::lock_guard lock(mu_);
+  responder_ = std::move(responder);
+}
+
+std::vector<RecordedRequest> TestUpstream::Recorded() const {
+  std::lock_guard lock(mu_);
+  return recorded_;
+}
+
+std::vector<RecordedRequest> TestUpstream::RecordedUnder(const std::string& prefix) const {
+  std::vector<RecordedRequest> out;
+  for (auto& r : Recorded()) {
+    if (r.target.rfind(prefix, 0) == 0) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Reply TestUpstream::Handle(const std::string& name, RecordedRequest request) {
+  ++requests_;
+  Responder responder;
+  {
+    std::lock_guard lock(mu_);
+    recorded_.push_back(request);
+    responder = responder_;
+  }
+  if (responder) return responder(request);
+  return Reply{200, {}, name + " " + request.target};
+}
 
 std::unique_ptr<TestUpstream> TestUpstream::OnUnixSocket(std::string name, std::string path) {
   std::filesystem::remove(path);

@@ -1,0 +1,77 @@
+// Forward auth: before a dashboard page or any workspace content (WebSocket upgrades
+// included) is served, Caddy asks the control plane with a plain GET /internal/authorize that
+// carries the original request's headers. The answer's status decides; Caddy holds no
+// credentials itself.
+#include <string>
+
+#include "proxy/caddy/caddy_routes.h"
+
+namespace rockpool::caddy {
+namespace {
+
+using nlohmann::json;
+
+// The variable "rp_stage" tells the error routes whose failure an error is: "auth" until the
+// control plane said yes, then "content".
+json Stage(const std::string& stage) { return {{"handler", "vars"}, {"rp_stage", stage}}; }
+
+json ControlPlaneDownPage() {
+  return StaticResponse(
+      503, kHtml,
+      HtmlPage("The control plane is not running",
+               "<p>Rockpool could not check this request with its control plane, so nothing is "
+               "served. Start it with <code>rockpool serve</code>, then reload this page.</p>"));
+}
+
+// The subrequest: method GET, no body, no upgrade headers (so it is a plain request), the
+// original method and URI in X-Forwarded-Method / X-Forwarded-Uri; reverse_proxy itself sets
+// X-Forwarded-Host and -Proto from the request, ignoring what the client sent. A 2xx answer
+// runs the handle_response routes, which fall through to the rest of the route list.
+json AuthorizeSubrequest(const std::string& control_plane) {
+  json proxy = ReverseProxy(control_plane);
+  proxy.erase("flush_interval");
+  proxy["rewrite"] = {{"method", "GET"}, {"uri", "/internal/authorize?"}};
+  proxy["headers"] = {{"request",
+                       {{"set",
+                         {{"X-Forwarded-Method", {"{http.request.method}"}},
+                          {"X-Forwarded-Uri", {"{http.request.uri}"}},
+                          {"X-Rockpool-Client-Address", {"{http.request.remote.host}"}}}},
+                        {"delete", {"Connection", "Upgrade", "Sec-WebSocket-*"}}}}};
+  proxy["transport"] = {{"protocol", "http"}, {"response_header_timeout", "10s"}};
+  proxy["handle_response"] =
+      json::array({{{"match", {{"status_code", {2}}}},
+                    {"routes", json::array({{{"handle", json::array({Stage("content")})}}})}}});
+  return proxy;
+}
+
+}  // namespace
+
+json ForwardAuthRoute(const ProxyConfig& config, json matcher) {
+  if (config.control_plane_upstream.empty()) {
+    return TerminalRoute(std::move(matcher), json::array({ControlPlaneDownPage()}));
+  }
+  return {
+      {"match", json::array({std::move(matcher)})},
+      {"handle", json::array({Stage("auth"), AuthorizeSubrequest(config.control_plane_upstream)})}};
+}
+
+json AuthDownErrorRoute() {
+  return {{"match", json::array({{{"vars", {{"rp_stage", {"auth"}}}}}})},
+          {"handle", json::array({ControlPlaneDownPage()})}};
+}
+
+// Removes Authorization, Proxy-Authorization, every X-Rockpool-* header and every cookie whose
+// name starts with "rockpool" (any case); other cookies stay. The cookie header is rewritten
+// in two steps: drop each rockpool pair with the ";" before it, then any leading "; ".
+json WorkspaceProxy(std::string dial) {
+  json proxy = ReverseProxy(std::move(dial));
+  json cookie_edits =
+      json::array({{{"search_regexp", R"((?i)(^|;)\s*rockpool[^;]*)"}, {"replace", ""}},
+                   {{"search_regexp", R"(^[;\s]+)"}, {"replace", ""}}});
+  proxy["headers"] = {{"request",
+                       {{"delete", {"Authorization", "Proxy-Authorization", "X-Rockpool-*"}},
+                        {"replace", {{"Cookie", std::move(cookie_edits)}}}}}};
+  return proxy;
+}
+
+}  // namespace rockpool::caddy
