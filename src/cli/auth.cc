@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "proxy/caddy/bcrypt.h"
+#include "auth/bcrypt.h"
 
 namespace rockpool {
 namespace {

@@ -7,14 +7,10 @@
 #include <optional>
 #include <string>
 
+#include "auth/basic_auth.h"
 #include "core/status.h"
 
 namespace rockpool {
-
-struct BasicAuth {
-  std::string username;
-  std::string bcrypt_hash;  // "$2b$..." or "$2a$..."; never the password
-};
 
 struct ProxyConfig {
   std::string socket_dir;              // where the runtime creates <name>.sock, <name>.<port>.sock
