@@ -123,6 +123,7 @@ ApiResponse ErrorResponse(const ApiError& error, ApiResponse base) {
   base.status = error.http_status;
   base.content_type = "application/json";
   base.body = error.Body();
+  base.headers.insert(base.headers.end(), error.headers.begin(), error.headers.end());
   return base;
 }
 
@@ -133,6 +134,11 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
 }
 
 }  // namespace
+
+std::string ApiHandler::RouteTemplate(const std::string& method, const std::string& path) const {
+  std::string route = contract_.Match(method, path).path_template;
+  return route.empty() ? "unmatched" : route;
+}
 
 ApiResponse ApiHandler::Handle(const ApiRequest& request) const {
   const SplitTarget target = SplitRequestTarget(request.target);

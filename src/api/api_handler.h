@@ -40,6 +40,9 @@ class ApiHandler {
       : contract_(contract), service_(service), metrics_(metrics), list_cache_(list_cache_bytes) {}
 
   ApiResponse Handle(const ApiRequest& request) const;
+  // The contract's path template `path` matches ("/api/workspaces/{id}"), or "unmatched":
+  // the route label of a request refused before it reached Handle.
+  std::string RouteTemplate(const std::string& method, const std::string& path) const;
 
  private:
   const Contract& contract_;

@@ -236,6 +236,46 @@ TEST_F(ContractConformanceTest, NonJsonBodyIs415) {
        {"text body", none, "addPort", 415, "unsupported_media_type", "text/plain"}});
 }
 
+TEST_F(ContractConformanceTest, SecurityRefusalsAnswerWhatTheContractSays) {
+  auto anonymous = server_->NewAnonymousClient();
+  const Headers right = BasicAuthHeader(kTestUser, kTestPassword);
+  const Headers wrong = BasicAuthHeader(kTestUser, "wrong");
+  auto with = [](HttpRequest r, Headers h) {
+    r.headers.insert(r.headers.end(), h.begin(), h.end());
+    return r;
+  };
+  const std::vector<Case> cases = {
+      {"no credentials", Request("GET", "/api/workspaces"), "listWorkspaces", 401,
+       "unauthenticated", "no credentials were sent"},
+      {"metrics need credentials", Request("GET", "/api/metrics"), "getMetrics", 401,
+       "unauthenticated", "sign in"},
+      {"cross-site form",
+       with(Request("POST", "/api/workspaces/running-ws/stop"),
+            {right[0],
+             {"Content-Type", "application/x-www-form-urlencoded"},
+             {"Origin", "http://evil.example"}}),
+       "stopWorkspace", 403, "forbidden", "refused POST /api/workspaces/running-ws/stop"},
+      {"cross-site delete",
+       with(Request("DELETE", "/api/workspaces/stopped-ws"),
+            {right[0], {"Sec-Fetch-Site", "cross-site"}}),
+       "deleteWorkspace", 403, "forbidden", "Sec-Fetch-Site: cross-site"},
+  };
+  auto run = [&](const Case& c) {
+    auto r = anonymous->Send(c.request);
+    ASSERT_TRUE(r.ok()) << c.name;
+    EXPECT_EQ(r->status, c.status) << c.name << ": " << r->body;
+    ExpectConforms(c, *r);
+  };
+  for (const auto& c : cases) run(c);
+  for (int i = 0; i < 5; ++i) {
+    run({"wrong password", with(Request("GET", "/api/workspaces/running-ws"), wrong),
+         "getWorkspace", 401, "unauthenticated", "the username or password is wrong"});
+  }
+  run({"throttled", with(Request("GET", "/api/workspaces/running-ws"), right), "getWorkspace", 429,
+       "rate_limited", "too many wrong sign-ins"});
+  EXPECT_THAT(service_.calls(), ::testing::Not(::testing::Contains(HasSubstr("Stop"))));
+}
+
 TEST_F(ContractConformanceTest, ServiceFailuresMapToTheirStatus) {
   service_.FailNextCall(Status::Unavailable("store: database is locked"));
   Run({{"unavailable", Request("GET", "/api/workspaces"), "listWorkspaces", 503, "unavailable",

@@ -1,26 +1,35 @@
 #include "api/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "api/api_error.h"
 #include "api/api_handler.h"
 #include "api/contract.h"
+#include "api/request_validation.h"
+#include "api/unix_socket.h"
 
 namespace rockpool::api {
 
@@ -28,125 +37,271 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+using unix_socket = net::local::stream_protocol;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 
-class Session;
+// What the server tells the stopping code about a connection, whatever its transport.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Runs on the session's strand: a connection waiting for its next request is closed.
+  virtual void CloseIfIdle() = 0;
+  virtual net::any_io_executor executor() = 0;
+};
+
+namespace {
+
+// Runs the gate and resumes the awaiting coroutine on its own executor, whichever thread
+// the gate answered on. The work guard keeps Run() from returning while a check is pending.
+template <typename CompletionToken>
+auto AsyncGateCheck(RequestGate& gate, GateRequest request, CompletionToken&& token) {
+  return net::async_initiate<CompletionToken, void(std::optional<ApiError>)>(
+      [&gate](auto handler, GateRequest request) {
+        using Handler = std::decay_t<decltype(handler)>;
+        auto work = std::make_shared<net::executor_work_guard<net::any_io_executor>>(
+            net::get_associated_executor(handler));
+        auto shared = std::make_shared<Handler>(std::move(handler));
+        gate.Check(request, [shared, work](std::optional<ApiError> result) {
+          net::post(work->get_executor(), [shared, result = std::move(result)]() mutable {
+            std::move (*shared)(std::move(result));
+          });
+          work->reset();
+        });
+      },
+      token, std::move(request));
+}
+
+bool IsDisconnect(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+         ec == beast::error::timeout || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe;
+}
+
+constexpr size_t kMaxClientAddress = 100;
+
+}  // namespace
 
 class ApiServer::Impl {
  public:
-  Impl(ApiOptions options, WorkspaceService& service, Metrics& metrics)
-      : options_(std::move(options)), service_(service), metrics_(metrics) {}
+  Impl(ApiOptions options, WorkspaceService& service, Metrics& metrics, RequestGate& gate)
+      : options_(std::move(options)), service_(service), metrics_(metrics), gate_(gate) {}
 
   Status Listen();
   void Run();
   void Stop();
   int port() const { return port_; }
+  std::string endpoint() const;
 
   const ApiOptions& options() const { return options_; }
   const ApiHandler& handler() const { return *handler_; }
+  RequestGate& gate() { return gate_; }
   Metrics& metrics() { return metrics_; }
   bool stopping() const { return stopping_.load(); }
-  void Register(Session* s, std::weak_ptr<Session> w);
-  void Unregister(Session* s);
+  void Register(SessionBase* s, std::weak_ptr<SessionBase> w);
+  void Unregister(SessionBase* s);
 
  private:
-  net::awaitable<void> AcceptLoop();
+  Status ListenTcp();
+  Status ListenUnix();
+  template <typename Acceptor>
+  net::awaitable<void> AcceptLoop(Acceptor& acceptor);
+  std::string PeerRefusal(int fd) const;
+  void CloseListener();
 
   ApiOptions options_;
   WorkspaceService& service_;
   Metrics& metrics_;
+  RequestGate& gate_;
   std::optional<Contract> contract_;
   std::optional<ApiHandler> handler_;
   // Before ioc_, so they outlive it: destroying the io_context destroys pending handlers,
   // and a handler holding the last reference to a Session unregisters it.
   std::mutex sessions_mu_;
-  std::map<Session*, std::weak_ptr<Session>> sessions_;
+  std::map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
   net::io_context ioc_;
-  tcp::acceptor acceptor_{net::make_strand(ioc_)};
+  tcp::acceptor tcp_acceptor_{net::make_strand(ioc_)};
+  unix_socket::acceptor unix_acceptor_{tcp_acceptor_.get_executor()};
+  ino_t socket_inode_ = 0;  // of the socket file this server bound, removed on Stop()
   std::optional<net::signal_set> signals_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
 };
 
 // One connection: reads requests one after another (keep-alive) and answers each.
-class Session : public std::enable_shared_from_this<Session> {
+template <typename Protocol>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Protocol>> {
  public:
-  Session(ApiServer::Impl& server, tcp::socket socket)
-      : server_(server), stream_(std::move(socket)) {}
-  ~Session() { server_.Unregister(this); }
+  using Stream = beast::basic_stream<Protocol>;
+
+  // A non-empty `refusal` is sent as a 403 instead of serving the connection.
+  Session(ApiServer::Impl& server, typename Protocol::socket socket, std::string refusal)
+      : server_(server), stream_(std::move(socket)), refusal_(std::move(refusal)) {}
+  ~Session() override { server_.Unregister(this); }
 
   net::awaitable<void> Loop();
-  // Runs on the session's strand: a connection waiting for its next request is closed.
-  void CloseIfIdle() {
+  void CloseIfIdle() override {
     if (idle_) stream_.socket().cancel();
   }
-  net::any_io_executor executor() { return stream_.get_executor(); }
+  net::any_io_executor executor() override { return stream_.get_executor(); }
 
  private:
+  using Request = http::request<http::string_body>;
   using Response = http::response<http::string_body>;
-  Response Answer(http::request<http::string_body>& req, ApiResponse* api) const;
+  net::awaitable<Response> Answer(Request& req, ApiResponse* api, std::string* client);
   net::awaitable<void> SendErrorAndClose(const ApiError& error);
+  Response Render(const ApiResponse& api, unsigned version, bool keep_alive) const;
+  static GateRequest ToGateRequest(const Request& req, const std::string& path);
 
   ApiServer::Impl& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
+  std::string refusal_;
   bool idle_ = true;
 };
 
-Session::Response Session::Answer(http::request<http::string_body>& req, ApiResponse* api) const {
-  ApiRequest in{std::string(req.method_string()), std::string(req.target()),
-                std::string(req[http::field::content_type]), std::move(req.body())};
-  *api = server_.handler().Handle(in);
-  Response res{static_cast<http::status>(api->status), req.version()};
+namespace {
+
+// The answer to a refused request: JSON for the API, a page for forward auth (a browser
+// navigation shows it as is).
+ApiResponse Refusal(const ApiError& error, bool page, ApiResponse base) {
+  base.status = error.http_status;
+  base.content_type = page ? "text/html; charset=utf-8" : "application/json";
+  base.body = page ? error.Page() : error.Body();
+  base.headers.insert(base.headers.end(), error.headers.begin(), error.headers.end());
+  return base;
+}
+
+void SetSecurityHeaders(http::response<http::string_body>& res) {
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set(http::field::cache_control, "no-store");
+}
+
+}  // namespace
+
+template <typename Protocol>
+GateRequest Session<Protocol>::ToGateRequest(const Request& req, const std::string& path) {
+  GateRequest g;
+  g.method = std::string(req.method_string());
+  g.path = path;
+  g.client = std::string(req["X-Rockpool-Client-Address"].substr(0, kMaxClientAddress));
+  if (g.client.empty()) g.client = "local";
+  g.authorization = std::string(req[http::field::authorization]);
+  g.host = std::string(req[http::field::host]);
+  g.forwarded_proto = std::string(req["X-Forwarded-Proto"]);
+  if (auto it = req.find(http::field::origin); it != req.end()) g.origin = std::string(it->value());
+  if (auto it = req.find("Sec-Fetch-Site"); it != req.end()) {
+    g.sec_fetch_site = std::string(it->value());
+  }
+  g.content_type = std::string(req[http::field::content_type]);
+  g.has_rockpool_request_header = req.find("X-Rockpool-Request") != req.end();
+  return g;
+}
+
+template <typename Protocol>
+typename Session<Protocol>::Response Session<Protocol>::Render(const ApiResponse& api,
+                                                               unsigned version,
+                                                               bool keep_alive) const {
+  Response res{static_cast<http::status>(api.status), version};
   res.set(http::field::server, "rockpool");
-  if (!api->content_type.empty()) res.set(http::field::content_type, api->content_type);
-  for (const auto& [name, value] : api->headers) res.set(name, value);
-  res.body() = std::move(api->body);
-  res.keep_alive(req.keep_alive() && !server_.stopping());
+  if (!api.content_type.empty()) res.set(http::field::content_type, api.content_type);
+  for (const auto& [name, value] : api.headers) res.set(name, value);
+  SetSecurityHeaders(res);
+  res.body() = api.body;
+  res.keep_alive(keep_alive && !server_.stopping());
   res.prepare_payload();
   return res;
 }
 
-net::awaitable<void> Session::SendErrorAndClose(const ApiError& error) {
-  Response res{static_cast<http::status>(error.http_status), 11};
-  res.set(http::field::content_type, "application/json");
-  res.body() = error.Body();
-  res.keep_alive(false);
-  res.prepare_payload();
+template <typename Protocol>
+net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
+    Request& req, ApiResponse* api, std::string* client) {
+  const SplitTarget target = SplitRequestTarget(req.target());
+  GateRequest gate_request = ToGateRequest(req, target.path);
+  *client = gate_request.client;
+  const bool forward_auth = target.path == kForwardAuthPath;
+  std::optional<ApiError> refusal;
+  if (forward_auth && req.method() != http::verb::get) {
+    refusal = ApiError::MethodNotAllowed(std::string(req.method_string()) + " is not allowed on " +
+                                         kForwardAuthPath + "; use GET");
+    refusal->headers.emplace_back("Allow", "GET");
+  } else {
+    refusal = co_await AsyncGateCheck(server_.gate(), std::move(gate_request), net::use_awaitable);
+  }
+  if (forward_auth) {
+    api->route = kForwardAuthPath;
+    if (refusal) {
+      *api = Refusal(*refusal, true, std::move(*api));
+    } else {
+      api->status = 204;
+      api->content_type.clear();
+    }
+  } else if (refusal) {
+    api->route = server_.handler().RouteTemplate(std::string(req.method_string()), target.path);
+    *api = Refusal(*refusal, false, std::move(*api));
+  } else {
+    ApiRequest in{std::string(req.method_string()), std::string(req.target()),
+                  std::string(req[http::field::content_type]), std::move(req.body())};
+    *api = server_.handler().Handle(in);
+  }
+  co_return Render(*api, req.version(), req.keep_alive());
+}
+
+template <typename Protocol>
+net::awaitable<void> Session<Protocol>::SendErrorAndClose(const ApiError& error) {
+  ApiResponse api = Refusal(error, false, ApiResponse{});
+  Response res = Render(api, 11, false);
   stream_.expires_after(server_.options().request_timeout);
   co_await http::async_write(stream_, res, kTuple);
-  // Drain what the client is still sending so closing does not reset the connection before
-  // it reads the answer.
+  // Read and drop what the client is still sending: closing with unread data would reset
+  // the connection, and the client (or the proxy) would see that instead of the answer.
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.expires_after(std::chrono::seconds(2));
+  stream_.socket().shutdown(net::socket_base::shutdown_send, ec);
+  stream_.expires_after(server_.options().request_timeout);
   char scratch[16384];
-  for (size_t drained = 0; drained < (1u << 20);) {
+  for (size_t drained = 0; drained < server_.options().oversize_drain_limit;) {
     auto [read_ec, n] = co_await stream_.async_read_some(net::buffer(scratch), kTuple);
     if (read_ec) break;
     drained += n;
   }
 }
 
-net::awaitable<void> Session::Loop() {
-  auto self = shared_from_this();
+template <typename Protocol>
+net::awaitable<void> Session<Protocol>::Loop() {
+  auto self = this->shared_from_this();
   const auto& opts = server_.options();
+  if (!refusal_.empty()) {
+    co_await SendErrorAndClose(ApiError::Forbidden(refusal_));
+    co_return;
+  }
+  const auto too_large = [&] {
+    return ApiError::PayloadTooLarge("body: larger than " + std::to_string(opts.body_limit) +
+                                     " bytes; send less");
+  };
   while (!server_.stopping()) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(opts.body_limit);
     idle_ = true;
     stream_.expires_after(opts.idle_timeout);
-    auto [ec, bytes] = co_await http::async_read(stream_, buffer_, parser, kTuple);
+    auto [ec, header_bytes] = co_await http::async_read_header(stream_, buffer_, parser, kTuple);
     idle_ = false;
+    if (!ec && parser.content_length() && *parser.content_length() > opts.body_limit) {
+      ec = http::error::body_limit;
+    }
+    if (!ec && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> go_on{http::status::continue_, 11};
+      stream_.expires_after(opts.request_timeout);
+      std::tie(ec, std::ignore) = co_await http::async_write(stream_, go_on, kTuple);
+    }
+    if (!ec) {
+      stream_.expires_after(opts.request_timeout);
+      std::tie(ec, std::ignore) = co_await http::async_read(stream_, buffer_, parser, kTuple);
+    }
     if (ec == http::error::body_limit) {
-      co_await SendErrorAndClose(ApiError::PayloadTooLarge(
-          "body: larger than " + std::to_string(opts.body_limit) + " bytes; send less"));
+      co_await SendErrorAndClose(too_large());
       co_return;
     }
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::connection_reset) {
-      break;
-    }
+    if (ec && IsDisconnect(ec)) break;
     if (ec) {
       if (parser.got_some()) {
         co_await SendErrorAndClose(ApiError::FromStatus(
@@ -157,31 +312,40 @@ net::awaitable<void> Session::Loop() {
     const auto start = std::chrono::steady_clock::now();
     auto req = parser.release();
     ApiResponse api;
-    Response res = Answer(req, &api);
+    std::string client;
+    Response res = co_await Answer(req, &api, &client);
     const bool keep_alive = res.keep_alive();
     stream_.expires_after(opts.request_timeout);
     auto [write_ec, written] = co_await http::async_write(stream_, res, kTuple);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    server_.metrics().RecordRequest(api.route, std::string(req.method_string()), api.status,
-                                    seconds);
-    spdlog::info("http method={} route={} status={} ms={:.2f} workspace={}",
-                 std::string(req.method_string()), api.route, api.status, seconds * 1000,
-                 api.workspace.empty() ? "-" : api.workspace);
+    const std::string method(req.method_string());
+    server_.metrics().RecordRequest(api.route, method, api.status, seconds);
+    // Forward auth is asked once per page asset and WebSocket: only refusals are news.
+    const auto level = api.route == kForwardAuthPath && api.status < 300 ? spdlog::level::debug
+                                                                         : spdlog::level::info;
+    spdlog::log(level, "http method={} route={} status={} ms={:.2f} workspace={} client={}", method,
+                api.route, api.status, seconds * 1000, api.workspace.empty() ? "-" : api.workspace,
+                client);
     if (write_ec || !keep_alive) break;
   }
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.socket().shutdown(net::socket_base::shutdown_send, ignored);
 }
 
-void ApiServer::Impl::Register(Session* s, std::weak_ptr<Session> w) {
+void ApiServer::Impl::Register(SessionBase* s, std::weak_ptr<SessionBase> w) {
   std::lock_guard lock(sessions_mu_);
   sessions_[s] = std::move(w);
 }
 
-void ApiServer::Impl::Unregister(Session* s) {
+void ApiServer::Impl::Unregister(SessionBase* s) {
   std::lock_guard lock(sessions_mu_);
   sessions_.erase(s);
+}
+
+std::string ApiServer::Impl::endpoint() const {
+  if (!options_.unix_socket.empty()) return "unix:" + options_.unix_socket;
+  return "http://" + options_.address + ":" + std::to_string(port_);
 }
 
 Status ApiServer::Impl::Listen() {
@@ -190,26 +354,7 @@ Status ApiServer::Impl::Listen() {
   if (!contract.ok()) return contract.status().WithContext("api server");
   contract_.emplace(std::move(contract).value());
   handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes);
-
-  beast::error_code ec;
-  const auto address = net::ip::make_address(options_.address, ec);
-  if (ec)
-    return Status::InvalidArgument("api server: listen address " + options_.address + ": " +
-                                   ec.message());
-  const tcp::endpoint endpoint(address, options_.port);
-  const std::string where = options_.address + ":" + std::to_string(options_.port);
-  if (acceptor_.open(endpoint.protocol(), ec); ec) {
-    return Status::Internal("api server: open socket for " + where + ": " + ec.message());
-  }
-  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-  if (acceptor_.bind(endpoint, ec); ec) {
-    return Status::Unavailable("api server: bind " + where + ": " + ec.message());
-  }
-  if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
-    return Status::Unavailable("api server: listen on " + where + ": " + ec.message());
-  }
-  port_ = acceptor_.local_endpoint().port();
-  net::co_spawn(acceptor_.get_executor(), AcceptLoop(), net::detached);
+  RP_RETURN_IF_ERROR(options_.unix_socket.empty() ? ListenTcp() : ListenUnix());
   if (options_.handle_signals) {
     signals_.emplace(ioc_, SIGINT, SIGTERM);
     signals_->async_wait([this](beast::error_code e, int signal) {
@@ -218,20 +363,86 @@ Status ApiServer::Impl::Listen() {
       Stop();
     });
   }
-  spdlog::info("api server: listening on http://{}:{}", options_.address, port_);
+  spdlog::info("api server: listening on {}", endpoint());
   return Status::Ok();
 }
 
-net::awaitable<void> ApiServer::Impl::AcceptLoop() {
+Status ApiServer::Impl::ListenTcp() {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(options_.address, ec);
+  if (ec)
+    return Status::InvalidArgument("api server: listen address " + options_.address + ": " +
+                                   ec.message());
+  const tcp::endpoint endpoint(address, options_.port);
+  const std::string where = options_.address + ":" + std::to_string(options_.port);
+  if (tcp_acceptor_.open(endpoint.protocol(), ec); ec) {
+    return Status::Internal("api server: open socket for " + where + ": " + ec.message());
+  }
+  tcp_acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (tcp_acceptor_.bind(endpoint, ec); ec) {
+    return Status::Unavailable("api server: bind " + where + ": " + ec.message());
+  }
+  if (tcp_acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
+    return Status::Unavailable("api server: listen on " + where + ": " + ec.message());
+  }
+  port_ = tcp_acceptor_.local_endpoint().port();
+  net::co_spawn(tcp_acceptor_.get_executor(), AcceptLoop(tcp_acceptor_), net::detached);
+  return Status::Ok();
+}
+
+Status ApiServer::Impl::ListenUnix() {
+  const std::string& path = options_.unix_socket;
+  RP_RETURN_IF_ERROR(PrepareUnixSocketPath(path).WithContext("api server"));
+  beast::error_code ec;
+  if (unix_acceptor_.open(unix_socket(), ec); ec) {
+    return Status::Internal("api server: open unix socket " + path + ": " + ec.message());
+  }
+  if (unix_acceptor_.bind(unix_socket::endpoint(path), ec); ec) {
+    return Status::Unavailable("api server: bind " + path + ": " + ec.message());
+  }
+  // Before listen(): until then a connect() is refused, so no one gets in through a wider
+  // mode left by the umask.
+  struct stat st {};
+  if (chmod(path.c_str(), 0600) != 0 || stat(path.c_str(), &st) != 0) {
+    return Status::Unavailable("api server: make " + path +
+                               " root-only (chmod 0600): " + std::strerror(errno));
+  }
+  socket_inode_ = st.st_ino;
+  if (unix_acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
+    return Status::Unavailable("api server: listen on " + path + ": " + ec.message());
+  }
+  net::co_spawn(unix_acceptor_.get_executor(), AcceptLoop(unix_acceptor_), net::detached);
+  return Status::Ok();
+}
+
+// Why a unix-socket peer is refused; empty when it is the allowed uid.
+std::string ApiServer::Impl::PeerRefusal(int fd) const {
+  auto uid = PeerUid(fd);
+  if (!uid.ok()) return "cannot tell who is connecting (" + uid.status().message() + ")";
+  if (*uid == options_.unix_socket_peer_uid) return "";
+  return "the control socket serves uid " + std::to_string(options_.unix_socket_peer_uid) +
+         " only; uid " + std::to_string(*uid) + " is refused";
+}
+
+template <typename Acceptor>
+net::awaitable<void> ApiServer::Impl::AcceptLoop(Acceptor& acceptor) {
+  using Protocol = typename Acceptor::protocol_type;
   for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), kTuple);
-    if (ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
+    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc_), kTuple);
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
       spdlog::warn("api server: accept: {}", ec.message());
       continue;
     }
-    socket.set_option(tcp::no_delay(true), ec);
-    auto session = std::make_shared<Session>(*this, std::move(socket));
+    std::string refusal;
+    if constexpr (std::is_same_v<Protocol, tcp>) {
+      socket.set_option(tcp::no_delay(true), ec);
+    } else {
+      refusal = PeerRefusal(socket.native_handle());
+      if (!refusal.empty()) spdlog::warn("api server: {}", refusal);
+    }
+    auto session =
+        std::make_shared<Session<Protocol>>(*this, std::move(socket), std::move(refusal));
     Register(session.get(), session);
     net::co_spawn(session->executor(), session->Loop(), net::detached);
   }
@@ -248,15 +459,25 @@ void ApiServer::Impl::Run() {
   spdlog::info("api server: stopped");
 }
 
+void ApiServer::Impl::CloseListener() {
+  beast::error_code ec;
+  tcp_acceptor_.close(ec);
+  if (unix_acceptor_.is_open()) {
+    unix_acceptor_.close(ec);
+    // Only the file this server bound: a newer server may own the path by now.
+    struct stat st {};
+    if (stat(options_.unix_socket.c_str(), &st) == 0 && st.st_ino == socket_inode_) {
+      unlink(options_.unix_socket.c_str());
+    }
+  }
+  if (signals_) signals_->cancel(ec);
+}
+
 void ApiServer::Impl::Stop() {
   if (stopping_.exchange(true)) return;
-  net::post(acceptor_.get_executor(), [this] {
-    beast::error_code ec;
-    acceptor_.close(ec);
-    if (signals_) signals_->cancel(ec);
-  });
+  net::post(tcp_acceptor_.get_executor(), [this] { CloseListener(); });
   // Collected first: dropping the last reference runs ~Session, which takes sessions_mu_.
-  std::vector<std::shared_ptr<Session>> live;
+  std::vector<std::shared_ptr<SessionBase>> live;
   {
     std::lock_guard lock(sessions_mu_);
     for (auto& [raw, weak] : sessions_) {
@@ -266,11 +487,13 @@ void ApiServer::Impl::Stop() {
   for (auto& s : live) net::post(s->executor(), [s] { s->CloseIfIdle(); });
 }
 
-ApiServer::ApiServer(ApiOptions options, WorkspaceService& service, Metrics& metrics)
-    : impl_(std::make_unique<Impl>(std::move(options), service, metrics)) {}
+ApiServer::ApiServer(ApiOptions options, WorkspaceService& service, Metrics& metrics,
+                     RequestGate& gate)
+    : impl_(std::make_unique<Impl>(std::move(options), service, metrics, gate)) {}
 ApiServer::~ApiServer() = default;
 Status ApiServer::Listen() { return impl_->Listen(); }
 int ApiServer::port() const { return impl_->port(); }
+std::string ApiServer::endpoint() const { return impl_->endpoint(); }
 void ApiServer::Run() { impl_->Run(); }
 void ApiServer::Stop() { impl_->Stop(); }
 

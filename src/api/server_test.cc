@@ -102,7 +102,7 @@ TEST(ApiServerTest, ListenFailsWithAMessageWhenThePortIsTaken) {
   Metrics metrics;
   ApiOptions options;
   options.port = static_cast<uint16_t>(first.port());
-  ApiServer second(options, service, metrics);
+  ApiServer second(options, service, metrics, first.gate());
   Status s = second.Listen();
   EXPECT_EQ(s.code(), Code::kUnavailable);
   EXPECT_THAT(s.message(), HasSubstr("bind 127.0.0.1:" + std::to_string(first.port())));
@@ -114,7 +114,9 @@ TEST(ApiServerTest, ListenFailsOnAMissingContractFile) {
   ApiOptions options;
   options.port = 0;
   options.openapi_path = "/nonexistent/openapi.yaml";
-  ApiServer server(options, service, metrics);
+  auth::FixedCredentialSource credentials(BasicAuth{kTestUser, TestPasswordHash()});
+  SecurityGate gate(credentials);
+  ApiServer server(options, service, metrics, gate);
   EXPECT_THAT(server.Listen().message(), HasSubstr("/nonexistent/openapi.yaml"));
 }
 
@@ -164,7 +166,9 @@ TEST(ApiServerTest, StopFinishesInFlightRequestsAndClosesIdleConnections) {
   ApiOptions options;
   options.port = 0;
   options.threads = 2;
-  ApiServer server(options, service, metrics);
+  auth::FixedCredentialSource credentials(BasicAuth{kTestUser, TestPasswordHash()});
+  SecurityGate gate(credentials);
+  ApiServer server(options, service, metrics, gate);
   ASSERT_TRUE(server.Listen().ok());
   std::thread run([&] { server.Run(); });
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
@@ -172,7 +176,8 @@ TEST(ApiServerTest, StopFinishesInFlightRequestsAndClosesIdleConnections) {
   CurlHttpClient idle(HttpEndpoint::Tcp(url));  // keeps an idle keep-alive connection open
   ASSERT_TRUE(idle.Send(Request("GET", "/api/health")).ok());
   auto in_flight = std::async(std::launch::async, [&] {
-    return CurlHttpClient(HttpEndpoint::Tcp(url)).Send(Request("GET", "/api/workspaces/slow"));
+    return CurlHttpClient(HttpEndpoint::Tcp(url), SignedInHeaders())
+        .Send(Request("GET", "/api/workspaces/slow"));
   });
   ASSERT_TRUE(PollUntil([&] { return service.waiting.load() == 1; }));
 

@@ -1,23 +1,52 @@
-// TestServer: an ApiServer on 127.0.0.1, port 0, running on its own thread, for tests and
-// benchmarks; a CurlHttpClient pointed at it sends requests.
+// TestServer: an ApiServer on 127.0.0.1, port 0, running on its own thread behind the real
+// SecurityGate with an in-memory account (kTestUser / kTestPassword), for tests and
+// benchmarks. NewClient() sends requests as a signed-in CLI would; NewAnonymousClient() sends
+// only what each request carries.
 #pragma once
 
 #include <memory>
 #include <stdexcept>
 #include <thread>
 
+#include "api/security_gate.h"
 #include "api/server.h"
+#include "auth/bcrypt.h"
 #include "http/curl_client.h"
+#include "http/encoding.h"
 
 namespace rockpool::api {
 
+inline constexpr char kTestUser[] = "admin";
+inline constexpr char kTestPassword[] = "test-password";
+
+// bcrypt at the lowest cost (about 1 ms), computed once per test binary.
+inline const std::string& TestPasswordHash() {
+  static const std::string hash = *HashPassword(kTestPassword, 4);
+  return hash;
+}
+
+// What a signed-in client sends on every request: credentials and the header that marks a
+// non-browser caller (the CLI sends "cli", the dashboard "dashboard").
+inline Headers SignedInHeaders() {
+  Headers h = BasicAuthHeader(kTestUser, kTestPassword);
+  h.emplace_back("X-Rockpool-Request", "test");
+  return h;
+}
+
 class TestServer {
  public:
-  explicit TestServer(WorkspaceService& service, ApiOptions options = {}) {
-    options.address = "127.0.0.1";
-    options.port = 0;
+  explicit TestServer(WorkspaceService& service, ApiOptions options = {},
+                      SecurityOptions security = {},
+                      const auth::MonotonicClock& clock = auth::SteadyClock::Instance())
+      : credentials_(BasicAuth{kTestUser, TestPasswordHash()}),
+        gate_(credentials_, security, clock) {
+    if (options.unix_socket.empty()) {
+      options.address = "127.0.0.1";
+      options.port = 0;
+    }
     if (options.threads == 0) options.threads = 2;
-    server_ = std::make_unique<ApiServer>(options, service, metrics_);
+    unix_socket_ = options.unix_socket;
+    server_ = std::make_unique<ApiServer>(options, service, metrics_, gate_);
     Status s = server_->Listen();
     if (!s.ok()) throw std::runtime_error(s.ToString());
     thread_ = std::thread([this] { server_->Run(); });
@@ -33,12 +62,23 @@ class TestServer {
   int port() const { return server_->port(); }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
   Metrics& metrics() { return metrics_; }
-  std::unique_ptr<CurlHttpClient> NewClient() const {
-    return std::make_unique<CurlHttpClient>(HttpEndpoint::Tcp(url()));
-  }
+  auth::FixedCredentialSource& credentials() { return credentials_; }
+  SecurityGate& gate() { return gate_; }
+
+  std::unique_ptr<CurlHttpClient> NewClient() const { return Client(SignedInHeaders()); }
+  std::unique_ptr<CurlHttpClient> NewAnonymousClient() const { return Client({}); }
 
  private:
+  std::unique_ptr<CurlHttpClient> Client(Headers headers) const {
+    auto endpoint =
+        unix_socket_.empty() ? HttpEndpoint::Tcp(url()) : HttpEndpoint::Unix(unix_socket_);
+    return std::make_unique<CurlHttpClient>(endpoint, std::move(headers));
+  }
+
   Metrics metrics_;
+  auth::FixedCredentialSource credentials_;
+  SecurityGate gate_;
+  std::string unix_socket_;
   std::unique_ptr<ApiServer> server_;
   std::thread thread_;
 };

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "proxy/caddy/bcrypt.h"
+#include "auth/bcrypt.h"
 
 namespace rockpool {
 namespace {

@@ -68,6 +68,9 @@ Result<std::string> ApiClient::Call(const std::string& what, const std::string& 
   req.target = target;
   req.body = body;
   req.headers.emplace_back("Accept", "application/json");
+  // Marks a non-browser caller: the server refuses state-changing requests that carry neither
+  // this header nor a JSON content type (a cross-site form could send them otherwise).
+  req.headers.emplace_back("X-Rockpool-Request", "cli");
   if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
   if (!credentials_.username.empty()) {
     req.headers.emplace_back(

@@ -33,6 +33,20 @@ TEST(ApiClientTest, CreateSendsJsonBodyWithBasicAuth) {
   EXPECT_THAT(req.headers, Contains(Pair("Authorization", "Basic YWRtaW46c2VjcmV0")));
 }
 
+TEST(ApiClientTest, EveryCallSaysItComesFromTheCli) {
+  FakeHttpClient http;
+  http.Enqueue(202, kWorkspace);
+  http.Enqueue(202, kWorkspace);
+  http.Enqueue(204, "");
+  ApiClient api(http);
+  ASSERT_TRUE(api.Stop("demo").ok());
+  ASSERT_TRUE(api.Get("demo").ok());
+  ASSERT_TRUE(api.RemovePort("demo", 3000).ok());
+  for (const auto& req : http.requests()) {
+    EXPECT_THAT(req.headers, Contains(Pair("X-Rockpool-Request", "cli"))) << req.target;
+  }
+}
+
 TEST(ApiClientTest, ServerErrorsBecomeStatusesWithTheServersMessage) {
   FakeHttpClient http;
   http.Enqueue(
@@ -99,7 +113,6 @@ TEST(ApiClientTest, MalformedAnswerIsInternal) {
   EXPECT_EQ(ws.status().code(), Code::kInternal);
   EXPECT_THAT(ws.status().message(), HasSubstr("get workspace \"demo\": unexpected answer"));
 }
-
 
 }  // namespace
 }  // namespace rockpool::client

@@ -30,8 +30,8 @@ TEST(WsCommandsTest, PortAddWithFlagsAfterTheArguments) {
   service.Seed("demo", WorkspaceStatus::kRunning);
   api::TestServer server(service);
   ::testing::internal::CaptureStdout();
-  int rc = RunCli(
-      {"ws", "port", "add", "demo", "3000", "--label", "web", "--api-url", server.url(), "--json"});
+  int rc = RunCli({"ws", "port", "add", "demo", "3000", "--label", "web", "--api-url", server.url(),
+                   "--json", "--user", api::kTestUser, "--password", api::kTestPassword});
   std::string out = ::testing::internal::GetCapturedStdout();
   EXPECT_EQ(rc, 0);
   EXPECT_THAT(out, HasSubstr("\"label\": \"web\""));
@@ -42,11 +42,24 @@ TEST(WsCommandsTest, ServerErrorExitsOneWithTheMessage) {
   api::FakeWorkspaceService service;
   api::TestServer server(service);
   ::testing::internal::CaptureStderr();
-  int rc = RunCli({"ws", "--api-url", server.url(), "show", "nobody"});
+  int rc = RunCli({"ws", "--api-url", server.url(), "--user", api::kTestUser, "--password",
+                   api::kTestPassword, "show", "nobody"});
   std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(rc, 1);
   EXPECT_THAT(
       err, HasSubstr("error: get workspace \"nobody\": 404 workspace \"nobody\" does not exist"));
+}
+
+TEST(WsCommandsTest, WrongCredentialsGetTheServersMessageOnHowToSignIn) {
+  api::FakeWorkspaceService service;
+  api::TestServer server(service);
+  ::testing::internal::CaptureStderr();
+  int rc = RunCli({"ws", "--api-url", server.url(), "--user", api::kTestUser, "--password", "wrong",
+                   "show", "nobody"});
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(rc, 1);
+  EXPECT_THAT(err, HasSubstr("401 the username or password is wrong"));
+  EXPECT_THAT(err, HasSubstr("--user and --password, or ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD"));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 
+#include "auth/basic_auth.h"
 #include "core/status.h"
 
 namespace rockpool {

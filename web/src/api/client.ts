@@ -1,5 +1,8 @@
 // Typed fetch wrapper for the Rockpool REST API (same origin, /api). Basic auth is handled
-// by the browser: Caddy challenges and the browser resends the credentials it holds.
+// by the browser: the control plane challenges and the browser resends the credentials it
+// holds. Every call carries `X-Rockpool-Request: dashboard`, which a page on another site
+// cannot send without a CORS preflight: the API refuses state-changing requests without it
+// (or a JSON body).
 import type { paths } from './schema';
 import type {
   ErrorCode,
@@ -31,6 +34,9 @@ export class ApiError extends Error {
 
 export const API_BASE = '/api';
 
+/** Sent on every call: marks the dashboard's own requests (see the contract's CSRF rule). */
+export const REQUEST_HEADER = { 'X-Rockpool-Request': 'dashboard' } as const;
+
 type Method = 'GET' | 'POST' | 'DELETE';
 
 // Accepts only path templates the contract defines, so a renamed route breaks the build.
@@ -49,7 +55,7 @@ async function call<T>(
 ): Promise<T> {
   let url = fill(template, opts.params);
   if (opts.query && [...opts.query.keys()].length > 0) url += `?${opts.query}`;
-  const init: RequestInit = { method, headers: { Accept: 'application/json' } };
+  const init: RequestInit = { method, headers: { Accept: 'application/json', ...REQUEST_HEADER } };
   if (opts.body !== undefined) {
     init.headers = { ...init.headers, 'Content-Type': 'application/json' };
     init.body = JSON.stringify(opts.body);

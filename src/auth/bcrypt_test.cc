@@ -1,4 +1,4 @@
-#include "proxy/caddy/bcrypt.h"
+#include "auth/bcrypt.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,12 @@
-#include "proxy/caddy/bcrypt.h"
+#include "auth/bcrypt.h"
 
 #include <crypt.h>
 
 #include <cerrno>
 #include <cstring>
 #include <memory>
+
+#include "auth/digest.h"
 
 namespace rockpool {
 
@@ -33,10 +35,13 @@ Result<std::string> HashPassword(std::string_view password, int cost) {
 }
 
 bool PasswordMatches(std::string_view password, const std::string& hash) {
+  // bcrypt reads at most 72 bytes, up to the first NUL: a longer or NUL-carrying password
+  // would match on its prefix alone. HashPassword never accepts such a password.
+  if (password.find('\0') != std::string_view::npos || password.size() > 72) return false;
   auto data = std::make_unique<crypt_data>();
   std::string pw(password);
   const char* out = crypt_r(pw.c_str(), hash.c_str(), data.get());
-  return out != nullptr && out[0] != '*' && hash == out;
+  return out != nullptr && out[0] != '*' && ConstantTimeEquals(hash, out);
 }
 
 }  // namespace rockpool

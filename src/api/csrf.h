@@ -1,0 +1,25 @@
+// The cross-site request rule for state-changing API requests (POST, PUT, PATCH, DELETE):
+// a page on another site can make the user's browser send one with the user's cached
+// credentials, but it cannot make the browser lie in Fetch Metadata or Origin, and it cannot
+// send a JSON content type or a custom header without a CORS preflight, which Rockpool never
+// grants. So such a request is refused (403) when
+//   - Sec-Fetch-Site is present and is neither "same-origin" nor "none";
+//   - Origin is present and is not the request's own origin, <X-Forwarded-Proto or
+//     http>://<Host> (default ports ignored, case-insensitive);
+//   - it has neither `Content-Type: application/json` nor an X-Rockpool-Request header
+//     (which the dashboard and the CLI send on every call).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/request_gate.h"
+
+namespace rockpool::api {
+
+bool IsStateChanging(const std::string& method);
+
+// Why `request` is refused as cross-site; nullopt when it may proceed (or changes nothing).
+std::optional<std::string> CrossSiteRefusal(const GateRequest& request);
+
+}  // namespace rockpool::api

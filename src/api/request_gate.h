@@ -1,0 +1,42 @@
+// RequestGate: what the server asks before it lets a request reach its handler (or, for the
+// proxy's forward-auth subrequest GET /internal/authorize, before it answers 204). The one
+// production implementation is SecurityGate (security_gate.h); `rockpool serve` must wire it.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "api/api_error.h"
+
+namespace rockpool::api {
+
+// What the gate looks at, taken from the request's line and headers.
+struct GateRequest {
+  std::string method;
+  std::string path;    // without the query
+  std::string client;  // X-Rockpool-Client-Address (set by the proxy), or "local"
+  std::string authorization;
+  // For the cross-site check.
+  std::string host;
+  std::string forwarded_proto;  // X-Forwarded-Proto; empty when absent
+  std::optional<std::string> origin;
+  std::optional<std::string> sec_fetch_site;
+  std::string content_type;
+  bool has_rockpool_request_header = false;  // X-Rockpool-Request, any value
+};
+
+inline constexpr char kForwardAuthPath[] = "/internal/authorize";
+
+class RequestGate {
+ public:
+  // nullopt: the request may proceed; otherwise the answer to send instead.
+  using Done = std::function<void(std::optional<ApiError>)>;
+
+  virtual ~RequestGate() = default;
+  // Calls `done` exactly once, on this thread or (after slow work such as a password hash)
+  // on another one. Thread-safe.
+  virtual void Check(const GateRequest& request, Done done) = 0;
+};
+
+}  // namespace rockpool::api

@@ -1,0 +1,181 @@
+#include "auth/authenticator.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "auth/bcrypt.h"
+
+namespace rockpool::auth {
+namespace {
+
+using Outcome = AuthDecision::Outcome;
+using ::testing::HasSubstr;
+
+std::string Header(const std::string& user, const std::string& password) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string in = user + ":" + password;
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t n = static_cast<uint8_t>(in[i]) << 16;
+    if (i + 1 < in.size()) n |= static_cast<uint8_t>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) n |= static_cast<uint8_t>(in[i + 2]);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kAlphabet[n & 63] : '=';
+  }
+  return "Basic " + out;
+}
+
+const std::string& CheapHash() {  // cost 4: about 1 ms
+  static const std::string hash = *HashPassword("right", 4);
+  return hash;
+}
+
+class AuthenticatorTest : public ::testing::Test {
+ protected:
+  AuthDecision Check(const std::string& header, const std::string& client = "10.0.0.1") {
+    return auth_.AuthenticateAndWait({header, client});
+  }
+
+  FakeMonotonicClock clock_;
+  FixedCredentialSource source_{BasicAuth{"admin", CheapHash()}};
+  Authenticator auth_{source_, AuthenticatorOptions{}, clock_};
+};
+
+TEST_F(AuthenticatorTest, AllowsTheRightPasswordAndThenAnswersFromTheCache) {
+  AuthDecision first = Check(Header("admin", "right"));
+  EXPECT_TRUE(first.allowed()) << first.message;
+  EXPECT_EQ(first.username, "admin");
+  EXPECT_EQ(auth_.bcrypt_checks(), 1u);
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(Check(Header("admin", "right"), "10.9.9.9").allowed());
+  EXPECT_EQ(auth_.bcrypt_checks(), 1u) << "a signed-in client never pays bcrypt again";
+}
+
+TEST_F(AuthenticatorTest, WrongPasswordsAndWrongUsernamesPayBcryptEveryTime) {
+  EXPECT_EQ(Check(Header("admin", "wrong")).outcome, Outcome::kUnauthenticated);
+  EXPECT_EQ(Check(Header("admin", "wrong")).outcome, Outcome::kUnauthenticated);
+  AuthDecision user = Check(Header("root", "right"));
+  EXPECT_EQ(user.outcome, Outcome::kUnauthenticated);
+  EXPECT_EQ(user.message, "the username or password is wrong");
+  EXPECT_EQ(auth_.bcrypt_checks(), 3u) << "a wrong username is not answered faster";
+}
+
+TEST_F(AuthenticatorTest, MissingHeaderIsUnauthenticatedButNotAFailure) {
+  for (int i = 0; i < 20; ++i) {
+    AuthDecision d = Check("");
+    EXPECT_EQ(d.outcome, Outcome::kUnauthenticated);
+    EXPECT_EQ(d.message, "no credentials were sent");
+  }
+  EXPECT_EQ(auth_.throttle().RetryAfter("10.0.0.1"), std::nullopt);
+  EXPECT_EQ(auth_.bcrypt_checks(), 0u);
+}
+
+TEST_F(AuthenticatorTest, MalformedHeadersCountAsFailuresWithoutBcrypt) {
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Check("Basic !!!").outcome, Outcome::kUnauthenticated);
+  EXPECT_EQ(Check("Bearer token").outcome, Outcome::kThrottled);
+  EXPECT_EQ(auth_.bcrypt_checks(), 0u);
+}
+
+TEST_F(AuthenticatorTest, AfterFiveFailuresEvenTheRightPasswordIsRefusedUnchecked) {
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(Check(Header("admin", "guess")).outcome, Outcome::kUnauthenticated);
+  AuthDecision fifth = Check(Header("admin", "guess"));
+  EXPECT_EQ(fifth.outcome, Outcome::kUnauthenticated);
+  EXPECT_THAT(fifth.message, HasSubstr("must wait 30 s"));
+  const uint64_t checks = auth_.bcrypt_checks();
+  AuthDecision locked = Check(Header("admin", "right"));
+  EXPECT_EQ(locked.outcome, Outcome::kThrottled);
+  EXPECT_EQ(locked.retry_after, std::chrono::seconds(30));
+  EXPECT_THAT(locked.message, HasSubstr("too many wrong sign-ins from 10.0.0.1"));
+  EXPECT_EQ(auth_.bcrypt_checks(), checks) << "a throttled address gets no answer about its guess";
+  clock_.Advance(std::chrono::seconds(30));
+  EXPECT_TRUE(Check(Header("admin", "right")).allowed());
+}
+
+TEST_F(AuthenticatorTest, ThrottledAddressIsRefusedEvenWithCachedCredentials) {
+  ASSERT_TRUE(Check(Header("admin", "right")).allowed());
+  for (int i = 0; i < 5; ++i) Check(Header("admin", "guess"));
+  EXPECT_EQ(Check(Header("admin", "right")).outcome, Outcome::kThrottled)
+      << "otherwise the cache would confirm a correct guess at full speed";
+  EXPECT_TRUE(Check(Header("admin", "right"), "10.0.0.2").allowed()) << "other addresses pass";
+}
+
+TEST_F(AuthenticatorTest, ANewPasswordInvalidatesCachedCredentials) {
+  ASSERT_TRUE(Check(Header("admin", "right")).allowed());
+  source_.Set(BasicAuth{"admin", *HashPassword("new", 4)});
+  EXPECT_EQ(Check(Header("admin", "right")).outcome, Outcome::kUnauthenticated);
+  EXPECT_TRUE(Check(Header("admin", "new")).allowed());
+}
+
+TEST_F(AuthenticatorTest, NoCredentialsToCheckAgainstRefusesEverything) {
+  ASSERT_TRUE(Check(Header("admin", "right")).allowed());
+  source_.Fail(Status::Unavailable("auth.json is missing; run rockpool up"));
+  AuthDecision d = Check(Header("admin", "right"));
+  EXPECT_EQ(d.outcome, Outcome::kUnavailable);
+  EXPECT_EQ(d.message, "auth.json is missing; run rockpool up");
+}
+
+TEST_F(AuthenticatorTest, BcryptRunsOnAVerifierThreadAndCachedChecksInline) {
+  auto caller = std::this_thread::get_id();
+  std::promise<std::thread::id> slow;
+  auth_.Authenticate({Header("admin", "right"), "a"},
+                     [&](AuthDecision) { slow.set_value(std::this_thread::get_id()); });
+  EXPECT_NE(slow.get_future().get(), caller);
+  std::thread::id fast;
+  auth_.Authenticate({Header("admin", "right"), "a"},
+                     [&](AuthDecision) { fast = std::this_thread::get_id(); });
+  EXPECT_EQ(fast, caller);
+}
+
+TEST_F(AuthenticatorTest, ABurstFromOneAddressIsCutOffAtTheThresholdWhileQueued) {
+  std::vector<std::future<AuthDecision>> results;
+  for (int i = 0; i < 50; ++i) {
+    results.push_back(std::async(std::launch::async, [&] { return Check(Header("admin", "x")); }));
+  }
+  int unauthenticated = 0, throttled = 0;
+  for (auto& r : results) {
+    auto d = r.get();
+    unauthenticated += d.outcome == Outcome::kUnauthenticated;
+    throttled += d.outcome == Outcome::kThrottled;
+  }
+  EXPECT_EQ(unauthenticated, 5);
+  EXPECT_EQ(throttled, 45);
+  EXPECT_EQ(auth_.bcrypt_checks(), 5u);
+}
+
+TEST(AuthenticatorBoundsTest, RefusesAtOnceWhenTooManyChecksAreWaiting) {
+  FakeMonotonicClock clock;
+  FixedCredentialSource source(BasicAuth{"admin", *HashPassword("right", 10)});  // ~60 ms each
+  AuthenticatorOptions options;
+  options.max_pending_verifications = 2;
+  Authenticator auth(source, options, clock);
+  std::vector<std::future<AuthDecision>> queued;
+  std::vector<AuthDecision> immediate;
+  for (int i = 0; i < 6; ++i) {
+    auto p = std::make_shared<std::promise<AuthDecision>>();
+    auto f = p->get_future();
+    auth.Authenticate({Header("admin", "wrong" + std::to_string(i)), "client-" + std::to_string(i)},
+                      [p](AuthDecision d) { p->set_value(std::move(d)); });
+    if (f.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      immediate.push_back(f.get());
+    } else {
+      queued.push_back(std::move(f));
+    }
+  }
+  EXPECT_EQ(queued.size(), 2u);
+  ASSERT_EQ(immediate.size(), 4u);
+  for (const auto& d : immediate) {
+    EXPECT_EQ(d.outcome, Outcome::kUnavailable);
+    EXPECT_EQ(d.retry_after, std::chrono::seconds(1));
+    EXPECT_THAT(d.message, HasSubstr("too many sign-ins are being checked"));
+  }
+  for (auto& f : queued) EXPECT_EQ(f.get().outcome, Outcome::kUnauthenticated);
+}
+
+}  // namespace
+}  // namespace rockpool::auth
