@@ -35,6 +35,7 @@ run_suite "unit tests under ASan/UBSan" ctest --test-dir "$ROCKPOOL_ROOT/build-a
 if [ -f "$ROCKPOOL_ROOT/tests/browser/package.json" ]; then
   npm_install "$ROCKPOOL_ROOT/tests/browser"
   run_suite "browser tests" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/browser/"
+  run_suite "browser attacks" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/security/"
 fi
 
 passed=0; failed=0

@@ -102,9 +102,11 @@ class ApiServer::Impl {
 
  private:
   Status ListenTcp();
-  Status ListenUnix();
+  // Binds and listens on `path` with `acceptor`; `trusted` sessions skip the gate.
+  Status ListenUnix(const std::string& path, unix_socket::acceptor& acceptor, ino_t& inode,
+                    bool trusted);
   template <typename Acceptor>
-  net::awaitable<void> AcceptLoop(Acceptor& acceptor);
+  net::awaitable<void> AcceptLoop(Acceptor& acceptor, bool trusted);
   std::string PeerRefusal(int fd) const;
   void CloseListener();
 
@@ -121,7 +123,9 @@ class ApiServer::Impl {
   net::io_context ioc_;
   tcp::acceptor tcp_acceptor_{net::make_strand(ioc_)};
   unix_socket::acceptor unix_acceptor_{tcp_acceptor_.get_executor()};
-  ino_t socket_inode_ = 0;  // of the socket file this server bound, removed on Stop()
+  unix_socket::acceptor local_acceptor_{tcp_acceptor_.get_executor()};
+  ino_t socket_inode_ = 0;  // of the socket files this server bound, removed on Stop()
+  ino_t local_inode_ = 0;
   std::optional<net::signal_set> signals_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -133,9 +137,14 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
  public:
   using Stream = beast::basic_stream<Protocol>;
 
-  // A non-empty `refusal` is sent as a 403 instead of serving the connection.
-  Session(ApiServer::Impl& server, typename Protocol::socket socket, std::string refusal)
-      : server_(server), stream_(std::move(socket)), refusal_(std::move(refusal)) {}
+  // A non-empty `refusal` is sent as a 403 instead of serving the connection. A `trusted`
+  // connection (root on the local socket) sends API requests past the gate.
+  Session(ApiServer::Impl& server, typename Protocol::socket socket, std::string refusal,
+          bool trusted)
+      : server_(server),
+        stream_(std::move(socket)),
+        refusal_(std::move(refusal)),
+        trusted_(trusted) {}
   ~Session() override { server_.Unregister(this); }
 
   net::awaitable<void> Loop();
@@ -156,6 +165,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   Stream stream_;
   beast::flat_buffer buffer_;
   std::string refusal_;
+  const bool trusted_;
   bool idle_ = true;
 };
 
@@ -225,7 +235,7 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
     refusal = ApiError::MethodNotAllowed(std::string(req.method_string()) + " is not allowed on " +
                                          kForwardAuthPath + "; use GET");
     refusal->headers.emplace_back("Allow", "GET");
-  } else {
+  } else if (!trusted_ || forward_auth) {
     refusal = co_await AsyncGateCheck(server_.gate(), std::move(gate_request), net::use_awaitable);
   }
   if (forward_auth) {
@@ -354,7 +364,12 @@ Status ApiServer::Impl::Listen() {
   if (!contract.ok()) return contract.status().WithContext("api server");
   contract_.emplace(std::move(contract).value());
   handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes);
-  RP_RETURN_IF_ERROR(options_.unix_socket.empty() ? ListenTcp() : ListenUnix());
+  RP_RETURN_IF_ERROR(options_.unix_socket.empty()
+                         ? ListenTcp()
+                         : ListenUnix(options_.unix_socket, unix_acceptor_, socket_inode_, false));
+  if (!options_.local_socket.empty()) {
+    RP_RETURN_IF_ERROR(ListenUnix(options_.local_socket, local_acceptor_, local_inode_, true));
+  }
   if (options_.handle_signals) {
     signals_.emplace(ioc_, SIGINT, SIGTERM);
     signals_->async_wait([this](beast::error_code e, int signal) {
@@ -386,18 +401,18 @@ Status ApiServer::Impl::ListenTcp() {
     return Status::Unavailable("api server: listen on " + where + ": " + ec.message());
   }
   port_ = tcp_acceptor_.local_endpoint().port();
-  net::co_spawn(tcp_acceptor_.get_executor(), AcceptLoop(tcp_acceptor_), net::detached);
+  net::co_spawn(tcp_acceptor_.get_executor(), AcceptLoop(tcp_acceptor_, false), net::detached);
   return Status::Ok();
 }
 
-Status ApiServer::Impl::ListenUnix() {
-  const std::string& path = options_.unix_socket;
+Status ApiServer::Impl::ListenUnix(const std::string& path, unix_socket::acceptor& acceptor,
+                                   ino_t& inode, bool trusted) {
   RP_RETURN_IF_ERROR(PrepareUnixSocketPath(path).WithContext("api server"));
   beast::error_code ec;
-  if (unix_acceptor_.open(unix_socket(), ec); ec) {
+  if (acceptor.open(unix_socket(), ec); ec) {
     return Status::Internal("api server: open unix socket " + path + ": " + ec.message());
   }
-  if (unix_acceptor_.bind(unix_socket::endpoint(path), ec); ec) {
+  if (acceptor.bind(unix_socket::endpoint(path), ec); ec) {
     return Status::Unavailable("api server: bind " + path + ": " + ec.message());
   }
   // Before listen(): until then a connect() is refused, so no one gets in through a wider
@@ -407,11 +422,11 @@ Status ApiServer::Impl::ListenUnix() {
     return Status::Unavailable("api server: make " + path +
                                " root-only (chmod 0600): " + std::strerror(errno));
   }
-  socket_inode_ = st.st_ino;
-  if (unix_acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
+  inode = st.st_ino;
+  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) {
     return Status::Unavailable("api server: listen on " + path + ": " + ec.message());
   }
-  net::co_spawn(unix_acceptor_.get_executor(), AcceptLoop(unix_acceptor_), net::detached);
+  net::co_spawn(acceptor.get_executor(), AcceptLoop(acceptor, trusted), net::detached);
   return Status::Ok();
 }
 
@@ -425,7 +440,7 @@ std::string ApiServer::Impl::PeerRefusal(int fd) const {
 }
 
 template <typename Acceptor>
-net::awaitable<void> ApiServer::Impl::AcceptLoop(Acceptor& acceptor) {
+net::awaitable<void> ApiServer::Impl::AcceptLoop(Acceptor& acceptor, bool trusted) {
   using Protocol = typename Acceptor::protocol_type;
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc_), kTuple);
@@ -442,7 +457,7 @@ net::awaitable<void> ApiServer::Impl::AcceptLoop(Acceptor& acceptor) {
       if (!refusal.empty()) spdlog::warn("api server: {}", refusal);
     }
     auto session =
-        std::make_shared<Session<Protocol>>(*this, std::move(socket), std::move(refusal));
+        std::make_shared<Session<Protocol>>(*this, std::move(socket), std::move(refusal), trusted);
     Register(session.get(), session);
     net::co_spawn(session->executor(), session->Loop(), net::detached);
   }
@@ -462,14 +477,15 @@ void ApiServer::Impl::Run() {
 void ApiServer::Impl::CloseListener() {
   beast::error_code ec;
   tcp_acceptor_.close(ec);
-  if (unix_acceptor_.is_open()) {
-    unix_acceptor_.close(ec);
+  auto close_unix = [&](unix_socket::acceptor& acceptor, const std::string& path, ino_t inode) {
+    if (!acceptor.is_open()) return;
+    acceptor.close(ec);
     // Only the file this server bound: a newer server may own the path by now.
     struct stat st {};
-    if (stat(options_.unix_socket.c_str(), &st) == 0 && st.st_ino == socket_inode_) {
-      unlink(options_.unix_socket.c_str());
-    }
-  }
+    if (stat(path.c_str(), &st) == 0 && st.st_ino == inode) unlink(path.c_str());
+  };
+  close_unix(unix_acceptor_, options_.unix_socket, socket_inode_);
+  close_unix(local_acceptor_, options_.local_socket, local_inode_);
   if (signals_) signals_->cancel(ec);
 }
 

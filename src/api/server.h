@@ -42,10 +42,14 @@ struct ApiOptions {
   std::string address = "127.0.0.1";  // TCP, when unix_socket is empty
   uint16_t port = 7163;               // 0: any free port (tests); see ApiServer::port()
   std::string unix_socket;            // e.g. <state>/control.sock; set: listen there, not TCP
-  uid_t unix_socket_peer_uid = 0;     // the only peer uid served on the unix socket
-  int threads = 0;                    // 0: one per core
-  std::string openapi_path;       // empty: the copy of api/openapi.yaml compiled into the binary
-  size_t body_limit = 64 * 1024;  // larger bodies get 413
+  // A second root-only unix socket (e.g. <state>/local.sock) for this host's own tools, such as
+  // the CLI run as root: its callers are root, so its API requests skip the RequestGate.
+  // The proxy never dials it. Empty: none.
+  std::string local_socket;
+  uid_t unix_socket_peer_uid = 0;  // the only peer uid served on the unix socket
+  int threads = 0;                 // 0: one per core
+  std::string openapi_path;        // empty: the copy of api/openapi.yaml compiled into the binary
+  size_t body_limit = 64 * 1024;   // larger bodies get 413
   size_t oversize_drain_limit = size_t{16} << 20;  // read and dropped after a 413
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds request_timeout{30};

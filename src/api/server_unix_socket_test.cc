@@ -105,6 +105,27 @@ TEST(ServerUnixSocketTest, ServesOnASocketOnlyItsOwnerMayOpen) {
       << "the socket's peer check comes on top of authentication, not instead of it";
 }
 
+TEST(ServerUnixSocketTest, LocalSocketServesRootWithoutCredentialsAndTheProxySocketDoesNot) {
+  TempDir dir;
+  ApiOptions o = OnSocket(dir.File("control.sock"));
+  o.local_socket = dir.File("local.sock");
+  FakeWorkspaceService service;
+  TestServer server(service, o);
+  EXPECT_EQ(ModeOf(dir.File("local.sock")), 0600u);
+  CurlHttpClient local(HttpEndpoint::Unix(dir.File("local.sock")));
+  auto listed = local.Send(Request("GET", "/api/workspaces"));
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ(listed->status, 200) << listed->body;
+  // The socket the proxy dials still wants credentials from the same caller.
+  EXPECT_EQ(server.NewAnonymousClient()->Send(Request("GET", "/api/workspaces"))->status, 401);
+  // Forward auth judges the browser's credentials, whichever socket asks.
+  auto authorize = local.Send(Request("GET", "/internal/authorize"));
+  ASSERT_TRUE(authorize.ok());
+  EXPECT_EQ(authorize->status, 401);
+  server.Shutdown();
+  EXPECT_FALSE(std::filesystem::exists(dir.File("local.sock"))) << "removed on stop";
+}
+
 TEST(ServerUnixSocketTest, NonRootPeerIsRefused) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to start a peer as another uid";
   TempDir dir;

@@ -2,30 +2,26 @@
 
 #include <sys/stat.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 
 #include "auth/bcrypt.h"
+#include "auth/file_credential_source.h"
 
 namespace rockpool {
 namespace {
 
 constexpr size_t kMinPasswordLength = 12;
+constexpr char kFixBrokenFile[] =
+    ": delete it and run `rockpool up` to make new credentials (or set ROCKPOOL_USERNAME and "
+    "ROCKPOOL_PASSWORD and run `rockpool up`)";
 
 std::string AuthFile(const std::string& state_dir) { return state_dir + "/auth.json"; }
-
-// "$2a$", "$2b$" or "$2y$", a two-digit cost, "$", then 53 characters of salt and hash.
-bool IsBcryptHash(const std::string& hash) {
-  return hash.size() == 60 && hash[0] == '$' && hash[1] == '2' &&
-         (hash[2] == 'a' || hash[2] == 'b' || hash[2] == 'y') && hash[3] == '$' &&
-         std::isdigit(static_cast<unsigned char>(hash[4])) &&
-         std::isdigit(static_cast<unsigned char>(hash[5])) && hash[6] == '$';
-}
 
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
@@ -62,35 +58,18 @@ Status Store(const std::string& state_dir, const BasicAuth& auth) {
 
 Result<std::optional<BasicAuth>> LoadAuth(const std::string& state_dir) {
   const std::string path = AuthFile(state_dir);
-  const std::string fix =
-      ": delete it and run `rockpool up` to make new credentials (or set ROCKPOOL_USERNAME and "
-      "ROCKPOOL_PASSWORD and run `rockpool up`)";
   std::ifstream in(path);
   if (!in) {
     if (errno == ENOENT) return std::optional<BasicAuth>();
-    return Status::InvalidArgument(path + " cannot be read (" + std::strerror(errno) + ")" + fix);
+    return Status::InvalidArgument(path + " cannot be read (" + std::strerror(errno) + ")" +
+                                   kFixBrokenFile);
   }
-  auto j = nlohmann::json::parse(in, nullptr, false);
-  const bool valid = j.is_object() && j.contains("username") && j["username"].is_string() &&
-                     !j["username"].get<std::string>().empty() && j.contains("bcrypt") &&
-                     j["bcrypt"].is_string() && IsBcryptHash(j["bcrypt"].get<std::string>());
-  if (!valid) {
-    return Status::InvalidArgument(path +
-                                   " is not valid (it needs a \"username\" and a bcrypt "
-                                   "hash in \"bcrypt\")" +
-                                   fix);
-  }
-  return std::optional<BasicAuth>(BasicAuth{j["username"], j["bcrypt"]});
-}
-
-Result<BasicAuth> RequireAuth(const std::string& state_dir) {
-  RP_ASSIGN_OR_RETURN(auto stored, LoadAuth(state_dir));
-  if (!stored) {
-    return Status::NotFound("no credentials in " + AuthFile(state_dir) +
-                            ": Rockpool does not serve without them; run `rockpool up` to make "
-                            "them (or set ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD first)");
-  }
-  return *stored;
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto parsed = auth::ParseAuthJson(text.str());
+  if (!parsed.ok())
+    return Status::InvalidArgument(path + " " + parsed.status().message() + kFixBrokenFile);
+  return std::optional<BasicAuth>(*parsed);
 }
 
 Result<AuthChange> EnsureAuth(const std::string& state_dir) {

@@ -1,12 +1,12 @@
-// Credentials for Caddy's basic auth. Only the bcrypt hash is stored (<state>/auth.json);
+// The account that signs in to Rockpool. Only the bcrypt hash is stored (<state>/auth.json);
 // the password is printed once, when `rockpool up` sets it.
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "auth/basic_auth.h"
 #include "core/status.h"
-#include "proxy/proxy.h"
 
 namespace rockpool {
 
@@ -16,12 +16,9 @@ struct AuthChange {
   bool changed = false;                     // the stored hash differs from before
 };
 
-// The stored credentials, if any. A file that is unreadable, not JSON, or holds no bcrypt hash
-// is InvalidArgument, with the fix.
+// The stored credentials, if any. A file that is unreadable or not what auth::ParseAuthJson
+// accepts is InvalidArgument, with the fix.
 Result<std::optional<BasicAuth>> LoadAuth(const std::string& state_dir);
-
-// The stored credentials; a missing file is an error too (what `serve` needs to start).
-Result<BasicAuth> RequireAuth(const std::string& state_dir);
 
 // Makes the stored credentials match ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD when both are set;
 // otherwise keeps what is stored; otherwise generates a password for user "admin".

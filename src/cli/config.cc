@@ -5,11 +5,17 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "proxy/caddy/caddy_daemon.h"
+
 namespace rockpool {
 namespace {
 
 void FromEnv(const char* name, std::string& out) {
   if (const char* v = std::getenv(name); v != nullptr && *v != '\0') out = v;
+}
+
+void FromEnv(const char* name, double& out) {
+  if (const char* v = std::getenv(name); v != nullptr && *v != '\0') out = std::atof(v);
 }
 
 void FromEnv(const char* name, int& out) {
@@ -23,27 +29,23 @@ std::string Config::WorkspaceUrl(const std::string& name) const {
          "/";
 }
 
-std::pair<std::string, int> Config::ApiAddress() const {
-  auto colon = api_listen.rfind(':');
-  if (colon == std::string::npos) return {api_listen, 7163};
-  return {api_listen.substr(0, colon), std::atoi(api_listen.c_str() + colon + 1)};
-}
+std::string Config::caddy_admin() const { return CaddyAdminSocketAddress(caddy_dir()); }
 
 Config Config::FromEnvironment() {
   Config c;
   FromEnv("ROCKPOOL_STATE_DIR", c.state_dir);
   FromEnv("ROCKPOOL_LOG_DIR", c.log_dir);
   FromEnv("ROCKPOOL_ENGINE_SOCKET", c.engine_socket);
-  FromEnv("ROCKPOOL_CADDY_ADMIN", c.caddy_admin);
   FromEnv("ROCKPOOL_CONTROL_PORT", c.control_port);
   FromEnv("ROCKPOOL_WORKSPACE_PORT", c.workspace_port);
-  FromEnv("ROCKPOOL_API_LISTEN", c.api_listen);
   FromEnv("ROCKPOOL_IMAGE", c.image);
   FromEnv("ROCKPOOL_HOST", c.public_host);
   FromEnv("ROCKPOOL_BRIDGE", c.bridge);
   FromEnv("ROCKPOOL_POOL", c.pool);
   FromEnv("ROCKPOOL_EGRESS", c.egress);
   FromEnv("ROCKPOOL_EGRESS_ALLOW", c.egress_allow);
+  FromEnv("ROCKPOOL_API_RATE", c.api_requests_per_second);
+  FromEnv("ROCKPOOL_API_BURST", c.api_burst);
   c.recipe_dir = SourceRoot() + "/images/linux";
   FromEnv("ROCKPOOL_RECIPE_DIR", c.recipe_dir);
   return c;

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <string>
-#include <utility>
 
 namespace rockpool {
 
@@ -11,10 +10,8 @@ struct Config {
   std::string state_dir = "/var/lib/rockpool";  // ROCKPOOL_STATE_DIR
   std::string log_dir = "/var/log/rockpool";    // ROCKPOOL_LOG_DIR
   std::string engine_socket;                    // ROCKPOOL_ENGINE_SOCKET; empty: detect
-  std::string caddy_admin = "127.0.0.1:2119";   // ROCKPOOL_CADDY_ADMIN
   int control_port = 8080;                      // ROCKPOOL_CONTROL_PORT
   int workspace_port = 8081;                    // ROCKPOOL_WORKSPACE_PORT
-  std::string api_listen = "127.0.0.1:7163";    // ROCKPOOL_API_LISTEN
   std::string image = "rockpool-workspace";     // ROCKPOOL_IMAGE
   std::string recipe_dir;                       // ROCKPOOL_RECIPE_DIR; default <repo>/images/linux
   std::string public_host = "localhost";        // ROCKPOOL_HOST: host name in printed URLs
@@ -24,14 +21,19 @@ struct Config {
   // private or link-local ranges) or "off"; and CIDRs let through all the same.
   std::string egress = "on";  // ROCKPOOL_EGRESS
   std::string egress_allow;   // ROCKPOOL_EGRESS_ALLOW: "10.1.2.0/24,192.168.7.5/32"
+  // Each client address's API budget: a sustained rate and a burst (429 beyond them).
+  double api_requests_per_second = 50;  // ROCKPOOL_API_RATE
+  double api_burst = 500;               // ROCKPOOL_API_BURST
 
   std::string socket_dir() const { return state_dir + "/sockets"; }
   std::string caddy_dir() const { return state_dir + "/caddy"; }
   std::string database() const { return state_dir + "/rockpool.db"; }
+  // Root-only unix sockets: the control plane's for the proxy (every request authenticated),
+  // its own for this host's tools run as root, and Caddy's admin endpoint.
+  std::string control_socket() const { return state_dir + "/control.sock"; }
+  std::string local_socket() const { return state_dir + "/local.sock"; }
+  std::string caddy_admin() const;
   std::string WorkspaceUrl(const std::string& name) const;
-  std::string ApiUrl() const { return "http://" + api_listen; }
-  // api_listen split into host and port.
-  std::pair<std::string, int> ApiAddress() const;
 
   // Defaults, then the environment.
   static Config FromEnvironment();

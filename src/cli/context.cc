@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include "cli/auth.h"
 #include "http/curl_client.h"
 #include "network/firewall_policy.h"
 #include "network/nft_firewall.h"
@@ -19,7 +18,7 @@ namespace {
 class OwnedCaddyProxy final : public Proxy {
  public:
   explicit OwnedCaddyProxy(const std::string& admin)
-      : http_(HttpEndpoint::Tcp("http://" + admin)), proxy_(http_, admin) {}
+      : http_(CaddyAdminEndpoint(admin)), proxy_(http_, admin) {}
   Status Bootstrap(const ProxyConfig& c) override { return proxy_.Bootstrap(c); }
   Result<bool> IsBootstrapped(const ProxyConfig& c) override { return proxy_.IsBootstrapped(c); }
   Status Ping() override { return proxy_.Ping(); }
@@ -75,7 +74,7 @@ Result<ImageStore*> Context::images() {
 }
 
 Proxy& Context::proxy() {
-  if (!proxy_) proxy_ = std::make_unique<OwnedCaddyProxy>(config_.caddy_admin);
+  if (!proxy_) proxy_ = std::make_unique<OwnedCaddyProxy>(config_.caddy_admin());
   return *proxy_;
 }
 
@@ -83,7 +82,7 @@ CaddyDaemon& Context::caddy() {
   if (!caddy_) {
     CaddyDaemonOptions options;
     options.state_dir = config_.caddy_dir();
-    options.admin_address = config_.caddy_admin;
+    options.admin_address = config_.caddy_admin();
     caddy_ = std::make_unique<CaddyDaemon>(runner_, proxy(), options);
   }
   return *caddy_;
@@ -112,11 +111,9 @@ ProxyConfig Context::proxy_config() const {
   c.socket_dir = config_.socket_dir();
   c.control_port = config_.control_port;
   c.workspace_port = config_.workspace_port;
-  c.control_plane_upstream = config_.api_listen;
+  c.control_plane_upstream = "unix/" + config_.control_socket();
   const std::string dashboard = SourceRoot() + "/web/dist";
   if (std::filesystem::exists(dashboard + "/index.html")) c.dashboard_root = dashboard;
-  auto auth = LoadAuth(config_.state_dir);
-  if (auth.ok() && auth->has_value()) c.auth = **auth;
   return c;
 }
 

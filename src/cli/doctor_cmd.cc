@@ -88,13 +88,13 @@ Finding CheckCaddy(Context& ctx) {
     return {false, "caddy not installed", "apt-get install caddy"};
   }
   if (!ctx.proxy().Ping().ok()) {
-    return {false, "caddy admin API not answering on " + ctx.config().caddy_admin, "rockpool up"};
+    return {false, "caddy admin API not answering on " + ctx.config().caddy_admin(), "rockpool up"};
   }
   auto current = ctx.proxy().IsBootstrapped(ctx.proxy_config());
   if (!current.ok() || !*current) {
     return {false, "caddy runs without Rockpool's routes", "rockpool up"};
   }
-  return {true, "caddy on " + ctx.config().caddy_admin + " with Rockpool's routes"};
+  return {true, "caddy on " + ctx.config().caddy_admin() + " with Rockpool's routes"};
 }
 
 Finding CheckPorts(Context& ctx) {

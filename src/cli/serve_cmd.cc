@@ -1,13 +1,16 @@
-// rockpool serve: the control plane (REST API, in-process worker, reconciler) on
-// 127.0.0.1:7163; it brings Caddy up with the whole system's routes on start.
+// rockpool serve: the control plane (REST API, in-process worker, reconciler) on two root-only
+// unix sockets: <state>/control.sock, which Caddy dials and where every request is
+// authenticated, and <state>/local.sock for this host's own tools run as root. It installs the
+// host firewall and brings Caddy up with the whole system's routes on start.
 // rockpool worker: only the worker, as a separate process on the same store.
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <csignal>
 #include <cstdio>
 
+#include "api/security_gate.h"
 #include "api/server.h"
-#include "cli/auth.h"
+#include "auth/file_credential_source.h"
 #include "cli/commands.h"
 #include "cli/steps.h"
 #include "store/clock.h"
@@ -33,6 +36,13 @@ ControlPlaneOptions PlaneOptions(const Context& ctx, api::Metrics* metrics) {
   return o;
 }
 
+api::SecurityOptions SecurityFromConfig(const Config& c) {
+  api::SecurityOptions o;
+  o.budget.requests_per_second = c.api_requests_per_second;
+  o.budget.burst = c.api_burst;
+  return o;
+}
+
 // The firewall is in place before anything is served: workspaces never run without it.
 Result<Firewall*> EnsureFirewall(Context& ctx) {
   RP_ASSIGN_OR_RETURN(Firewall * firewall, ctx.firewall());
@@ -43,7 +53,8 @@ Result<Firewall*> EnsureFirewall(Context& ctx) {
 
 Status Serve(Context& ctx, const ServeFlags& flags) {
   // Fails closed: without sound credentials nothing is served, and nothing is started.
-  RP_RETURN_IF_ERROR(RequireAuth(ctx.config().state_dir).status());
+  auth::FileCredentialSource credentials(ctx.config().state_dir + "/auth.json");
+  RP_RETURN_IF_ERROR(credentials.Current().status());
   umask(077);  // the store, its journal and Caddy's files: root's alone
   RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
@@ -57,15 +68,15 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   RP_ASSIGN_OR_RETURN(
       auto plane, ControlPlane::Open(options, *runtime, ctx.proxy(), ctx.proxy_config(), clock));
   api::ApiOptions api;
-  auto [host, port] = ctx.config().ApiAddress();
-  api.address = host;
-  api.port = static_cast<uint16_t>(port);
+  api.unix_socket = ctx.config().control_socket();
+  api.local_socket = ctx.config().local_socket();
   api.handle_signals = true;
-  api::ApiServer server(api, plane->service(), metrics);
+  api::SecurityGate gate(credentials, SecurityFromConfig(ctx.config()));
+  api::ApiServer server(api, plane->service(), metrics, gate);
   RP_RETURN_IF_ERROR(server.Listen());
   plane->StartBackground();
-  spdlog::info("serve: control plane on http://{}:{} (worker {}), database {}", host, server.port(),
-               flags.no_worker ? "off" : "in-process", options.database_path);
+  spdlog::info("serve: control plane on {} and {} (worker {}), database {}", api.unix_socket,
+               api.local_socket, flags.no_worker ? "off" : "in-process", options.database_path);
   server.Run();  // until SIGTERM/SIGINT; in-flight requests finish
   spdlog::info("serve: stopping the worker and reconciler");
   plane->Stop();  // a running job finishes or its lease is released for another worker

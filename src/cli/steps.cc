@@ -28,11 +28,17 @@ void Say(const std::string& line) {
 
 std::string ServePidFile(const Config& c) { return c.state_dir + "/serve.pid"; }
 
-// The pid in `file` when that process is still a rockpool, else 0.
-int LivePid(const std::string& file) {
+// The pid written in `file`, else 0.
+int ReadPid(const std::string& file) {
   std::ifstream in(file);
   int pid = 0;
-  if (!(in >> pid) || pid <= 0) return 0;
+  return (in >> pid) && pid > 0 ? pid : 0;
+}
+
+// The pid in `file` when that process is still a rockpool, else 0.
+int LivePid(const std::string& file) {
+  const int pid = ReadPid(file);
+  if (pid == 0) return 0;
   std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
   std::string name;
   std::getline(comm, name);
@@ -40,7 +46,7 @@ int LivePid(const std::string& file) {
 }
 
 bool ApiAnswers(const Config& c) {
-  CurlHttpClient http(HttpEndpoint::Tcp(c.ApiUrl()));
+  CurlHttpClient http(HttpEndpoint::Unix(c.local_socket()));
   auto r = http.Send({.target = "/api/health", .timeout = std::chrono::seconds(2)});
   return r.ok() && r->status == 200;
 }
@@ -83,9 +89,11 @@ Status EnsureImage(Context& ctx, bool force) {
 
 Status EnsureProxy(Context& ctx) {
   if (!ctx.proxy().Ping().ok()) {
-    // Caddy is not ours yet: its ports must be free before it can take them.
+    // Caddy is not ours yet: its ports must be free before it can take them, or held by the
+    // Caddy of our pid file, which EnsureRunning replaces.
+    const int ours = ReadPid(ctx.caddy().PidFile());
     for (int port : {ctx.config().control_port, ctx.config().workspace_port}) {
-      if (auto owner = FindListener(port)) {
+      if (auto owner = FindListener(port); owner && (ours == 0 || owner->pid != ours)) {
         return Status::Unavailable(DescribeListener(port, *owner) +
                                    ": stop that program, or choose other ports with "
                                    "ROCKPOOL_CONTROL_PORT / ROCKPOOL_WORKSPACE_PORT");
@@ -127,6 +135,10 @@ Status EnsureServe(Context& ctx) {
     if (pid == 0 || ec || !running.ends_with(kGone)) return Status::Ok();
     Say("control plane: restarting it on the rebuilt rockpool binary");
     RP_RETURN_IF_ERROR(StopServe(ctx));
+  } else if (LivePid(ServePidFile(c)) != 0) {
+    // Ours, but not answering where this version listens (an earlier version, or hung).
+    Say("control plane: replacing the one that does not answer on " + c.local_socket());
+    RP_RETURN_IF_ERROR(StopServe(ctx));
   }
   // A rebuild may have replaced this executable since it started: run the one on disk now.
   std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
@@ -141,7 +153,7 @@ Status EnsureServe(Context& ctx) {
     return Status::Unavailable("the control plane did not start (see " + log +
                                "); run `rockpool serve` in a terminal to see why");
   }
-  Say("control plane: " + c.ApiUrl() + " (log " + log + ")");
+  Say("control plane: " + c.control_socket() + " (log " + log + ")");
   return Status::Ok();
 }
 
@@ -158,7 +170,7 @@ Status StopServe(Context& ctx) {
 }
 
 Status EnsureWorkspace(Context& ctx, const std::string& name) {
-  CurlHttpClient http(HttpEndpoint::Tcp(ctx.config().ApiUrl()));
+  CurlHttpClient http(HttpEndpoint::Unix(ctx.config().local_socket()));
   client::ApiClient api(http);
   auto ws = api.Get(name);
   if (!ws.ok() && ws.status().code() != Code::kNotFound) return ws.status();

@@ -30,7 +30,7 @@ Status Up(Context& ctx, const std::string& name) {
 }
 
 Status Down(Context& ctx) {
-  CurlHttpClient http(HttpEndpoint::Tcp(ctx.config().ApiUrl()));
+  CurlHttpClient http(HttpEndpoint::Unix(ctx.config().local_socket()));
   client::ApiClient api(http);
   if (api.Health().ok()) {
     RP_ASSIGN_OR_RETURN(auto all, api.ListAll());

@@ -22,7 +22,7 @@ struct Credentials {
 class ApiClient {
  public:
   // `http` must outlive the client; its endpoint is the API's base URL (e.g. through Caddy,
-  // http://host:8080, or directly, http://127.0.0.1:7163).
+  // http://host:8080, or on this host as root, unix:/var/lib/rockpool/local.sock).
   ApiClient(HttpClient& http, Credentials credentials = {})
       : http_(http), credentials_(std::move(credentials)) {}
 

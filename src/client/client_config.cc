@@ -36,8 +36,12 @@ void Override(std::string* field, const std::optional<std::string>& value) {
 
 }  // namespace
 
+std::string ClientConfig::UnixSocket() const {
+  return api_url.starts_with(kUnixScheme) ? api_url.substr(sizeof kUnixScheme - 1) : "";
+}
+
 std::string ClientConfig::WorkspaceUrl(const std::string& name) const {
-  std::string rest = api_url;
+  std::string rest = api_url.starts_with(kUnixScheme) ? "http://" + this->host : api_url;
   std::string scheme = "http";
   if (auto p = rest.find("://"); p != std::string::npos) {
     scheme = rest.substr(0, p);
@@ -55,6 +59,10 @@ std::string ClientConfig::WorkspaceUrl(const std::string& name) const {
 Result<ClientConfig> ResolveClientConfig(const ClientFlags& flags, const GetEnv& env,
                                          const std::string& config_file) {
   ClientConfig c;
+  if (auto state = env("ROCKPOOL_STATE_DIR"); state && !state->empty()) {
+    c.api_url = std::string(kUnixScheme) + *state + "/local.sock";
+  }
+  Override(&c.host, env("ROCKPOOL_HOST"));
   RP_RETURN_IF_ERROR(ApplyFile(config_file, &c));
   Override(&c.api_url, env("ROCKPOOL_API_URL"));
   Override(&c.username, env("ROCKPOOL_USERNAME"));
@@ -66,10 +74,12 @@ Result<ClientConfig> ResolveClientConfig(const ClientFlags& flags, const GetEnv&
   Override(&c.username, flags.username);
   Override(&c.password, flags.password);
   while (!c.api_url.empty() && c.api_url.back() == '/') c.api_url.pop_back();
-  if (c.api_url.rfind("http://", 0) != 0 && c.api_url.rfind("https://", 0) != 0) {
-    return Status::InvalidArgument("API URL \"" + c.api_url +
-                                   "\" must start with http:// or https:// "
-                                   "(e.g. http://127.0.0.1:7163)");
+  const bool unix_socket = c.api_url.starts_with(std::string(kUnixScheme) + "/");
+  if (!unix_socket && !c.api_url.starts_with("http://") && !c.api_url.starts_with("https://")) {
+    return Status::InvalidArgument(
+        "API URL \"" + c.api_url +
+        "\" must start with http://, https:// or unix:/ "
+        "(e.g. http://devbox:8080, or unix:/var/lib/rockpool/local.sock)");
   }
   return c;
 }

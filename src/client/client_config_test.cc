@@ -27,8 +27,22 @@ class ClientConfigTest : public ::testing::Test {
 TEST_F(ClientConfigTest, DefaultsWithoutFileEnvOrFlags) {
   auto c = ResolveClientConfig({}, Env({}), "/nonexistent/config.json");
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->api_url, "http://127.0.0.1:7163");
+  EXPECT_EQ(c->api_url, "unix:/var/lib/rockpool/local.sock");
+  EXPECT_EQ(c->UnixSocket(), "/var/lib/rockpool/local.sock");
   EXPECT_EQ(c->username, "");
+}
+
+TEST_F(ClientConfigTest, DefaultSocketFollowsTheStateDir) {
+  auto c = ResolveClientConfig({}, Env({{"ROCKPOOL_STATE_DIR", "/srv/rp"}}), "/nonexistent");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->UnixSocket(), "/srv/rp/local.sock");
+}
+
+TEST_F(ClientConfigTest, WorkspaceUrlOfAUnixSocketApiNamesTheHost) {
+  auto c = ResolveClientConfig({}, Env({{"ROCKPOOL_HOST", "devbox.lan"}}), "/nonexistent");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->WorkspaceUrl("demo"), "http://devbox.lan:8081/workspace/demo/");
+  EXPECT_EQ(ClientConfig{}.WorkspaceUrl("demo"), "http://localhost:8081/workspace/demo/");
 }
 
 TEST_F(ClientConfigTest, FlagsBeatEnvironmentWhichBeatsTheFile) {
@@ -46,6 +60,8 @@ TEST_F(ClientConfigTest, MalformedFileAndUrlAreErrors) {
   Write("not json");
   EXPECT_EQ(ResolveClientConfig({}, Env({}), file_).status().code(), Code::kInvalidArgument);
   auto c = ResolveClientConfig({"localhost:7163", "", ""}, Env({}), "/nonexistent");
+  EXPECT_EQ(c.status().code(), Code::kInvalidArgument);
+  c = ResolveClientConfig({"unix:relative.sock", "", ""}, Env({}), "/nonexistent");
   EXPECT_EQ(c.status().code(), Code::kInvalidArgument);
 }
 

@@ -42,7 +42,8 @@ void Run(const WsArgs& args, const std::function<Status(WsIo&)>& fn) {
   auto env = ProcessEnvironment();
   Status status = [&]() -> Status {
     RP_ASSIGN_OR_RETURN(auto config, ResolveClientConfig(args.flags, env, DefaultConfigFile(env)));
-    CurlHttpClient http(HttpEndpoint::Tcp(config.api_url));
+    CurlHttpClient http(config.UnixSocket().empty() ? HttpEndpoint::Tcp(config.api_url)
+                                                    : HttpEndpoint::Unix(config.UnixSocket()));
     ApiClient api(http, {config.username, config.password});
     WsIo io;
     io.api = &api;

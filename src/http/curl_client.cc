@@ -71,6 +71,8 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   if (!endpoint_.unix_socket.empty()) {
     curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, endpoint_.unix_socket.c_str());
+  } else if (!endpoint_.local_address.empty()) {
+    curl_easy_setopt(c, CURLOPT_INTERFACE, ("host!" + endpoint_.local_address).c_str());
   }
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

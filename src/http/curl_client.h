@@ -11,7 +11,8 @@ namespace rockpool {
 // through a unix socket (then the URL's host only fills the Host header).
 struct HttpEndpoint {
   std::string base_url;
-  std::string unix_socket;  // empty for TCP
+  std::string unix_socket;    // empty for TCP
+  std::string local_address;  // TCP: the source address to send from ("127.0.0.2"); empty: any
 
   static HttpEndpoint Tcp(std::string base_url) { return {std::move(base_url), ""}; }
   static HttpEndpoint Unix(std::string socket_path, std::string host = "localhost") {

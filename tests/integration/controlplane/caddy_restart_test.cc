@@ -2,7 +2,6 @@
 // reconciler puts the config back, and the workspaces answer again within seconds.
 #include <signal.h>
 
-#include <cstdlib>
 #include <fstream>
 
 #include "e2e_support.h"
@@ -16,10 +15,7 @@ using std::chrono::seconds;
 
 std::string CaddyDir() { return std::string(kStateDir) + "/caddy"; }
 
-std::string AdminAddress() {
-  const char* v = std::getenv("ROCKPOOL_CADDY_ADMIN");
-  return v && *v ? v : "127.0.0.1:2119";
-}
+std::string AdminAddress() { return CaddyAdminSocketAddress(CaddyDir()); }
 
 int CaddyPid() { return LivePid(CaddyDir() + "/caddy.pid", "caddy"); }
 
@@ -43,7 +39,7 @@ TEST_F(CaddyRestartTest, AnEmptyCaddyIsReconfiguredByTheControlPlane) {
 
   // Start Caddy the way `rockpool up` does, but without giving it any config.
   RealProcessRunner runner;
-  CurlHttpClient admin_http(HttpEndpoint::Tcp("http://" + AdminAddress()));
+  CurlHttpClient admin_http(CaddyAdminEndpoint(AdminAddress()));
   CaddyProxy admin(admin_http, AdminAddress());
   CaddyDaemon daemon(runner, admin,
                      {.binary = "caddy", .state_dir = CaddyDir(), .admin_address = AdminAddress()});

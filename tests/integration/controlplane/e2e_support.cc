@@ -1,7 +1,9 @@
 #include "e2e_support.h"
 
+#include <strings.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <deque>
@@ -30,17 +32,30 @@ client::Credentials CredentialsFromEnv() {
   return {Env("ROCKPOOL_USERNAME", "admin"), Env("ROCKPOOL_PASSWORD", "")};
 }
 
+std::string OwnLoopbackAddress() {
+  static std::atomic<int> n{0};
+  const unsigned pid = static_cast<unsigned>(getpid());
+  return "127." + std::to_string(1 + (++n % 250)) + "." + std::to_string((pid >> 8) & 255) + "." +
+         std::to_string(1 + pid % 254);
+}
+
 std::string UniqueName() {
   static std::atomic<int> n{0};
   return "e2e-" + std::to_string(getpid()) + "-" + std::to_string(++n);
 }
 
 HttpResponse Http(const std::string& base_url, const std::string& method, const std::string& target,
-                  const std::optional<client::Credentials>& auth, const std::string& body) {
-  CurlHttpClient http(HttpEndpoint::Tcp(base_url));
-  HttpRequest req{.method = method, .target = target, .body = body};
+                  const std::optional<client::Credentials>& auth, const std::string& body,
+                  const Headers& headers, const std::string& from) {
+  HttpEndpoint endpoint = HttpEndpoint::Tcp(base_url);
+  endpoint.local_address = from;
+  CurlHttpClient http(endpoint);
+  HttpRequest req{.method = method, .target = target, .headers = headers, .body = body};
   req.timeout = std::chrono::seconds(15);
-  if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  const bool typed = std::any_of(headers.begin(), headers.end(), [](const auto& h) {
+    return strcasecmp(h.first.c_str(), "Content-Type") == 0;
+  });
+  if (!body.empty() && !typed) req.headers.emplace_back("Content-Type", "application/json");
   if (auth) {
     req.headers.emplace_back("Authorization",
                              "Basic " + Base64(auth->username + ":" + auth->password));

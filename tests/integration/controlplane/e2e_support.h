@@ -31,12 +31,19 @@ inline const char* const kRockpool = ROCKPOOL_BINARY;
 // ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD, as given to `rockpool up`.
 client::Credentials CredentialsFromEnv();
 
+// A loopback address of this run's own ("127.<n>.<pid>"), to send from when a test provokes
+// failed sign-ins: the throttle then locks out that address, not 127.0.0.1. Unique per call.
+std::string OwnLoopbackAddress();
+
 // Unique per run: "e2e-<pid>-<n>".
 std::string UniqueName();
 
-// One request; a transport failure answers status 0 with the error in the body.
+// One request; a transport failure answers status 0 with the error in the body. A body is sent
+// as JSON unless `headers` names a Content-Type. `from`: the loopback source address to send
+// from, so failed sign-ins a test provokes on purpose do not throttle 127.0.0.1.
 HttpResponse Http(const std::string& base_url, const std::string& method, const std::string& target,
-                  const std::optional<client::Credentials>& auth, const std::string& body = "");
+                  const std::optional<client::Credentials>& auth, const std::string& body = "",
+                  const Headers& headers = {}, const std::string& from = "");
 
 // Polls `done` every 200 ms until it is true or `timeout` passes; true when it became true.
 bool WaitUntil(const std::function<bool()>& done, std::chrono::seconds timeout);

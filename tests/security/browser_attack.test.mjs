@@ -1,0 +1,130 @@
+// A page served from workspace A's forwarded port, opened by a signed-in user, attacks the
+// control plane and the dashboard with the browser's credentials: a no-cors POST, a cross-site
+// form, a CORS read of the API, a preflighted JSON POST, and framing the dashboard. Each fails;
+// victim workspace B keeps running.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { openBrowser, screenshot } from '../browser/lib/browser.mjs';
+import { rockpool, run, runOk } from '../browser/lib/host.mjs';
+import { waitFor } from '../browser/lib/poll.mjs';
+
+const HOST = process.env.ROCKPOOL_TEST_HOST || 'localhost';
+const CONTROL = `http://${HOST}:${process.env.ROCKPOOL_CONTROL_PORT || 8080}`;
+const WORKSPACES = `http://${HOST}:${process.env.ROCKPOOL_WORKSPACE_PORT || 8081}`;
+const MARK = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const A = `attacker-${MARK}`;
+const B = `victim-${MARK}`;
+const PORT = 3400;
+
+// Served by A. Each attack records its outcome in window.outcomes[name].
+const ATTACK_PAGE = `<!doctype html><title>attack</title><body>
+<iframe name="sink" id="sink"></iframe>
+<iframe id="dash" src="${CONTROL}/app/workspaces"></iframe>
+<script>
+window.outcomes = {};
+const stop = '${CONTROL}/api/workspaces/${B}/stop';
+(async () => {
+  try {
+    await fetch(stop, { method: 'POST', mode: 'no-cors', credentials: 'include' });
+    outcomes.noCorsPost = 'sent';
+  } catch (e) { outcomes.noCorsPost = 'failed: ' + e.message; }
+  try {
+    const r = await fetch('${CONTROL}/api/workspaces', { credentials: 'include' });
+    outcomes.corsRead = 'read: ' + (await r.text()).slice(0, 80);
+  } catch (e) { outcomes.corsRead = 'blocked'; }
+  try {
+    const r = await fetch(stop, { method: 'POST', credentials: 'include',
+      headers: { 'Content-Type': 'application/json', 'X-Rockpool-Request': 'dashboard' },
+      body: '{}' });
+    outcomes.jsonPost = 'status ' + r.status;
+  } catch (e) { outcomes.jsonPost = 'blocked'; }
+  const form = document.createElement('form');
+  form.method = 'POST'; form.action = stop; form.target = 'sink'; form.enctype = 'text/plain';
+  const field = document.createElement('input');
+  field.name = '{"a":"'; field.value = '"}';
+  form.appendChild(field); document.body.appendChild(form); form.submit();
+  outcomes.formPost = 'submitted';
+})();
+</script>`;
+
+const SERVER = `
+const http = require('http'); const fs = require('fs');
+const page = fs.readFileSync('/tmp/attack.html');
+http.createServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/html' }); res.end(page);
+}).listen(${PORT});`;
+
+async function status(name) {
+  const shown = await rockpool(['ws', 'show', name, '--json'], { timeoutMs: 30_000 });
+  if (shown.code !== 0) throw new Error(`rockpool ws show ${name}: ${shown.stdout}${shown.stderr}`);
+  return JSON.parse(shown.stdout).status;
+}
+
+async function removeWorkspace(name) {
+  await waitFor(`workspace ${name} to be removed`, async () => {
+    const removed = await rockpool(['ws', 'rm', name], { timeoutMs: 120_000 });
+    if (removed.code === 0 || /not found|no workspace/i.test(removed.stderr)) return true;
+    await rockpool(['ws', 'stop', name], { timeoutMs: 120_000 });
+    return false;
+  }, { timeoutMs: 180_000, intervalMs: 2_000 });
+}
+
+const state = { browser: null, page: null, created: [] };
+
+describe('a page in a workspace attacks the control plane', { timeout: 400_000 }, () => {
+  before(async () => {
+    for (const name of [A, B]) {
+      const created = await rockpool(['ws', 'create', name], { timeoutMs: 200_000 });
+      assert.equal(created.code, 0, `rockpool ws create ${name}: ${created.stdout}${created.stderr}`);
+      state.created.push(name);
+    }
+    const dir = tmpdir();
+    await writeFile(`${dir}/attack-${MARK}.html`, ATTACK_PAGE);
+    await writeFile(`${dir}/attack-${MARK}.js`, SERVER);
+    for (const [file, to] of [[`attack-${MARK}.html`, 'attack.html'], [`attack-${MARK}.js`, 'attack.js']]) {
+      await runOk('lxc', ['file', 'push', '--uid', '1000', '--gid', '1000', `${dir}/${file}`, `rp-${A}/tmp/${to}`]);
+      await rm(`${dir}/${file}`);
+    }
+    await runOk('lxc', ['exec', `rp-${A}`, '--user', '1000', '--group', '1000', '--', 'sh', '-c',
+      'nohup node /tmp/attack.js </dev/null >/dev/null 2>&1 &']);
+    const added = await rockpool(['ws', 'port', 'add', A, String(PORT)], { timeoutMs: 60_000 });
+    assert.equal(added.code, 0, `port add: ${added.stdout}${added.stderr}`);
+    Object.assign(state, await openBrowser());
+  });
+
+  after(async () => {
+    if (state.browser) await state.browser.close().catch(() => {});
+    for (const name of state.created) {
+      await removeWorkspace(name).catch((err) => console.log(`# cleanup ${name}: ${err.message}`));
+    }
+  });
+
+  it('fails at every attempt, and the victim keeps running', async () => {
+    const { page } = state;
+    await waitFor('the attack page to be served', async () => {
+      const res = await page.goto(`${WORKSPACES}/workspace/${A}/port/${PORT}/`);
+      return res && res.status() === 200;
+    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    const outcomes = await waitFor('every attack to finish', () => page.evaluate(() =>
+      (window.outcomes && window.outcomes.formPost && window.outcomes.jsonPost)
+        ? window.outcomes : null), { timeoutMs: 30_000 });
+    // Give the form post and the framed dashboard time to land.
+    await page.waitForTimeout(3_000);
+    await screenshot(page, 'security-attack-page');
+    console.log(`# outcomes: ${JSON.stringify(outcomes)}`);
+
+    assert.equal(outcomes.corsRead, 'blocked', 'the page read the API');
+    assert.match(outcomes.jsonPost, /^(blocked|status 403)$/, 'a JSON POST went through');
+    const dashboard = page.frames().find((f) => f.name() !== 'sink' && f !== page.mainFrame() &&
+      f.url().includes('/app/'));
+    if (dashboard) {
+      const framed = await dashboard.evaluate(() => document.body.innerText.length).catch(() => 0);
+      assert.equal(framed, 0, 'the dashboard rendered inside another origin\'s frame');
+    }
+    assert.equal(await status(B), 'running', 'the victim was stopped by a cross-site request');
+    assert.equal(await status(A), 'running');
+  });
+});
