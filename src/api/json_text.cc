@@ -49,7 +49,8 @@ void AppendNullableField(std::string& out, std::string_view key,
 
 void AppendNumber(std::string& out, std::string_view key, double value) {
   char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);  // shortest round-trip form
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);  // shortest
   out += '"';
   out += key;
   out += "\":";

@@ -100,6 +100,5 @@ TEST(ApiClientTest, MalformedAnswerIsInternal) {
   EXPECT_THAT(ws.status().message(), HasSubstr("get workspace \"demo\": unexpected answer"));
 }
 
-
 }  // namespace
 }  // namespace rockpool::client

@@ -38,6 +38,17 @@ TEST(WsCommandsTest, PortAddWithFlagsAfterTheArguments) {
   EXPECT_THAT(service.calls(), ::testing::Contains("AddPort demo 3000"));
 }
 
+TEST(WsCommandsTest, CreateTakesLimitFlagsAndLeavesTheOthersToTheServer) {
+  api::FakeWorkspaceService service;
+  api::TestServer server(service);
+  ::testing::internal::CaptureStdout();
+  int rc = RunCli({"ws", "create", "demo", "--cpus", "0.5", "--processes", "256", "--no-wait",
+                   "--api-url", server.url()});
+  ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(service.Get("demo")->limits, (WorkspaceLimits{0.5, 2048, 256, 10}));
+}
+
 TEST(WsCommandsTest, ServerErrorExitsOneWithTheMessage) {
   api::FakeWorkspaceService service;
   api::TestServer server(service);

@@ -42,7 +42,7 @@ void Set(WorkspaceLimits& l, const Field& f, double v) {
 
 std::string Number(double v) {
   char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
 
