@@ -32,11 +32,13 @@ ControlPlaneOptions PlaneOptions(const Context& ctx, api::Metrics* metrics) {
 }
 
 Status Serve(Context& ctx, const ServeFlags& flags) {
+  RP_ASSIGN_OR_RETURN(LimitsPolicy limits, LimitsPolicyFromEnvironment());
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
   api::Metrics metrics;
   SystemClock clock;
   ControlPlaneOptions options = PlaneOptions(ctx, &metrics);
+  options.limits = limits;
   if (flags.no_worker) options.worker.threads = 0;
   RP_ASSIGN_OR_RETURN(
       auto plane, ControlPlane::Open(options, *runtime, ctx.proxy(), ctx.proxy_config(), clock));
@@ -59,10 +61,12 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
 volatile std::sig_atomic_t g_stop = 0;
 
 Status RunWorker(Context& ctx) {
+  ControlPlaneOptions options = PlaneOptions(ctx, nullptr);
+  RP_ASSIGN_OR_RETURN(options.limits, LimitsPolicyFromEnvironment());
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
   SystemClock clock;
-  RP_ASSIGN_OR_RETURN(auto plane, ControlPlane::Open(PlaneOptions(ctx, nullptr), *runtime,
-                                                     ctx.proxy(), ctx.proxy_config(), clock));
+  RP_ASSIGN_OR_RETURN(
+      auto plane, ControlPlane::Open(options, *runtime, ctx.proxy(), ctx.proxy_config(), clock));
   std::signal(SIGTERM, [](int) { g_stop = 1; });
   std::signal(SIGINT, [](int) { g_stop = 1; });
   plane->StartBackground();
