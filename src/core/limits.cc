@@ -40,10 +40,12 @@ void Set(WorkspaceLimits& l, const Field& f, double v) {
   }
 }
 
+// Plain decimal ("100000", "1.5"); exponent form only for values too long for that.
 std::string Number(double v) {
   char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
+  std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  if (r.ec != std::errc()) r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ec == std::errc() ? r.ptr : buf);
 }
 
 bool IsCentiMultiple(double v) { return std::abs(v * 100 - std::round(v * 100)) < 1e-6; }

@@ -45,6 +45,9 @@ TEST(LimitsPolicyTest, AboveTheMaximumIsOutOfRangeNamingFieldAndMaximum) {
   EXPECT_THAT(memory.message(), HasSubstr("limits.memoryMib is 8193"));
   EXPECT_THAT(memory.message(), HasSubstr("8192 MiB"));
   EXPECT_EQ(policy.Resolve({.processes = INT64_MAX}).status().code(), Code::kOutOfRange);
+  Status huge = policy.Resolve({.cpus = 1e300}).status();
+  EXPECT_EQ(huge.code(), Code::kOutOfRange);
+  EXPECT_LT(huge.message().size(), 200u) << huge.message();
   EXPECT_THAT(policy.Resolve({.disk_gib = 51}).status().message(), HasSubstr("limits.diskGib"));
 }
 
