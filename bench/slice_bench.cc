@@ -159,8 +159,8 @@ int Main(int runs) {
     const std::string copy = "bench-copy-" + tag + "-" + std::to_string(i);
     if (!EnsureSpare(rt)) return 1;
     t["rockpool create -> workbench 200 via Caddy"].push_back(Timed([&] {
-      return Succeeded(rt.Create(rp, kImage), "create") &&
-             Succeeded(BootNewInstance(rt, rp), "boot") && WorkbenchThroughCaddy(rp);
+      return Succeeded(rt.Create(rp, kImage, {}), "create") &&
+             Succeeded(BootNewInstance(rt, rp, {}), "boot") && WorkbenchThroughCaddy(rp);
     }));
     // Refilled here, so the control plane's reconciler does not refill it during a timing.
     if (!EnsureSpare(rt)) return 1;
@@ -169,7 +169,7 @@ int Main(int runs) {
       return 1;
     }
     t["rockpool start -> workbench 200 via Caddy"].push_back(Timed([&] {
-      return Succeeded(StartWorkspaceInstance(rt, rp), "start") && WorkbenchThroughCaddy(rp);
+      return Succeeded(StartWorkspaceInstance(rt, rp, {}), "start") && WorkbenchThroughCaddy(rp);
     }));
     (void)rt.Remove(rp);
     Settle();

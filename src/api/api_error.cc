@@ -63,6 +63,8 @@ ApiError ApiError::FromStatus(const Status& status) {
     case Code::kConflict:
     case Code::kTooLarge:
       return {409, code, status.message(), {}};
+    case Code::kOutOfRange:
+      return {422, code, status.message(), {}};
     case Code::kUnavailable:
       return {503, code, status.message(), {}};
     case Code::kDeadlineExceeded:

@@ -23,6 +23,7 @@ struct ApiError {
 
   // InvalidArgument -> 400, NotFound -> 404, AlreadyExists/Conflict -> 409,
   // TooLarge -> 409 (a count limit such as 5 ports; an oversized body is PayloadTooLarge),
+  // OutOfRange -> 422 (a limit above the deployment's maximum),
   // Unavailable -> 503, DeadlineExceeded -> 504, Internal (and anything else) -> 500.
   static ApiError FromStatus(const Status& status);
   static ApiError MethodNotAllowed(std::string message) {

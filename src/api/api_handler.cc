@@ -58,7 +58,8 @@ Result<Reply> ListWorkspaces(const Deps& d, const ValidatedCall& c) {
 }
 
 Result<Reply> CreateWorkspace(const Deps& d, const ValidatedCall& c) {
-  CreateWorkspaceRequest req{c.body["name"].get<std::string>(), c.body.value("image", "")};
+  CreateWorkspaceRequest req{c.body["name"].get<std::string>(), c.body.value("image", ""),
+                             LimitsRequestFromJson(c.body.value("limits", json::object()))};
   return WorkspaceReply(202, d.service.Create(req));
 }
 

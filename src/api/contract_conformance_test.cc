@@ -121,7 +121,7 @@ TEST_F(ContractConformanceTest, MalformedRequestsAre400WithAHelpfulMessage) {
        "invalid_argument", "body: expected an object, got an array"},
       {"unknown field", JsonRequest("POST", "/api/workspaces", R"({"name":"ok-ws","x":1})"),
        "createWorkspace", 400, "invalid_argument",
-       "body: unknown field \"x\"; allowed fields: image, name"},
+       "body: unknown field \"x\"; allowed fields: image, limits, name"},
       {"missing name", JsonRequest("POST", "/api/workspaces", "{}"), "createWorkspace", 400,
        "invalid_argument", "missing required field \"name\""},
       {"bad name", JsonRequest("POST", "/api/workspaces", R"({"name":"Bad_Name"})"),
@@ -158,6 +158,55 @@ TEST_F(ContractConformanceTest, MalformedRequestsAre400WithAHelpfulMessage) {
       {"bad cursor", Request("GET", "/api/workspaces?cursor=zzz"), "listWorkspaces", 400,
        "invalid_argument", "invalid cursor"},
   });
+}
+
+TEST_F(ContractConformanceTest, LimitsAreShownTakenAndBoundedByTheMaximums) {
+  Run({
+      {"create with limits",
+       JsonRequest("POST", "/api/workspaces",
+                   R"({"name":"lim-ws","limits":{"cpus":1.5,"memoryMib":4096}})"),
+       "createWorkspace", 202, "", ""},
+      {"create at the maximums",
+       JsonRequest("POST", "/api/workspaces",
+                   R"({"name":"max-ws","limits":{"cpus":2,"memoryMib":8192,"processes":4096,)"
+                   R"("diskGib":50}})"),
+       "createWorkspace", 202, "", ""},
+      {"get shows limits", Request("GET", "/api/workspaces/lim-ws"), "getWorkspace", 200, "", ""},
+      {"cpus above maximum",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"big-ws","limits":{"cpus":3}})"),
+       "createWorkspace", 422, "out_of_range",
+       "limits.cpus is 3, above this deployment's maximum of 2 cores"},
+      {"memory above maximum",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"big-ws","limits":{"memoryMib":9000}})"),
+       "createWorkspace", 422, "out_of_range", "limits.memoryMib is 9000"},
+      {"huge disk",
+       JsonRequest("POST", "/api/workspaces",
+                   R"({"name":"big-ws","limits":{"diskGib":18446744073709551615}})"),
+       "createWorkspace", 422, "out_of_range", "maximum of 50 GiB"},
+      {"zero processes",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"bad-ws","limits":{"processes":0}})"),
+       "createWorkspace", 400, "invalid_argument", "body.limits.processes"},
+      {"negative cpus",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"bad-ws","limits":{"cpus":-1}})"),
+       "createWorkspace", 400, "invalid_argument", "body.limits.cpus"},
+      {"fractional memory",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"bad-ws","limits":{"memoryMib":1.5}})"),
+       "createWorkspace", 400, "invalid_argument", "body.limits.memoryMib"},
+      {"cpus as string",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"bad-ws","limits":{"cpus":"2"}})"),
+       "createWorkspace", 400, "invalid_argument", "body.limits.cpus: expected a number"},
+      {"cpus finer than 0.01",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"bad-ws","limits":{"cpus":0.125}})"),
+       "createWorkspace", 400, "invalid_argument", "multiple of 0.01"},
+      {"unknown limit",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"bad-ws","limits":{"gpus":1}})"),
+       "createWorkspace", 400, "invalid_argument", "unknown field \"gpus\""},
+  });
+  auto ws = service_.Get("lim-ws");
+  ASSERT_TRUE(ws.ok());
+  EXPECT_EQ(ws->limits, (WorkspaceLimits{1.5, 4096, 1024, 10}));
+  EXPECT_FALSE(service_.Get("big-ws").ok());
+  EXPECT_FALSE(service_.Get("bad-ws").ok());
 }
 
 TEST_F(ContractConformanceTest, UnknownThingsAre404) {

@@ -17,6 +17,9 @@ class FakeWorkspaceService final : public WorkspaceService {
  public:
   static constexpr const char* kTime = "2026-01-02T03:04:05Z";
 
+  // What Create resolves a request's limits with (the built-in defaults and maximums).
+  LimitsPolicy limits_policy;
+
   // The next call answers `status` instead of doing anything.
   void FailNextCall(Status status) {
     std::lock_guard lock(mu_);
@@ -71,8 +74,10 @@ class FakeWorkspaceService final : public WorkspaceService {
       return Status::AlreadyExists("workspace \"" + r.name +
                                    "\" already exists; pick another name");
     }
+    RP_ASSIGN_OR_RETURN(WorkspaceLimits limits, limits_policy.Resolve(r.limits));
     workspaces_.push_back(NewWorkspace(r.name, r.image.empty() ? "rockpool-workspace" : r.image,
                                        WorkspaceStatus::kCreating));
+    workspaces_.back().limits = limits;
     return workspaces_.back();
   }
 

@@ -13,7 +13,35 @@ std::optional<std::string> NullableString(const json& j, const char* key) {
   return j[key].get<std::string>();
 }
 
+std::optional<int64_t> OptionalWhole(const json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
+  const json& v = j[key];
+  if (v.is_number_unsigned()) {
+    return v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
+  }
+  if (v.is_number_integer()) return v.get<int64_t>();
+  const double d = v.get<double>();  // an integral float such as 1e30
+  return d >= 9.2e18 ? INT64_MAX : d <= -9.2e18 ? INT64_MIN : static_cast<int64_t>(d);
+}
+
 }  // namespace
+
+json LimitsToJson(const WorkspaceLimits& limits) {
+  return {{"cpus", limits.cpus},
+          {"memoryMib", limits.memory_mib},
+          {"processes", limits.processes},
+          {"diskGib", limits.disk_gib}};
+}
+
+LimitsRequest LimitsRequestFromJson(const json& j) {
+  LimitsRequest r;
+  if (!j.is_object()) return r;
+  if (j.contains("cpus") && j["cpus"].is_number()) r.cpus = j["cpus"].get<double>();
+  r.memory_mib = OptionalWhole(j, "memoryMib");
+  r.processes = OptionalWhole(j, "processes");
+  r.disk_gib = OptionalWhole(j, "diskGib");
+  return r;
+}
 
 json WorkspaceToJson(const Workspace& ws) {
   return {{"id", ws.id},
@@ -22,7 +50,8 @@ json WorkspaceToJson(const Workspace& ws) {
           {"image", ws.image},
           {"statusReason", OptionalString(ws.status_reason)},
           {"createdAt", ws.created_at},
-          {"updatedAt", ws.updated_at}};
+          {"updatedAt", ws.updated_at},
+          {"limits", LimitsToJson(ws.limits)}};
 }
 
 json PortToJson(const Port& port) {
@@ -44,6 +73,11 @@ Result<Workspace> WorkspaceFromJson(const json& j) {
     ws.status_reason = NullableString(j, "statusReason");
     ws.created_at = j.at("createdAt").get<std::string>();
     ws.updated_at = j.at("updatedAt").get<std::string>();
+    if (j.contains("limits")) {
+      const json& l = j["limits"];
+      ws.limits = {l.at("cpus").get<double>(), l.at("memoryMib").get<int64_t>(),
+                   l.at("processes").get<int64_t>(), l.at("diskGib").get<int64_t>()};
+    }
     return ws;
   } catch (const json::exception& e) {
     return Status::InvalidArgument(std::string("workspace: ") + e.what());

@@ -9,10 +9,15 @@
 namespace rockpool::api {
 
 nlohmann::json WorkspaceToJson(const Workspace& ws);
+nlohmann::json LimitsToJson(const WorkspaceLimits& limits);
 nlohmann::json PortToJson(const Port& port);
 
 // The reverse, for clients; InvalidArgument names the missing or mistyped field.
+// A workspace without "limits" (from a server that predates them) keeps the built-in ones.
 Result<Workspace> WorkspaceFromJson(const nlohmann::json& j);
+// The `limits` of a create request, as the contract has validated it: integers too large
+// for int64 become INT64_MAX, which any maximum refuses.
+LimitsRequest LimitsRequestFromJson(const nlohmann::json& j);
 Result<Port> PortFromJson(const nlohmann::json& j);
 Result<WorkspacePage> WorkspacePageFromJson(const nlohmann::json& j);
 

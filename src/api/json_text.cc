@@ -1,5 +1,6 @@
 #include "api/json_text.h"
 
+#include <charconv>
 #include <cstdint>
 
 namespace rockpool::api {
@@ -44,6 +45,35 @@ void AppendNullableField(std::string& out, std::string_view key,
   out += '"';
   out += key;
   out += "\":null";
+}
+
+void AppendNumber(std::string& out, std::string_view key, double value) {
+  char buf[32];
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);  // shortest
+  out += '"';
+  out += key;
+  out += "\":";
+  out.append(buf, ec == std::errc() ? end : buf);
+}
+
+void AppendNumber(std::string& out, std::string_view key, int64_t value) {
+  out += '"';
+  out += key;
+  out += "\":";
+  out += std::to_string(value);
+}
+
+void AppendLimits(std::string& out, const WorkspaceLimits& limits) {
+  out += "\"limits\":{";
+  AppendNumber(out, "cpus", limits.cpus);
+  out += ',';
+  AppendNumber(out, "memoryMib", limits.memory_mib);
+  out += ',';
+  AppendNumber(out, "processes", limits.processes);
+  out += ',';
+  AppendNumber(out, "diskGib", limits.disk_gib);
+  out += '}';
 }
 
 }  // namespace
@@ -118,19 +148,21 @@ void AppendWorkspaceJson(std::string& out, const Workspace& ws) {
   AppendField(out, "createdAt", ws.created_at);
   out += ',';
   AppendField(out, "updatedAt", ws.updated_at);
+  out += ',';
+  AppendLimits(out, ws.limits);
   out += '}';
 }
 
 std::string WorkspaceJsonText(const Workspace& ws) {
   std::string out;
-  out.reserve(256);
+  out.reserve(320);
   AppendWorkspaceJson(out, ws);
   return out;
 }
 
 std::string WorkspacePageJsonText(const WorkspacePage& page) {
   std::string out;
-  out.reserve(64 + 240 * page.items.size());
+  out.reserve(64 + 310 * page.items.size());
   out += "{\"items\":[";
   for (size_t i = 0; i < page.items.size(); ++i) {
     if (i > 0) out += ',';

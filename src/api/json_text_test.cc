@@ -68,6 +68,23 @@ TEST(JsonTextTest, WorkspaceMatchesTheCodecsForm) {
   EXPECT_EQ(text.rfind(R"({"id":"6f1c2a9e-)", 0), 0u) << text;
 }
 
+TEST(JsonTextTest, LimitsMatchTheCodecsFormAndRoundTrip) {
+  Workspace ws = Sample();
+  for (WorkspaceLimits limits : {WorkspaceLimits{}, WorkspaceLimits{1.5, 3072, 512, 12},
+                                 WorkspaceLimits{0.01, 128, 32, 1}}) {
+    ws.limits = limits;
+    const std::string text = WorkspaceJsonText(ws);
+    EXPECT_EQ(json::parse(text), WorkspaceToJson(ws)) << text;
+    auto back = WorkspaceFromJson(json::parse(text));
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(back->limits, limits);
+  }
+  ws.limits = {1.5, 3072, 512, 12};
+  EXPECT_NE(WorkspaceJsonText(ws).find(
+                R"("limits":{"cpus":1.5,"memoryMib":3072,"processes":512,"diskGib":12})"),
+            std::string::npos);
+}
+
 TEST(JsonTextTest, PageHasItemsInOrderAndNextCursor) {
   WorkspacePage page;
   EXPECT_EQ(WorkspacePageJsonText(page), R"({"items":[],"nextCursor":null})");

@@ -51,6 +51,15 @@ Config Config::FromEnvironment() {
   return c;
 }
 
+Result<LimitsPolicy> LimitsPolicyFromEnvironment() {
+  auto policy = LimitsPolicyFromSettings([](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    return v == nullptr ? std::nullopt : std::optional<std::string>(v);
+  });
+  if (!policy.ok()) return policy.status().WithContext("workspace limit settings");
+  return policy;
+}
+
 std::string SourceRoot() {
   if (const char* v = std::getenv("ROCKPOOL_SOURCE_ROOT"); v != nullptr && *v != '\0') return v;
   std::error_code ec;

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "core/limits.h"
+
 namespace rockpool {
 
 struct Config {
@@ -38,6 +40,10 @@ struct Config {
   // Defaults, then the environment.
   static Config FromEnvironment();
 };
+
+// Workspace limits from ROCKPOOL_DEFAULT_{CPUS,MEMORY_MIB,PROCESSES,DISK_GIB} and
+// ROCKPOOL_MAX_* (core/limits.h has the built-in values); InvalidArgument naming the setting.
+Result<LimitsPolicy> LimitsPolicyFromEnvironment();
 
 // The repository root (the folder holding images/ and web/), found from the executable's path.
 std::string SourceRoot();

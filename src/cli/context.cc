@@ -53,6 +53,7 @@ Result<IncusRuntime*> Context::incus() {
     incus::IncusRuntimeOptions options;
     options.socket_dir = config_.socket_dir();
     options.network = config_.bridge;
+    options.storage_pool = config_.pool;
     RP_ASSIGN_OR_RETURN(runtime_, incus::IncusRuntime::Open(options, socket));
   }
   return runtime_.get();

@@ -57,6 +57,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   RP_RETURN_IF_ERROR(credentials.Current().status());
   umask(077);  // the store, its journal and Caddy's files: root's alone
   RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
+  RP_ASSIGN_OR_RETURN(LimitsPolicy limits, LimitsPolicyFromEnvironment());
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
   RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
@@ -64,6 +65,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   SystemClock clock;
   ControlPlaneOptions options = PlaneOptions(ctx, &metrics);
   options.reconciler.firewall = firewall;
+  options.limits = limits;
   if (flags.no_worker) options.worker.threads = 0;
   RP_ASSIGN_OR_RETURN(
       auto plane, ControlPlane::Open(options, *runtime, ctx.proxy(), ctx.proxy_config(), clock));
@@ -86,10 +88,11 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
 volatile std::sig_atomic_t g_stop = 0;
 
 Status RunWorker(Context& ctx) {
+  ControlPlaneOptions options = PlaneOptions(ctx, nullptr);
+  RP_ASSIGN_OR_RETURN(options.limits, LimitsPolicyFromEnvironment());
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
   RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
   SystemClock clock;
-  ControlPlaneOptions options = PlaneOptions(ctx, nullptr);
   options.reconciler.firewall = firewall;
   RP_ASSIGN_OR_RETURN(
       auto plane, ControlPlane::Open(options, *runtime, ctx.proxy(), ctx.proxy_config(), clock));

@@ -16,6 +16,7 @@ Code CodeFromName(const std::string& name, int http_status) {
       {"already_exists", Code::kAlreadyExists},
       {"conflict", Code::kConflict},
       {"too_large", Code::kTooLarge},
+      {"out_of_range", Code::kOutOfRange},
       {"unavailable", Code::kUnavailable},
       {"deadline_exceeded", Code::kDeadlineExceeded},
       {"internal", Code::kInternal},
@@ -106,9 +107,16 @@ Result<std::vector<Workspace>> ApiClient::ListAll() {
   return all;
 }
 
-Result<Workspace> ApiClient::Create(const std::string& name, const std::string& image) {
+Result<Workspace> ApiClient::Create(const std::string& name, const std::string& image,
+                                    const LimitsRequest& limits) {
   json body = {{"name", name}};
   if (!image.empty()) body["image"] = image;
+  json asked = json::object();
+  if (limits.cpus) asked["cpus"] = *limits.cpus;
+  if (limits.memory_mib) asked["memoryMib"] = *limits.memory_mib;
+  if (limits.processes) asked["processes"] = *limits.processes;
+  if (limits.disk_gib) asked["diskGib"] = *limits.disk_gib;
+  if (!asked.empty()) body["limits"] = std::move(asked);
   const std::string what = "create workspace " + Quoted(name);
   RP_ASSIGN_OR_RETURN(auto text, Call(what, "POST", "/api/workspaces", body.dump()));
   return Decode<Workspace>(what, text, api::WorkspaceFromJson);

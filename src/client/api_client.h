@@ -30,7 +30,9 @@ class ApiClient {
   Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor);
   // Every workspace, following nextCursor page by page.
   Result<std::vector<Workspace>> ListAll();
-  Result<Workspace> Create(const std::string& name, const std::string& image);  // image "": default
+  // image "": the server's default; limits left out: the server's defaults.
+  Result<Workspace> Create(const std::string& name, const std::string& image,
+                           const LimitsRequest& limits = {});
   Result<Workspace> Get(const std::string& ref);
   Result<Workspace> Start(const std::string& ref);
   Result<Workspace> Stop(const std::string& ref);

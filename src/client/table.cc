@@ -1,5 +1,7 @@
 #include "client/table.h"
 
+#include <charconv>
+
 #include <algorithm>
 
 namespace rockpool::client {
@@ -36,6 +38,12 @@ std::string FormatWorkspaces(const std::vector<Workspace>& workspaces) {
   return FormatTable({"NAME", "STATUS", "IMAGE", "UPDATED", "REASON"}, rows);
 }
 
+std::string FormatCpus(double cpus) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, cpus, std::chars_format::fixed);
+  return std::string(buf, ec == std::errc() ? end : buf) + (cpus == 1 ? " core" : " cores");
+}
+
 std::string FormatWorkspace(const Workspace& ws, const std::string& url) {
   std::vector<std::vector<std::string>> rows = {
       {"id:", ws.id},
@@ -44,6 +52,10 @@ std::string FormatWorkspace(const Workspace& ws, const std::string& url) {
       {"url:", url},
       {"created:", ws.created_at},
       {"updated:", ws.updated_at},
+      {"cpus:", FormatCpus(ws.limits.cpus)},
+      {"memory:", std::to_string(ws.limits.memory_mib) + " MiB"},
+      {"processes:", std::to_string(ws.limits.processes)},
+      {"disk:", std::to_string(ws.limits.disk_gib) + " GiB"},
   };
   if (ws.status_reason) rows.push_back({"reason:", *ws.status_reason});
   return FormatTable({"name:", ws.name}, rows);

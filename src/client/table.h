@@ -14,7 +14,9 @@ std::string FormatTable(const std::vector<std::string>& header,
 
 // NAME STATUS IMAGE UPDATED REASON
 std::string FormatWorkspaces(const std::vector<Workspace>& workspaces);
-// Key/value lines for one workspace.
+// "1.5 cores", "1 core".
+std::string FormatCpus(double cpus);
+// Key/value lines for one workspace, its limits included.
 std::string FormatWorkspace(const Workspace& ws, const std::string& url);
 // PORT LABEL URL (url_prefix: the workspace URL, ending in '/')
 std::string FormatPorts(const std::vector<Port>& ports, const std::string& url_prefix);

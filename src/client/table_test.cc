@@ -27,6 +27,24 @@ TEST(TableTest, WorkspacesShowNameStatusImageUpdatedAndReason) {
             "broken  error    img                 t                     image missing\n");
 }
 
+TEST(TableTest, OneWorkspaceShowsItsLimits) {
+  Workspace ws{"id1", "demo", WorkspaceStatus::kStopped,     "img", std::nullopt,
+               "c",   "u",    WorkspaceLimits{1, 512, 64, 3}};
+  EXPECT_EQ(FormatWorkspace(ws, "http://h/"),
+            "name:       demo\n"
+            "id:         id1\n"
+            "status:     stopped\n"
+            "image:      img\n"
+            "url:        http://h/\n"
+            "created:    c\n"
+            "updated:    u\n"
+            "cpus:       1 core\n"
+            "memory:     512 MiB\n"
+            "processes:  64\n"
+            "disk:       3 GiB\n");
+  EXPECT_EQ(FormatCpus(0.25), "0.25 cores");
+}
+
 TEST(TableTest, PortsShowTheirForwardedUrl) {
   EXPECT_EQ(FormatPorts({{"id", 3000, "web", "t"}, {"id", 8000, std::nullopt, "t"}},
                         "http://h:8081/workspace/demo/"),

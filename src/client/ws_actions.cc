@@ -104,8 +104,9 @@ Status WsShow(WsIo& io, const std::string& name) {
   return Status::Ok();
 }
 
-Status WsCreate(WsIo& io, const std::string& name, const std::string& image, WaitOptions wait) {
-  RP_ASSIGN_OR_RETURN(auto ws, io.api->Create(name, image));
+Status WsCreate(WsIo& io, const std::string& name, const std::string& image,
+                const LimitsRequest& limits, WaitOptions wait) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->Create(name, image, limits));
   return Finish(io, ws, WorkspaceStatus::kRunning, wait, "is running");
 }
 

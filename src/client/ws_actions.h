@@ -34,7 +34,8 @@ struct WaitOptions {
 
 Status WsList(WsIo& io);
 Status WsShow(WsIo& io, const std::string& name);
-Status WsCreate(WsIo& io, const std::string& name, const std::string& image, WaitOptions wait);
+Status WsCreate(WsIo& io, const std::string& name, const std::string& image,
+                const LimitsRequest& limits, WaitOptions wait);
 Status WsStart(WsIo& io, const std::string& name, WaitOptions wait);
 Status WsStop(WsIo& io, const std::string& name, WaitOptions wait);
 Status WsRemove(WsIo& io, const std::string& name, WaitOptions wait);

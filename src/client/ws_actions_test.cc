@@ -55,27 +55,52 @@ TEST_F(WsActionsTest, CreateWaitsUntilRunningAndPrintsTheUrl) {
   on_sleep_ = [this] {
     if (sleeps_ == 2) service_.SetStatus("demo", WorkspaceStatus::kRunning);
   };
-  ASSERT_TRUE(WsCreate(io_, "demo", "", {}).ok());
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {}, {}).ok());
   EXPECT_EQ(out_.str(), "workspace demo is running: http://devbox:8081/workspace/demo/\n");
   EXPECT_EQ(err_.str(), "demo: creating\ndemo: running\n");
   EXPECT_EQ(sleeps_, 2);
 }
 
 TEST_F(WsActionsTest, CreateWithNoWaitReturnsAtOnce) {
-  ASSERT_TRUE(WsCreate(io_, "demo", "", {.wait = false}).ok());
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {}, {.wait = false}).ok());
   EXPECT_EQ(out_.str(), "workspace demo is creating\n");
   EXPECT_EQ(sleeps_, 0);
 }
 
+TEST_F(WsActionsTest, CreateAsksForTheLimitsGivenAndShowPrintsTheEffectiveOnes) {
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {.cpus = 1.5, .disk_gib = 20}, {.wait = false}).ok());
+  EXPECT_EQ(service_.Get("demo")->limits, (WorkspaceLimits{1.5, 2048, 1024, 20}));
+  out_.str("");
+  ASSERT_TRUE(WsShow(io_, "demo").ok());
+  EXPECT_THAT(out_.str(), HasSubstr("cpus:       1.5 cores\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("memory:     2048 MiB\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("processes:  1024\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("disk:       20 GiB\n"));
+  out_.str("");
+  io_.json = true;
+  ASSERT_TRUE(WsShow(io_, "demo").ok());
+  auto shown = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(
+      shown["limits"],
+      nlohmann::json({{"cpus", 1.5}, {"memoryMib", 2048}, {"processes", 1024}, {"diskGib", 20}}));
+}
+
+TEST_F(WsActionsTest, CreateAboveTheMaximumPassesTheServersMessageOn) {
+  Status s = WsCreate(io_, "demo", "", {.memory_mib = 100000}, {});
+  EXPECT_EQ(s.code(), Code::kOutOfRange);
+  EXPECT_THAT(s.message(), HasSubstr("create workspace \"demo\": 422 limits.memoryMib is 100000"));
+  EXPECT_THAT(s.message(), HasSubstr("maximum of 8192 MiB"));
+}
+
 TEST_F(WsActionsTest, WaitingStopsOnErrorWithTheReason) {
   on_sleep_ = [this] { service_.SetStatus("demo", WorkspaceStatus::kError, "image not found"); };
-  Status s = WsCreate(io_, "demo", "", {});
+  Status s = WsCreate(io_, "demo", "", {}, {});
   EXPECT_EQ(s.code(), Code::kInternal);
   EXPECT_THAT(s.message(), HasSubstr("workspace \"demo\" failed: image not found"));
 }
 
 TEST_F(WsActionsTest, WaitingGivesUpAfterTheTimeout) {
-  Status s = WsCreate(io_, "demo", "", {.timeout = std::chrono::seconds(5)});
+  Status s = WsCreate(io_, "demo", "", {}, {.timeout = std::chrono::seconds(5)});
   EXPECT_EQ(s.code(), Code::kDeadlineExceeded);
   EXPECT_THAT(s.message(), HasSubstr("still creating after 5s"));
 }

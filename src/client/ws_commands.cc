@@ -24,7 +24,22 @@ struct WsArgs {
   std::string image;
   int port = 0;
   std::string label;
+  // ws create: limits; a flag not given is left to the server's default.
+  double cpus = 0;
+  int64_t memory_mib = 0;
+  int64_t processes = 0;
+  int64_t disk_gib = 0;
 };
+
+// The limits among `create`'s flags that were given on the command line.
+LimitsRequest AskedLimits(const CLI::App& create, const WsArgs& a) {
+  LimitsRequest r;
+  if (create.count("--cpus") > 0) r.cpus = a.cpus;
+  if (create.count("--memory-mib") > 0) r.memory_mib = a.memory_mib;
+  if (create.count("--processes") > 0) r.processes = a.processes;
+  if (create.count("--disk-gib") > 0) r.disk_gib = a.disk_gib;
+  return r;
+}
 
 Status OpenInBrowser(const std::string& url) {
   RealProcessRunner runner;
@@ -119,9 +134,16 @@ void AddWorkspaceCommands(CLI::App& app) {
   });
   CLI::App* create = Leaf(*ws, "create", "Create a workspace and wait until it runs", a);
   create->add_option("--image", a.image, "Image (default: the server's default)");
+  create->add_option("--cpus", a.cpus, "CPU time in cores, e.g. 1.5 (default: the server's)");
+  create->add_option("--memory-mib", a.memory_mib, "Memory in MiB (default: the server's)");
+  create->add_option("--processes", a.processes,
+                     "Processes and threads together (default: the server's)");
+  create->add_option("--disk-gib", a.disk_gib, "Root disk size in GiB (default: the server's)");
   AddWaitFlags(create, a);
-  create->callback([args] {
-    Run(*args, [&](WsIo& io) { return WsCreate(io, args->name, args->image, Wait(*args)); });
+  create->callback([args, create] {
+    const LimitsRequest limits = AskedLimits(*create, *args);
+    Run(*args,
+        [&](WsIo& io) { return WsCreate(io, args->name, args->image, limits, Wait(*args)); });
   });
   Leaf(*ws, "show", "Show one workspace", a)->callback([args] {
     Run(*args, [&](WsIo& io) { return WsShow(io, args->name); });

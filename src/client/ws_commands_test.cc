@@ -38,6 +38,20 @@ TEST(WsCommandsTest, PortAddWithFlagsAfterTheArguments) {
   EXPECT_THAT(service.calls(), ::testing::Contains("AddPort demo 3000"));
 }
 
+TEST(WsCommandsTest, CreateTakesLimitFlagsAndLeavesTheOthersToTheServer) {
+  api::FakeWorkspaceService service;
+  api::TestServer server(service);
+  ::testing::internal::CaptureStdout();
+  int rc = RunCli({"ws", "create", "demo", "--cpus", "0.5", "--processes", "256", "--no-wait",
+                   "--api-url", server.url(), "--user", api::kTestUser, "--password",
+                   api::kTestPassword});
+  ::testing::internal::GetCapturedStdout();
+  ASSERT_EQ(rc, 0);
+  auto created = service.Get("demo");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->limits, (WorkspaceLimits{0.5, 2048, 256, 10}));
+}
+
 TEST(WsCommandsTest, ServerErrorExitsOneWithTheMessage) {
   api::FakeWorkspaceService service;
   api::TestServer server(service);

@@ -16,6 +16,8 @@ std::string_view CodeName(Code code) {
       return "conflict";
     case Code::kTooLarge:
       return "too_large";
+    case Code::kOutOfRange:
+      return "out_of_range";
     case Code::kUnavailable:
       return "unavailable";
     case Code::kDeadlineExceeded:

@@ -18,6 +18,7 @@ enum class Code {
   kAlreadyExists,     // the named object exists already
   kConflict,          // the object is in a state that does not allow this operation
   kTooLarge,          // the request exceeds a size or count limit
+  kOutOfRange,        // a well-formed value beyond what this deployment allows (a maximum)
   kUnavailable,       // a dependency (daemon, proxy, store) cannot be reached
   kDeadlineExceeded,  // an operation did not finish in time
   kInternal,          // a bug or an unexpected answer from a dependency
@@ -38,6 +39,7 @@ class [[nodiscard]] Status {
   static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
   static Status Conflict(std::string msg) { return {Code::kConflict, std::move(msg)}; }
   static Status TooLarge(std::string msg) { return {Code::kTooLarge, std::move(msg)}; }
+  static Status OutOfRange(std::string msg) { return {Code::kOutOfRange, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
   static Status DeadlineExceeded(std::string msg) {
     return {Code::kDeadlineExceeded, std::move(msg)};

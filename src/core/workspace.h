@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/status.h"
 
 namespace rockpool {
@@ -25,6 +26,7 @@ struct Workspace {
   std::optional<std::string> status_reason;  // why it is in `error`
   std::string created_at;                    // RFC 3339, UTC
   std::string updated_at;
+  WorkspaceLimits limits;  // the effective limits, applied at create and at every start
 };
 
 struct Port {

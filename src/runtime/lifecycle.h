@@ -18,12 +18,14 @@ inline bool AlwaysUndo() { return true; }
 
 // For an instance just created (or adopted): configure code-server for /workspace/<name>,
 // start, wait for /healthz. On failure the instance is removed.
-Status BootNewInstance(Runtime& runtime, const std::string& name,
+Status BootNewInstance(Runtime& runtime, const std::string& name, const WorkspaceLimits& limits,
                        std::chrono::milliseconds health_timeout = kHealthTimeout,
                        const UndoPolicy& undo = AlwaysUndo);
 
-// Start, wait for /healthz. On failure the instance is stopped again.
+// Start with `limits` (applied first when the instance's differ), wait for /healthz. On failure the
+// instance is stopped again.
 Status StartWorkspaceInstance(Runtime& runtime, const std::string& name,
+                              const WorkspaceLimits& limits,
                               std::chrono::milliseconds health_timeout = kHealthTimeout,
                               const UndoPolicy& undo = AlwaysUndo);
 

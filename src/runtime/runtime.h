@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/status.h"
 
 namespace rockpool {
@@ -34,10 +35,11 @@ class Runtime {
  public:
   virtual ~Runtime() = default;
 
-  // Creates the workspace's instance from `image`, labelled as Rockpool's, with a host unix
-  // socket (SocketPath) that reaches code-server once started. Does not start it.
+  // Creates the workspace's instance from `image`, labelled as Rockpool's, with `limits` and a
+  // host unix socket (SocketPath) that reaches code-server once started. Does not start it.
   // AlreadyExists if an instance of that name exists; NotFound if the image is missing.
-  virtual Status Create(const std::string& name, const std::string& image) = 0;
+  virtual Status Create(const std::string& name, const std::string& image,
+                        const WorkspaceLimits& limits) = 0;
   // Ok when Create can use `image`; NotFound, saying how to build it, when it is missing.
   virtual Status CheckImage(const std::string& image) = 0;
   // Readies what makes the next Create from `image` fast (a runtime may keep a spare copy);
@@ -45,8 +47,9 @@ class Runtime {
   virtual Status Prewarm(const std::string& /*image*/) { return Status::Ok(); }
   // Whether Prewarm has nothing left to do for `image`.
   virtual Result<bool> IsPrewarmed(const std::string& /*image*/) { return true; }
-  // Idempotent: starting a running instance or stopping a stopped one is ok.
-  virtual Status Start(const std::string& name) = 0;
+  // Idempotent: starting a running instance or stopping a stopped one is ok. A stopped
+  // instance whose limits differ from `limits` gets them first (a running one keeps its own).
+  virtual Status Start(const std::string& name, const WorkspaceLimits& limits) = 0;
   virtual Status Stop(const std::string& name) = 0;
   // Stops if needed and deletes the instance and every host socket of the workspace.
   // Ok if nothing is there.
@@ -60,8 +63,9 @@ class Runtime {
   // Polls code-server's /healthz through the host socket until it answers 200.
   virtual Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) = 0;
   // Start, then WaitHealthy. A runtime may poll while the start is still being finished.
-  virtual Status StartAndWaitHealthy(const std::string& name, std::chrono::milliseconds timeout) {
-    RP_RETURN_IF_ERROR(Start(name));
+  virtual Status StartAndWaitHealthy(const std::string& name, const WorkspaceLimits& limits,
+                                     std::chrono::milliseconds timeout) {
+    RP_RETURN_IF_ERROR(Start(name, limits));
     return WaitHealthy(name, timeout);
   }
   // Runs a command inside the instance as root and returns its exit code and output.

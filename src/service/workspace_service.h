@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/status.h"
 #include "core/workspace.h"
 
@@ -16,7 +17,8 @@ namespace rockpool {
 
 struct CreateWorkspaceRequest {
   std::string name;
-  std::string image;  // empty: the default image
+  std::string image;     // empty: the default image
+  LimitsRequest limits;  // fields left out take the deployment's defaults
 };
 
 class WorkspaceService {
@@ -27,7 +29,8 @@ class WorkspaceService {
   // A number that changes whenever an answer of List may change, so a front end can reuse
   // what it rendered for an equal number. nullopt when unknown: nothing may be reused.
   virtual std::optional<int64_t> ListRevision() { return std::nullopt; }
-  virtual Result<Workspace> Create(const CreateWorkspaceRequest& request) = 0;  // -> creating
+  // -> creating. OutOfRange when a limit is above the deployment's maximum.
+  virtual Result<Workspace> Create(const CreateWorkspaceRequest& request) = 0;
   virtual Result<Workspace> Get(const std::string& ref) = 0;
   virtual Result<Workspace> Start(const std::string& ref) = 0;   // -> starting
   virtual Result<Workspace> Stop(const std::string& ref) = 0;    // -> stopping

@@ -73,6 +73,7 @@ Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& req
   ws.status = WorkspaceStatus::kCreating;
   ws.image = request.image.empty() ? options_.default_image : request.image;
   RP_RETURN_IF_ERROR(ValidateImage(ws.image));
+  RP_ASSIGN_OR_RETURN(ws.limits, options_.limits.Resolve(request.limits));
   // A missing image is the caller's mistake: refuse it now rather than fail the job later.
   if (Status image = runtime_.CheckImage(ws.image); !image.ok()) {
     return image.code() == Code::kNotFound ? Status::InvalidArgument(image.message()) : image;

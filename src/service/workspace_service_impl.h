@@ -16,6 +16,8 @@ namespace rockpool {
 
 struct WorkspaceServiceOptions {
   std::string default_image = "rockpool-workspace";
+  // Defaults and maximums of the limits a create request may ask for.
+  LimitsPolicy limits;
   // Called after a transaction that queued a job has committed, e.g. to wake this process's
   // worker rather than leave the job to its next poll.
   std::function<void()> on_job_queued;

@@ -59,6 +59,28 @@ TEST_F(WorkspaceServiceTest, CreateKeepsRequestedImage) {
   EXPECT_EQ(service_->Create({"other", "bad image"}).status().code(), Code::kInvalidArgument);
 }
 
+TEST_F(WorkspaceServiceTest, CreateFillsLimitsLeftOutFromTheDeploymentsDefaults) {
+  WorkspaceServiceOptions options;
+  options.limits.defaults = {0.5, 1024, 256, 4};
+  WorkspaceServiceImpl service(*store_, *queue_, runtime_, options);
+  auto ws = service.Create({"test", "", {.cpus = 1.25, .disk_gib = 9}});
+  ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+  EXPECT_EQ(ws->limits, (WorkspaceLimits{1.25, 1024, 256, 9}));
+  EXPECT_EQ(store_->GetWorkspace(ws->id)->limits, ws->limits);
+  EXPECT_EQ(service.Create({"plain", ""})->limits, options.limits.defaults);
+}
+
+TEST_F(WorkspaceServiceTest, CreateAboveTheMaximumIsOutOfRangeAndStoresNothing) {
+  auto ws = service_->Create({"test", "", {.memory_mib = kDefaultMaxLimits.memory_mib + 1}});
+  EXPECT_EQ(ws.status().code(), Code::kOutOfRange);
+  EXPECT_THAT(ws.status().message(), HasSubstr("limits.memoryMib"));
+  EXPECT_THAT(ws.status().message(), HasSubstr("8192"));
+  EXPECT_EQ(store_->GetWorkspaceByName("test").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_EQ(service_->Create({"test", "", {.processes = 0}}).status().code(),
+            Code::kInvalidArgument);
+}
+
 TEST_F(WorkspaceServiceTest, CreateRejectsInvalidNameWithoutTouchingStore) {
   auto ws = service_->Create({"Bad_Name", ""});
   EXPECT_EQ(ws.status().code(), Code::kInvalidArgument);

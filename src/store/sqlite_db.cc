@@ -38,6 +38,11 @@ Statement& Statement::Bind(int i, int64_t v) {
   return *this;
 }
 
+Statement& Statement::Bind(int i, double v) {
+  sqlite3_bind_double(stmt_, i, v);
+  return *this;
+}
+
 Statement& Statement::Bind(int i, const std::optional<std::string>& v) {
   if (!v) {
     sqlite3_bind_null(stmt_, i);
@@ -85,6 +90,11 @@ int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col);
 std::optional<int64_t> Statement::OptInt(int col) const {
   if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
   return Int(col);
+}
+
+std::optional<double> Statement::OptReal(int col) const {
+  if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_double(stmt_, col);
 }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {

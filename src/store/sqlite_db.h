@@ -30,6 +30,7 @@ class Statement {
   Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   Statement& Bind(int i, int64_t v);
   Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
+  Statement& Bind(int i, double v);
   Statement& Bind(int i, const std::optional<std::string>& v);
   Statement& Bind(int i, const std::optional<int64_t>& v);
 
@@ -42,6 +43,7 @@ class Statement {
   std::optional<std::string> OptText(int col) const;
   int64_t Int(int col) const;
   std::optional<int64_t> OptInt(int col) const;
+  std::optional<double> OptReal(int col) const;
   int Changes() const { return sqlite3_changes(db_); }
 
  private:

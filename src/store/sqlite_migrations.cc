@@ -59,12 +59,25 @@ CREATE TRIGGER workspaces_revision_on_delete AFTER DELETE ON workspaces
 BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 )sql";
 
+// Each workspace's resource limits. Rows from before this migration keep NULLs: the store
+// reads them as the deployment's defaults of the day (SqliteStoreOptions::default_limits).
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE workspaces ADD COLUMN limit_cpus REAL CHECK (limit_cpus IS NULL OR limit_cpus > 0);
+ALTER TABLE workspaces ADD COLUMN limit_memory_mib INTEGER
+  CHECK (limit_memory_mib IS NULL OR limit_memory_mib > 0);
+ALTER TABLE workspaces ADD COLUMN limit_processes INTEGER
+  CHECK (limit_processes IS NULL OR limit_processes > 0);
+ALTER TABLE workspaces ADD COLUMN limit_disk_gib INTEGER
+  CHECK (limit_disk_gib IS NULL OR limit_disk_gib > 0);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "workspaces, ports, jobs", kV1},
       {2, "workspaces revision counter", kV2},
+      {3, "workspace resource limits", kV3},
   };
   return kMigrations;
 }

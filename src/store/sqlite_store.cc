@@ -7,7 +7,8 @@ namespace rockpool {
 namespace {
 
 constexpr const char* kWorkspaceColumns =
-    "id, name, status, image, status_reason, created_at, updated_at";
+    "id, name, status, image, status_reason, created_at, updated_at, limit_cpus, "
+    "limit_memory_mib, limit_processes, limit_disk_gib";
 
 }  // namespace
 
@@ -142,6 +143,9 @@ Result<std::vector<Workspace>> SqliteStore::QueryWorkspaces(sqlite::Statement& s
     ws.status_reason = stmt.OptText(4);
     ws.created_at = stmt.Text(5);
     ws.updated_at = stmt.Text(6);
+    const WorkspaceLimits& d = options_.default_limits;
+    ws.limits = {stmt.OptReal(7).value_or(d.cpus), stmt.OptInt(8).value_or(d.memory_mib),
+                 stmt.OptInt(9).value_or(d.processes), stmt.OptInt(10).value_or(d.disk_gib)};
     out.push_back(std::move(ws));
   }
 }
@@ -149,11 +153,14 @@ Result<std::vector<Workspace>> SqliteStore::QueryWorkspaces(sqlite::Statement& s
 Result<Workspace> SqliteStore::InsertWorkspace(const Workspace& ws) {
   auto conn = Writer();
   const std::string now = FormatTime(clock_.Now());
-  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("INSERT INTO workspaces (id, name, status, "
-                                               "image, status_reason, created_at, updated_at) "
-                                               "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("INSERT INTO workspaces (id, name, status, image, "
+                                               "status_reason, created_at, updated_at, limit_cpus, "
+                                               "limit_memory_mib, limit_processes, limit_disk_gib) "
+                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt->Bind(1, ws.id).Bind(2, ws.name).Bind(3, StatusName(ws.status)).Bind(4, ws.image);
   stmt->Bind(5, ws.status_reason).Bind(6, now).Bind(7, now);
+  stmt->Bind(8, ws.limits.cpus).Bind(9, ws.limits.memory_mib).Bind(10, ws.limits.processes);
+  stmt->Bind(11, ws.limits.disk_gib);
   Status st = stmt->Run("insert workspace \"" + ws.name + "\"");
   if (st.code() == Code::kAlreadyExists) {
     return Status::AlreadyExists("workspace \"" + ws.name + "\" already exists");

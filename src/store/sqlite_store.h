@@ -21,6 +21,8 @@ namespace rockpool {
 
 struct SqliteStoreOptions {
   std::chrono::milliseconds busy_timeout{5000};
+  // What a workspace stored without limits (created before they were kept) reads as.
+  WorkspaceLimits default_limits;
 };
 
 class SqliteStore : public Store {

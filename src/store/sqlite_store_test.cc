@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "store/sqlite_migrations.h"
 #include "store/temp_dir.h"
 #include "store/uuid.h"
 
@@ -266,6 +267,60 @@ TEST_F(SqliteStoreTest, ListPagesStayFastWithTenThousandRows) {
     // scheduler, so the test guards the median, which a full scan (no usable index) breaks.
     EXPECT_LT(ms[ms.size() / 2], 5.0);
   }
+}
+
+TEST_F(SqliteStoreTest, LimitsRoundTrip) {
+  Workspace ws{NewUuidV4(), "limited", WorkspaceStatus::kCreating,         "img", std::nullopt,
+               "",          "",        WorkspaceLimits{1.25, 3072, 300, 7}};
+  ASSERT_TRUE(store_->InsertWorkspace(ws).ok());
+  EXPECT_EQ(store_->GetWorkspace(ws.id)->limits, (WorkspaceLimits{1.25, 3072, 300, 7}));
+  EXPECT_EQ(store_->ListWorkspaces(10, std::nullopt)->items.at(0).limits, ws.limits);
+}
+
+// A database made before limits were kept: its rows read as the deployment's defaults, and
+// rows created after the migration keep their own.
+TEST_F(SqliteStoreTest, RowsFromBeforeTheLimitsMigrationReadAsTheDefaults) {
+  store_.reset();
+  const std::string path = dir_.File("old.db");
+  {
+    auto conn = sqlite::Connection::Open(path);
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)
+                    ->Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                           "description TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
+                           "schema")
+                    .ok());
+    for (const Migration& m : SqliteMigrations()) {
+      if (m.version > 2) break;
+      ASSERT_TRUE((*conn)->Exec(m.sql, "migrate").ok());
+      ASSERT_TRUE((*conn)
+                      ->Exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
+                                 ", 'old', 'then')",
+                             "record")
+                      .ok());
+    }
+    ASSERT_TRUE((*conn)
+                    ->Exec("INSERT INTO workspaces (id, name, status, image, created_at, "
+                           "updated_at) VALUES ('id-old', 'old', 'stopped', 'img', 't', 't')",
+                           "old row")
+                    .ok());
+  }
+  SqliteStoreOptions options;
+  options.default_limits = {0.5, 1024, 256, 4};
+  auto store = SqliteStore::Open(path, clock_, options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->AppliedSchemaVersion(), SqliteStore::SchemaVersion());
+  EXPECT_EQ((*store)->GetWorkspace("id-old")->limits, options.default_limits);
+  Workspace fresh{NewUuidV4(), "fresh", WorkspaceStatus::kCreating,        "img", std::nullopt,
+                  "",          "",      WorkspaceLimits{2, 4096, 2048, 20}};
+  ASSERT_TRUE((*store)->InsertWorkspace(fresh).ok());
+  EXPECT_EQ((*store)->GetWorkspace(fresh.id)->limits, fresh.limits);
+}
+
+TEST_F(SqliteStoreTest, NonPositiveLimitsAreRefusedByTheSchema) {
+  Workspace ws{NewUuidV4(), "zero", WorkspaceStatus::kCreating,      "img", std::nullopt,
+               "",          "",     WorkspaceLimits{0, 1024, 256, 4}};
+  EXPECT_FALSE(store_->InsertWorkspace(ws).ok());
 }
 
 }  // namespace

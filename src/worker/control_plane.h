@@ -22,6 +22,9 @@ namespace rockpool {
 
 struct ControlPlaneOptions {
   std::string database_path;  // e.g. /var/lib/rockpool/rockpool.db
+  // Workspace limits: what a create gets and may ask for, and what workspaces stored without
+  // limits read as. Overrides store.default_limits and service.limits.
+  LimitsPolicy limits;
   SqliteStoreOptions store;
   JobQueueOptions jobs;
   WorkspaceServiceOptions service;

@@ -38,18 +38,18 @@ Status JobRunner::AdoptExisting(const Workspace& ws) {
 }
 
 Status JobRunner::RunCreate(const Workspace& ws, const std::atomic<bool>& lease_lost) {
-  Status created = runtime_.Create(ws.name, ws.image);
+  Status created = runtime_.Create(ws.name, ws.image, ws.limits);
   if (created.code() == Code::kAlreadyExists) {
     RP_RETURN_IF_ERROR(AdoptExisting(ws));  // a crashed attempt got this far
   } else if (!created.ok()) {
     return created;
   }
-  return BootNewInstance(runtime_, ws.name, options_.health_timeout,
+  return BootNewInstance(runtime_, ws.name, ws.limits, options_.health_timeout,
                          [&] { return !lease_lost.load(); });
 }
 
 Status JobRunner::RunStart(const Workspace& ws, const std::atomic<bool>& lease_lost) {
-  return StartWorkspaceInstance(runtime_, ws.name, options_.health_timeout,
+  return StartWorkspaceInstance(runtime_, ws.name, ws.limits, options_.health_timeout,
                                 [&] { return !lease_lost.load(); });
 }
 

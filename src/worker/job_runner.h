@@ -1,8 +1,9 @@
 // JobRunner: the runtime steps of one lifecycle job. Every step is idempotent, so a job
 // re-run after a crash at any point converges:
-//   create: Create -> Configure(/workspace/<name>) -> Start -> WaitHealthy
-//           (an instance left by a crashed attempt is adopted when it is Rockpool's)
-//   start:  Start -> WaitHealthy
+//   create: Create(with the workspace's limits) -> Configure(/workspace/<name>) -> Start ->
+//           WaitHealthy (an instance left by a crashed attempt is adopted when it is
+//           Rockpool's; its limits are put right by the Start)
+//   start:  Start(limits: applied first when the instance's differ) -> WaitHealthy
 //   stop:   remove every port socket and its row (before the instance stops) -> Stop
 //   delete: remove every port socket and its row -> Remove
 // A failed create or start undoes its finished steps (a Reverter) before the job is retried

@@ -19,11 +19,34 @@ class JobRunnerTest : public WorkerTestBase {
 
 TEST_F(JobRunnerTest, CreateAdoptsRockpoolInstanceLeftByACrashedAttempt) {
   Workspace ws = Seed("test", WorkspaceStatus::kCreating);
-  ASSERT_TRUE(runtime_.Create("test", "img").ok());
+  ASSERT_TRUE(runtime_.Create("test", "img", {}).ok());
   JobRunner runner(*store_, runtime_);
   ASSERT_TRUE(runner.Run(JobKind::kCreate, ws, lost_).ok());
   EXPECT_EQ(runtime_.instance_count(), 1u);
   EXPECT_TRUE(runtime_.instance("test")->running);
+}
+
+TEST_F(JobRunnerTest, CreateGivesTheInstanceTheWorkspacesLimits) {
+  Workspace ws{"id-test", "test", WorkspaceStatus::kCreating,         "img", std::nullopt,
+               "",        "",     WorkspaceLimits{1.5, 3072, 512, 12}};
+  ws = *store_->InsertWorkspace(ws);
+  JobRunner runner(*store_, runtime_);
+  ASSERT_TRUE(runner.Run(JobKind::kCreate, ws, lost_).ok());
+  EXPECT_EQ(runtime_.instance("test")->limits, (WorkspaceLimits{1.5, 3072, 512, 12}));
+  EXPECT_EQ(runtime_.instance("test")->limit_changes, 0);
+}
+
+// A workspace created before limits existed has an instance without them: its next start
+// applies the limits the store reads for it.
+TEST_F(JobRunnerTest, StartAppliesLimitsToAnInstanceThatHasOthers) {
+  Workspace ws = Seed("test", WorkspaceStatus::kStarting);
+  FakeRuntime::Instance old{.image = "img"};
+  old.limits = {8, 65536, 100000, 500};
+  runtime_.PutInstance("test", old);
+  JobRunner runner(*store_, runtime_);
+  ASSERT_TRUE(runner.Run(JobKind::kStart, ws, lost_).ok());
+  EXPECT_EQ(runtime_.instance("test")->limits, WorkspaceLimits{});
+  EXPECT_EQ(runtime_.instance("test")->limit_changes, 1);
 }
 
 TEST_F(JobRunnerTest, StartThatNeverGetsHealthyStopsTheInstanceAgain) {

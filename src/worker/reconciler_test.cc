@@ -173,7 +173,7 @@ TEST_F(ReconcilerTest, WorkspaceWithAJobInProgressIsLeftToTheWorker) {
 }
 
 TEST_F(ReconcilerTest, OrphanInstanceIsRemovedOnlyAfterTheGracePeriod) {
-  ASSERT_TRUE(runtime_.Create("ghost", "img").ok());
+  ASSERT_TRUE(runtime_.Create("ghost", "img", {}).ok());
   runtime_.PutInstance("foreign", {"img", true, /*rockpool=*/false, std::nullopt, {}});
   EXPECT_THAT(Pass().orphans, ElementsAre("ghost"));
   clock_.Advance(seconds(59));
@@ -185,7 +185,7 @@ TEST_F(ReconcilerTest, OrphanInstanceIsRemovedOnlyAfterTheGracePeriod) {
 }
 
 TEST_F(ReconcilerTest, InstanceThatGetsItsWorkspaceIsNoOrphan) {
-  ASSERT_TRUE(runtime_.Create("late", "img").ok());
+  ASSERT_TRUE(runtime_.Create("late", "img", {}).ok());
   EXPECT_THAT(Pass().orphans, ElementsAre("late"));
   Seed("late", WorkspaceStatus::kStopped, false, false);
   clock_.Advance(seconds(120));

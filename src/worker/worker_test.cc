@@ -153,7 +153,7 @@ TEST_F(WorkerTest, CreateCrashedMidwayConvergesWithoutDuplicateInstance) {
   // A worker claims the job, creates the instance and dies before recording anything.
   auto dead = queue_->Claim("dead/0");
   ASSERT_TRUE(dead.ok() && *dead);
-  ASSERT_TRUE(runtime_.Create("test", "rockpool-workspace").ok());
+  ASSERT_TRUE(runtime_.Create("test", "rockpool-workspace", {}).ok());
   Worker worker = MakeWorker();
   EXPECT_FALSE(*worker.RunOnce());  // still leased to the dead worker
   clock_.Advance(seconds(30));      // its lease expires

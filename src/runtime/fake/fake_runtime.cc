@@ -28,13 +28,14 @@ InstanceInfo FakeRuntime::Info(const std::string& name, const Instance& instance
                       instance.running ? "10.187.42.10" : ""};
 }
 
-Status FakeRuntime::Create(const std::string& name, const std::string& image) {
+Status FakeRuntime::Create(const std::string& name, const std::string& image,
+                           const WorkspaceLimits& limits) {
   RP_RETURN_IF_ERROR(Enter("Create", name, "Create " + name + " " + image));
   std::lock_guard lock(mu_);
   if (instances_.count(name) > 0) {
     return Status::AlreadyExists("fake: create instance " + name + ": already exists");
   }
-  instances_[name] = Instance{image};
+  instances_[name] = Instance{.image = image, .limits = limits};
   return Status::Ok();
 }
 
@@ -63,11 +64,15 @@ void FakeRuntime::SetPrewarmed(bool prewarmed) {
   prewarmed_ = prewarmed;
 }
 
-Status FakeRuntime::Start(const std::string& name) {
+Status FakeRuntime::Start(const std::string& name, const WorkspaceLimits& limits) {
   RP_RETURN_IF_ERROR(Enter("Start", name, "Start " + name));
   std::lock_guard lock(mu_);
   auto it = instances_.find(name);
   if (it == instances_.end()) return Status::NotFound("fake: start instance " + name + ": none");
+  if (!it->second.running && it->second.limits != limits) {
+    it->second.limits = limits;
+    ++it->second.limit_changes;
+  }
   it->second.running = true;
   return Status::Ok();
 }

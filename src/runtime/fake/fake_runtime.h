@@ -1,7 +1,7 @@
 // FakeRuntime: an in-memory Runtime for tests of the layers above. It keeps instances in a
 // map, records every call as a line ("Create test rockpool-workspace", "AddPort test 3000"),
-// and can be told to fail or slow down a method, for every workspace or for one.
-// Thread-safe.
+// keeps the limits each instance was created or last started with, and can be told to fail or slow
+// down a method, for every workspace or for one. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -24,19 +24,22 @@ class FakeRuntime : public Runtime {
     bool rockpool = true;  // carries Rockpool's label
     std::optional<std::string> base_path;
     std::set<int> ports;
+    WorkspaceLimits limits;  // as given to Create, then to each Start of a stopped instance
+    int limit_changes = 0;   // how many Starts found other limits and applied them
   };
 
   explicit FakeRuntime(std::string socket_dir = "/run/rockpool/sockets")
       : socket_dir_(std::move(socket_dir)) {}
 
-  Status Create(const std::string& name, const std::string& image) override;
+  Status Create(const std::string& name, const std::string& image,
+                const WorkspaceLimits& limits) override;
   // Not recorded as a call; FailOn("CheckImage", <image>, ...) makes an image missing.
   Status CheckImage(const std::string& image) override;
   // Recorded as "Prewarm <image>"; IsPrewarmed is true after it until SetPrewarmed(false).
   Status Prewarm(const std::string& image) override;
   Result<bool> IsPrewarmed(const std::string& image) override;
   void SetPrewarmed(bool prewarmed);
-  Status Start(const std::string& name) override;
+  Status Start(const std::string& name, const WorkspaceLimits& limits) override;
   Status Stop(const std::string& name) override;
   Status Remove(const std::string& name) override;
   Result<InstanceInfo> Inspect(const std::string& name) override;

@@ -63,7 +63,8 @@ IncusRuntime::IncusRuntime(std::shared_ptr<IncusClient> client, IncusRuntimeOpti
                            SocketClientFactory socket_clients)
     : client_(std::move(client)),
       options_(std::move(options)),
-      socket_clients_(std::move(socket_clients)) {}
+      socket_clients_(std::move(socket_clients)),
+      limits_(client_, options_.storage_pool, options_.profiles) {}
 
 std::mutex& IncusRuntime::LockFor(const std::string& instance) {
   std::lock_guard lock(locks_mu_);
@@ -81,12 +82,12 @@ Config IncusRuntime::WorkspaceLabels(const std::string& name,
 }
 
 Status IncusRuntime::MakeWorkspace(const std::string& instance, const std::string& name,
-                                   const std::string& fingerprint) {
-  return PatchInstance(
-      *client_, instance,
-      {.config = WorkspaceLabels(name, fingerprint),
-       .devices = {{kCodeDevice, ProxyDevice(SocketPath(name), options_.code_server_port)}}},
-      "");
+                                   const std::string& fingerprint, const WorkspaceLimits& limits) {
+  InstancePatch patch{
+      .config = WorkspaceLabels(name, fingerprint),
+      .devices = {{kCodeDevice, ProxyDevice(SocketPath(name), options_.code_server_port)}}};
+  RP_RETURN_IF_ERROR(limits_.AddTo(limits, patch.config, patch.devices));
+  return PatchInstance(*client_, instance, patch, "");
 }
 
 Status IncusRuntime::ClaimSpare(const std::string& instance, const std::string& fingerprint) {
@@ -99,7 +100,8 @@ Status IncusRuntime::ClaimSpare(const std::string& instance, const std::string& 
   return RenameInstance(*client_, spare, instance, options_.operation_timeout);
 }
 
-Status IncusRuntime::Create(const std::string& name, const std::string& image) {
+Status IncusRuntime::Create(const std::string& name, const std::string& image,
+                            const WorkspaceLimits& limits) {
   RP_RETURN_IF_ERROR(ValidateWorkspaceName(name));
   std::string instance = InstanceName(name);
   std::string context = "incus: create instance " + instance;
@@ -108,7 +110,7 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image) {
   if (existing.ok()) {
     const std::string from = existing->Label(kLabelImage);
     if (existing->Label(kLabelSpare) == "true" && !from.empty()) {
-      return MakeWorkspace(instance, name, from);  // a claim that was interrupted
+      return MakeWorkspace(instance, name, from, limits);  // a claim that was interrupted
     }
     return Status::AlreadyExists(context + ": instance exists already");
   }
@@ -118,7 +120,7 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image) {
   Status claimed = ClaimSpare(instance, fingerprint);
   // Until MakeWorkspace lands the instance is a spare by its labels: a Create after an
   // interruption here finishes it (above).
-  if (claimed.ok()) return MakeWorkspace(instance, name, fingerprint);
+  if (claimed.ok()) return MakeWorkspace(instance, name, fingerprint, limits);
   if (claimed.code() != Code::kNotFound) {
     spdlog::warn("{}: spare not used, copying the template instead: {}", context,
                  claimed.ToString());
@@ -131,6 +133,7 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image) {
       .config = WorkspaceLabels(name, fingerprint),
       .devices = {{kCodeDevice, ProxyDevice(SocketPath(name), options_.code_server_port)}}};
   AddHardening(post, HardeningOf(options_));
+  RP_RETURN_IF_ERROR(limits_.AddTo(limits, post.config, post.devices));
   return CreateInstance(*client_, post, options_.operation_timeout);
 }
 
@@ -227,12 +230,13 @@ Status IncusRuntime::SettleStart(const std::string& instance) {
   return done.status().WithContext("incus: start instance " + instance);
 }
 
-Result<std::string> IncusRuntime::RequestStart(const std::string& name,
-                                               const std::string& instance) {
+Result<std::string> IncusRuntime::RequestStart(const std::string& name, const std::string& instance,
+                                               const WorkspaceLimits& limits) {
   RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
   if (current.running()) return std::string();
   RP_RETURN_IF_ERROR(Harden(*client_, current, HardeningOf(options_)));  // made before it
+  RP_RETURN_IF_ERROR(limits_.ApplyIfChanged(current, limits));
   RemoveSocketFiles(name);  // stale sockets from the last run
   auto started =
       client_->Call({.method = "PUT",
@@ -242,13 +246,13 @@ Result<std::string> IncusRuntime::RequestStart(const std::string& name,
   return started->operation;
 }
 
-Status IncusRuntime::StartAndWaitHealthy(const std::string& name,
+Status IncusRuntime::StartAndWaitHealthy(const std::string& name, const WorkspaceLimits& limits,
                                          std::chrono::milliseconds timeout) {
   std::string instance = InstanceName(name);
   std::string operation;
   {
     std::lock_guard lock(LockFor(instance));
-    RP_ASSIGN_OR_RETURN(operation, RequestStart(name, instance));
+    RP_ASSIGN_OR_RETURN(operation, RequestStart(name, instance, limits));
     if (!operation.empty()) {
       std::lock_guard locks(locks_mu_);
       starting_[instance] = operation;
@@ -260,10 +264,10 @@ Status IncusRuntime::StartAndWaitHealthy(const std::string& name,
   return PollHealthy(name, timeout, operation);
 }
 
-Status IncusRuntime::Start(const std::string& name) {
+Status IncusRuntime::Start(const std::string& name, const WorkspaceLimits& limits) {
   std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));
-  RP_ASSIGN_OR_RETURN(std::string operation, RequestStart(name, instance));
+  RP_ASSIGN_OR_RETURN(std::string operation, RequestStart(name, instance, limits));
   if (operation.empty()) return Status::Ok();  // running already, or a synchronous answer
   auto done = WaitOperation(*client_, operation, options_.operation_timeout);
   return done.ok() ? Status::Ok() : done.status().WithContext("incus: start instance " + instance);

@@ -18,6 +18,7 @@
 #include "http/client.h"
 #include "runtime/incus/incus_client.h"
 #include "runtime/incus/instances.h"
+#include "runtime/incus/limits.h"
 #include "runtime/runtime.h"
 
 namespace rockpool::incus {
@@ -25,6 +26,9 @@ namespace rockpool::incus {
 struct IncusRuntimeOptions {
   std::string socket_dir = "/var/lib/rockpool/sockets";
   std::vector<std::string> profiles = {"default"};
+  // The storage pool of the workspaces' root disks, which carry the disk limit; empty: the
+  // pool of the profiles' root disk, read once.
+  std::string storage_pool;
   // Owner and mode of the host sockets the proxy connects to.
   int socket_uid = 0;
   int socket_gid = 0;
@@ -57,13 +61,14 @@ class IncusRuntime final : public Runtime {
   IncusRuntime(std::shared_ptr<IncusClient> client, IncusRuntimeOptions options,
                SocketClientFactory socket_clients);
 
-  Status Create(const std::string& name, const std::string& image) override;
+  Status Create(const std::string& name, const std::string& image,
+                const WorkspaceLimits& limits) override;
   Status CheckImage(const std::string& image) override;
   // Keeps one stopped copy of the image's template ("rps-<fp12>"); Create renames it into the
   // workspace instead of copying, which takes a tenth of the time.
   Status Prewarm(const std::string& image) override;
   Result<bool> IsPrewarmed(const std::string& image) override;
-  Status Start(const std::string& name) override;
+  Status Start(const std::string& name, const WorkspaceLimits& limits) override;
   Status Stop(const std::string& name) override;
   Status Remove(const std::string& name) override;
   Result<InstanceInfo> Inspect(const std::string& name) override;
@@ -72,7 +77,8 @@ class IncusRuntime final : public Runtime {
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
   // Asks for the start and polls /healthz at once, failing early if the start fails; Ok
   // before the daemon has finished the start, which any later call on the instance awaits.
-  Status StartAndWaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
+  Status StartAndWaitHealthy(const std::string& name, const WorkspaceLimits& limits,
+                             std::chrono::milliseconds timeout) override;
   Result<ExecResult> Exec(const std::string& name, const std::vector<std::string>& argv) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
@@ -95,15 +101,18 @@ class IncusRuntime final : public Runtime {
                        const std::string& fingerprint);
   // Renames the image's spare to `instance`. NotFound when there is no spare.
   Status ClaimSpare(const std::string& instance, const std::string& fingerprint);
-  // The labels and device that make `instance` the workspace `name`, over a copy's or spare's.
+  // The labels, device and limits that make `instance` the workspace `name`, over a copy's or
+  // spare's.
   Status MakeWorkspace(const std::string& instance, const std::string& name,
-                       const std::string& fingerprint);
+                       const std::string& fingerprint, const WorkspaceLimits& limits);
   Config WorkspaceLabels(const std::string& name, const std::string& fingerprint) const;
   // Waits for a start StartAndWaitHealthy left unfinished. REQUIRES: LockFor(instance) held.
   Status SettleStart(const std::string& instance);
-  // Asks the daemon to start `instance` (workspace `name`) unless it runs, without waiting;
-  // returns the start operation, "" when there is none to wait for. REQUIRES: LockFor held.
-  Result<std::string> RequestStart(const std::string& name, const std::string& instance);
+  // Asks the daemon to start `instance` (workspace `name`) unless it runs, without waiting,
+  // after giving it `limits` if its own differ; returns the start operation, "" when there is
+  // none to wait for. REQUIRES: LockFor held.
+  Result<std::string> RequestStart(const std::string& name, const std::string& instance,
+                                   const WorkspaceLimits& limits);
   // WaitHealthy; with `start_operation`, also fails as soon as that operation fails.
   Status PollHealthy(const std::string& name, std::chrono::milliseconds timeout,
                      const std::string& start_operation);
@@ -117,6 +126,7 @@ class IncusRuntime final : public Runtime {
   std::shared_ptr<IncusClient> client_;
   IncusRuntimeOptions options_;
   SocketClientFactory socket_clients_;
+  InstanceLimits limits_;
   std::mutex locks_mu_;
   std::map<std::string, std::unique_ptr<std::mutex>> locks_;  // GUARDED_BY(locks_mu_)
   std::map<std::string, std::string>

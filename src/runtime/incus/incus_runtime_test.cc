@@ -39,6 +39,16 @@ Json WorkspaceConfig(const std::string& ws) {
   return config;
 }
 
+// A workspace instance that carries the default limits already, as the daemon returns it.
+Json WorkspaceInstance(const std::string& ws, const std::string& status) {
+  InstancePatch limits = LimitsPatch(WorkspaceLimits{}, "rockpool");
+  Json config = WorkspaceConfig(ws);
+  for (const auto& [key, value] : limits.config) config[key] = value;
+  Json devices = limits.devices;
+  devices[kNicDevice] = HardenedNic({});
+  return InstanceJson(InstanceName(ws), status, config, devices);
+}
+
 class IncusRuntimeTest : public ::testing::Test {
  protected:
   IncusRuntimeTest() {
@@ -57,6 +67,10 @@ class IncusRuntimeTest : public ::testing::Test {
     daemon_.On("GET", "/1.0/images/aliases/rp-img",
                Sync({{"name", "rp-img"}, {"target", kFingerprint}}));
     daemon_.On("GET", "/1.0/operations/", OperationDone());
+    daemon_.On(
+        "GET", "/1.0/profiles/default",
+        Sync({{"name", "default"},
+              {"devices", {{"root", {{"type", "disk"}, {"path", "/"}, {"pool", "rockpool"}}}}}}));
   }
   ~IncusRuntimeTest() override { std::filesystem::remove_all(dir_); }
 
@@ -107,7 +121,7 @@ TEST_F(IncusRuntimeTest, CreateCopiesTheTemplateWithLabelsAndCodeSocket) {
   HaveReadyTemplate();
   daemon_.On("POST", "/1.0/instances", Async("op-create"));
   NoSpare();
-  ASSERT_TRUE(runtime_->Create("9lives", "rp-img").ok());
+  ASSERT_TRUE(runtime_->Create("9lives", "rp-img", {}).ok());
 
   auto posts = Creations();
   ASSERT_EQ(posts.size(), 1u);
@@ -147,7 +161,7 @@ TEST_F(IncusRuntimeTest, CreatePreparesTheTemplateWhenMissing) {
     return Sync(Json::object());
   });
 
-  ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img", {}).ok());
 
   std::vector<HttpRequest> posts;  // template, its exec, the workspace (after no spare)
   for (const auto& r : daemon_.Sent("POST", "/1.0/instances")) {
@@ -189,7 +203,7 @@ TEST_F(IncusRuntimeTest, ConcurrentCreatesBuildTheTemplateOnce) {
   std::atomic<int> failures{0};
   for (int i = 0; i < 4; ++i) {
     workers.emplace_back([&, i] {
-      if (!runtime_->Create("ws" + std::to_string(i), "rp-img").ok()) ++failures;
+      if (!runtime_->Create("ws" + std::to_string(i), "rp-img", {}).ok()) ++failures;
     });
   }
   for (auto& t : workers) t.join();
@@ -208,7 +222,7 @@ TEST_F(IncusRuntimeTest, CreateRenamesTheSpareAndMakesItTheWorkspace) {
                             {{kLabelSpare, "true"}, {kLabelSpareReady, "true"}}));
   daemon_.On("POST", "/1.0/instances/rps-d1337eb00d5e", Async("op-rename"));
   daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
-  ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img", {}).ok());
 
   EXPECT_TRUE(Creations().empty());  // no copy, and the template is not even looked at
   EXPECT_TRUE(daemon_.Sent("GET", "/1.0/instances/rp-tpl-").empty());
@@ -232,7 +246,7 @@ TEST_F(IncusRuntimeTest, ASpareStillBeingMadeIsNotTakenButCopied) {
   HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped",
                             {{kLabelSpare, "true"}, {kLabelSpareReady, "false"}}));
   daemon_.On("POST", "/1.0/instances", Async("op-create"));
-  ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img", {}).ok());
   EXPECT_TRUE(daemon_.Sent("POST", "/1.0/instances/rps-").empty()) << "not renamed";
   ASSERT_EQ(Creations().size(), 1u);
   EXPECT_EQ(Json::parse(Creations()[0].body)["source"]["source"], "rp-tpl-d1337eb00d5e");
@@ -247,7 +261,7 @@ TEST_F(IncusRuntimeTest, CreateFinishesAClaimThatWasInterrupted) {
                              {kLabelTemplateAlias, "rp-img"},
                              {kLabelImage, kFingerprint}}));
   daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
-  ASSERT_TRUE(runtime_->Create("abc", "rp-img").ok());
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img", {}).ok());
   EXPECT_TRUE(daemon_.Sent("POST", "/1.0/instances").empty());
   auto patches = daemon_.Sent("PATCH", "/1.0/instances/rp-abc");
   ASSERT_EQ(patches.size(), 1u);
@@ -301,23 +315,23 @@ TEST_F(IncusRuntimeTest, PrewarmCopiesTheTemplateIntoOneSpare) {
 }
 
 TEST_F(IncusRuntimeTest, CreateWithUnknownImageIsNotFound) {
-  Status s = runtime_->Create("abc", "nope");
+  Status s = runtime_->Create("abc", "nope", {});
   EXPECT_EQ(s.code(), Code::kNotFound);
   EXPECT_THAT(s.message(), HasSubstr("incus: create instance rp-abc: image nope not found"));
 }
 
 TEST_F(IncusRuntimeTest, CreateOfExistingInstanceIsAlreadyExists) {
-  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
-  EXPECT_EQ(runtime_->Create("abc", "rp-img").code(), Code::kAlreadyExists);
+  HaveInstance(WorkspaceInstance("abc", "Stopped"));
+  EXPECT_EQ(runtime_->Create("abc", "rp-img", {}).code(), Code::kAlreadyExists);
 }
 
 TEST_F(IncusRuntimeTest, StartRemovesStaleSocketsAndStartsExplicitly) {
-  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  HaveInstance(WorkspaceInstance("abc", "Stopped"));
   daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
   Touch(runtime_->SocketPath("abc"));
   Touch(runtime_->PortSocketPath("abc", 3000));
   Touch(runtime_->SocketPath("abcd"));  // another workspace's socket stays
-  ASSERT_TRUE(runtime_->Start("abc").ok());
+  ASSERT_TRUE(runtime_->Start("abc", {}).ok());
   EXPECT_FALSE(std::filesystem::exists(runtime_->SocketPath("abc")));
   EXPECT_FALSE(std::filesystem::exists(runtime_->PortSocketPath("abc", 3000)));
   EXPECT_TRUE(std::filesystem::exists(runtime_->SocketPath("abcd")));
@@ -331,11 +345,11 @@ TEST_F(IncusRuntimeTest, StartIsolatesAnInstanceMadeBeforeIsolationFirst) {
                             {{"eth0", {{"type", "nic"}, {"network", "rpbr0"}}}}));
   daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
   daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
-  ASSERT_TRUE(runtime_->Start("abc").ok());
+  ASSERT_TRUE(runtime_->Start("abc", WorkspaceLimits{}).ok());
   auto requests = daemon_.requests();
-  size_t patch = 0, start = 0;
+  size_t patch = 0, start = 0;  // the first patch: the hardening (the limits follow)
   for (size_t i = 0; i < requests.size(); ++i) {
-    if (requests[i].method == "PATCH") patch = i;
+    if (requests[i].method == "PATCH" && patch == 0) patch = i;
     if (requests[i].method == "PUT") start = i;
   }
   ASSERT_GT(patch, 0u);
@@ -348,16 +362,16 @@ TEST_F(IncusRuntimeTest, StartIsolatesAnInstanceMadeBeforeIsolationFirst) {
 
 TEST_F(IncusRuntimeTest, StartOfRunningInstanceDoesNothing) {
   HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")));
-  ASSERT_TRUE(runtime_->Start("abc").ok());
+  ASSERT_TRUE(runtime_->Start("abc", {}).ok());
   EXPECT_TRUE(daemon_.Sent("PUT", "/1.0/instances/rp-abc/state").empty());
 }
 
 TEST_F(IncusRuntimeTest, StartFailureNamesInstanceAndDaemonMessage) {
-  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  HaveInstance(WorkspaceInstance("abc", "Stopped"));
   daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
   daemon_.On("GET", "/1.0/operations/op-start/wait",
              Sync({{"status", "Failure"}, {"err", "Failed to run: forkstart"}}));
-  Status s = runtime_->Start("abc");
+  Status s = runtime_->Start("abc", {});
   EXPECT_EQ(s.message(), "incus: start instance rp-abc: Failed to run: forkstart");
 }
 
@@ -455,7 +469,7 @@ TEST_F(IncusRuntimeTest, PortOutsideRangeIsRejectedBeforeTheDaemon) {
 }
 
 TEST_F(IncusRuntimeTest, ConfigureStoppedInstanceWritesConfigWithoutRestart) {
-  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  HaveInstance(WorkspaceInstance("abc", "Stopped"));
   daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
   daemon_.On("POST", "/1.0/instances/rp-abc/files", Sync(Json::object()));
   ASSERT_TRUE(runtime_->Configure("abc", {.base_path = "/workspace/abc"}).ok());
@@ -497,7 +511,7 @@ TEST_F(IncusRuntimeTest, ConfigureRunningInstanceOfATemplatingImageAlsoWritesThe
 }
 
 TEST_F(IncusRuntimeTest, ConfigureMakesTheConfigFolderWhenTheImageHasNone) {
-  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  HaveInstance(WorkspaceInstance("abc", "Stopped"));
   daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
   bool folder = false;
   daemon_.On("POST", "/1.0/instances/rp-abc/files", [&](const HttpRequest& r) {
@@ -523,14 +537,14 @@ TEST_F(IncusRuntimeTest, ConfigureRunningInstanceRestartsCodeServer) {
 }
 
 TEST_F(IncusRuntimeTest, StartAndWaitHealthyAnswersBeforeTheDaemonFinishesTheStart) {
-  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  HaveInstance(WorkspaceInstance("abc", "Stopped"));
   daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
   daemon_.On("GET", "/1.0/operations/op-start",
              Sync({{"id", "op-start"}, {"status", "Running"}, {"err", ""}}));
   daemon_.On("GET", "/1.0/operations/op-start/wait", OperationDone());
   health_.Enqueue(502, "");
   health_.Enqueue(200, "ok");
-  ASSERT_TRUE(runtime_->StartAndWaitHealthy("abc", std::chrono::seconds(5)).ok());
+  ASSERT_TRUE(runtime_->StartAndWaitHealthy("abc", {}, std::chrono::seconds(5)).ok());
   EXPECT_EQ(Json::parse(daemon_.Sent("PUT", "/1.0/instances/rp-abc/state")[0].body)["action"],
             "start");
   EXPECT_TRUE(daemon_.Sent("GET", "/1.0/operations/op-start/wait").empty()) << "not waited for";
@@ -551,12 +565,12 @@ TEST_F(IncusRuntimeTest, StartAndWaitHealthyAnswersBeforeTheDaemonFinishesTheSta
 }
 
 TEST_F(IncusRuntimeTest, AStartTheDaemonHasForgottenCountsAsFinished) {
-  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  HaveInstance(WorkspaceInstance("abc", "Stopped"));
   daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
   daemon_.On("GET", "/1.0/operations/op-start",
              Sync({{"id", "op-start"}, {"status", "Running"}, {"err", ""}}));
   health_.Enqueue(200, "ok");
-  ASSERT_TRUE(runtime_->StartAndWaitHealthy("abc", std::chrono::seconds(5)).ok());
+  ASSERT_TRUE(runtime_->StartAndWaitHealthy("abc", {}, std::chrono::seconds(5)).ok());
   // Finished operations are dropped by the daemon after a few seconds.
   daemon_.On("GET", "/1.0/operations/op-start", testing::Error(404, "Operation not found"));
   daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-stop"));
@@ -565,7 +579,7 @@ TEST_F(IncusRuntimeTest, AStartTheDaemonHasForgottenCountsAsFinished) {
 }
 
 TEST_F(IncusRuntimeTest, StartAndWaitHealthyFailsAsSoonAsTheStartFails) {
-  HaveInstance(InstanceJson("rp-abc", "Stopped", WorkspaceConfig("abc")));
+  HaveInstance(WorkspaceInstance("abc", "Stopped"));
   daemon_.On("PUT", "/1.0/instances/rp-abc/state", Async("op-start"));
   daemon_.On("GET", "/1.0/operations/op-start",
              Sync({{"id", "op-start"}, {"status", "Failure"}, {"err", "Failed to start device"}}));
@@ -573,7 +587,7 @@ TEST_F(IncusRuntimeTest, StartAndWaitHealthyFailsAsSoonAsTheStartFails) {
     return Status::Unavailable("connect: no such file");
   });
   auto started = std::chrono::steady_clock::now();
-  Status s = runtime_->StartAndWaitHealthy("abc", std::chrono::seconds(30));
+  Status s = runtime_->StartAndWaitHealthy("abc", {}, std::chrono::seconds(30));
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("start instance rp-abc"));

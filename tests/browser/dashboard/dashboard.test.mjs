@@ -176,6 +176,10 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
     assert.equal(await ide.getAttribute('href'), `http://${host}:8081/workspace/${mainName}/`);
     assert.equal(await ide.getAttribute('target'), '_blank');
     await visible(page.getByText('rockpool-workspace'));
+    for (const [id, unit] of [['cpu', /^\d+(\.\d+)? cores?$/], ['memory', /^\d+(\.\d+)? [MG]iB$/],
+      ['processes', /^\d+$/], ['disk', /^\d+ GiB$/]]) {
+      assert.match(await page.getByTestId(`limit-${id}`).textContent(), unit, `${id} limit shown`);
+    }
     await screenshot(page, 'workspace-detail');
   });
 

@@ -47,11 +47,15 @@ export async function startMockServer({ distDir, transitionMs = 500, seed = 0 } 
     new HttpError(409, 'conflict', `cannot ${op} workspace ${w.name}: it is ${w.status}`);
 
   let lastCreated = 0;
-  function create({ name, image = 'rockpool-workspace', status = 'creating', at } = {}) {
+  const defaultLimits = { cpus: 1, memoryMib: 2048, processes: 1024, diskGib: 10 };
+  function create({ name, image = 'rockpool-workspace', status = 'creating', at, limits } = {}) {
     // Strictly increasing creation times keep the (createdAt, id) cursor order = list order.
     lastCreated = Math.max(lastCreated + 1, at ? Date.parse(at) : Date.now());
     const t = new Date(lastCreated).toISOString();
-    const w = { id: randomUUID(), name, status, image, statusReason: null, createdAt: t, updatedAt: t };
+    const w = {
+      id: randomUUID(), name, status, image, statusReason: null, createdAt: t, updatedAt: t,
+      limits: { ...defaultLimits, ...limits },
+    };
     workspaces.set(w.id, w);
     ports.set(w.id, []);
     if (status === 'creating') later(() => workspaces.has(w.id) && setStatus(w, 'running'));
@@ -108,7 +112,7 @@ export async function startMockServer({ distDir, transitionMs = 500, seed = 0 } 
     if ([...workspaces.values()].some((w) => w.name === body.name)) {
       throw new HttpError(409, 'already_exists', `workspace ${body.name} already exists`);
     }
-    return create({ name: body.name, image: body.image });
+    return create({ name: body.name, image: body.image, limits: body.limits });
   }
 
   function transition(w, op) {

@@ -66,14 +66,14 @@ int Run(int runs) {
       const std::string ws = net.name() + "-" + (isolated ? "i" : "s") + std::to_string(i);
       // Cold: no spare, a copy of the template.
       auto t = Clock::now();
-      CHECK_OK(runtime.Create(ws, net.image()));
+      CHECK_OK(runtime.Create(ws, net.image(), WorkspaceLimits{}));
       figures[mode + " cold create (copy)"].push_back(Ms(t));
       CHECK_OK(runtime.Configure(ws, {.base_path = "/workspace/" + ws}));
-      CHECK_OK(runtime.StartAndWaitHealthy(ws, std::chrono::seconds(120)));
+      CHECK_OK(runtime.StartAndWaitHealthy(ws, WorkspaceLimits{}, std::chrono::seconds(120)));
       figures[mode + " cold create -> healthz"].push_back(Ms(t));
       CHECK_OK(runtime.Stop(ws));
       t = Clock::now();
-      CHECK_OK(runtime.StartAndWaitHealthy(ws, std::chrono::seconds(120)));
+      CHECK_OK(runtime.StartAndWaitHealthy(ws, WorkspaceLimits{}, std::chrono::seconds(120)));
       figures[mode + " start -> healthz"].push_back(Ms(t));
       CHECK_OK(runtime.Remove(ws));
       // From a spare: Prewarm in the background, then the create the user waits for.
@@ -81,9 +81,9 @@ int Run(int runs) {
       CHECK_OK(runtime.Prewarm(net.image()));
       figures[mode + " prewarm (background)"].push_back(Ms(t));
       t = Clock::now();
-      CHECK_OK(runtime.Create(ws, net.image()));
+      CHECK_OK(runtime.Create(ws, net.image(), WorkspaceLimits{}));
       CHECK_OK(runtime.Configure(ws, {.base_path = "/workspace/" + ws}));
-      CHECK_OK(runtime.StartAndWaitHealthy(ws, std::chrono::seconds(120)));
+      CHECK_OK(runtime.StartAndWaitHealthy(ws, WorkspaceLimits{}, std::chrono::seconds(120)));
       figures[mode + " spare create -> healthz"].push_back(Ms(t));
       CHECK_OK(runtime.Remove(ws));
     }

@@ -156,8 +156,8 @@ class IsolationTest : public ::testing::Test {
     bytes << bb.rdbuf();
     for (const std::string& ws : {suite->a, suite->b}) {
       suite->workspaces.push_back(ws);
-      Status st = suite->runtime->Create(ws, suite->net.image());
-      if (st.ok()) st = suite->runtime->Start(ws);
+      Status st = suite->runtime->Create(ws, suite->net.image(), WorkspaceLimits{});
+      if (st.ok()) st = suite->runtime->Start(ws, WorkspaceLimits{});
       if (st.ok()) {
         st = incus::PushFile(*suite->client, incus::InstanceName(ws),
                              {.path = "/tmp/busybox", .content = bytes.str(), .mode = 0755});

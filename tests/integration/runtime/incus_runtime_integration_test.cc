@@ -100,11 +100,11 @@ class IncusRuntimeIntegrationTest : public ::testing::Test {
 TEST_F(IncusRuntimeIntegrationTest, WorkspaceLifecycleKeepsFilesAcrossRestart) {
   std::string name = NewWorkspace();
   auto t = Clock::now();
-  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
+  ASSERT_TRUE(runtime_->Create(name, TestImage(), {}).ok());
   double create_ms = Ms(t);
   ASSERT_TRUE(runtime_->Configure(name, {.base_path = "/workspace/" + name}).ok());
   t = Clock::now();
-  ASSERT_TRUE(runtime_->Start(name).ok());
+  ASSERT_TRUE(runtime_->Start(name, {}).ok());
   double start_ms = Ms(t);
   auto healthy = runtime_->WaitHealthy(name, std::chrono::seconds(30));
   double ready_ms = Ms(t);
@@ -138,7 +138,7 @@ TEST_F(IncusRuntimeIntegrationTest, WorkspaceLifecycleKeepsFilesAcrossRestart) {
   EXPECT_TRUE(runtime_->Stop(name).ok()) << "stop is idempotent";
 
   t = Clock::now();
-  ASSERT_TRUE(runtime_->Start(name).ok());
+  ASSERT_TRUE(runtime_->Start(name, {}).ok());
   ASSERT_TRUE(runtime_->WaitHealthy(name, std::chrono::seconds(30)).ok());
   std::cerr << "[timing] restart->healthz " << Ms(t) << " ms\n";
   auto read = runtime_->Exec(name, {"cat", "/root/marker"});
@@ -154,7 +154,7 @@ TEST_F(IncusRuntimeIntegrationTest, WorkspaceLifecycleKeepsFilesAcrossRestart) {
   ASSERT_TRUE(now.ok());
   EXPECT_THAT(now->out, ::testing::HasSubstr("abs-proxy-base-path: \"" + moved + "\""));
   ASSERT_TRUE(runtime_->Stop(name).ok());
-  ASSERT_TRUE(runtime_->Start(name).ok());
+  ASSERT_TRUE(runtime_->Start(name, {}).ok());
   ASSERT_TRUE(runtime_->WaitHealthy(name, std::chrono::seconds(30)).ok());
   auto rendered = runtime_->Exec(name, {"cat", "/etc/rockpool/code-server.yaml"});
   ASSERT_TRUE(rendered.ok());
@@ -188,7 +188,7 @@ TEST_F(IncusRuntimeIntegrationTest, CreateTakesTheSpareWhichPrewarmThenReplaces)
 
   std::string name = NewWorkspace();
   t = Clock::now();
-  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
+  ASSERT_TRUE(runtime_->Create(name, TestImage(), {}).ok());
   std::cerr << "[timing] create from the spare " << Ms(t) << " ms\n";
   auto made = GetInstance(*client_, InstanceName(name), false);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
@@ -198,7 +198,7 @@ TEST_F(IncusRuntimeIntegrationTest, CreateTakesTheSpareWhichPrewarmThenReplaces)
   EXPECT_EQ(made->devices["code"]["listen"], "unix:" + runtime_->SocketPath(name));
 
   ASSERT_TRUE(runtime_->Configure(name, {.base_path = "/workspace/" + name}).ok());
-  ASSERT_TRUE(runtime_->Start(name).ok());
+  ASSERT_TRUE(runtime_->Start(name, {}).ok());
   Status healthy = runtime_->WaitHealthy(name, std::chrono::seconds(30));
   EXPECT_TRUE(healthy.ok()) << healthy.ToString();
 
@@ -213,8 +213,8 @@ TEST_F(IncusRuntimeIntegrationTest, CreateTakesTheSpareWhichPrewarmThenReplaces)
 
 TEST_F(IncusRuntimeIntegrationTest, PortSocketReachesAServerInsideAndGoesAwayOnRemove) {
   std::string name = NewWorkspace();
-  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
-  ASSERT_TRUE(runtime_->Start(name).ok());
+  ASSERT_TRUE(runtime_->Create(name, TestImage(), {}).ok());
+  ASSERT_TRUE(runtime_->Start(name, {}).ok());
   auto server = runtime_->Exec(
       name, {"sh", "-c",
              "cd /tmp && nohup python3 -m http.server 8765 --bind 127.0.0.1 >/dev/null 2>&1 &"});
@@ -239,24 +239,24 @@ TEST_F(IncusRuntimeIntegrationTest, PortSocketReachesAServerInsideAndGoesAwayOnR
 
 TEST_F(IncusRuntimeIntegrationTest, StartWorksOverAStaleSocketFile) {
   std::string name = NewWorkspace();
-  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
+  ASSERT_TRUE(runtime_->Create(name, TestImage(), {}).ok());
   std::filesystem::create_directories(socket_dir_);
   { std::ofstream(runtime_->SocketPath(name)) << "stale"; }
-  ASSERT_TRUE(runtime_->Start(name).ok());
+  ASSERT_TRUE(runtime_->Start(name, {}).ok());
   EXPECT_TRUE(runtime_->WaitHealthy(name, std::chrono::seconds(30)).ok());
 }
 
 TEST_F(IncusRuntimeIntegrationTest, CreatingTheSameWorkspaceTwiceIsAlreadyExists) {
   std::string name = NewWorkspace();
-  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
-  Status again = runtime_->Create(name, TestImage());
+  ASSERT_TRUE(runtime_->Create(name, TestImage(), {}).ok());
+  Status again = runtime_->Create(name, TestImage(), {});
   EXPECT_EQ(again.code(), Code::kAlreadyExists) << again.ToString();
 }
 
 TEST_F(IncusRuntimeIntegrationTest, ExecReportsExitCodeAndOutput) {
   std::string name = NewWorkspace();
-  ASSERT_TRUE(runtime_->Create(name, TestImage()).ok());
-  ASSERT_TRUE(runtime_->Start(name).ok());
+  ASSERT_TRUE(runtime_->Create(name, TestImage(), {}).ok());
+  ASSERT_TRUE(runtime_->Start(name, {}).ok());
   auto r = runtime_->Exec(name, {"sh", "-c", "echo out; echo err >&2; exit 7"});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->exit_code, 7);
@@ -268,7 +268,7 @@ TEST_F(IncusRuntimeIntegrationTest, ExecReportsExitCodeAndOutput) {
 }
 
 TEST_F(IncusRuntimeIntegrationTest, ErrorsNameTheInstance) {
-  Status s = runtime_->Start("itest-never-created");
+  Status s = runtime_->Start("itest-never-created", {});
   EXPECT_EQ(s.code(), Code::kNotFound);
   EXPECT_EQ(s.message(), "incus: get instance rp-itest-never-created: 404 Instance not found");
 }

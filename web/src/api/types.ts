@@ -5,6 +5,7 @@ import type { components, operations } from './schema';
 type Schemas = components['schemas'];
 export type Workspace = Schemas['Workspace'];
 export type WorkspaceStatus = Schemas['WorkspaceStatus'];
+export type WorkspaceLimits = Schemas['WorkspaceLimits'];
 export type WorkspaceList = Schemas['WorkspaceList'];
 export type CreateWorkspaceRequest = Schemas['CreateWorkspaceRequest'];
 export type Port = Schemas['Port'];

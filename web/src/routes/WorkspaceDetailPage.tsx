@@ -1,9 +1,11 @@
+import { Fragment } from 'preact';
 import type { Workspace } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PortsPanel } from '../components/PortsPanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { useWorkspaceActions } from '../components/useWorkspaceActions';
 import { useWorkspace } from '../hooks/useWorkspace';
+import { limitRows } from '../lib/limits';
 import { canDelete, canOpenIde, canStart, canStop } from '../lib/status';
 import { absoluteTime, relativeTime } from '../lib/time';
 import { ideUrl } from '../lib/urls';
@@ -123,6 +125,12 @@ function Details({ w }: { w: Workspace }) {
         </dd>
         <dt>ID</dt>
         <dd class="mono small">{w.id}</dd>
+        {limitRows(w.limits).map(([label, value]) => (
+          <Fragment key={label}>
+            <dt>{label}</dt>
+            <dd data-testid={`limit-${label.toLowerCase()}`}>{value}</dd>
+          </Fragment>
+        ))}
         {w.status === 'error' && (
           <>
             <dt>Status reason</dt>
