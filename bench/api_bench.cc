@@ -1,7 +1,7 @@
 // api_bench: latency and throughput of `rockpool serve`'s API with 10,000 workspaces in a
 // SQLite store (the real WorkspaceServiceImpl, fake runtime, no worker), next to Caddy's own
 // static_response on the same machine, plus the server's RSS at idle.
-//   api_bench [--count N] [--seconds S] [--runs R]
+//   api_bench [--count N] [--seconds S] [--runs R] [--gates-only]
 // Servers run as child processes (this binary with --serve <mode>) so RSS is their own:
 //   secure    the SecurityGate as `rockpool serve` wires it (credentials from an auth.json,
 //             bcrypt cost 10, sign-in throttle, request budget), except that the budget is
@@ -28,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -331,18 +332,34 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
+// CPU time (user + system) the process has used so far, in microseconds.
+double CpuMicros(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field && i <= 15; ++i) {
+    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
+  }
+  return ticks * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // The same loads on the open and the secure server, alternating which goes first, `runs`
-// times; prints the median p50, p99 and req/s of each.
-void CompareGates(int open_port, int secure_port, const std::string& what,
+// times; prints the median p50, p99, req/s and server CPU per request of each.
+void CompareGates(const Server& open, const Server& secure, const std::string& what,
                   const std::string& target, int runs, int count, int seconds) {
   for (int c : {1, 32}) {
-    std::vector<double> p50[2], p99[2], rps[2];
+    std::vector<double> p50[2], p99[2], rps[2], cpu[2];
     int errors[2] = {0, 0};
     for (int r = 0; r < runs; ++r) {
       for (int k = 0; k < 2; ++k) {
         const int which = (r + k) % 2;  // 0 open, 1 secure
-        Outcome o = Load(which == 0 ? open_port : secure_port, target, c, count,
-                         std::chrono::seconds(seconds));
+        const Server& server = which == 0 ? open : secure;
+        const double cpu_before = CpuMicros(server.pid);
+        Outcome o = Load(server.port, target, c, count, std::chrono::seconds(seconds));
+        cpu[which].push_back((CpuMicros(server.pid) - cpu_before) /
+                             std::max<size_t>(1, o.latencies_ms.size()));
         p50[which].push_back(Percentile(o.latencies_ms, 0.5));
         p99[which].push_back(Percentile(o.latencies_ms, 0.99));
         rps[which].push_back(o.latencies_ms.size() / o.seconds);
@@ -350,9 +367,9 @@ void CompareGates(int open_port, int secure_port, const std::string& what,
       }
     }
     for (int which : {0, 1}) {
-      std::printf("%-44s %-4s %5d %9.3f %9.3f %10.0f %6d\n", what.c_str(),
+      std::printf("%-44s %-4s %5d %9.3f %9.3f %10.0f %9.1f %6d\n", what.c_str(),
                   which == 0 ? "off" : "on", c, Median(p50[which]), Median(p99[which]),
-                  Median(rps[which]), errors[which]);
+                  Median(rps[which]), Median(cpu[which]), errors[which]);
     }
   }
 }
@@ -429,12 +446,15 @@ void BudgetBurst(int port) {
 
 int Main(int argc, char** argv) {
   int count = 20000, seconds = 5, runs = 5, compare_count = 5000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string flag = argv[i];
+  bool gates_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
     if (flag == "--serve" && i + 3 < argc) return Serve(argv[i + 1], argv[i + 2], argv[i + 3]);
-    if (flag == "--count") count = std::atoi(argv[i + 1]);
-    if (flag == "--seconds") seconds = std::atoi(argv[i + 1]);
-    if (flag == "--runs") runs = std::atoi(argv[i + 1]);
+    if (flag == "--gates-only") gates_only = true;
+    if (i + 1 >= argc) continue;
+    if (flag == "--count") count = std::atoi(argv[++i]);
+    if (flag == "--seconds") seconds = std::atoi(argv[++i]);
+    if (flag == "--runs") runs = std::atoi(argv[++i]);
   }
   const std::string dir =
       std::filesystem::temp_directory_path() / ("rockpool-api-bench-" + std::to_string(getpid()));
@@ -470,6 +490,7 @@ int Main(int argc, char** argv) {
   targets.push_back({"GET /api/workspaces/{id}", "/api/workspaces/" + id});
   targets.push_back({"GET /api/health", "/api/health"});
   for (const auto& [what, target] : targets) {
+    if (gates_only) break;
     for (int c : {1, 32})
       PrintRow(what, c, Load(port, target, c, count, std::chrono::seconds(seconds)));
   }
@@ -481,14 +502,18 @@ int Main(int argc, char** argv) {
       "\nauthentication + sign-in throttle + request budget: off vs on, median of %d runs of %d "
       "requests (or %d s), alternating\n",
       runs, compare_count, seconds);
-  std::printf("%-44s %-4s %5s %9s %9s %10s %6s\n", "request", "gate", "conc", "p50 ms", "p99 ms",
-              "req/s", "errors");
-  CompareGates(open.port, port, "GET /api/workspaces?limit=50 (first page)",
+  std::printf("%-44s %-4s %5s %9s %9s %10s %9s %6s\n", "request", "gate", "conc", "p50 ms",
+              "p99 ms", "req/s", "server us", "errors");
+  CompareGates(open, server, "GET /api/workspaces?limit=50 (first page)",
                "/api/workspaces?limit=50", runs, compare_count, seconds);
-  CompareGates(open.port, port, "GET /api/workspaces/{id}", "/api/workspaces/" + id, runs,
+  CompareGates(open, server, "GET /api/workspaces/{id}", "/api/workspaces/" + id, runs,
                compare_count, seconds);
   StopChild(open.pid);
   StopChild(server.pid);
+  if (gates_only) {
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
 
   // The same pages when nothing can be reused: every request reads SQLite and encodes.
   std::printf("\n");
