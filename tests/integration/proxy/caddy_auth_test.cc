@@ -1,6 +1,6 @@
 // Basic auth in front of the API, the dashboard and the workspaces, with a libxcrypt hash.
+#include "auth/bcrypt.h"
 #include "caddy_fixture.h"
-#include "proxy/caddy/bcrypt.h"
 
 namespace rockpool::testing {
 namespace {
