@@ -1,9 +1,17 @@
 // api_bench: latency and throughput of `rockpool serve`'s API with 10,000 workspaces in a
 // SQLite store (the real WorkspaceServiceImpl, fake runtime, no worker), next to Caddy's own
 // static_response on the same machine, plus the server's RSS at idle.
-//   api_bench [--count N] [--seconds S]
-// The server runs as a child process (this binary with --serve) so its RSS is its own; the
-// list pages are measured again on a server that keeps no encoded pages (--serve-uncached).
+//   api_bench [--count N] [--seconds S] [--runs R] [--gates-only]
+// Servers run as child processes (this binary with --serve <mode>) so RSS is their own:
+//   secure    the SecurityGate as `rockpool serve` wires it (credentials from an auth.json,
+//             bcrypt cost 10, sign-in throttle, request budget), except that the budget is
+//             set so high that the load never spends it: what is measured is the cost of the
+//             checks, not of refusals
+//   open      the same server behind a gate that lets everything through (authentication,
+//             throttling and budget off), for comparison in the same run
+//   uncached  secure, keeping no encoded list pages
+//   defaults  the SecurityGate with every default, for the burst demonstrations
+// The loads alternate between `open` and `secure` run by run; each row is the median of R runs.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -20,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,7 +36,11 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "api/security_gate.h"
 #include "api/server.h"
+#include "auth/bcrypt.h"
+#include "auth/file_credential_source.h"
+#include "http/encoding.h"
 #include "runtime/fake/fake_runtime.h"
 #include "service/workspace_service_impl.h"
 #include "store/sqlite_store.h"
@@ -45,10 +58,24 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kWorkspaces = 10000;
+constexpr char kUser[] = "admin";
+constexpr char kPassword[] = "bench-password";
+
+// What every request of the load carries: a browser or the CLI after signing in.
+const std::string& AuthorizationHeader() {
+  static const std::string value = BasicAuthHeader(kUser, kPassword)[0].second;
+  return value;
+}
 
 // ---- the server side (child process) ----
 
-int Serve(const std::string& db, const std::string& port_file, bool list_cache) {
+// Lets every request through: the comparison point for the cost of the SecurityGate.
+class OpenGate final : public api::RequestGate {
+ public:
+  void Check(const api::GateRequest&, Done done) override { done(std::nullopt); }
+};
+
+int Serve(const std::string& db, const std::string& port_file, const std::string& mode) {
   SystemClock clock;
   auto store = SqliteStore::Open(db, clock);
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
@@ -73,8 +100,17 @@ int Serve(const std::string& db, const std::string& port_file, bool list_cache) 
   api::ApiOptions options;
   options.port = 0;
   options.handle_signals = true;
-  if (!list_cache) options.list_cache_bytes = 0;
-  api::ApiServer server(options, service, metrics);
+  if (mode == "uncached") options.list_cache_bytes = 0;
+  auth::FileCredentialSource credentials(std::filesystem::path(db).parent_path() / "auth.json");
+  api::SecurityOptions security;
+  if (mode != "defaults") {
+    security.budget.requests_per_second = 1e9;
+    security.budget.burst = 1e9;
+  }
+  OpenGate open;
+  api::SecurityGate secure(credentials, security);
+  api::RequestGate& gate = mode == "open" ? static_cast<api::RequestGate&>(open) : secure;
+  api::ApiServer server(options, service, metrics, gate);
   if (Status s = server.Listen(); !s.ok())
     return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
   std::ofstream(port_file + ".tmp") << server.port();
@@ -141,16 +177,32 @@ struct Outcome {
   double seconds = 0;
 };
 
-std::string Get(tcp::socket& s, const std::string& target, int* status) {
+struct Answer {
+  int status = 0;
+  std::string retry_after;
+  std::string body;
+};
+
+Answer Fetch(tcp::socket& s, const std::string& target,
+             const std::string& authorization = AuthorizationHeader(),
+             const std::string& client = "") {
   http::request<http::empty_body> req{http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1");
+  if (!authorization.empty()) req.set(http::field::authorization, authorization);
+  if (!client.empty()) req.set("X-Rockpool-Client-Address", client);
   req.keep_alive(true);
   http::write(s, req);
   beast::flat_buffer buf;
   http::response<http::string_body> res;
   http::read(s, buf, res);
-  *status = res.result_int();
-  return std::move(res.body());
+  return {static_cast<int>(res.result_int()), std::string(res["Retry-After"]),
+          std::move(res.body())};
+}
+
+std::string Get(tcp::socket& s, const std::string& target, int* status) {
+  Answer a = Fetch(s, target);
+  *status = a.status;
+  return std::move(a.body);
 }
 
 Outcome Load(int port, const std::string& target, int concurrency, int count,
@@ -255,12 +307,11 @@ struct Server {
 };
 
 // Starts `rockpool serve`'s API on `db` in a child process and waits for its port.
-Server StartServer(const std::string& dir, const std::string& db, bool list_cache) {
-  const std::string port_file = dir + "/port";
+Server StartServer(const std::string& dir, const std::string& db, const std::string& mode) {
+  const std::string port_file = dir + "/port-" + mode;
   std::filesystem::remove(port_file);
   Server server;
-  server.pid =
-      Spawn({"/proc/self/exe", list_cache ? "--serve" : "--serve-uncached", db, port_file});
+  server.pid = Spawn({"/proc/self/exe", "--serve", db, port_file, mode});
   const auto deadline = Clock::now() + std::chrono::seconds(120);
   while (!std::filesystem::exists(port_file) && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -269,20 +320,149 @@ Server StartServer(const std::string& dir, const std::string& db, bool list_cach
   return server;
 }
 
+tcp::socket Connect(net::io_context& ioc, int port) {
+  tcp::socket s(ioc);
+  s.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  s.set_option(tcp::no_delay(true));
+  return s;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// CPU time (user + system) the process has used so far, in microseconds.
+double CpuMicros(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field && i <= 15; ++i) {
+    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
+  }
+  return ticks * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The same loads on the open and the secure server, alternating which goes first, `runs`
+// times; prints the median p50, p99, req/s and server CPU per request of each.
+void CompareGates(const Server& open, const Server& secure, const std::string& what,
+                  const std::string& target, int runs, int count, int seconds) {
+  for (int c : {1, 32}) {
+    std::vector<double> p50[2], p99[2], rps[2], cpu[2];
+    int errors[2] = {0, 0};
+    for (int r = 0; r < runs; ++r) {
+      for (int k = 0; k < 2; ++k) {
+        const int which = (r + k) % 2;  // 0 open, 1 secure
+        const Server& server = which == 0 ? open : secure;
+        const double cpu_before = CpuMicros(server.pid);
+        Outcome o = Load(server.port, target, c, count, std::chrono::seconds(seconds));
+        cpu[which].push_back((CpuMicros(server.pid) - cpu_before) /
+                             std::max<size_t>(1, o.latencies_ms.size()));
+        p50[which].push_back(Percentile(o.latencies_ms, 0.5));
+        p99[which].push_back(Percentile(o.latencies_ms, 0.99));
+        rps[which].push_back(o.latencies_ms.size() / o.seconds);
+        errors[which] += o.errors;
+      }
+    }
+    for (int which : {0, 1}) {
+      std::printf("%-44s %-4s %5d %9.3f %9.3f %10.0f %9.1f %6d\n", what.c_str(),
+                  which == 0 ? "off" : "on", c, Median(p50[which]), Median(p99[which]),
+                  Median(rps[which]), Median(cpu[which]), errors[which]);
+    }
+  }
+}
+
+// 300 wrong passwords from one client address, sent at once over 30 connections.
+void WrongPasswordBurst(int port) {
+  const std::string attacker = "203.0.113.9";
+  const std::string wrong = BasicAuthHeader(kUser, "guess")[0].second;
+  std::mutex mu;
+  std::vector<Answer> answers;
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 30; ++t) {
+    threads.emplace_back([&] {
+      net::io_context ioc;
+      tcp::socket s = Connect(ioc, port);
+      for (int i = 0; i < 10; ++i) {
+        Answer a = Fetch(s, "/api/workspaces?limit=1", wrong, attacker);
+        std::lock_guard lock(mu);
+        answers.push_back(std::move(a));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  int unauthorized = 0, throttled = 0, other = 0;
+  size_t last_401 = 0;
+  std::string retry_after;
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (answers[i].status == 401) {
+      ++unauthorized;
+      last_401 = i + 1;
+    } else if (answers[i].status == 429) {
+      ++throttled;
+      if (retry_after.empty()) retry_after = answers[i].retry_after;
+    } else {
+      ++other;
+    }
+  }
+  std::printf(
+      "300 wrong passwords from %s over 30 connections in %.0f ms: %d answered 401 (the last "
+      "of them as answer #%zu), %d answered 429 (Retry-After: %s), %d other\n",
+      attacker.c_str(), ms, unauthorized, last_401, throttled, retry_after.c_str(), other);
+  net::io_context ioc;
+  tcp::socket s = Connect(ioc, port);
+  Answer same = Fetch(s, "/api/workspaces?limit=1", AuthorizationHeader(), attacker);
+  Answer other_address = Fetch(s, "/api/workspaces?limit=1", AuthorizationHeader(), "198.51.100.4");
+  std::printf("then the right password: from %s %d (Retry-After: %s), from 198.51.100.4 %d\n",
+              attacker.c_str(), same.status, same.retry_after.c_str(), other_address.status);
+}
+
+// 1,000 requests from one address as fast as 8 connections go, at the default budget.
+void BudgetBurst(int port) {
+  std::atomic<int> ok{0}, limited{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      net::io_context ioc;
+      tcp::socket s = Connect(ioc, port);
+      for (int i = 0; i < 125; ++i) {
+        const int status = Fetch(s, "/api/health", "", "192.0.2.10").status;
+        (status == 200 ? ok : status == 429 ? limited : other)++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const api::SecurityOptions defaults;
+  std::printf(
+      "1,000 requests from one address at the default budget (%.0f/s, burst %.0f): %d answered "
+      "200, %d answered 429, %d other\n",
+      defaults.budget.requests_per_second, defaults.budget.burst, ok.load(), limited.load(),
+      other.load());
+}
+
 int Main(int argc, char** argv) {
-  int count = 20000, seconds = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string flag = argv[i];
-    if (flag == "--serve" && i + 2 < argc) return Serve(argv[i + 1], argv[i + 2], true);
-    if (flag == "--serve-uncached" && i + 2 < argc) return Serve(argv[i + 1], argv[i + 2], false);
-    if (flag == "--count") count = std::atoi(argv[i + 1]);
-    if (flag == "--seconds") seconds = std::atoi(argv[i + 1]);
+  int count = 20000, seconds = 5, runs = 5, compare_count = 5000;
+  bool gates_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--serve" && i + 3 < argc) return Serve(argv[i + 1], argv[i + 2], argv[i + 3]);
+    if (flag == "--gates-only") gates_only = true;
+    if (i + 1 >= argc) continue;
+    if (flag == "--count") count = std::atoi(argv[++i]);
+    if (flag == "--seconds") seconds = std::atoi(argv[++i]);
+    if (flag == "--runs") runs = std::atoi(argv[++i]);
   }
   const std::string dir =
       std::filesystem::temp_directory_path() / ("rockpool-api-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const std::string db = dir + "/rockpool.db";
-  Server server = StartServer(dir, db, true);
+  std::ofstream(dir + "/auth.json")
+      << nlohmann::json{{"username", kUser}, {"bcrypt", *HashPassword(kPassword)}}.dump();
+  Server server = StartServer(dir, db, "secure");
   if (server.port == 0) {
     std::fprintf(stderr, "api_bench: the server did not start\n");
     StopChild(server.pid);
@@ -297,7 +477,7 @@ int Main(int argc, char** argv) {
 
   std::printf(
       "api_bench: %d workspaces, WorkspaceServiceImpl on SQLite (WAL), %u cores, "
-      "bounded by %d requests or %d s per row\n\n",
+      "bounded by %d requests or %d s per row; every request signed in (basic auth)\n\n",
       kWorkspaces, std::thread::hardware_concurrency(), count, seconds);
   std::printf("%-52s %5s %9s %9s %9s %10s %6s\n", "request", "conc", "requests", "p50 ms", "p99 ms",
               "req/s", "errors");
@@ -310,14 +490,34 @@ int Main(int argc, char** argv) {
   targets.push_back({"GET /api/workspaces/{id}", "/api/workspaces/" + id});
   targets.push_back({"GET /api/health", "/api/health"});
   for (const auto& [what, target] : targets) {
+    if (gates_only) break;
     for (int c : {1, 32})
       PrintRow(what, c, Load(port, target, c, count, std::chrono::seconds(seconds)));
   }
   const long busy_rss = RssKiB(server.pid);
+
+  // Authentication + throttling + budget off vs on, on two servers over the same store.
+  Server open = StartServer(dir, db, "open");
+  std::printf(
+      "\nauthentication + sign-in throttle + request budget: off vs on, median of %d runs of %d "
+      "requests (or %d s), alternating\n",
+      runs, compare_count, seconds);
+  std::printf("%-44s %-4s %5s %9s %9s %10s %9s %6s\n", "request", "gate", "conc", "p50 ms",
+              "p99 ms", "req/s", "server us", "errors");
+  CompareGates(open, server, "GET /api/workspaces?limit=50 (first page)",
+               "/api/workspaces?limit=50", runs, compare_count, seconds);
+  CompareGates(open, server, "GET /api/workspaces/{id}", "/api/workspaces/" + id, runs,
+               compare_count, seconds);
+  StopChild(open.pid);
   StopChild(server.pid);
+  if (gates_only) {
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
 
   // The same pages when nothing can be reused: every request reads SQLite and encodes.
-  Server uncached = StartServer(dir, db, false);
+  std::printf("\n");
+  Server uncached = StartServer(dir, db, "uncached");
   for (const auto& [what, target] : pages) {
     for (int c : {1, 32}) {
       PrintRow(what + ", uncached", c,
@@ -340,6 +540,13 @@ int Main(int argc, char** argv) {
   if (caddy > 0) StopChild(caddy);
   std::printf("rockpool server RSS: %ld KiB at idle (10,000 workspaces), %ld KiB after load\n",
               idle_rss, busy_rss);
+
+  // The protections at their defaults (bcrypt cost 10, 5 failures, 50 requests/s, burst 500).
+  std::printf("\n");
+  Server defaults = StartServer(dir, db, "defaults");
+  WrongPasswordBurst(defaults.port);
+  BudgetBurst(defaults.port);
+  StopChild(defaults.pid);
   std::filesystem::remove_all(dir);
   return 0;
 }

@@ -18,6 +18,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -51,24 +52,84 @@ class SessionBase {
 
 namespace {
 
-// Runs the gate and resumes the awaiting coroutine on its own executor, whichever thread
-// the gate answered on. The work guard keeps Run() from returning while a check is pending.
-template <typename CompletionToken>
-auto AsyncGateCheck(RequestGate& gate, GateRequest request, CompletionToken&& token) {
-  return net::async_initiate<CompletionToken, void(std::optional<ApiError>)>(
-      [&gate](auto handler, GateRequest request) {
-        using Handler = std::decay_t<decltype(handler)>;
-        auto work = std::make_shared<net::executor_work_guard<net::any_io_executor>>(
-            net::get_associated_executor(handler));
-        auto shared = std::make_shared<Handler>(std::move(handler));
-        gate.Check(request, [shared, work](std::optional<ApiError> result) {
-          net::post(work->get_executor(), [shared, result = std::move(result)]() mutable {
-            std::move (*shared)(std::move(result));
-          });
-          work->reset();
-        });
-      },
-      token, std::move(request));
+// One gate check, shared by the gate's callback and the coroutine that waits for it. The gate
+// answers at once for nearly every request (no password hash to compute): then the coroutine
+// takes the answer without suspending. Otherwise it waits, and resumes on its own executor
+// whichever thread the gate answered on; the work guard keeps Run() from returning meanwhile.
+// (Plain functions, not coroutine code: GCC 12 mishandles such lambdas inside coroutines.)
+class PendingGateCheck {
+ public:
+  using Answer = std::optional<ApiError>;
+
+  static std::shared_ptr<PendingGateCheck> Start(RequestGate& gate, const GateRequest& request) {
+    auto pending = std::make_shared<PendingGateCheck>();
+    gate.Check(request, [pending](Answer answer) { pending->Deliver(std::move(answer)); });
+    return pending;
+  }
+
+  // The answer, when the gate has given it.
+  std::optional<Answer> TakeIfReady() {
+    std::lock_guard lock(mu_);
+    if (!answered_) return std::nullopt;
+    return std::move(answer_);
+  }
+
+  template <typename CompletionToken>
+  auto Wait(CompletionToken&& token) {
+    return net::async_initiate<CompletionToken, void(Answer)>(
+        [this](auto handler) {
+          using Handler = std::decay_t<decltype(handler)>;
+          auto work = std::make_shared<net::executor_work_guard<net::any_io_executor>>(
+              net::get_associated_executor(handler));
+          auto shared = std::make_shared<Handler>(std::move(handler));
+          SetWaiter(ResumeFn([shared, work](Answer answer) {
+            net::post(work->get_executor(), [shared, answer = std::move(answer)]() mutable {
+              std::move (*shared)(std::move(answer));
+            });
+            work->reset();
+          }));
+        },
+        token);
+  }
+
+ private:
+  using ResumeFn = std::function<void(Answer)>;
+
+  void Deliver(Answer answer) {
+    ResumeFn resume;
+    {
+      std::lock_guard lock(mu_);
+      if (!resume_) {
+        answered_ = true;
+        answer_ = std::move(answer);
+        return;
+      }
+      resume = std::move(resume_);
+    }
+    resume(std::move(answer));
+  }
+
+  // Registers the waiter, or resumes it at once when the answer came in the meantime.
+  void SetWaiter(ResumeFn resume) {
+    std::unique_lock lock(mu_);
+    if (!answered_) {
+      resume_ = std::move(resume);
+      return;
+    }
+    Answer answer = std::move(answer_);
+    lock.unlock();
+    resume(std::move(answer));
+  }
+
+  std::mutex mu_;
+  bool answered_ = false;
+  Answer answer_;
+  ResumeFn resume_;
+};
+
+ApiError TooLarge(size_t limit) {
+  return ApiError::PayloadTooLarge("body: larger than " + std::to_string(limit) +
+                                   " bytes; send less");
 }
 
 bool IsDisconnect(const beast::error_code& ec) {
@@ -236,7 +297,12 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
                                          kForwardAuthPath + "; use GET");
     refusal->headers.emplace_back("Allow", "GET");
   } else if (!trusted_ || forward_auth) {
-    refusal = co_await AsyncGateCheck(server_.gate(), std::move(gate_request), net::use_awaitable);
+    auto pending = PendingGateCheck::Start(server_.gate(), gate_request);
+    if (auto ready = pending->TakeIfReady()) {
+      refusal = std::move(*ready);
+    } else {
+      refusal = co_await pending->Wait(net::use_awaitable);
+    }
   }
   if (forward_auth) {
     api->route = kForwardAuthPath;
@@ -284,10 +350,6 @@ net::awaitable<void> Session<Protocol>::Loop() {
     co_await SendErrorAndClose(ApiError::Forbidden(refusal_));
     co_return;
   }
-  const auto too_large = [&] {
-    return ApiError::PayloadTooLarge("body: larger than " + std::to_string(opts.body_limit) +
-                                     " bytes; send less");
-  };
   while (!server_.stopping()) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(opts.body_limit);
@@ -308,7 +370,7 @@ net::awaitable<void> Session<Protocol>::Loop() {
       std::tie(ec, std::ignore) = co_await http::async_read(stream_, buffer_, parser, kTuple);
     }
     if (ec == http::error::body_limit) {
-      co_await SendErrorAndClose(too_large());
+      co_await SendErrorAndClose(TooLarge(opts.body_limit));
       co_return;
     }
     if (ec && IsDisconnect(ec)) break;
