@@ -147,7 +147,7 @@ int Main(int runs) {
     return 1;
   }
   MakeRawProfile();
-  CurlHttpClient api_http(HttpEndpoint::Tcp("http://127.0.0.1:7163"));
+  CurlHttpClient api_http(HttpEndpoint::Unix("/var/lib/rockpool/local.sock"));
   client::ApiClient api(api_http);
   const bool with_api = api.Health().ok();
   if (!with_api) std::fprintf(stderr, "control plane not running: API figures skipped\n");

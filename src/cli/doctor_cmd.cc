@@ -1,13 +1,20 @@
-// rockpool doctor: one line per thing Rockpool needs, and the fix for each missing one.
+// rockpool doctor: one line per thing Rockpool needs, and per protection it relies on (files,
+// sockets, authentication, firewall, instance isolation, throttling), with the fix for each
+// missing one.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "auth/file_credential_source.h"
 #include "cli/commands.h"
+#include "runtime/incus/hardening.h"
 #include "runtime/incus/incus_client.h"
+#include "runtime/incus/incus_runtime.h"
 #include "sys/ports.h"
+#include "sys/private_dir.h"
 
 namespace rockpool {
 namespace {
@@ -112,11 +119,99 @@ Finding CheckPorts(Context& ctx) {
   return {true, "ports " + detail};
 }
 
+// --- protections: each one the isolation model relies on, in place or not
+
+Finding CheckCredentials(Context& ctx) {
+  auth::FileCredentialSource source(ctx.config().state_dir + "/auth.json");
+  auto account = source.Current();
+  if (!account.ok()) return {false, account.status().message(), "rockpool up"};
+  return {true,
+          "user \"" + account->username + "\"; the control plane authenticates every request"};
+}
+
+Finding CheckPrivateFiles(Context& ctx) {
+  const Config& c = ctx.config();
+  std::vector<std::string> exposed;
+  for (const std::string& dir : {c.state_dir, c.log_dir, c.caddy_dir()}) {
+    auto found = ExposedPaths(dir);
+    if (found.ok()) exposed.insert(exposed.end(), found->begin(), found->end());
+  }
+  if (!exposed.empty()) {
+    std::string list;
+    for (const auto& p : exposed) list += (list.empty() ? "" : ", ") + p;
+    return {false, "open to other users: " + list, "rockpool up (makes them 0700 / 0600)"};
+  }
+  return {true, c.state_dir + ", " + c.log_dir + " and their files are root's alone"};
+}
+
+Finding CheckRootSockets(Context& ctx) {
+  const Config& c = ctx.config();
+  std::string detail;
+  for (const std::string& socket :
+       {c.control_socket(), c.local_socket(), c.caddy_dir() + "/admin.sock"}) {
+    struct stat st {};
+    if (stat(socket.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
+      return {false, socket + " missing", "rockpool up"};
+    }
+    if (st.st_uid != 0 || (st.st_mode & 077) != 0) {
+      return {false, socket + " is open to other users", "rockpool down && rockpool up"};
+    }
+    detail += (detail.empty() ? "" : ", ") + socket;
+  }
+  return {true, "control plane and Caddy admin only on root's sockets: " + detail};
+}
+
+Finding CheckFirewall(Context& ctx) {
+  auto firewall = ctx.firewall();
+  if (!firewall.ok()) return {false, firewall.status().message(), "./scripts/up.sh"};
+  auto check = (*firewall)->Check();
+  if (!check.ok()) return {false, check.status().message(), "apt-get install nftables"};
+  return {check->in_place, check->detail, check->fix};
+}
+
+// One of the instance protections incus::CheckHardening reports, by name.
+Finding CheckInstances(Context& ctx, const std::string& what) {
+  incus::IncusRuntimeOptions options;
+  options.network = ctx.config().bridge;
+  auto client = incus::IncusClient::ForSocket(ctx.engine_socket());
+  auto checks = incus::CheckHardening(*client, incus::HardeningOf(options));
+  if (!checks.ok()) return {false, checks.status().message(), "rockpool doctor after the engine"};
+  for (const auto& c : *checks) {
+    if (c.what == what) return {c.ok, c.detail, c.fix};
+  }
+  return {false, "not checked", "a newer rockpool"};
+}
+
+Finding CheckNicIsolation(Context& ctx) { return CheckInstances(ctx, "nic isolation"); }
+Finding CheckIdmap(Context& ctx) { return CheckInstances(ctx, "isolated idmap"); }
+Finding CheckDevlxd(Context& ctx) { return CheckInstances(ctx, "devlxd"); }
+
+Finding CheckThrottle(Context& ctx) {
+  const Config& c = ctx.config();
+  char detail[200];
+  std::snprintf(detail, sizeof detail,
+                "sign-ins: 5 failures in 10 min lock an address out (30 s, doubling to 15 min); "
+                "API: %.0f requests/s per address, bursts of %.0f",
+                c.api_requests_per_second, c.api_burst);
+  const bool ok = c.api_requests_per_second > 0 && c.api_burst >= 1;
+  return {ok, detail, "set ROCKPOOL_API_RATE and ROCKPOOL_API_BURST to positive numbers"};
+}
+
 constexpr Check kChecks[] = {
-    {"engine", CheckEngine}, {"pool", CheckPool},       {"bridge", CheckBridge},
-    {"image", CheckImage},   {"sockets", CheckSockets}, {"ports", CheckPorts},
-    {"proxy", CheckCaddy},
+    {"engine", CheckEngine},     {"pool", CheckPool},         {"bridge", CheckBridge},
+    {"image", CheckImage},       {"sockets", CheckSockets},   {"ports", CheckPorts},
+    {"proxy", CheckCaddy},       {"auth", CheckCredentials},  {"files", CheckPrivateFiles},
+    {"admin", CheckRootSockets}, {"firewall", CheckFirewall}, {"nic", CheckNicIsolation},
+    {"idmap", CheckIdmap},       {"devlxd", CheckDevlxd},     {"throttle", CheckThrottle},
 };
+
+// Checks that ask the engine; skipped when it does not answer.
+bool NeedsEngine(std::string_view what) {
+  for (std::string_view w : {"pool", "bridge", "image", "firewall", "nic", "idmap", "devlxd"}) {
+    if (what == w) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -125,13 +220,10 @@ void AddDoctor(CLI::App& sub, Context& ctx) {
     int failed = 0;
     bool engine_ok = true;
     for (const Check& c : kChecks) {
-      bool needs_engine = std::string_view(c.what) == "pool" ||
-                          std::string_view(c.what) == "bridge" ||
-                          std::string_view(c.what) == "image";
-      if (needs_engine && !engine_ok) continue;
+      if (NeedsEngine(c.what) && !engine_ok) continue;
       Finding f = c.run(ctx);
       if (std::string_view(c.what) == "engine") engine_ok = f.ok;
-      std::printf("%s %-8s %s\n", f.ok ? "ok  " : "FAIL", c.what, f.detail.c_str());
+      std::printf("%s %-9s %s\n", f.ok ? "ok  " : "FAIL", c.what, f.detail.c_str());
       if (!f.ok) {
         std::printf("              fix: %s\n", f.fix.c_str());
         ++failed;

@@ -11,7 +11,6 @@ namespace {
 // Records each request's headers; answers "seen". Upgrades get a 101 and one echoed frame.
 constexpr char kRecorder[] = R"JS(
 const http = require('http');
-const crypto = require('crypto');
 const fs = require('fs');
 const [port, log] = [Number(process.argv[2]), process.argv[3]];
 const record = (req) => fs.appendFileSync(log, JSON.stringify(
@@ -23,16 +22,8 @@ const server = http.createServer((req, res) => {
 });
 server.on('upgrade', (req, socket) => {
   record(req);
-  const accept = crypto.createHash('sha1')
-      .update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
-      .digest('base64');
   socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n' +
-               'Connection: Upgrade\r\nSec-WebSocket-Accept: ' + accept + '\r\n\r\n');
-  socket.once('data', (d) => {
-    const len = d[1] & 0x7f, mask = d.subarray(2, 6);
-    const payload = Buffer.from(d.subarray(6, 6 + len)).map((b, i) => b ^ mask[i % 4]);
-    socket.write(Buffer.concat([Buffer.from([0x81, len]), payload]));
-  });
+               'Connection: Upgrade\r\n\r\n');
   socket.on('error', () => {});
 });
 server.listen(port);

@@ -20,7 +20,7 @@ Result<std::string> GatewayOf(const std::string& name);
 
 // Starts a node HTTP server on `port` inside the workspace (as its user) that answers every
 // request with "seen" and appends the request's headers as one JSON line to `log`; WebSocket
-// upgrades are recorded, accepted, and echo one text frame.
+// upgrades are recorded and accepted.
 Status StartHeaderRecorder(const std::string& name, int port, const std::string& log);
 // Waits until something inside `name` answers http://127.0.0.1:<port>/.
 Status WaitListening(const std::string& name, int port);

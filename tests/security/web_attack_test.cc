@@ -70,10 +70,12 @@ TEST_F(WebAttackTest, ResponsesForbidSniffingAndFraming) {
 TEST_F(WebAttackTest, PasswordGuessingFromOneAddressIsThrottled) {
   // From an address of its own, so the throttle it provokes does not lock out 127.0.0.1.
   const std::string from = e2e::OwnLoopbackAddress();
-  std::vector<std::string> argv = {
-      "curl",          "-s",          "-o", "/dev/null", "-w",
-      "%{http_code} ", "--interface", from, "-u",        creds_.username + ":wrong"};
-  for (int i = 0; i < 300; ++i) argv.push_back(std::string(e2e::kControlUrl) + "/api/workspaces");
+  std::vector<std::string> argv = {"curl",        "-s", "-w", "%{http_code} ",
+                                   "--interface", from, "-u", creds_.username + ":wrong"};
+  for (int i = 0; i < 300; ++i) {  // one curl, one connection, 300 requests
+    for (const char* arg : {"-o", "/dev/null"}) argv.push_back(arg);
+    argv.push_back(std::string(e2e::kControlUrl) + "/api/workspaces");
+  }
   auto guessed = e2e::RunCommand(argv);
   ASSERT_TRUE(guessed.ok()) << guessed.status().message();
   std::istringstream codes(guessed->output);

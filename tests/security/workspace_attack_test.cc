@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "security_support.h"
-#include "websocket_client.h"
 
 namespace rockpool::security {
 namespace {
@@ -97,8 +96,17 @@ TEST_F(WorkspaceAttackTest, ForwardedPortNeverSeesTheUsersCredentialsOrRockpoolC
       },
       seconds(30)))
       << seen.status << " " << seen.body;
-  auto echo = e2e::WebSocketEcho("127.0.0.1", 8081, base + "/socket", creds(), "hi");
-  ASSERT_TRUE(echo.ok()) << echo.status().message();
+  // A WebSocket upgrade with the same credentials; the recorder logs it and holds it open.
+  std::vector<std::string> upgrade = {
+      "curl", "-s", "-o", "/dev/null", "-m", "3", "-u", creds().username + ":" + creds().password};
+  for (const char* h : {"Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                        "Cookie: rockpool_session=s3cret; app_pref=dark"}) {
+    upgrade.push_back("-H");
+    upgrade.push_back(h);
+  }
+  upgrade.push_back(std::string(e2e::kWorkspaceUrl) + base + "/socket");
+  ASSERT_TRUE(e2e::RunCommand(upgrade).ok());
 
   auto requests = Recorded(a_, "/tmp/headers.log");
   ASSERT_GE(requests.size(), 2u) << "the recorder saw fewer requests than were sent";
@@ -139,7 +147,7 @@ std::string DnsProbe(const std::string& source, const std::string& server,
          "', 53))\n"
          "try:\n    s.recv(512); print('answered')\n"
          "except OSError:\n    print('silent')\n"
-         "PY";
+         "PY\n";
 }
 
 TEST_F(WorkspaceAttackTest, AnotherWorkspaceIsUnreachableDirectlyAndThroughTheGateway) {
@@ -178,7 +186,7 @@ TEST_F(WorkspaceAttackTest, SpoofedSourceAddressesAreDropped) {
   ASSERT_NE(honest->output.find("answered"), std::string::npos) << honest->output;
   // B's address, taken over by A: the bridge drops what A sends from it.
   auto spoofed = root_in_a("ip addr add " + *b_address + "/32 dev eth0 && " +
-                           DnsProbe(*b_address, *gateway, "rp-" + a_ + ".lxd") + "; ip addr del " +
+                           DnsProbe(*b_address, *gateway, "rp-" + a_ + ".lxd") + "ip addr del " +
                            *b_address + "/32 dev eth0");
   ASSERT_TRUE(spoofed.ok());
   EXPECT_NE(spoofed->output.find("silent"), std::string::npos)

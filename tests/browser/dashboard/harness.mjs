@@ -78,7 +78,7 @@ export async function newPage(browser, target) {
 
 /** Calls the API directly (setup and cleanup), with the target's basic-auth credentials. */
 export function apiClient(target) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', 'X-Rockpool-Request': 'test' };
   if (target.credentials) {
     const { username, password } = target.credentials;
     headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
