@@ -64,25 +64,23 @@ lxd_socket() {
 lxd_answers() { curl -sf --max-time 5 --unix-socket "$(lxd_socket)" http://lxd/1.0 >/dev/null 2>&1; }
 
 # Each workspace gets a host id range of its own (security.idmap.isolated), 65536 ids each:
-# root needs subordinate ids for thousands of them, above the package's own ranges. The range
-# is added beside any root already has, never in place of it: a running LXD keeps allocating
-# from the ranges it read at its start, and newuidmap must still allow those.
+# root needs subordinate ids for thousands of them, above the package's own ranges. LXD reads
+# the ranges once, at its start, and newuidmap refuses maps outside the file: so the file is
+# changed only while LXD is not running, just before it starts.
 ROCKPOOL_SUBID="root:20000000:1000000000"
 widen_subids() {
-  local f changed=0
+  local f
   for f in /etc/subuid /etc/subgid; do
     grep -qx "$ROCKPOOL_SUBID" "$f" 2>/dev/null && continue
+    sed -i '/^root:/d' "$f" 2>/dev/null || true
     echo "$ROCKPOOL_SUBID" >>"$f"
-    changed=1
+    log "ids: root's subordinate range in $f is now ${ROCKPOOL_SUBID#root:}"
   done
-  if [ "$changed" = 1 ]; then
-    log "ids: root may now also map ${ROCKPOOL_SUBID#root:} (LXD uses it from its next start)"
-  fi
 }
 
 start_lxd() {
-  widen_subids
   if lxd_answers; then log "LXD: daemon running"; return; fi
+  widen_subids
   log "LXD: starting the daemon"
   if has_systemd; then
     systemctl start lxd.socket lxd.service
