@@ -134,6 +134,7 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image,
       .devices = {{kCodeDevice, ProxyDevice(SocketPath(name), options_.code_server_port)}}};
   AddHardening(post, HardeningOf(options_));
   RP_RETURN_IF_ERROR(limits_.AddTo(limits, post.config, post.devices));
+  std::lock_guard allocating(idmap_mu_);
   return CreateInstance(*client_, post, options_.operation_timeout);
 }
 
@@ -168,7 +169,10 @@ Status IncusRuntime::Prewarm(const std::string& image) {
                                   {kLabelTemplateAlias, image},
                                   {kLabelImage, fingerprint}}};
     AddHardening(post, HardeningOf(options_));
-    Status copied = CreateInstance(*client_, post, options_.operation_timeout);
+    Status copied = [&] {
+      std::lock_guard allocating(idmap_mu_);
+      return CreateInstance(*client_, post, options_.operation_timeout);
+    }();
     // Another process is making it: just as good.
     if (copied.code() == Code::kAlreadyExists) return Status::Ok();
     if (!copied.ok()) {
@@ -235,7 +239,10 @@ Result<std::string> IncusRuntime::RequestStart(const std::string& name, const st
   RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
   if (current.running()) return std::string();
-  RP_RETURN_IF_ERROR(Harden(*client_, current, HardeningOf(options_)));  // made before it
+  {
+    std::lock_guard allocating(idmap_mu_);
+    RP_RETURN_IF_ERROR(Harden(*client_, current, HardeningOf(options_)));  // made before it
+  }
   RP_RETURN_IF_ERROR(limits_.ApplyIfChanged(current, limits));
   RemoveSocketFiles(name);  // stale sockets from the last run
   auto started =

@@ -127,6 +127,11 @@ class IncusRuntime final : public Runtime {
   IncusRuntimeOptions options_;
   SocketClientFactory socket_clients_;
   InstanceLimits limits_;
+  // Held around every request that makes LXD allocate an isolated id map (a copy, or a patch
+  // that turns security.idmap.isolated on): LXD 5.0.2 picks the range from the other
+  // instances' volatile.idmap.base, and one still being made reads as 0, which hands out a
+  // range outside root's subordinate ids (newuidmap then refuses every start).
+  std::mutex idmap_mu_;
   std::mutex locks_mu_;
   std::map<std::string, std::unique_ptr<std::mutex>> locks_;  // GUARDED_BY(locks_mu_)
   std::map<std::string, std::string>
