@@ -111,7 +111,7 @@ describe('VS Code through Caddy', { timeout: 300_000 }, () => {
 
   it('clones a git repository in the terminal', { timeout: 90_000 }, step('git clone', async () => {
     const content = `cloned ${MARKER}`;
-    state.gitServer = await startGitServer(await bridgeAddress(BRIDGE), 'README.txt', content);
+    state.gitServer = await startGitServer('README.txt', content);
     const target = `${WORKSPACE_DIR}/clone-${MARKER}`;
     await openTerminal(state.page, shellPids);
     await runInTerminal(state.page, `git clone -q ${state.gitServer.cloneUrl} ${target}`,

@@ -1,11 +1,11 @@
 // A read-only git repository served over HTTP with git's "dumb" protocol: static files
-// prepared by `git update-server-info`, served by a tiny node HTTP server.
-import { createServer } from 'node:http';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+// prepared by `git update-server-info`, served by Python's static HTTP server.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { runOk } from './host.mjs';
+import { waitFor } from './poll.mjs';
 
 async function git(cwd, ...args) {
   return runOk('git', ['-C', cwd, ...args]);
@@ -29,44 +29,59 @@ export async function makeBareRepo(fileName, content) {
   return { root, repoPath: bare };
 }
 
-/** Serves files under `root` read-only on host:0; resolves { url, close }. */
-export function serveStatic(root, host) {
-  const server = createServer(async (req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-    const inside = path === root || path.startsWith(root + sep);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405);
-    if (!inside) return answer(res, 403);
-    try {
-      const info = await stat(path);
-      if (!info.isFile()) return answer(res, 404);
-      res.writeHead(200, { 'Content-Length': info.size, 'Content-Type': 'application/octet-stream' });
-      if (req.method === 'HEAD') return res.end();
-      createReadStream(path).pipe(res);
-    } catch {
-      answer(res, 404);
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address();
-      resolve({
-        url: `http://${host}:${port}`,
-        close: () => new Promise((done) => { server.closeAllConnections?.(); server.close(() => done()); }),
-      });
-    });
-  });
+// Workspaces reach no service on the host (the host firewall), so the server runs in a network
+// namespace of its own, on a TEST-NET address the host routes to, as a server on the internet.
+const NS_HOST_ADDRESS = '198.51.100.9';
+const NS_ADDRESS = '198.51.100.10';
+const PORT = 8000;
+
+async function ignoreFailure(file, args) {
+  try {
+    await runOk(file, args);
+  } catch {
+    // already gone
+  }
 }
 
-function answer(res, status) {
-  res.writeHead(status);
-  res.end();
+/** Serves files under `root` read-only from a network namespace; resolves { url, close }. */
+export async function serveInNamespace(root) {
+  const id = String(process.pid % 100000);
+  const ns = `rpgit${id}`;
+  const hostSide = `rpgh${id}`;
+  const nsSide = `rpgn${id}`;
+  const inNs = (...args) => runOk('ip', ['netns', 'exec', ns, ...args]);
+  await ignoreFailure('ip', ['netns', 'del', ns]);
+  await ignoreFailure('ip', ['link', 'del', hostSide]);
+  await runOk('ip', ['netns', 'add', ns]);
+  await runOk('ip', ['link', 'add', hostSide, 'type', 'veth', 'peer', 'name', nsSide]);
+  await runOk('ip', ['link', 'set', nsSide, 'netns', ns]);
+  await runOk('ip', ['addr', 'add', `${NS_HOST_ADDRESS}/30`, 'dev', hostSide]);
+  await runOk('ip', ['link', 'set', hostSide, 'up']);
+  await inNs('ip', 'addr', 'add', `${NS_ADDRESS}/30`, 'dev', nsSide);
+  await inNs('ip', 'link', 'set', nsSide, 'up');
+  await inNs('ip', 'link', 'set', 'lo', 'up');
+  await inNs('ip', 'route', 'add', 'default', 'via', NS_HOST_ADDRESS);
+  const server = spawn('ip', ['netns', 'exec', ns, 'python3', '-m', 'http.server', '--bind',
+    NS_ADDRESS, String(PORT), '--directory', root], { stdio: 'ignore' });
+  const url = `http://${NS_ADDRESS}:${PORT}`;
+  const close = async () => {
+    server.kill();
+    await ignoreFailure('ip', ['netns', 'del', ns]);  // takes the veth pair with it
+  };
+  try {
+    await waitFor(`the git server in ${ns}`, async () => (await fetch(`${url}/`)).ok,
+      { timeoutMs: 15_000 });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { url, close };
 }
 
 /** Builds the repository and serves it; resolves { cloneUrl, close } (close also deletes it). */
-export async function startGitServer(host, fileName, content) {
+export async function startGitServer(fileName, content) {
   const { root } = await makeBareRepo(fileName, content);
-  const server = await serveStatic(root, host);
+  const server = await serveInNamespace(root);
   return {
     cloneUrl: `${server.url}/repo.git`,
     close: async () => {
