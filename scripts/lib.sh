@@ -64,17 +64,17 @@ lxd_socket() {
 lxd_answers() { curl -sf --max-time 5 --unix-socket "$(lxd_socket)" http://lxd/1.0 >/dev/null 2>&1; }
 
 # Each workspace gets a host id range of its own (security.idmap.isolated), 65536 ids each:
-# root needs subordinate ids for thousands of them, above the package's own ranges. LXD reads
-# the ranges once, at its start, and newuidmap refuses maps outside the file: so the file is
-# changed only while LXD is not running, just before it starts.
+# root needs subordinate ids for thousands of them. The large range is added beside the ones
+# root has, never in place of them: instances keep the maps they were given, and newuidmap
+# refuses a map outside the file. LXD reads the file once, at its start, so it is changed only
+# while LXD is stopped, just before it starts.
 ROCKPOOL_SUBID="root:20000000:1000000000"
 widen_subids() {
   local f
   for f in /etc/subuid /etc/subgid; do
     grep -qx "$ROCKPOOL_SUBID" "$f" 2>/dev/null && continue
-    sed -i '/^root:/d' "$f" 2>/dev/null || true
     echo "$ROCKPOOL_SUBID" >>"$f"
-    log "ids: root's subordinate range in $f is now ${ROCKPOOL_SUBID#root:}"
+    log "ids: root may also map ${ROCKPOOL_SUBID#root:} ($f)"
   done
 }
 

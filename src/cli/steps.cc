@@ -180,6 +180,10 @@ Status EnsureWorkspace(Context& ctx, const std::string& name) {
   } else if (ws->status == WorkspaceStatus::kStopped) {
     Say("workspace " + name + ": starting");
     RP_ASSIGN_OR_RETURN(ws, api.Start(name));
+  } else if (ws->status == WorkspaceStatus::kError) {
+    // E.g. its instance stopped with the host: `up` brings the system back, this included.
+    Say("workspace " + name + ": starting again (" + ws->status_reason.value_or("error") + ")");
+    RP_ASSIGN_OR_RETURN(ws, api.Start(name));
   }
   Status last;
   Status waited = WaitFor(
