@@ -42,6 +42,8 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_HOST", c.public_host);
   FromEnv("ROCKPOOL_BRIDGE", c.bridge);
   FromEnv("ROCKPOOL_POOL", c.pool);
+  FromEnv("ROCKPOOL_SUBNET", c.subnet);
+  FromEnv("ROCKPOOL_PROJECT", c.project);
   FromEnv("ROCKPOOL_EGRESS", c.egress);
   FromEnv("ROCKPOOL_EGRESS_ALLOW", c.egress_allow);
   FromEnv("ROCKPOOL_API_RATE", c.api_requests_per_second);

@@ -19,6 +19,10 @@ struct Config {
   std::string public_host = "localhost";        // ROCKPOOL_HOST: host name in printed URLs
   std::string bridge = "rpbr0";                 // ROCKPOOL_BRIDGE
   std::string pool = "rockpool";                // ROCKPOOL_POOL
+  // The bridge's IPv4 address and prefix, used when the bridge must be created.
+  std::string subnet = "10.187.42.1/24";  // ROCKPOOL_SUBNET
+  // The LXD project holding this deployment's instances, templates, spares and profile.
+  std::string project = "rockpool";  // ROCKPOOL_PROJECT
   // What workspaces may reach beyond the bridge: "on" (the internet through NAT, but not
   // private or link-local ranges) or "off"; and CIDRs let through all the same.
   std::string egress = "on";  // ROCKPOOL_EGRESS

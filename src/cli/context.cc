@@ -9,6 +9,7 @@
 #include "proxy/caddy/caddy_proxy.h"
 #include "runtime/incus/incus_image_store.h"
 #include "runtime/incus/incus_runtime.h"
+#include "runtime/incus/projects.h"
 #include "runtime/incus/socket.h"
 
 namespace rockpool {
@@ -39,22 +40,32 @@ std::string Context::engine_socket() const {
   return detected.ok() ? *detected : "/var/lib/lxd/unix.socket";
 }
 
-Result<IncusRuntime*> Context::incus() {
-  if (!runtime_) {
+Result<std::shared_ptr<incus::IncusClient>> Context::engine() {
+  if (!engine_) {
     const std::string socket = engine_socket();
+    auto client = incus::IncusClient::ForSocket(socket);
     // Ask the daemon once, so a stopped one fails here with the fix, not later mid-way.
-    auto server = incus::IncusClient::ForSocket(socket)->Server();
-    if (!server.ok()) {
+    if (!client->Server().ok()) {
       return Status::Unavailable(
           "the container engine (LXD) does not answer on " + socket +
           ": start it with ./scripts/up.sh (or: lxd --group root --logfile "
           "/var/log/rockpool/lxd.log &), or point ROCKPOOL_ENGINE_SOCKET at its socket");
     }
+    engine_ = std::move(client);
+  }
+  return engine_;
+}
+
+Result<IncusRuntime*> Context::incus() {
+  if (!runtime_) {
+    RP_ASSIGN_OR_RETURN(auto engine, this->engine());
+    RP_RETURN_IF_ERROR(incus::CheckProject(*engine, config_.project, config_.state_dir));
     incus::IncusRuntimeOptions options;
     options.socket_dir = config_.socket_dir();
     options.network = config_.bridge;
     options.storage_pool = config_.pool;
-    RP_ASSIGN_OR_RETURN(runtime_, incus::IncusRuntime::Open(options, socket));
+    options.project = config_.project;
+    RP_ASSIGN_OR_RETURN(runtime_, incus::IncusRuntime::Open(options, engine->socket_path()));
   }
   return runtime_.get();
 }
@@ -66,10 +77,10 @@ Result<Runtime*> Context::runtime() {
 
 Result<ImageStore*> Context::images() {
   if (!images_) {
-    RP_ASSIGN_OR_RETURN(IncusRuntime * incus, this->incus());
-    (void)incus;
-    images_ =
-        std::make_unique<incus::IncusImageStore>(incus::IncusClient::ForSocket(engine_socket()));
+    // Images live in the default project, which every deployment's project reads
+    // (features.images=false): the workspace image is built once per daemon.
+    RP_ASSIGN_OR_RETURN(auto engine, this->engine());
+    images_ = std::make_unique<incus::IncusImageStore>(engine);
   }
   return images_.get();
 }
@@ -92,9 +103,9 @@ CaddyDaemon& Context::caddy() {
 Result<Firewall*> Context::firewall() {
   if (firewall_) return firewall_.get();
   const std::string context = "host firewall for bridge " + config_.bridge;
+  RP_ASSIGN_OR_RETURN(auto engine, this->engine());
   auto network =
-      incus::IncusClient::ForSocket(engine_socket())
-          ->Call({.path = "/1.0/networks/" + config_.bridge, .timeout = std::chrono::seconds(5)});
+      engine->Call({.path = "/1.0/networks/" + config_.bridge, .timeout = std::chrono::seconds(5)});
   if (!network.ok()) return network.status().WithContext(context);
   const std::string subnet = network->metadata["config"].value("ipv4.address", "");
   if (subnet.empty()) {

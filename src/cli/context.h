@@ -15,7 +15,8 @@ namespace rockpool {
 
 namespace incus {
 class IncusRuntime;
-}
+class IncusClient;
+}  // namespace incus
 using incus::IncusRuntime;
 class CaddyDaemon;
 
@@ -27,7 +28,11 @@ class Context {
   const Config& config() const { return config_; }
   ProcessRunner& runner() { return runner_; }
 
-  // Each fails with the fix when the engine or the proxy cannot be reached.
+  // The engine's API in no particular project (paths name their project); fails with the fix
+  // when the daemon does not answer.
+  Result<std::shared_ptr<incus::IncusClient>> engine();
+  // Each fails with the fix when the engine or the proxy cannot be reached, or when the
+  // deployment's LXD project is missing or another deployment's.
   Result<Runtime*> runtime();
   Result<IncusRuntime*> incus();
   Result<ImageStore*> images();
@@ -42,6 +47,7 @@ class Context {
  private:
   Config config_;
   RealProcessRunner runner_;
+  std::shared_ptr<incus::IncusClient> engine_;
   std::unique_ptr<IncusRuntime> runtime_;
   std::unique_ptr<ImageStore> images_;
   std::unique_ptr<Proxy> proxy_;

@@ -13,6 +13,7 @@
 #include "runtime/incus/hardening.h"
 #include "runtime/incus/incus_client.h"
 #include "runtime/incus/incus_runtime.h"
+#include "runtime/incus/projects.h"
 #include "sys/ports.h"
 #include "sys/private_dir.h"
 
@@ -71,6 +72,15 @@ Finding CheckBridge(Context& ctx) {
   auto cfg = (*info)["config"];
   return {true, "bridge \"" + bridge + "\" " + cfg.value("ipv4.address", "?") +
                     (cfg.value("ipv4.nat", "") == "true" ? " with NAT" : " without NAT")};
+}
+
+Finding CheckProject(Context& ctx) {
+  const Config& c = ctx.config();
+  auto client = incus::IncusClient::ForSocket(ctx.engine_socket());
+  Status owned = incus::CheckProject(*client, c.project, c.state_dir);
+  if (!owned.ok()) return {false, owned.message(), "rockpool up (or set ROCKPOOL_PROJECT)"};
+  return {true,
+          "LXD project \"" + c.project + "\", owned by this deployment (" + c.state_dir + ")"};
 }
 
 Finding CheckImage(Context& ctx) {
@@ -173,7 +183,7 @@ Finding CheckFirewall(Context& ctx) {
 Finding CheckInstances(Context& ctx, const std::string& what) {
   incus::IncusRuntimeOptions options;
   options.network = ctx.config().bridge;
-  auto client = incus::IncusClient::ForSocket(ctx.engine_socket());
+  auto client = incus::IncusClient::ForSocket(ctx.engine_socket(), ctx.config().project);
   auto checks = incus::CheckHardening(*client, incus::HardeningOf(options));
   if (!checks.ok()) return {false, checks.status().message(), "rockpool doctor after the engine"};
   for (const auto& c : *checks) {
@@ -198,11 +208,12 @@ Finding CheckThrottle(Context& ctx) {
 }
 
 constexpr Check kChecks[] = {
-    {"engine", CheckEngine},     {"pool", CheckPool},         {"bridge", CheckBridge},
-    {"image", CheckImage},       {"sockets", CheckSockets},   {"ports", CheckPorts},
-    {"proxy", CheckCaddy},       {"auth", CheckCredentials},  {"files", CheckPrivateFiles},
-    {"admin", CheckRootSockets}, {"firewall", CheckFirewall}, {"nic", CheckNicIsolation},
-    {"idmap", CheckIdmap},       {"devlxd", CheckDevlxd},     {"throttle", CheckThrottle},
+    {"engine", CheckEngine},      {"pool", CheckPool},         {"bridge", CheckBridge},
+    {"project", CheckProject},    {"image", CheckImage},       {"sockets", CheckSockets},
+    {"ports", CheckPorts},        {"proxy", CheckCaddy},       {"auth", CheckCredentials},
+    {"files", CheckPrivateFiles}, {"admin", CheckRootSockets}, {"firewall", CheckFirewall},
+    {"nic", CheckNicIsolation},   {"idmap", CheckIdmap},       {"devlxd", CheckDevlxd},
+    {"throttle", CheckThrottle},
 };
 
 // Checks that ask the engine; skipped when it does not answer.

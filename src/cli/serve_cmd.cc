@@ -58,6 +58,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   umask(077);  // the store, its journal and Caddy's files: root's alone
   RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
   RP_ASSIGN_OR_RETURN(LimitsPolicy limits, LimitsPolicyFromEnvironment());
+  RP_RETURN_IF_ERROR(EnsureProject(ctx));
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
   RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
@@ -90,6 +91,7 @@ volatile std::sig_atomic_t g_stop = 0;
 Status RunWorker(Context& ctx) {
   ControlPlaneOptions options = PlaneOptions(ctx, nullptr);
   RP_ASSIGN_OR_RETURN(options.limits, LimitsPolicyFromEnvironment());
+  RP_RETURN_IF_ERROR(EnsureProject(ctx));
   RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
   RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
   SystemClock clock;

@@ -71,7 +71,14 @@ Status EnsurePrivateState(Context& ctx) {
   return Status::Ok();
 }
 
-Status EnsureEngine(Context& ctx) { return ctx.runtime().status(); }
+Status EnsureEngine(Context& ctx) {
+  RP_RETURN_IF_ERROR(EnsureProject(ctx, [&ctx] {
+    Say("control plane: stopping it while this deployment's instances move into LXD project " +
+        ctx.config().project);
+    return StopServe(ctx);
+  }));
+  return ctx.runtime().status();
+}
 
 Status EnsureImage(Context& ctx, bool force) {
   RP_ASSIGN_OR_RETURN(ImageStore * store, ctx.images());

@@ -2,14 +2,20 @@
 // the subcommands that need just one of them.
 #pragma once
 
+#include <functional>
+
 #include "cli/context.h"
 
 namespace rockpool {
 
 // The state, log and proxy folders exist and only root may enter them (0700; files 0600).
 Status EnsurePrivateState(Context& ctx);
-// The engine answers (with the fix when it does not).
+// The engine answers (with the fix when it does not) and the deployment's project is ready.
 Status EnsureEngine(Context& ctx);
+// The deployment's LXD project, its profile and the bridge exist (project.cc); instances of
+// this deployment still in the default project are moved into it, after `before_moving` (which
+// stops a control plane that would see them vanish).
+Status EnsureProject(Context& ctx, const std::function<Status()>& before_moving = {});
 // The workspace image exists and was built from the current recipe (or `force`), and its
 // template instance is prepared.
 Status EnsureImage(Context& ctx, bool force = false);

@@ -42,14 +42,33 @@ Code CodeForHttpStatus(int status) {
   }
 }
 
-IncusClient::IncusClient(std::string socket_path, ClientFactory factory)
-    : socket_path_(std::move(socket_path)), factory_(std::move(factory)) {}
+IncusClient::IncusClient(std::string socket_path, ClientFactory factory, std::string project)
+    : socket_path_(std::move(socket_path)),
+      factory_(std::move(factory)),
+      project_(std::move(project)) {}
 
-std::shared_ptr<IncusClient> IncusClient::ForSocket(const std::string& socket_path) {
-  return std::make_shared<IncusClient>(socket_path, [socket_path] {
-    // LXD answers 400 to a Host header that is the socket path.
-    return std::make_unique<CurlHttpClient>(HttpEndpoint::Unix(socket_path, "lxd"));
-  });
+std::shared_ptr<IncusClient> IncusClient::ForSocket(const std::string& socket_path,
+                                                    const std::string& project) {
+  return std::make_shared<IncusClient>(
+      socket_path,
+      [socket_path] {
+        // LXD answers 400 to a Host header that is the socket path.
+        return std::make_unique<CurlHttpClient>(HttpEndpoint::Unix(socket_path, "lxd"));
+      },
+      project);
+}
+
+std::shared_ptr<IncusClient> IncusClient::InProject(const std::string& project) const {
+  return std::make_shared<IncusClient>(socket_path_, factory_, project);
+}
+
+std::string IncusClient::Scoped(const std::string& path) const {
+  // The server's own endpoint and the project collection are the same in every project.
+  if (project_.empty() || path == "/1.0" || path.rfind("/1.0/projects", 0) == 0 ||
+      path.find("project=") != std::string::npos) {
+    return path;
+  }
+  return path + (path.find('?') == std::string::npos ? "?" : "&") + "project=" + project_;
 }
 
 std::string IncusClient::DaemonName() const {
@@ -87,7 +106,7 @@ Result<HttpResponse> IncusClient::Send(const HttpRequest& request) {
 Result<HttpResponse> IncusClient::Fetch(const ApiRequest& request) {
   HttpRequest http;
   http.method = request.method;
-  http.target = request.path;
+  http.target = Scoped(request.path);
   http.headers = request.headers;
   http.timeout = request.timeout;
   http.body_file = request.body_file;

@@ -46,9 +46,12 @@ struct ApiRequest {
 class IncusClient {
  public:
   // `socket_path` only names the daemon in messages; `factory` makes the transports.
-  IncusClient(std::string socket_path, ClientFactory factory);
+  // `project`: the LXD project every request acts in (`?project=`); empty: the daemon's
+  // default project.
+  IncusClient(std::string socket_path, ClientFactory factory, std::string project = "");
   // A client on the real daemon socket through libcurl.
-  static std::shared_ptr<IncusClient> ForSocket(const std::string& socket_path);
+  static std::shared_ptr<IncusClient> ForSocket(const std::string& socket_path,
+                                                const std::string& project = "");
 
   // Sends a request and decodes the JSON envelope; an error envelope or a non-2xx answer
   // becomes a Status carrying the daemon's message ("404 Instance not found").
@@ -65,6 +68,11 @@ class IncusClient {
   // "LXD" or "Incus" for messages, guessed from the socket path before the server answered.
   std::string DaemonName() const;
   const std::string& socket_path() const { return socket_path_; }
+  const std::string& project() const { return project_; }
+  // A client on the same daemon acting in `project` ("" for the default project).
+  std::shared_ptr<IncusClient> InProject(const std::string& project) const;
+  // `path` with this client's project added to its query (unchanged without a project).
+  std::string Scoped(const std::string& path) const;
 
  private:
   Result<HttpResponse> Send(const HttpRequest& request);
@@ -73,6 +81,7 @@ class IncusClient {
 
   std::string socket_path_;
   ClientFactory factory_;
+  std::string project_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<HttpClient>> idle_;  // GUARDED_BY(mu_)
   std::optional<ServerKind> server_;               // GUARDED_BY(mu_)

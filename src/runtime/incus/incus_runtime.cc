@@ -55,8 +55,8 @@ Result<std::unique_ptr<IncusRuntime>> IncusRuntime::Open(IncusRuntimeOptions opt
   auto clients = [](const std::string& path) -> std::unique_ptr<HttpClient> {
     return std::make_unique<CurlHttpClient>(HttpEndpoint::Unix(path, "localhost"));
   };
-  return std::make_unique<IncusRuntime>(IncusClient::ForSocket(socket_path), std::move(options),
-                                        clients);
+  auto client = IncusClient::ForSocket(socket_path, options.project);
+  return std::make_unique<IncusRuntime>(std::move(client), std::move(options), clients);
 }
 
 IncusRuntime::IncusRuntime(std::shared_ptr<IncusClient> client, IncusRuntimeOptions options,

@@ -48,6 +48,8 @@ struct IncusRuntimeOptions {
   // port isolation and anti-spoofing, and whether each gets a host id range of its own.
   std::string network = "rpbr0";
   bool isolated_idmap = true;
+  // The LXD project the instances live in (projects.h); empty: the default project.
+  std::string project;
 };
 
 // Makes the HTTP client WaitHealthy uses to reach a host socket.
