@@ -169,10 +169,13 @@ Result<std::vector<std::string>> AdoptInstances(
           PutInstanceState(*source, instance.name, {.action = "stop", .timeout = 30}, timeout);
       if (!stopped.ok()) return stopped.WithContext(context);
     }
-    auto r = source->CallAndWait({.method = "POST",
-                                  .path = "/1.0/instances/" + instance.name,
-                                  .body = Json{{"name", instance.name}, {"project", to}}},
-                                 timeout);
+    auto r = source->CallAndWait(
+        {.method = "POST",
+         .path = "/1.0/instances/" + instance.name,
+         // A server-side move: without "migration", LXD 5.0
+         // ignores the project and only renames.
+         .body = Json{{"name", instance.name}, {"migration", true}, {"project", to}}},
+        timeout);
     if (!r.ok()) return r.status().WithContext(context);
     moved.push_back(instance.name);
     if (was_running) {

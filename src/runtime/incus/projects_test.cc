@@ -161,7 +161,8 @@ TEST(AdoptInstancesTest, MovesOnlyManagedInstancesTheCallerOwns) {
   EXPECT_EQ(*moved, std::vector<std::string>{"rp-mine"});
   auto posts = d.Sent("POST", "/1.0/instances/");
   ASSERT_EQ(posts.size(), 1u);
-  EXPECT_EQ(Json::parse(posts[0].body), (Json{{"name", "rp-mine"}, {"project", "rockpool"}}));
+  EXPECT_EQ(Json::parse(posts[0].body),
+            (Json{{"name", "rp-mine"}, {"migration", true}, {"project", "rockpool"}}));
 }
 
 }  // namespace
