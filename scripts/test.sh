@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests (also under ASan/UBSan), integration tests against the
-# real LXD daemon and Caddy, and browser tests in headless Chromium. Installs what it needs.
+# real LXD daemon and Caddy, and browser tests in headless Chromium, all against a private
+# Rockpool (scripts/harness.sh) while a sentinel watches the deployment people use. Installs
+# what it needs.
 source "$(dirname "$0")/lib.sh"
 setup_host
 
@@ -12,18 +14,47 @@ run_suite() {  # run_suite <label> <command...>: runs one suite, records its out
 }
 
 rp="$ROCKPOOL_ROOT/build/rockpool"
-# Tests log in through Caddy's basic auth. Without credentials in the environment, the suite
-# sets a fresh password for user "admin" (the deployment's previous one stops working).
-export ROCKPOOL_USERNAME=${ROCKPOOL_USERNAME:-admin}
-if [ -z "${ROCKPOOL_PASSWORD:-}" ]; then
-  ROCKPOOL_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-  export ROCKPOOL_PASSWORD
-  log "test: credentials for this run: user $ROCKPOOL_USERNAME, password $ROCKPOOL_PASSWORD"
+source "$ROCKPOOL_ROOT/scripts/harness.sh"
+
+# 1. The deployment people use, as the README's first command brings it up; the suite then
+#    leaves it alone, and a sentinel proves it (tests/hermetic/deployment_sentinel.mjs).
+#    The suite chooses the deployment's password only when it creates the deployment's
+#    credentials itself (a fresh machine), and keeps it, root's alone, for later runs.
+deployment_pw_file=${XDG_CONFIG_HOME:-$HOME/.config}/rockpool-test/deployment-password
+deployment_up() {
+  if [ ! -f "$ROCKPOOL_STATE/auth.json" ] && [ -z "${ROCKPOOL_DEPLOYMENT_PASSWORD:-}" ]; then
+    install -d -m 0700 "$(dirname "$deployment_pw_file")"
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$deployment_pw_file")
+    env -u LXD_CONF ROCKPOOL_USERNAME=admin ROCKPOOL_PASSWORD="$(cat "$deployment_pw_file")" "$rp" up
+  else
+    env -u LXD_CONF -u ROCKPOOL_USERNAME -u ROCKPOOL_PASSWORD "$rp" up
+  fi
+}
+run_suite "the deployment is up (rockpool up)" deployment_up
+
+npm_install "$ROCKPOOL_ROOT/tests/browser"
+sentinel_dir=$(mktemp -d /tmp/rockpool-sentinel.XXXXXX)
+sentinel_pid=
+deployment_pw=${ROCKPOOL_DEPLOYMENT_PASSWORD:-$(cat "$deployment_pw_file" 2>/dev/null || true)}
+if [ -n "$deployment_pw" ]; then
+  lxc_conf_for "$sentinel_dir/lxc" "${ROCKPOOL_PROJECT:-rockpool}"
+  LXD_CONF="$sentinel_dir/lxc" ROCKPOOL_USERNAME=admin ROCKPOOL_PASSWORD="$deployment_pw" \
+    node "$ROCKPOOL_ROOT/tests/hermetic/deployment_sentinel.mjs" "$sentinel_dir" >"$sentinel_dir/log" 2>&1 &
+  sentinel_pid=$!
+  for _ in $(seq 300); do
+    [ -f "$sentinel_dir/ready" ] || [ -f "$sentinel_dir/failed" ] || ! kill -0 "$sentinel_pid" 2>/dev/null && break
+    sleep 1
+  done
+  [ -f "$sentinel_dir/ready" ] && log "test: sentinel has the deployment's IDE open with a terminal" ||
+    { cat "$sentinel_dir/log"; RESULTS+=("FAIL:the deployment's IDE opens (sentinel)"); }
+else
+  log "test: the deployment's password is unknown to the suite (set ROCKPOOL_DEPLOYMENT_PASSWORD): no sentinel"
+  RESULTS+=("FAIL:the deployment is watched during the suite (no password for the sentinel)")
 fi
-export ROCKPOOL_APP_URL=${ROCKPOOL_APP_URL:-http://localhost:8080/app}
-# The integration and browser tests need the image and the proxy; `rockpool up` provides both
-# (and workspace "test"), skipping whatever is already in place.
-run_suite "rockpool up" "$rp" up
+
+# 2. A private Rockpool for every test (scripts/harness.sh), removed at the end.
+trap 'stop_private' EXIT
+run_suite "private Rockpool up" start_private
 run_suite "unit and integration tests" ctest --test-dir "$ROCKPOOL_ROOT/build" --output-on-failure -j1
 
 log "build: ASan/UBSan (cmake preset asan)"
@@ -33,10 +64,20 @@ cmake --preset asan -S "$ROCKPOOL_ROOT" >"$ROCKPOOL_LOG_DIR/cmake-asan.log" 2>&1
 run_suite "unit tests under ASan/UBSan" ctest --test-dir "$ROCKPOOL_ROOT/build-asan" -L unit --output-on-failure -j2
 
 if [ -f "$ROCKPOOL_ROOT/tests/browser/package.json" ]; then
-  npm_install "$ROCKPOOL_ROOT/tests/browser"
   run_suite "browser tests" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/browser/"
   run_suite "browser attacks" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/security/"
 fi
+
+stop_private
+
+# 3. The deployment after the suite: the sentinel's findings.
+if [ -n "$sentinel_pid" ]; then
+  touch "$sentinel_dir/check"
+  if wait "$sentinel_pid"; then RESULTS+=("pass:the deployment was left alone (sentinel)")
+  else RESULTS+=("FAIL:the deployment was left alone (sentinel)"); fi
+  sed -n '/^  /p;/sentinel:/p' "$sentinel_dir/log"
+fi
+rm -rf "$sentinel_dir"
 
 passed=0; failed=0
 for r in "${RESULTS[@]}"; do

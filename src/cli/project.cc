@@ -1,7 +1,5 @@
 // The deployment's LXD project (runtime/incus/projects.h): made on `up` and on `serve`, and
 // the instances of a deployment from before projects moved into it.
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -58,8 +56,8 @@ Status AdoptFromDefaultProject(Context& ctx, incus::IncusClient& engine,
                                                        is_template_or_spare, timeout));
   moved.insert(moved.end(), also.begin(), also.end());
   for (const std::string& name : moved) {
-    std::printf("moved instance %s into LXD project %s\n", name.c_str(), c.project.c_str());
-    spdlog::info("moved instance {} from the default LXD project into {}", name, c.project);
+    std::printf("moved instance %s from the default LXD project into %s\n", name.c_str(),
+                c.project.c_str());
   }
   return Status::Ok();
 }

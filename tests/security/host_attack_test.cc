@@ -12,13 +12,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kState = e2e::kStateDir;
-const std::string kLogs = "/var/log/rockpool";
+const std::string kState = e2e::StateDir();
+const std::string kLogs = e2e::ServeLog().substr(0, e2e::ServeLog().rfind('/'));
 
 class HostAttackTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kState + "/auth.json")) GTEST_SKIP() << "Rockpool is not up (rockpool up)";
+    Status hermetic = e2e::CheckPrivateDeployment();
+    ASSERT_TRUE(hermetic.ok()) << hermetic.message();
+    ASSERT_TRUE(fs::exists(kState + "/auth.json")) << "the private Rockpool is not up";
     // The checks below are only worth something if nobody can run commands at all.
     auto id = AsNobody({"id", "-u"});
     ASSERT_TRUE(id.ok()) << id.status().message();

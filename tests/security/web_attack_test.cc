@@ -19,7 +19,7 @@ class WebAttackTest : public ::testing::Test {
   void SetUp() override {
     creds_ = e2e::CredentialsFromEnv();
     if (creds_.password.empty()) GTEST_SKIP() << "set ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD";
-    if (e2e::Http(e2e::kControlUrl, "GET", "/api/health", std::nullopt).status != 200) {
+    if (e2e::Http(e2e::ControlUrl(), "GET", "/api/health", std::nullopt).status != 200) {
       GTEST_SKIP() << "Rockpool is not up (rockpool up)";
     }
   }
@@ -40,7 +40,7 @@ TEST_F(WebAttackTest, RedirectsNeverLeaveTheHost) {
       "/\\\\evil.example/../workspace/test",    "//evil.example/workspace/test",
       "/workspace/test/..//evil.example",       "/workspace//evil.example",
   };
-  for (const char* base : {e2e::kWorkspaceUrl, e2e::kControlUrl}) {
+  for (const std::string& base : {e2e::WorkspaceUrl(), e2e::ControlUrl()}) {
     for (const std::string& target : targets) {
       HttpResponse r = e2e::Http(base, "GET", target, creds_);
       SCOPED_TRACE(std::string(base) + target + " -> " + std::to_string(r.status));
@@ -54,14 +54,14 @@ TEST_F(WebAttackTest, RedirectsNeverLeaveTheHost) {
 }
 
 TEST_F(WebAttackTest, ResponsesForbidSniffingAndFraming) {
-  HttpResponse app = e2e::Http(e2e::kControlUrl, "GET", "/app/", creds_);
+  HttpResponse app = e2e::Http(e2e::ControlUrl(), "GET", "/app/", creds_);
   ASSERT_EQ(app.status, 200) << app.body;
   EXPECT_EQ(app.Header("X-Content-Type-Options"), "nosniff");
   EXPECT_FALSE(app.Header("Referrer-Policy").empty());
   EXPECT_EQ(app.Header("X-Frame-Options"), "DENY");
   EXPECT_NE(app.Header("Content-Security-Policy").find("frame-ancestors 'none'"),
             std::string::npos);
-  HttpResponse api = e2e::Http(e2e::kControlUrl, "GET", "/api/workspaces", creds_);
+  HttpResponse api = e2e::Http(e2e::ControlUrl(), "GET", "/api/workspaces", creds_);
   ASSERT_EQ(api.status, 200) << api.body;
   EXPECT_EQ(api.Header("X-Content-Type-Options"), "nosniff");
   EXPECT_FALSE(api.Header("Referrer-Policy").empty());
@@ -74,7 +74,7 @@ TEST_F(WebAttackTest, PasswordGuessingFromOneAddressIsThrottled) {
                                    "--interface", from, "-u", creds_.username + ":wrong"};
   for (int i = 0; i < 300; ++i) {  // one curl, one connection, 300 requests
     for (const char* arg : {"-o", "/dev/null"}) argv.push_back(arg);
-    argv.push_back(std::string(e2e::kControlUrl) + "/api/workspaces");
+    argv.push_back(std::string(e2e::ControlUrl()) + "/api/workspaces");
   }
   auto guessed = e2e::RunCommand(argv);
   ASSERT_TRUE(guessed.ok()) << guessed.status().message();
@@ -94,23 +94,23 @@ TEST_F(WebAttackTest, PasswordGuessingFromOneAddressIsThrottled) {
   // Throttled: even the right password is refused from that address, with Retry-After...
   auto right = e2e::RunCommand({"curl", "-s", "-D", "-", "-o", "/dev/null", "--interface", from,
                                 "-u", creds_.username + ":" + creds_.password,
-                                std::string(e2e::kControlUrl) + "/api/workspaces"});
+                                std::string(e2e::ControlUrl()) + "/api/workspaces"});
   ASSERT_TRUE(right.ok());
   EXPECT_NE(right->output.find(" 429"), std::string::npos) << right->output;
   EXPECT_NE(right->output.find("Retry-After"), std::string::npos) << right->output;
   // ...while the user on another address is not slowed down.
-  EXPECT_EQ(e2e::Http(e2e::kControlUrl, "GET", "/api/workspaces", creds_).status, 200);
+  EXPECT_EQ(e2e::Http(e2e::ControlUrl(), "GET", "/api/workspaces", creds_).status, 200);
 }
 
 TEST_F(WebAttackTest, OversizedBodiesAreAlways413) {
   const std::string body(3 << 20, 'x');
   for (int i = 0; i < 20; ++i) {
-    HttpResponse r = e2e::Http(e2e::kControlUrl, "POST", "/api/workspaces", creds_, body,
+    HttpResponse r = e2e::Http(e2e::ControlUrl(), "POST", "/api/workspaces", creds_, body,
                                {{"Content-Type", "application/json"}});
     EXPECT_EQ(r.status, 413) << "attempt " << i << ": " << r.body.substr(0, 200);
   }
   // The control plane is still fine.
-  EXPECT_EQ(e2e::Http(e2e::kControlUrl, "GET", "/api/workspaces", creds_).status, 200);
+  EXPECT_EQ(e2e::Http(e2e::ControlUrl(), "GET", "/api/workspaces", creds_).status, 200);
 }
 
 // `rockpool serve` and `rockpool up` on a state folder with `auth` as auth.json's content

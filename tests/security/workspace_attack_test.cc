@@ -40,7 +40,7 @@ class WorkspaceAttackTest : public e2e::ControlPlaneTest {
 
   static void TearDownTestSuite() {
     auto creds = e2e::CredentialsFromEnv();
-    CurlHttpClient http(HttpEndpoint::Tcp(e2e::kControlUrl));
+    CurlHttpClient http(HttpEndpoint::Tcp(e2e::ControlUrl()));
     client::ApiClient api(http, creds);
     for (const std::string& name : {a_, b_}) {
       for (int i = 0; i < 600; ++i) {
@@ -91,7 +91,7 @@ TEST_F(WorkspaceAttackTest, ForwardedPortNeverSeesTheUsersCredentialsOrRockpoolC
   HttpResponse seen;
   ASSERT_TRUE(e2e::WaitUntil(
       [&] {
-        seen = e2e::Http(e2e::kWorkspaceUrl, "GET", base + "/page", creds(), "", browser_like);
+        seen = e2e::Http(e2e::WorkspaceUrl(), "GET", base + "/page", creds(), "", browser_like);
         return seen.status == 200;
       },
       seconds(30)))
@@ -105,7 +105,7 @@ TEST_F(WorkspaceAttackTest, ForwardedPortNeverSeesTheUsersCredentialsOrRockpoolC
     upgrade.push_back("-H");
     upgrade.push_back(h);
   }
-  upgrade.push_back(std::string(e2e::kWorkspaceUrl) + base + "/socket");
+  upgrade.push_back(std::string(e2e::WorkspaceUrl()) + base + "/socket");
   ASSERT_TRUE(e2e::RunCommand(upgrade).ok());
 
   auto requests = Recorded(a_, "/tmp/headers.log");
@@ -196,7 +196,7 @@ TEST_F(WorkspaceAttackTest, SpoofedSourceAddressesAreDropped) {
 TEST_F(WorkspaceAttackTest, HostServicesAreUnreachableButDnsWorks) {
   auto gateway = GatewayOf(a_);
   ASSERT_TRUE(gateway.ok()) << gateway.status().message();
-  for (int port : {8080, 8081, 22, 2119, 7163}) {
+  for (int port : {e2e::ControlPort(), e2e::WorkspacePort(), 8080, 8081, 22, 2119, 7163}) {
     EXPECT_FALSE(AReaches("http://" + *gateway + ":" + std::to_string(port) + "/"))
         << "A reached the host on " << *gateway << ":" << port;
   }
@@ -249,27 +249,27 @@ TEST_F(WorkspaceAttackTest, CrossSiteRequestsCannotActOnTheApi) {
   const std::string stop = "/api/workspaces/" + a_ + "/stop";
   // A form on another site, posted with the credentials the browser holds.
   HttpResponse form = e2e::Http(
-      e2e::kControlUrl, "POST", stop, creds(), "x=1",
+      e2e::ControlUrl(), "POST", stop, creds(), "x=1",
       {{"Origin", "http://evil.example"}, {"Content-Type", "application/x-www-form-urlencoded"}});
   EXPECT_EQ(form.status, 403) << form.body;
   // A no-cors fetch: a simple content type and no custom header.
-  HttpResponse no_cors = e2e::Http(e2e::kControlUrl, "POST", stop, creds(), "{}",
+  HttpResponse no_cors = e2e::Http(e2e::ControlUrl(), "POST", stop, creds(), "{}",
                                    {{"Content-Type", "text/plain"},
                                     {"Sec-Fetch-Site", "cross-site"},
                                     {"Sec-Fetch-Mode", "no-cors"}});
   EXPECT_EQ(no_cors.status, 403) << no_cors.body;
   // Even JSON is refused when the browser says it comes from another site.
-  HttpResponse cross_json = e2e::Http(e2e::kControlUrl, "POST", stop, creds(), "{}",
-                                      {{"Origin", "http://127.0.0.1:8081"}});
+  HttpResponse cross_json =
+      e2e::Http(e2e::ControlUrl(), "POST", stop, creds(), "{}", {{"Origin", e2e::WorkspaceUrl()}});
   EXPECT_EQ(cross_json.status, 403) << cross_json.body;
   auto ws = api().Get(a_);
   ASSERT_TRUE(ws.ok());
   EXPECT_EQ(ws->status, WorkspaceStatus::kRunning) << "a cross-site request stopped the workspace";
 
   // The dashboard's own requests still work.
-  HttpResponse own = e2e::Http(e2e::kControlUrl, "POST", "/api/workspaces/" + a_ + "/ports",
+  HttpResponse own = e2e::Http(e2e::ControlUrl(), "POST", "/api/workspaces/" + a_ + "/ports",
                                creds(), R"({"port":3300})",
-                               {{"Origin", e2e::kControlUrl},
+                               {{"Origin", e2e::ControlUrl()},
                                 {"Sec-Fetch-Site", "same-origin"},
                                 {"Content-Type", "application/json"}});
   EXPECT_EQ(own.status, 201) << own.body;

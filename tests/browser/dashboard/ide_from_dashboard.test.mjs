@@ -73,7 +73,9 @@ describe('dashboard on the real runtime', { skip: !REAL && 'needs a real deploym
     await page.waitForURL(`**/app/workspaces/${name}`);
     await waitHeader('running', 'header');
     const host = new URL(target.origin).hostname;
-    const ideUrl = `http://${host}:8081/workspace/${name}/`;
+    // The link goes to /workspace/<name>/ on the dashboard's origin; the proxy redirects it to
+    // the workspace origin (ROCKPOOL_WORKSPACE_PORT).
+    const ideUrl = `http://${host}:${process.env.ROCKPOOL_WORKSPACE_PORT || 8081}/workspace/${name}/`;
     const [ide] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open IDE' }).click()]);
     // The tab starts blank (rel="noopener"), then navigates to the IDE.
     await ide.waitForURL((u) => u.href.startsWith(ideUrl), { timeout: UI_TIMEOUT_MS, waitUntil: 'commit' }).catch(() => {});

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "e2e_support.h"
 #include "http/curl_client.h"
 #include "http/encoding.h"
 #include "proxy/caddy/caddy_daemon.h"
@@ -18,7 +19,6 @@ namespace rockpool {
 namespace {
 
 const char* kRockpool = ROCKPOOL_BINARY;
-const char* kSocketDir = "/var/lib/rockpool/sockets";
 
 struct CliRun {
   int exit_code;
@@ -46,13 +46,13 @@ bool InstanceExists(const std::string& instance) {
 }
 
 HttpResponse GetThroughProxy(const std::string& target) {
-  CurlHttpClient http(HttpEndpoint::Tcp("http://127.0.0.1:8081"), BasicAuthFromEnvironment());
+  CurlHttpClient http(HttpEndpoint::Tcp(e2e::WorkspaceUrl()), BasicAuthFromEnvironment());
   auto r = http.Send({.target = target, .timeout = std::chrono::seconds(10)});
   return r.ok() ? *r : HttpResponse{};
 }
 
 std::string ProxyConfigDigest() {
-  CurlHttpClient admin(CaddyAdminEndpoint(CaddyAdminSocketAddress("/var/lib/rockpool/caddy")));
+  CurlHttpClient admin(CaddyAdminEndpoint(CaddyAdminSocketAddress(e2e::StateDir() + "/caddy")));
   auto r = admin.Send({.target = "/config/"});
   return r.ok() ? std::to_string(std::hash<std::string>{}(r->body)) : "unreachable";
 }
@@ -60,8 +60,9 @@ std::string ProxyConfigDigest() {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists("/var/lib/lxd/unix.socket")) GTEST_SKIP() << "no LXD daemon";
-    if (ProxyConfigDigest() == "unreachable") GTEST_SKIP() << "Caddy not up: run rockpool up";
+    Status hermetic = e2e::CheckPrivateDeployment();
+    ASSERT_TRUE(hermetic.ok()) << hermetic.message();
+    ASSERT_NE(ProxyConfigDigest(), "unreachable") << "the private Rockpool's Caddy is not up";
   }
 };
 
@@ -97,7 +98,7 @@ TEST_F(CliTest, LifecycleThroughTheProxyKeepsFilesAndLeavesNothingBehind) {
   ASSERT_EQ(Rockpool({"ws", "stop", name}).exit_code, 0);
   ASSERT_EQ(Rockpool({"ws", "rm", name}).exit_code, 0);
   EXPECT_FALSE(InstanceExists(instance));
-  EXPECT_FALSE(std::filesystem::exists(std::string(kSocketDir) + "/" + name + ".sock"));
+  EXPECT_FALSE(std::filesystem::exists(e2e::SocketDir() + "/" + name + ".sock"));
   EXPECT_NE(GetThroughProxy(base).status, 200);
   EXPECT_EQ(Rockpool({"ws", "show", name}).exit_code, 1);
   // The lifecycle never touched the proxy's config (that would drop everyone's WebSockets).

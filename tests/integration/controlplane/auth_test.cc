@@ -6,7 +6,7 @@ namespace rockpool::e2e {
 namespace {
 
 struct Target {
-  const char* base;
+  std::string base;
   std::string path;
 };
 
@@ -14,10 +14,10 @@ class AuthTest : public ControlPlaneTest {
  protected:
   // "test" is the workspace `rockpool up` guarantees.
   std::vector<Target> Protected() const {
-    return {{kControlUrl, "/api/workspaces"},
-            {kControlUrl, "/app/workspaces"},
-            {kWorkspaceUrl, "/workspace/test/"},
-            {kWorkspaceUrl, "/workspace/test/port/3000/"}};
+    return {{ControlUrl(), "/api/workspaces"},
+            {ControlUrl(), "/app/workspaces"},
+            {WorkspaceUrl(), "/workspace/test/"},
+            {WorkspaceUrl(), "/workspace/test/port/3000/"}};
   }
 };
 
@@ -39,12 +39,12 @@ TEST_F(AuthTest, EveryProtectedPathAnswers401WithAWrongPassword) {
 }
 
 TEST_F(AuthTest, TheRightCredentialsAreLetThrough) {
-  EXPECT_EQ(Http(kControlUrl, "GET", "/api/workspaces", creds()).status, 200);
-  EXPECT_EQ(Http(kWorkspaceUrl, "GET", "/workspace/test/healthz", creds()).status, 200);
+  EXPECT_EQ(Http(ControlUrl(), "GET", "/api/workspaces", creds()).status, 200);
+  EXPECT_EQ(Http(WorkspaceUrl(), "GET", "/workspace/test/healthz", creds()).status, 200);
 }
 
 TEST_F(AuthTest, HealthAnswersWithoutCredentials) {
-  HttpResponse r = Http(kControlUrl, "GET", "/api/health", std::nullopt);
+  HttpResponse r = Http(ControlUrl(), "GET", "/api/health", std::nullopt);
   EXPECT_EQ(r.status, 200) << r.body;
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 using std::chrono::seconds;
 
-std::string CaddyDir() { return std::string(kStateDir) + "/caddy"; }
+std::string CaddyDir() { return std::string(StateDir()) + "/caddy"; }
 
 std::string AdminAddress() { return CaddyAdminSocketAddress(CaddyDir()); }
 
@@ -35,7 +35,7 @@ TEST_F(CaddyRestartTest, AnEmptyCaddyIsReconfiguredByTheControlPlane) {
   ASSERT_NE(pid, 0) << "no live caddy in " << CaddyDir() << "/caddy.pid";
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   ASSERT_TRUE(WaitUntil([&] { return kill(pid, 0) != 0; }, seconds(15)));
-  EXPECT_EQ(IdeHealth("test"), 0) << "something still listens on :8081";
+  EXPECT_EQ(IdeHealth("test"), 0) << "something still listens on the workspace port";
 
   // Start Caddy the way `rockpool up` does, but without giving it any config.
   RealProcessRunner runner;
@@ -56,8 +56,8 @@ TEST_F(CaddyRestartTest, AnEmptyCaddyIsReconfiguredByTheControlPlane) {
   const double took = std::chrono::duration<double>(Clock::now() - t0).count();
   std::printf("[ measure ] workspace test answered again %.1f s after caddy started\n", took);
   ASSERT_TRUE(restored) << "not restored within 30 s\n" << ServeLogTail();
-  EXPECT_EQ(Http(kControlUrl, "GET", "/api/health", std::nullopt).status, 200);
-  EXPECT_EQ(Http(kControlUrl, "GET", "/api/workspaces", std::nullopt).status, 401)
+  EXPECT_EQ(Http(ControlUrl(), "GET", "/api/health", std::nullopt).status, 200);
+  EXPECT_EQ(Http(ControlUrl(), "GET", "/api/workspaces", std::nullopt).status, 401)
       << "auth must come back with the config";
 }
 

@@ -19,7 +19,7 @@ double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-int ServePid() { return LivePid(std::string(kStateDir) + "/serve.pid", "rockpool"); }
+int ServePid() { return LivePid(std::string(StateDir()) + "/serve.pid", "rockpool"); }
 
 bool Alive(int pid) { return kill(pid, 0) == 0; }
 
@@ -84,7 +84,7 @@ TEST_F(CrashTest, KilledDuringCreatesEveryWorkspaceConvergesAfterUp) {
       << ServeLogTail();
 
   const int pid = ServePid();
-  ASSERT_NE(pid, 0) << "no live rockpool in " << kStateDir << "/serve.pid";
+  ASSERT_NE(pid, 0) << "no live rockpool in " << StateDir() << "/serve.pid";
   const auto killed_at = Clock::now();
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   ASSERT_TRUE(WaitUntil([&] { return !Alive(pid); }, seconds(10)));

@@ -28,6 +28,27 @@ std::string SocketOwner(const std::string& file) { return file.substr(0, file.fi
 
 }  // namespace
 
+Status CheckPrivateDeployment() {
+  const std::string state = Env("ROCKPOOL_STATE_DIR", "");
+  if (state.empty() || fs::weakly_canonical(state) == "/var/lib/rockpool" ||
+      Env("ROCKPOOL_CONTROL_PORT", "").empty() || Env("ROCKPOOL_WORKSPACE_PORT", "").empty() ||
+      Env("ROCKPOOL_PROJECT", "").empty() || Env("LXD_CONF", "").empty()) {
+    return Status::InvalidArgument(
+        "these tests run against a private Rockpool: run them through ./scripts/test.sh, or "
+        "bring one up with scripts/harness.sh's start_private and export what it sets");
+  }
+  return Status::Ok();
+}
+
+int ControlPort() { return std::atoi(Env("ROCKPOOL_CONTROL_PORT", "0").c_str()); }
+int WorkspacePort() { return std::atoi(Env("ROCKPOOL_WORKSPACE_PORT", "0").c_str()); }
+std::string ControlUrl() { return "http://127.0.0.1:" + std::to_string(ControlPort()); }
+std::string WorkspaceUrl() { return "http://127.0.0.1:" + std::to_string(WorkspacePort()); }
+std::string StateDir() { return Env("ROCKPOOL_STATE_DIR", ""); }
+std::string SocketDir() { return StateDir() + "/sockets"; }
+std::string ServeLog() { return Env("ROCKPOOL_LOG_DIR", "") + "/serve.log"; }
+std::string Project() { return Env("ROCKPOOL_PROJECT", ""); }
+
 client::Credentials CredentialsFromEnv() {
   return {Env("ROCKPOOL_USERNAME", "admin"), Env("ROCKPOOL_PASSWORD", "")};
 }
@@ -100,7 +121,7 @@ Status LxcExec(const std::string& instance, const std::string& shell_command) {
 std::set<std::string> SocketOwners() {
   std::set<std::string> owners;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(kSocketDir, ec)) {
+  for (const auto& entry : fs::directory_iterator(SocketDir(), ec)) {
     std::string file = entry.path().filename().string();
     if (file.ends_with(".sock")) owners.insert(SocketOwner(file));
   }
@@ -110,7 +131,7 @@ std::set<std::string> SocketOwners() {
 std::vector<std::string> SocketFilesOf(const std::string& name) {
   std::vector<std::string> files;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(kSocketDir, ec)) {
+  for (const auto& entry : fs::directory_iterator(SocketDir(), ec)) {
     std::string file = entry.path().filename().string();
     if (file.ends_with(".sock") && SocketOwner(file) == name) files.push_back(file);
   }
@@ -128,7 +149,7 @@ int LivePid(const std::string& pid_file, const std::string& comm) {
 }
 
 std::string ServeLogTail(int lines) {
-  std::ifstream in(kServeLog);
+  std::ifstream in(ServeLog());
   std::deque<std::string> tail;
   for (std::string line; std::getline(in, line);) {
     tail.push_back(line);
@@ -157,10 +178,11 @@ Result<std::vector<LabelledInstance>> ManagedInstances() {
 }
 
 void ControlPlaneTest::SetUp() {
-  if (!fs::exists("/var/lib/lxd/unix.socket")) GTEST_SKIP() << "no LXD daemon";
+  Status hermetic = CheckPrivateDeployment();
+  ASSERT_TRUE(hermetic.ok()) << hermetic.message();
   creds_ = CredentialsFromEnv();
   if (creds_.password.empty()) GTEST_SKIP() << "set ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD";
-  http_ = std::make_unique<CurlHttpClient>(HttpEndpoint::Tcp(kControlUrl));
+  http_ = std::make_unique<CurlHttpClient>(HttpEndpoint::Tcp(ControlUrl()));
   api_ = std::make_unique<client::ApiClient>(*http_, creds_);
   Status health = api_->Health();
   if (!health.ok()) GTEST_SKIP() << "control plane not up (run rockpool up): " << health.message();
@@ -230,7 +252,7 @@ Status ControlPlaneTest::Remove(const std::string& name, std::chrono::seconds ti
 }
 
 int ControlPlaneTest::IdeHealth(const std::string& name) {
-  return Http(kWorkspaceUrl, "GET", "/workspace/" + name + "/healthz", creds_).status;
+  return Http(WorkspaceUrl(), "GET", "/workspace/" + name + "/healthz", creds_).status;
 }
 
 }  // namespace rockpool::e2e

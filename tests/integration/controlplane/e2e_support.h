@@ -1,6 +1,12 @@
 // Helpers for the control plane's end-to-end tests: the public API through Caddy with the
 // credentials `rockpool up` was given, raw HTTP to both Caddy servers, LXD's view of the
 // instances, and a fixture that removes every workspace it created even when a test fails.
+//
+// The tests run against the private Rockpool scripts/test.sh brings up for the suite
+// (scripts/harness.sh), which it describes in the environment: ROCKPOOL_STATE_DIR,
+// ROCKPOOL_LOG_DIR, ROCKPOOL_CONTROL_PORT, ROCKPOOL_WORKSPACE_PORT, ROCKPOOL_PROJECT, and
+// LXD_CONF scoping `lxc` to its project. Nothing here falls back to the deployment's folder
+// or ports: without that environment, the fixtures fail and say so.
 #pragma once
 
 #include <chrono>
@@ -21,12 +27,19 @@ namespace rockpool::e2e {
 
 using Clock = std::chrono::steady_clock;
 
-inline constexpr char kControlUrl[] = "http://127.0.0.1:8080";
-inline constexpr char kWorkspaceUrl[] = "http://127.0.0.1:8081";
-inline constexpr char kStateDir[] = "/var/lib/rockpool";
-inline constexpr char kSocketDir[] = "/var/lib/rockpool/sockets";
-inline constexpr char kServeLog[] = "/var/log/rockpool/serve.log";
 inline const char* const kRockpool = ROCKPOOL_BINARY;
+
+// Ok when the environment describes a private Rockpool (not the deployment's folder); the
+// reason otherwise.
+Status CheckPrivateDeployment();
+int ControlPort();
+int WorkspacePort();
+std::string ControlUrl();    // http://127.0.0.1:<control port>
+std::string WorkspaceUrl();  // http://127.0.0.1:<workspace port>
+std::string StateDir();
+std::string SocketDir();
+std::string ServeLog();
+std::string Project();
 
 // ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD, as given to `rockpool up`.
 client::Credentials CredentialsFromEnv();

@@ -110,22 +110,22 @@ TEST_F(LifecycleTest, CreatePortsStopStartDeleteThroughTheProxy) {
   std::printf("[ measure ] %s create->running+IDE 200: %.1f s\n", name.c_str(),
               std::chrono::duration<double>(Clock::now() - t0).count());
 
-  // 2. A server on port 3000, forwarded: HTTP and WebSocket through :8081.
+  // 2. A server on port 3000, forwarded: HTTP and WebSocket through the workspace port.
   const std::string token = "token-" + name;
   ASSERT_TRUE(StartServerIn(instance, token).ok());
   const std::string ports = "/api/workspaces/" + running->id + "/ports";
-  HttpResponse added = Http(kControlUrl, "POST", ports, creds(), PortsBody(3000));
+  HttpResponse added = Http(ControlUrl(), "POST", ports, creds(), PortsBody(3000));
   ASSERT_EQ(added.status, 201) << added.body;
   HttpResponse hello;
   EXPECT_TRUE(WaitUntil(
       [&] {
-        hello = Http(kWorkspaceUrl, "GET", port_base + "/hello", creds());
+        hello = Http(WorkspaceUrl(), "GET", port_base + "/hello", creds());
         return hello.status == 200;
       },
       seconds(30)))
       << hello.status << " " << hello.body;
   EXPECT_EQ(hello.body, "hello from " + token);
-  auto echo = WebSocketEcho("127.0.0.1", 8081, port_base + "/ws", creds(), "ping " + name);
+  auto echo = WebSocketEcho("127.0.0.1", WorkspacePort(), port_base + "/ws", creds(), "ping " + name);
   ASSERT_TRUE(echo.ok()) << echo.status().message();
   EXPECT_EQ(*echo, "ping " + name);
 
@@ -136,17 +136,17 @@ TEST_F(LifecycleTest, CreatePortsStopStartDeleteThroughTheProxy) {
 
   // 3. At most five ports; a sixth is refused.
   for (int p = 3001; p <= 3004; ++p) {
-    HttpResponse more = Http(kControlUrl, "POST", ports, creds(), PortsBody(p));
+    HttpResponse more = Http(ControlUrl(), "POST", ports, creds(), PortsBody(p));
     EXPECT_EQ(more.status, 201) << p << ": " << more.body;
   }
-  HttpResponse sixth = Http(kControlUrl, "POST", ports, creds(), PortsBody(3005));
+  HttpResponse sixth = Http(ControlUrl(), "POST", ports, creds(), PortsBody(3005));
   EXPECT_EQ(sixth.status, 409) << sixth.body;
   listed = api().ListPorts(name);
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->size(), 5u);
 
   // 4. A running workspace cannot be deleted.
-  HttpResponse del_running = Http(kControlUrl, "DELETE", "/api/workspaces/" + name, creds());
+  HttpResponse del_running = Http(ControlUrl(), "DELETE", "/api/workspaces/" + name, creds());
   EXPECT_EQ(del_running.status, 409) << del_running.body;
 
   // 5. Stop: the port no longer answers, its rows are gone, new ports are refused.
@@ -154,11 +154,11 @@ TEST_F(LifecycleTest, CreatePortsStopStartDeleteThroughTheProxy) {
   auto stopped = WaitForStatus(name, WorkspaceStatus::kStopped, seconds(120));
   ASSERT_TRUE(stopped.ok()) << stopped.status().message();
   ASSERT_EQ(stopped->status, WorkspaceStatus::kStopped) << stopped->status_reason.value_or("");
-  EXPECT_NE(Http(kWorkspaceUrl, "GET", port_base + "/hello", creds()).status, 200);
+  EXPECT_NE(Http(WorkspaceUrl(), "GET", port_base + "/hello", creds()).status, 200);
   listed = api().ListPorts(name);
   ASSERT_TRUE(listed.ok()) << listed.status().message();
   EXPECT_TRUE(listed->empty()) << listed->size() << " port rows remain";
-  HttpResponse port_stopped = Http(kControlUrl, "POST", ports, creds(), PortsBody(3000));
+  HttpResponse port_stopped = Http(ControlUrl(), "POST", ports, creds(), PortsBody(3000));
   EXPECT_EQ(port_stopped.status, 409) << port_stopped.body;
   EXPECT_EQ(SocketFilesOf(name).size(), 0u) << "socket files of a stopped workspace remain";
 
@@ -176,7 +176,7 @@ TEST_F(LifecycleTest, CreatePortsStopStartDeleteThroughTheProxy) {
   auto deleting = api().Delete(name);
   ASSERT_TRUE(deleting.ok()) << deleting.status().message();
   EXPECT_TRUE(WaitUntil(
-      [&] { return Http(kControlUrl, "GET", "/api/workspaces/" + name, creds()).status == 404; },
+      [&] { return Http(ControlUrl(), "GET", "/api/workspaces/" + name, creds()).status == 404; },
       seconds(120)));
   EXPECT_FALSE(InstanceExists(instance));
   EXPECT_TRUE(SocketFilesOf(name).empty());

@@ -18,6 +18,7 @@
 #include "runtime/incus/instance_names.h"
 #include "runtime/incus/socket.h"
 #include "tests/integration/network/test_network.h"
+#include "tests/integration/test_project.h"
 
 namespace rockpool::nettest {
 namespace {
@@ -53,6 +54,7 @@ int Run(int runs) {
   for (bool isolated : {false, true}) {
     const std::string mode = isolated ? "isolated" : "shared  ";
     incus::IncusRuntimeOptions options;
+    options.project = testing_env::TestProject();
     options.socket_dir = net.dir() + "/sockets";
     options.profiles = {net.name()};
     options.network = net.name();
@@ -105,5 +107,9 @@ int Run(int runs) {
 }  // namespace rockpool::nettest
 
 int main(int argc, char** argv) {
+  if (rockpool::testing_env::TestProject().empty()) {
+    std::fprintf(stderr, "%s\n", rockpool::testing_env::kNoProject);
+    return 2;
+  }
   return rockpool::nettest::Run(argc > 1 ? std::atoi(argv[1]) : 3);
 }

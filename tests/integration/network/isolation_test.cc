@@ -29,6 +29,7 @@
 #include "runtime/incus/instances.h"
 #include "runtime/incus/socket.h"
 #include "tests/integration/network/test_network.h"
+#include "tests/integration/test_project.h"
 
 namespace rockpool::nettest {
 namespace {
@@ -117,7 +118,8 @@ class IsolationTest : public ::testing::Test {
   static void SetUpTestSuite() {
     auto socket = incus::DetectSocket();
     if (!socket.ok()) return;
-    auto client = IncusClient::ForSocket(*socket);
+    if (testing_env::TestProject().empty()) return;
+    auto client = IncusClient::ForSocket(*socket, testing_env::TestProject());
     auto alias = incus::GetImageAliasTarget(*client, SourceImage());
     if (!alias.ok() || !alias->has_value()) return;
     suite = new Suite();
@@ -128,6 +130,7 @@ class IsolationTest : public ::testing::Test {
       return;
     }
     incus::IncusRuntimeOptions options;
+    options.project = testing_env::TestProject();
     options.socket_dir = suite->net.dir() + "/sockets";
     options.profiles = {suite->net.name()};
     options.network = suite->net.name();
@@ -183,6 +186,7 @@ class IsolationTest : public ::testing::Test {
   }
 
   void SetUp() override {
+    ASSERT_NE(testing_env::TestProject(), "") << testing_env::kNoProject;
     if (suite == nullptr) {
       GTEST_SKIP() << "no engine or no image " << SourceImage()
                    << " (build it with `rockpool image build`, or set ROCKPOOL_TEST_IMAGE)";

@@ -18,6 +18,7 @@
 #include "runtime/incus/instance_names.h"
 #include "runtime/incus/instances.h"
 #include "runtime/incus/socket.h"
+#include "tests/integration/test_project.h"
 
 namespace rockpool::incus {
 namespace {
@@ -53,7 +54,8 @@ class IncusRuntimeIntegrationTest : public ::testing::Test {
   void SetUp() override {
     auto socket = DetectSocket();
     if (!socket.ok()) GTEST_SKIP() << "no Incus/LXD daemon: " << socket.status().message();
-    client_ = IncusClient::ForSocket(*socket);
+    ASSERT_NE(testing_env::TestProject(), "") << testing_env::kNoProject;
+    client_ = IncusClient::ForSocket(*socket, testing_env::TestProject());
     auto alias = GetImageAliasTarget(*client_, TestImage());
     if (!alias.ok()) GTEST_SKIP() << "daemon not answering: " << alias.status().message();
     if (!alias->has_value()) {
@@ -62,6 +64,7 @@ class IncusRuntimeIntegrationTest : public ::testing::Test {
     }
     socket_dir_ = "/tmp/rp-itest-sockets-" + std::to_string(::getpid());
     IncusRuntimeOptions options;
+    options.project = testing_env::TestProject();
     options.socket_dir = socket_dir_;
     auto runtime = IncusRuntime::Open(options, *socket);
     ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();

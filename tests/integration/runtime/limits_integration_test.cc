@@ -23,6 +23,7 @@
 #include "runtime/incus/instances.h"
 #include "runtime/incus/limits.h"
 #include "runtime/incus/socket.h"
+#include "tests/integration/test_project.h"
 
 namespace rockpool::incus {
 namespace {
@@ -46,11 +47,13 @@ class LimitsIntegrationTest : public ::testing::Test {
   void SetUp() override {
     auto socket = DetectSocket();
     if (!socket.ok()) GTEST_SKIP() << "no Incus/LXD daemon: " << socket.status().message();
-    client_ = IncusClient::ForSocket(*socket);
+    ASSERT_NE(testing_env::TestProject(), "") << testing_env::kNoProject;
+    client_ = IncusClient::ForSocket(*socket, testing_env::TestProject());
     auto alias = GetImageAliasTarget(*client_, TestImage());
     if (!alias.ok()) GTEST_SKIP() << "daemon not answering: " << alias.status().message();
     if (!alias->has_value()) GTEST_SKIP() << "image alias " << TestImage() << " not in the daemon";
     IncusRuntimeOptions options;
+    options.project = testing_env::TestProject();
     options.socket_dir = "/tmp/rp-itest-lim-sockets-" + std::to_string(::getpid());
     auto runtime = IncusRuntime::Open(options, *socket);
     ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();

@@ -1,21 +1,13 @@
-// Links into workspaces. Workspace content is served on its own origin (port 8081) so a page
-// inside a workspace cannot script the control plane on this origin.
-export const WORKSPACE_PORT = 8081;
+// Links into workspaces. Workspace content is served on an origin of its own (the workspace
+// port), so a page inside a workspace cannot script the control plane on this origin. The
+// dashboard links to /workspace/... on its own origin, and the proxy redirects each link to
+// the same path on the workspace port the deployment was given (ROCKPOOL_WORKSPACE_PORT), which
+// the dashboard therefore never needs to know.
 
-function workspaceOrigin(loc: { protocol: string; hostname: string }): string {
-  const bare = loc.hostname.includes(':') && !loc.hostname.startsWith('[');
-  const host = bare ? `[${loc.hostname}]` : loc.hostname;
-  return `${loc.protocol}//${host}:${WORKSPACE_PORT}`;
+export function ideUrl(name: string): string {
+  return `/workspace/${encodeURIComponent(name)}/`;
 }
 
-export function ideUrl(name: string, loc: { protocol: string; hostname: string } = location): string {
-  return `${workspaceOrigin(loc)}/workspace/${encodeURIComponent(name)}/`;
-}
-
-export function portUrl(
-  name: string,
-  port: number,
-  loc: { protocol: string; hostname: string } = location,
-): string {
-  return `${workspaceOrigin(loc)}/workspace/${encodeURIComponent(name)}/port/${port}/`;
+export function portUrl(name: string, port: number): string {
+  return `/workspace/${encodeURIComponent(name)}/port/${port}/`;
 }

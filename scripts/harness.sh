@@ -1,0 +1,114 @@
+# The test suite's private Rockpool: the suite never runs against the deployment people use.
+# Sourced by scripts/test.sh after lib.sh.
+#
+# A private Rockpool has
+#   - a temporary state folder and log folder (/tmp/rockpool-test.<id>/);
+#   - its own Caddy, with its admin socket in that folder, on two free loopback-wide ports;
+#   - its own control plane on unix sockets in that folder;
+#   - its own LXD project (rpt-<id>) holding its instances, templates and profile, its own
+#     bridge (rpt<id>, a free 10.x.y.0/24) and that bridge's own nftables table;
+#   - its own admin password.
+# What it shares with the deployment: the LXD daemon, the storage pool and the workspace image
+# (images live in LXD's default project, which every Rockpool project reads).
+# `lxc` in the tests acts in the private project: LXD_CONF points at a client configuration
+# whose default remote is scoped to it.
+
+TEST_PREFIX=/tmp/rockpool-test.
+
+free_port() {  # a TCP port nothing listens on now (the kernel's pick for port 0)
+  python3 -c 'import socket; s=socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'
+}
+
+free_subnet() {  # a 10.x.y.1/24 no route on this host uses
+  local x y
+  for _ in $(seq 50); do
+    x=$((100 + RANDOM % 150)); y=$((RANDOM % 256))
+    ip -4 route | grep -q "^10\.$x\.$y\." && continue
+    echo "10.$x.$y.1/24"; return
+  done
+  die "no free 10.x.y.0/24 subnet found for the test bridge"
+}
+
+lxc_conf_for() {  # lxc_conf_for <dir> <project>: an lxc client configuration scoped to a project
+  mkdir -p "$1"
+  printf 'default-remote: local\nremotes:\n  local:\n    addr: unix://\n    public: false\n    project: %s\n' "$2" >"$1/config.yml"
+}
+
+# Removes a private Rockpool: its processes, project, bridge, firewall table and folder.
+# purge_private <folder> <project> <bridge>
+purge_private() {
+  local dir=$1 project=$2 bridge=$3 rp="$ROCKPOOL_ROOT/build/rockpool"
+  if [ -d "$dir/state" ]; then
+    ROCKPOOL_STATE_DIR="$dir/state" ROCKPOOL_LOG_DIR="$dir/log" ROCKPOOL_PROJECT="$project" \
+      ROCKPOOL_BRIDGE="$bridge" "$rp" down >/dev/null 2>&1 || true
+    # Whatever of this Rockpool still runs (an earlier run killed mid-way): every process it
+    # started carries its state folder in its environment.
+    local env
+    for env in /proc/[0-9]*/environ; do
+      grep -qsz "^ROCKPOOL_STATE_DIR=$dir/state\$" "$env" || continue
+      env=${env#/proc/}; kill "${env%/environ}" 2>/dev/null || true
+    done
+  fi
+  if lxc project show "$project" >/dev/null 2>&1; then
+    local i
+    for i in $(lxc list --project "$project" --format csv -c n 2>/dev/null); do
+      lxc delete --force --project "$project" "$i" >/dev/null 2>&1 || true
+    done
+    lxc project delete "$project" >/dev/null 2>&1 || log "harness: could not delete LXD project $project"
+  fi
+  lxc network delete "$bridge" >/dev/null 2>&1 || true
+  nft delete table inet "rockpool_$bridge" 2>/dev/null || true
+  rm -rf "$dir"
+}
+
+# Private Rockpools of earlier runs whose suite is gone (killed, or the machine restarted).
+purge_stale_private() {
+  local project owner dir id
+  for project in $(lxc project list --format csv 2>/dev/null | cut -d, -f1 | sed 's/ (current)//' | grep '^rpt-' || true); do
+    owner=$(lxc project get "$project" user.rockpool.owner 2>/dev/null || true)
+    case $owner in "$TEST_PREFIX"*/state) ;; *) continue ;; esac
+    dir=${owner%/state}
+    [ -f "$dir/suite.pid" ] && kill -0 "$(cat "$dir/suite.pid")" 2>/dev/null && continue
+    id=${project#rpt-}
+    log "harness: removing the private Rockpool of an earlier run ($project)"
+    purge_private "$dir" "$project" "rpt$id"
+  done
+  for dir in "$TEST_PREFIX"*; do
+    [ -d "$dir" ] || continue
+    [ -f "$dir/suite.pid" ] && kill -0 "$(cat "$dir/suite.pid")" 2>/dev/null && continue
+    id=${dir#"$TEST_PREFIX"}
+    purge_private "$dir" "rpt-$id" "rpt$id"
+  done
+}
+
+# Brings up a private Rockpool and exports the settings that point rockpool, the tests and
+# lxc at it. Sets PRIVATE_DIR, PRIVATE_PROJECT, PRIVATE_BRIDGE.
+start_private() {
+  purge_stale_private
+  local id; id=$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  PRIVATE_DIR=$TEST_PREFIX$id PRIVATE_PROJECT=rpt-$id PRIVATE_BRIDGE=rpt$id
+  install -d -m 0700 "$PRIVATE_DIR" "$PRIVATE_DIR/state" "$PRIVATE_DIR/log"
+  echo "${ROCKPOOL_SUITE_PID:-$$}" >"$PRIVATE_DIR/suite.pid"
+  export ROCKPOOL_STATE_DIR="$PRIVATE_DIR/state" ROCKPOOL_LOG_DIR="$PRIVATE_DIR/log"
+  export ROCKPOOL_PROJECT=$PRIVATE_PROJECT ROCKPOOL_BRIDGE=$PRIVATE_BRIDGE
+  ROCKPOOL_SUBNET=$(free_subnet); export ROCKPOOL_SUBNET
+  ROCKPOOL_CONTROL_PORT=$(free_port); ROCKPOOL_WORKSPACE_PORT=$(free_port)
+  export ROCKPOOL_CONTROL_PORT ROCKPOOL_WORKSPACE_PORT
+  export ROCKPOOL_USERNAME=admin
+  ROCKPOOL_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+='); export ROCKPOOL_PASSWORD
+  lxc_conf_for "$PRIVATE_DIR/lxc" "$PRIVATE_PROJECT"
+  export LXD_CONF="$PRIVATE_DIR/lxc"
+  # What the browser tests read.
+  export ROCKPOOL_APP_URL="http://localhost:$ROCKPOOL_CONTROL_PORT/app"
+  export ROCKPOOL_WORKSPACE_URL="http://localhost:$ROCKPOOL_WORKSPACE_PORT/workspace/test/"
+  log "harness: private Rockpool in $PRIVATE_DIR: project $PRIVATE_PROJECT, bridge $PRIVATE_BRIDGE ($ROCKPOOL_SUBNET), ports $ROCKPOOL_CONTROL_PORT and $ROCKPOOL_WORKSPACE_PORT"
+  "$ROCKPOOL_ROOT/build/rockpool" up >"$PRIVATE_DIR/up.log" 2>&1 ||
+    { tail -30 "$PRIVATE_DIR/up.log"; return 1; }
+}
+
+stop_private() {
+  [ -n "${PRIVATE_DIR:-}" ] || return 0
+  log "harness: removing the private Rockpool ($PRIVATE_PROJECT)"
+  (unset LXD_CONF; purge_private "$PRIVATE_DIR" "$PRIVATE_PROJECT" "$PRIVATE_BRIDGE")
+  PRIVATE_DIR=
+}

@@ -1,0 +1,151 @@
+// Two Rockpool deployments on one LXD daemon run side by side for a whole lifecycle without
+// touching each other: the suite's private Rockpool (A) and a second one (B) that this test
+// brings up with scripts/harness.sh. Both have a workspace "test" and get a workspace "twin";
+// whatever A does to its own, B's stay as they are, and A's reconciler, which removes an
+// unknown instance in its own project (the control), leaves B's alone.
+#include <unistd.h>
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_support.h"
+
+namespace rockpool::e2e {
+namespace {
+
+using std::chrono::seconds;
+
+const std::string kRoot = ROCKPOOL_SOURCE_DIR;
+
+// The settings of a second private Rockpool, as scripts/harness.sh's start_private exports them.
+class Peer {
+ public:
+  Status Start() {
+    auto r = RunCommand({"bash", "-c",
+                         "source " + kRoot + "/scripts/lib.sh && source " + kRoot +
+                             "/scripts/harness.sh && start_private >&2 && env | grep -E "
+                             "'^(ROCKPOOL_[A-Z_]+|LXD_CONF)=' && printf '%s\\n' "
+                             "PRIVATE_DIR=$PRIVATE_DIR PRIVATE_PROJECT=$PRIVATE_PROJECT "
+                             "PRIVATE_BRIDGE=$PRIVATE_BRIDGE"},
+                        {"ROCKPOOL_SUITE_PID=" + std::to_string(getpid())});
+    if (!r.ok()) return r.status();
+    for (size_t at = 0; at < r->output.size();) {
+      size_t end = r->output.find('\n', at);
+      std::string line = r->output.substr(at, end - at);
+      at = end == std::string::npos ? r->output.size() : end + 1;
+      size_t eq = line.find('=');
+      if (eq != std::string::npos &&
+          (line.rfind("ROCKPOOL_", 0) == 0 || line.rfind("LXD_CONF", 0) == 0 ||
+           line.rfind("PRIVATE_", 0) == 0)) {
+        env_[line.substr(0, eq)] = line.substr(eq + 1);
+      }
+    }
+    if (r->exit_code != 0 || env_["PRIVATE_DIR"].empty()) {
+      return Status::Internal("the second Rockpool did not come up: " + r->output);
+    }
+    return Status::Ok();
+  }
+
+  ~Peer() {
+    if (env_["PRIVATE_DIR"].empty()) return;
+    (void)RunCommand({"bash", "-c",
+                      "source " + kRoot + "/scripts/lib.sh && source " + kRoot +
+                          "/scripts/harness.sh && purge_private \"$0\" \"$1\" \"$2\"",
+                      env_["PRIVATE_DIR"], env_["PRIVATE_PROJECT"], env_["PRIVATE_BRIDGE"]});
+  }
+
+  // `rockpool <args>` against this deployment (as root, through its local socket).
+  Result<ProcessResult> Rockpool(std::vector<std::string> args) {
+    args.insert(args.begin(), kRockpool);
+    return RunCommand(args, Env());
+  }
+  Result<ProcessResult> Lxc(std::vector<std::string> args) {
+    args.insert(args.begin(), "lxc");
+    return RunCommand(args, Env());
+  }
+  // Workspace name -> status, from `rockpool ws ls --json`.
+  std::map<std::string, std::string> Workspaces() {
+    std::map<std::string, std::string> out;
+    auto r = Rockpool({"ws", "ls", "--json"});
+    if (!r.ok() || r->exit_code != 0) return out;
+    auto list = nlohmann::json::parse(r->output, nullptr, false);
+    if (!list.is_array()) return out;
+    for (const auto& ws : list) out[ws.value("name", "")] = ws.value("status", "");
+    return out;
+  }
+  std::string project() { return env_["ROCKPOOL_PROJECT"]; }
+
+ private:
+  std::vector<std::string> Env() {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : env_) out.push_back(k + "=" + v);
+    return out;
+  }
+  std::map<std::string, std::string> env_;
+};
+
+class DeploymentsTest : public ControlPlaneTest {};
+
+TEST_F(DeploymentsTest, TwoDeploymentsOnOneDaemonLeaveEachOtherAlone) {
+  Peer b;
+  Status started = b.Start();
+  ASSERT_TRUE(started.ok()) << started.message();
+  ASSERT_NE(b.project(), Project());
+  EXPECT_EQ(b.Workspaces()["test"], "running");
+
+  // The control: an instance labelled as a workspace that A's store does not know, in A's
+  // project. A's reconciler removes it after its grace period.
+  const std::string orphan = "rp-orphan-" + std::to_string(getpid());
+  auto made =
+      RunCommand({"lxc", "init", "rockpool-workspace", orphan, "-c", "user.rockpool.managed=true",
+                  "-c", "user.rockpool.workspace=orphan-" + std::to_string(getpid())});
+  ASSERT_TRUE(made.ok() && made->exit_code == 0) << (made.ok() ? made->output : "");
+  const auto orphan_since = Clock::now();
+
+  // The same workspace name in both.
+  const std::string twin = Track("twin-" + std::to_string(getpid()));
+  auto b_twin = b.Rockpool({"ws", "create", twin});
+  ASSERT_TRUE(b_twin.ok() && b_twin->exit_code == 0) << (b_twin.ok() ? b_twin->output : "");
+  auto wrote =
+      b.Lxc({"exec", "rp-" + twin, "--", "sh", "-c", "echo kept > /home/admin/workspace/b.txt"});
+  ASSERT_TRUE(wrote.ok() && wrote->exit_code == 0) << (wrote.ok() ? wrote->output : "");
+  ASSERT_TRUE(api().Create(twin, "").ok());
+  auto a_twin = WaitForStatus(twin, WorkspaceStatus::kRunning, seconds(180));
+  ASSERT_TRUE(a_twin.ok()) << a_twin.status().message();
+  EXPECT_EQ(a_twin->status, WorkspaceStatus::kRunning);
+
+  // A's lifecycle: a port, stop, delete. B's twin keeps running with its file.
+  ASSERT_TRUE(api().AddPort(twin, 3000, std::nullopt).ok());
+  ASSERT_TRUE(api().Stop(twin).ok());
+  ASSERT_TRUE(WaitForStatus(twin, WorkspaceStatus::kStopped, seconds(120)).ok());
+  EXPECT_EQ(b.Workspaces()[twin], "running");
+  ASSERT_TRUE(Remove(twin, seconds(120)).ok());
+  EXPECT_FALSE(InstanceExists("rp-" + twin)) << "A's instance is still there";
+
+  // A's reconciler has made its sweep once the orphan is gone.
+  const bool swept = WaitUntil([&] { return !InstanceExists(orphan); }, seconds(150));
+  if (!swept) (void)RunCommand({"lxc", "delete", "--force", orphan});
+  ASSERT_TRUE(swept) << "A's reconciler did not remove an unknown instance in its own project";
+  std::printf("# A's reconciler removed the orphan after %.0f s\n",
+              std::chrono::duration<double>(Clock::now() - orphan_since).count());
+
+  auto b_view = b.Workspaces();
+  EXPECT_EQ(b_view[twin], "running") << "B's twin was touched";
+  EXPECT_EQ(b_view["test"], "running") << "B's workspace test was touched";
+  auto kept = b.Lxc({"exec", "rp-" + twin, "--", "cat", "/home/admin/workspace/b.txt"});
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->output, "kept\n");
+  EXPECT_EQ(IdeHealth("test"), 200) << "A's workspace test";
+
+  // B goes down and away; A serves on.
+  auto down = b.Rockpool({"down"});
+  ASSERT_TRUE(down.ok() && down->exit_code == 0) << (down.ok() ? down->output : "");
+  EXPECT_EQ(IdeHealth("test"), 200) << "A's workspace test after B went down";
+  auto a_list = api().ListAll();
+  ASSERT_TRUE(a_list.ok());
+  for (const auto& ws : *a_list) EXPECT_NE(ws.name, twin) << "B's twin appeared in A";
+}
+
+}  // namespace
+}  // namespace rockpool::e2e
