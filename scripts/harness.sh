@@ -7,6 +7,8 @@
 #   - its own control plane on unix sockets in that folder;
 #   - its own LXD project (rpt-<id>) holding its instances, templates and profile, its own
 #     bridge (rpt<id>, a free 10.x.y.0/24) and that bridge's own nftables table;
+#   - beside it, a project and bridge for the engine-level tests' own instances (rpt-<id>-e,
+#     rpt<id>e), where the private Rockpool's reconciler does not see them;
 #   - its own admin password.
 # What it shares with the deployment: the LXD daemon, the storage pool and the workspace image
 # (images live in LXD's default project, which every Rockpool project reads).
@@ -49,14 +51,19 @@ purge_private() {
       env=${env#/proc/}; kill "${env%/environ}" 2>/dev/null || true
     done
   fi
-  if lxc project show "$project" >/dev/null 2>&1; then
-    local i
-    for i in $(lxc list --project "$project" --format csv -c n 2>/dev/null); do
-      lxc delete --force --project "$project" "$i" >/dev/null 2>&1 || true
+  local p i
+  for p in "$project" "$project-e"; do
+    lxc project show "$p" >/dev/null 2>&1 || continue
+    for i in $(lxc list --project "$p" --format csv -c n 2>/dev/null); do
+      lxc delete --force --project "$p" "$i" >/dev/null 2>&1 || true
     done
-    lxc project delete "$project" >/dev/null 2>&1 || log "harness: could not delete LXD project $project"
-  fi
+    for i in $(lxc profile list --project "$p" --format csv 2>/dev/null | cut -d, -f1 | grep -vx default); do
+      lxc profile delete --project "$p" "$i" >/dev/null 2>&1 || true
+    done
+    lxc project delete "$p" >/dev/null 2>&1 || log "harness: could not delete LXD project $p"
+  done
   lxc network delete "$bridge" >/dev/null 2>&1 || true
+  lxc network delete "${bridge}e" >/dev/null 2>&1 || true
   nft delete table inet "rockpool_$bridge" 2>/dev/null || true
   rm -rf "$dir"
 }
@@ -66,8 +73,9 @@ purge_stale_private() {
   local project owner dir id
   for project in $(lxc project list --format csv 2>/dev/null | cut -d, -f1 | sed 's/ (current)//' | grep '^rpt-' || true); do
     owner=$(lxc project get "$project" user.rockpool.owner 2>/dev/null || true)
-    case $owner in "$TEST_PREFIX"*/state) ;; *) continue ;; esac
-    dir=${owner%/state}
+    case $owner in "$TEST_PREFIX"*/state | "$TEST_PREFIX"*/engine) ;; *) continue ;; esac
+    dir=${owner%/*}
+    project=${project%-e}
     [ -f "$dir/suite.pid" ] && kill -0 "$(cat "$dir/suite.pid")" 2>/dev/null && continue
     id=${project#rpt-}
     log "harness: removing the private Rockpool of an earlier run ($project)"
@@ -104,6 +112,19 @@ start_private() {
   log "harness: private Rockpool in $PRIVATE_DIR: project $PRIVATE_PROJECT, bridge $PRIVATE_BRIDGE ($ROCKPOOL_SUBNET), ports $ROCKPOOL_CONTROL_PORT and $ROCKPOOL_WORKSPACE_PORT"
   "$ROCKPOOL_ROOT/build/rockpool" up >"$PRIVATE_DIR/up.log" 2>&1 ||
     { tail -30 "$PRIVATE_DIR/up.log"; return 1; }
+  # The engine-level tests (runtime, limits, network) make instances of their own: in a second
+  # project, where the private Rockpool's reconciler does not take them for strays.
+  # It has a bridge of its own too: LXD refuses two running instances of one name on a bridge,
+  # whatever their projects (each template is named after its image).
+  local engine=$PRIVATE_PROJECT-e
+  lxc network create "${PRIVATE_BRIDGE}e" ipv4.address="$(free_subnet)" ipv4.nat=true ipv6.address=none >/dev/null &&
+    lxc project create "$engine" -c features.images=false -c features.profiles=true \
+      -c features.storage.volumes=false -c user.rockpool.owner="$PRIVATE_DIR/engine" >/dev/null &&
+    lxc profile device add default root disk path=/ pool="$ROCKPOOL_POOL" --project "$engine" >/dev/null &&
+    lxc profile device add default eth0 nic network="${PRIVATE_BRIDGE}e" name=eth0 --project "$engine" >/dev/null ||
+    { log "harness: could not make LXD project $engine"; return 1; }
+  lxc_conf_for "$PRIVATE_DIR/lxc-engine" "$engine"
+  export ROCKPOOL_TEST_ENGINE_PROJECT=$engine ROCKPOOL_TEST_ENGINE_LXD_CONF="$PRIVATE_DIR/lxc-engine"
 }
 
 stop_private() {

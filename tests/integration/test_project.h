@@ -1,6 +1,9 @@
-// The LXD project of the test suite's private Rockpool (scripts/harness.sh exports it as
-// ROCKPOOL_PROJECT, and scopes `lxc` to it through LXD_CONF). Integration tests make their
-// instances there, never in the default project where other people's instances live.
+// The LXD project where the engine-level integration tests (runtime, limits, network) make
+// their instances. scripts/harness.sh makes it beside the suite's private Rockpool and exports
+// it as ROCKPOOL_TEST_ENGINE_PROJECT, with an `lxc` configuration scoped to it in
+// ROCKPOOL_TEST_ENGINE_LXD_CONF. It is not the private Rockpool's own project, whose
+// reconciler would take the tests' instances for strays, and not the default project, where
+// other people's instances live.
 #pragma once
 
 #include <cstdlib>
@@ -8,16 +11,18 @@
 
 namespace rockpool::testing_env {
 
-// "" when the environment names no project: callers fail the test then.
-inline std::string TestProject() {
-  const char* project = std::getenv("ROCKPOOL_PROJECT");
-  const char* lxd_conf = std::getenv("LXD_CONF");
+// The project's name, "" when the environment names none (callers fail the test then). Also
+// points this process's `lxc` commands at it (LXD_CONF).
+inline std::string EngineTestProject() {
+  const char* project = std::getenv("ROCKPOOL_TEST_ENGINE_PROJECT");
+  const char* lxd_conf = std::getenv("ROCKPOOL_TEST_ENGINE_LXD_CONF");
   if (project == nullptr || *project == '\0' || lxd_conf == nullptr || *lxd_conf == '\0') return "";
+  setenv("LXD_CONF", lxd_conf, 1);
   return project;
 }
 
 inline constexpr char kNoProject[] =
-    "no private LXD project: run through ./scripts/test.sh (scripts/harness.sh sets "
-    "ROCKPOOL_PROJECT and LXD_CONF)";
+    "no LXD project for engine tests: run through ./scripts/test.sh (scripts/harness.sh sets "
+    "ROCKPOOL_TEST_ENGINE_PROJECT and ROCKPOOL_TEST_ENGINE_LXD_CONF)";
 
 }  // namespace rockpool::testing_env

@@ -2,6 +2,7 @@
 // the host's services, and on the host's resources. Two workspaces, "A" (the attacker's) and
 // "B" (the victim), live for the whole suite.
 #include <gtest/gtest.h>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -215,7 +216,19 @@ TEST_F(WorkspaceAttackTest, ForkBombAndMemoryHogLeaveOthersResponsive) {
                   "nohup timeout 25 python3 -c 'x=[]\nwhile True: x.append(bytearray(64<<20))' "
                   ">/dev/null 2>&1 & echo started");
   ASSERT_TRUE(bomb.ok()) << bomb.status().message();
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // let the bomb reach its limit
+  // The bomb has reached A's process limit once the kernel refused A a fork (read from the
+  // host: inside A there may be no process to spare).
+  const std::string events =
+      "/sys/fs/cgroup/pids/lxc.payload." + e2e::Project() + "_rp-" + a_ + "/pids.events";
+  ASSERT_TRUE(e2e::WaitUntil(
+      [&] {
+        std::ifstream in(events);
+        std::string key;
+        long long count = 0;
+        return static_cast<bool>(in >> key >> count) && key == "max" && count > 0;
+      },
+      seconds(20)))
+      << "the fork bomb never reached A's process limit (" << events << ")";
 
   std::vector<double> ide_ms, api_ms;
   const auto until = Clock::now() + seconds(15);

@@ -61,6 +61,32 @@ Status EnsureBridge(IncusClient& daemon, const ProjectSpec& spec) {
   return made.status().WithContext("create LXD bridge " + spec.network + " (" + spec.subnet + ")");
 }
 
+// LXD refuses two running instances of one name on a bridge, whatever their projects, and every
+// deployment has a workspace "test" and templates named after the shared image: deployments
+// on one daemon need bridges of their own.
+Status CheckBridgeIsOurs(IncusClient& daemon, const ProjectSpec& spec) {
+  auto projects = daemon.Call({.path = "/1.0/projects?recursion=1"});
+  if (!projects.ok()) return projects.status().WithContext("list LXD projects");
+  for (const Json& project : projects->metadata) {
+    const std::string name = project.value("name", "");
+    const std::string owner = OwnerOf(project);
+    if (name == spec.name || owner.empty() || owner == spec.owner) continue;
+    auto profile = daemon.Call({.path = "/1.0/profiles/default?project=" + name});
+    if (!profile.ok()) continue;  // a project being deleted
+    const Json devices = profile->metadata.value("devices", Json::object());
+    for (const auto& [device, config] : devices.items()) {
+      if (config.value("type", "") == "nic" && config.value("network", "") == spec.network) {
+        return Status::Conflict("bridge " + spec.network +
+                                " belongs to the Rockpool deployment whose state is in " + owner +
+                                " (LXD project " + name +
+                                "); give this deployment a bridge of its own with "
+                                "ROCKPOOL_BRIDGE and ROCKPOOL_SUBNET");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Json ProfileDevices(const ProjectSpec& spec) {
   return {{"root", {{"type", "disk"}, {"path", "/"}, {"pool", spec.pool}}},
           {"eth0", {{"type", "nic"}, {"network", spec.network}, {"name", "eth0"}}}};
@@ -120,6 +146,7 @@ Status EnsureProject(IncusClient& daemon, const ProjectSpec& spec) {
                                      " (ROCKPOOL_POOL; ./scripts/up.sh creates it)");
   }
   RP_RETURN_IF_ERROR(EnsureBridge(daemon, spec));
+  RP_RETURN_IF_ERROR(CheckBridgeIsOurs(daemon, spec));
   auto project = GetProject(daemon, spec.name);
   if (project.ok()) {
     if (OwnerOf(*project).empty()) {

@@ -37,6 +37,7 @@ void Basics(FakeDaemon& d) {
   d.On("POST", "/1.0/projects", Sync(nullptr));
   d.On("PUT", "/1.0/profiles/default?project=rockpool", Sync(nullptr));
   d.On("GET", "/1.0/profiles/default?project=rockpool", Sync({{"devices", Json::object()}}));
+  d.On("GET", "/1.0/projects?recursion=1", Sync(Json::array()));
 }
 
 TEST(ProjectNameTest, AcceptsDnsLikeNamesAndRefusesDefault) {
@@ -139,6 +140,24 @@ TEST(EnsureProjectTest, CreatesAMissingBridgeWithTheSubnetAndNeedsThePool) {
   Status s = EnsureProject(*d.Client(), Spec());
   EXPECT_EQ(s.code(), Code::kNotFound);
   EXPECT_NE(s.message().find("ROCKPOOL_POOL"), std::string::npos) << s.message();
+}
+
+TEST(EnsureProjectTest, RefusesABridgeAnotherDeploymentUses) {
+  FakeDaemon d;
+  Basics(d);
+  Json other = {{"name", "rp-other"}, {"config", {{kProjectOwnerKey, "/srv/other"}}}};
+  Json operators = {{"name", "mine"}, {"config", Json::object()}};
+  d.On("GET", "/1.0/projects?recursion=1", Sync(Json::array({other, operators})));
+  d.On("GET", "/1.0/profiles/default?project=rp-other",
+       Sync({{"devices", {{"eth0", {{"type", "nic"}, {"network", "rpbr1"}}}}}}));
+  ASSERT_TRUE(EnsureProject(*d.Client(), Spec()).ok()) << "another bridge is fine";
+
+  d.On("GET", "/1.0/profiles/default?project=rp-other",
+       Sync({{"devices", {{"eth0", {{"type", "nic"}, {"network", "rpbr0"}}}}}}));
+  Status s = EnsureProject(*d.Client(), Spec());
+  EXPECT_EQ(s.code(), Code::kConflict);
+  EXPECT_NE(s.message().find("ROCKPOOL_BRIDGE"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("/srv/other"), std::string::npos) << s.message();
 }
 
 TEST(AdoptInstancesTest, MovesOnlyManagedInstancesTheCallerOwns) {

@@ -54,7 +54,7 @@ int Run(int runs) {
   for (bool isolated : {false, true}) {
     const std::string mode = isolated ? "isolated" : "shared  ";
     incus::IncusRuntimeOptions options;
-    options.project = testing_env::TestProject();
+    options.project = testing_env::EngineTestProject();
     options.socket_dir = net.dir() + "/sockets";
     options.profiles = {net.name()};
     options.network = net.name();
@@ -107,7 +107,7 @@ int Run(int runs) {
 }  // namespace rockpool::nettest
 
 int main(int argc, char** argv) {
-  if (rockpool::testing_env::TestProject().empty()) {
+  if (rockpool::testing_env::EngineTestProject().empty()) {
     std::fprintf(stderr, "%s\n", rockpool::testing_env::kNoProject);
     return 2;
   }

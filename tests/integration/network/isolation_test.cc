@@ -118,8 +118,8 @@ class IsolationTest : public ::testing::Test {
   static void SetUpTestSuite() {
     auto socket = incus::DetectSocket();
     if (!socket.ok()) return;
-    if (testing_env::TestProject().empty()) return;
-    auto client = IncusClient::ForSocket(*socket, testing_env::TestProject());
+    if (testing_env::EngineTestProject().empty()) return;
+    auto client = IncusClient::ForSocket(*socket, testing_env::EngineTestProject());
     auto alias = incus::GetImageAliasTarget(*client, SourceImage());
     if (!alias.ok() || !alias->has_value()) return;
     suite = new Suite();
@@ -130,7 +130,7 @@ class IsolationTest : public ::testing::Test {
       return;
     }
     incus::IncusRuntimeOptions options;
-    options.project = testing_env::TestProject();
+    options.project = testing_env::EngineTestProject();
     options.socket_dir = suite->net.dir() + "/sockets";
     options.profiles = {suite->net.name()};
     options.network = suite->net.name();
@@ -186,7 +186,7 @@ class IsolationTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_NE(testing_env::TestProject(), "") << testing_env::kNoProject;
+    ASSERT_NE(testing_env::EngineTestProject(), "") << testing_env::kNoProject;
     if (suite == nullptr) {
       GTEST_SKIP() << "no engine or no image " << SourceImage()
                    << " (build it with `rockpool image build`, or set ROCKPOOL_TEST_IMAGE)";

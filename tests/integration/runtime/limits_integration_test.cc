@@ -47,13 +47,13 @@ class LimitsIntegrationTest : public ::testing::Test {
   void SetUp() override {
     auto socket = DetectSocket();
     if (!socket.ok()) GTEST_SKIP() << "no Incus/LXD daemon: " << socket.status().message();
-    ASSERT_NE(testing_env::TestProject(), "") << testing_env::kNoProject;
-    client_ = IncusClient::ForSocket(*socket, testing_env::TestProject());
+    ASSERT_NE(testing_env::EngineTestProject(), "") << testing_env::kNoProject;
+    client_ = IncusClient::ForSocket(*socket, testing_env::EngineTestProject());
     auto alias = GetImageAliasTarget(*client_, TestImage());
     if (!alias.ok()) GTEST_SKIP() << "daemon not answering: " << alias.status().message();
     if (!alias->has_value()) GTEST_SKIP() << "image alias " << TestImage() << " not in the daemon";
     IncusRuntimeOptions options;
-    options.project = testing_env::TestProject();
+    options.project = testing_env::EngineTestProject();
     options.socket_dir = "/tmp/rp-itest-lim-sockets-" + std::to_string(::getpid());
     auto runtime = IncusRuntime::Open(options, *socket);
     ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();

@@ -31,7 +31,7 @@ std::string Env(const char* name, const char* fallback) {
 class ProjectIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_NE(testing_env::TestProject(), "") << testing_env::kNoProject;
+    ASSERT_NE(testing_env::EngineTestProject(), "") << testing_env::kNoProject;
     auto socket = DetectSocket();
     ASSERT_TRUE(socket.ok()) << socket.status().message();
     daemon_ = IncusClient::ForSocket(*socket);
@@ -42,8 +42,9 @@ class ProjectIntegrationTest : public ::testing::Test {
     spec_ = {.name = "rpt-proj-" + id,
              .owner = "/tmp/rockpool-project-test-" + id,
              .pool = Env("ROCKPOOL_POOL", "rockpool"),
-             .network = Env("ROCKPOOL_BRIDGE", "rpbr0"),
-             .subnet = ""};
+             // A bridge of its own, which EnsureProject makes: deployments do not share one.
+             .network = "rpp" + std::to_string(getpid() % 100000),
+             .subnet = "10.251." + std::to_string(getpid() % 250) + ".1/24"};
   }
 
   void TearDown() override {
@@ -56,6 +57,7 @@ class ProjectIntegrationTest : public ::testing::Test {
                              seconds(60));
       (void)DeleteInstance(*in_default, name, seconds(60));
     }
+    (void)daemon_->Call({.method = "DELETE", .path = "/1.0/networks/" + spec_.network});
   }
 
   // An instance as a deployment from before projects made it: in the default project,
@@ -89,6 +91,18 @@ TEST_F(ProjectIntegrationTest, IsMadeWithItsProfileAndRefusedToAnotherDeployment
   ASSERT_TRUE(profile.ok());
   EXPECT_EQ(profile->metadata["devices"]["root"]["pool"], spec_.pool);
   EXPECT_EQ(profile->metadata["devices"]["eth0"]["network"], spec_.network);
+  auto bridge = daemon_->Call({.path = "/1.0/networks/" + spec_.network});
+  ASSERT_TRUE(bridge.ok()) << "the missing bridge was not made";
+  EXPECT_EQ(bridge->metadata["config"]["ipv4.address"], spec_.subnet);
+
+  // Another deployment may not put its workspaces on this deployment's bridge.
+  ProjectSpec neighbour = spec_;
+  neighbour.name = spec_.name + "-n";
+  neighbour.owner = "/srv/a-neighbour";
+  Status shared = EnsureProject(*daemon_, neighbour);
+  EXPECT_EQ(shared.code(), Code::kConflict) << shared.message();
+  EXPECT_EQ(daemon_->Call({.path = "/1.0/projects/" + neighbour.name}).status().code(),
+            Code::kNotFound);
 
   ProjectSpec other = spec_;
   other.owner = "/srv/another-rockpool";
