@@ -125,6 +125,7 @@ start_private() {
     { log "harness: could not make LXD project $engine"; return 1; }
   lxc_conf_for "$PRIVATE_DIR/lxc-engine" "$engine"
   export ROCKPOOL_TEST_ENGINE_PROJECT=$engine ROCKPOOL_TEST_ENGINE_LXD_CONF="$PRIVATE_DIR/lxc-engine"
+  export ROCKPOOL_TEST_ENGINE_BRIDGE="${PRIVATE_BRIDGE}e"
 }
 
 stop_private() {

@@ -21,6 +21,14 @@ inline std::string EngineTestProject() {
   return project;
 }
 
+// The project's own bridge (ROCKPOOL_TEST_ENGINE_BRIDGE), for the runtime's NIC: LXD refuses
+// two running instances of one name on a bridge, and the deployment's spare has the name the
+// tests' spare gets.
+inline std::string EngineTestBridge() {
+  const char* bridge = std::getenv("ROCKPOOL_TEST_ENGINE_BRIDGE");
+  return bridge == nullptr ? "" : bridge;
+}
+
 inline constexpr char kNoProject[] =
     "no LXD project for engine tests: run through ./scripts/test.sh (scripts/harness.sh sets "
     "ROCKPOOL_TEST_ENGINE_PROJECT and ROCKPOOL_TEST_ENGINE_LXD_CONF)";

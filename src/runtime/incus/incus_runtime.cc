@@ -191,7 +191,7 @@ Status IncusRuntime::Prewarm(const std::string& image) {
 
 void IncusRuntime::WarmSpare(const std::string& spare) {
   if (options_.engine_socket.empty() || options_.warm_paths.empty()) return;
-  auto root = InstanceRootOnHost(options_.engine_socket, spare);
+  auto root = InstanceRootOnHost(options_.engine_socket, options_.project, spare);
   if (!root.ok()) {
     spdlog::debug("{}", root.status().ToString());
     return;

@@ -25,12 +25,15 @@ uint64_t WarmFile(const fs::path& file) {
 
 }  // namespace
 
-Result<std::string> InstanceRootOnHost(const std::string& socket_path,
+Result<std::string> InstanceRootOnHost(const std::string& socket_path, const std::string& project,
                                        const std::string& instance) {
   const fs::path pools = fs::path(socket_path).parent_path() / "storage-pools";
+  // The daemon names the volume of an instance in another project "<project>_<instance>".
+  const std::string volume =
+      project.empty() || project == "default" ? instance : project + "_" + instance;
   std::error_code ec;
   for (const auto& pool : fs::directory_iterator(pools, ec)) {
-    fs::path root = pool.path() / "containers" / instance / "rootfs";
+    fs::path root = pool.path() / "containers" / volume / "rootfs";
     if (fs::is_directory(root, ec)) return root.string();
   }
   return Status::NotFound("incus: the root of instance " + instance + " is not mounted under " +

@@ -14,9 +14,11 @@
 namespace rockpool::incus {
 
 // Where the daemon keeps an instance's root file system on the host, for a daemon listening
-// on `socket_path` (its state folder holds storage-pools/<pool>/containers/<instance>/rootfs).
+// on `socket_path` (its state folder holds storage-pools/<pool>/containers/<instance>/rootfs,
+// or <project>_<instance> for an instance of a project other than the default one).
 // NotFound when no pool holds it there (a storage driver that does not mount it).
-Result<std::string> InstanceRootOnHost(const std::string& socket_path, const std::string& instance);
+Result<std::string> InstanceRootOnHost(const std::string& socket_path, const std::string& project,
+                                       const std::string& instance);
 
 // Reads every regular file under `root`/<path> for each of `paths` into the page cache
 // (readahead, no copy). Missing paths are skipped. Returns the bytes covered.

@@ -39,13 +39,20 @@ TEST_F(WarmFilesTest, CoversRegularFilesOfTheGivenTreesOnly) {
 TEST_F(WarmFilesTest, FindsTheInstanceRootInAnyPoolNextToTheSocket) {
   fs::create_directories(dir_ / "storage-pools/default/containers/other/rootfs");
   fs::create_directories(dir_ / "storage-pools/rockpool/containers/rps-abc/rootfs");
+  fs::create_directories(dir_ / "storage-pools/rockpool/containers/rockpool_rps-abc/rootfs");
   const std::string socket = (dir_ / "unix.socket").string();
-  auto root = InstanceRootOnHost(socket, "rps-abc");
+  auto root = InstanceRootOnHost(socket, "", "rps-abc");
   ASSERT_TRUE(root.ok()) << root.status().ToString();
   EXPECT_EQ(*root, (dir_ / "storage-pools/rockpool/containers/rps-abc/rootfs").string());
-  auto missing = InstanceRootOnHost(socket, "rp-nope");
+  // An instance of another project is stored under "<project>_<instance>".
+  auto in_project = InstanceRootOnHost(socket, "rockpool", "rps-abc");
+  ASSERT_TRUE(in_project.ok()) << in_project.status().ToString();
+  EXPECT_EQ(*in_project,
+            (dir_ / "storage-pools/rockpool/containers/rockpool_rps-abc/rootfs").string());
+  auto missing = InstanceRootOnHost(socket, "rockpool", "rp-nope");
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
-  EXPECT_EQ(InstanceRootOnHost("/nonexistent/unix.socket", "x").status().code(), Code::kNotFound);
+  EXPECT_EQ(InstanceRootOnHost("/nonexistent/unix.socket", "", "x").status().code(),
+            Code::kNotFound);
 }
 
 }  // namespace

@@ -161,10 +161,6 @@ class IsolationTest : public ::testing::Test {
       suite->workspaces.push_back(ws);
       Status st = suite->runtime->Create(ws, suite->net.image(), WorkspaceLimits{});
       if (st.ok()) st = suite->runtime->Start(ws, WorkspaceLimits{});
-      if (st.ok()) {
-        st = incus::PushFile(*suite->client, incus::InstanceName(ws),
-                             {.path = "/tmp/busybox", .content = bytes.str(), .mode = 0755});
-      }
       if (!st.ok()) return st.ToString();
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -177,6 +173,12 @@ class IsolationTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     if (suite->a_ip.empty() || suite->b_ip.empty()) return "workspaces got no DHCP lease";
+    // Only now: the boot empties /tmp (systemd-tmpfiles) before the network comes up.
+    for (const std::string& ws : {suite->a, suite->b}) {
+      Status st = incus::PushFile(*suite->client, incus::InstanceName(ws),
+                                  {.path = "/tmp/busybox", .content = bytes.str(), .mode = 0755});
+      if (!st.ok()) return st.ToString();
+    }
     // B serves TCP 3001.
     auto served = In(suite->b,
                      "mkdir -p /tmp/www && echo reached > /tmp/www/index.html && "

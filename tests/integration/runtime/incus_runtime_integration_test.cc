@@ -65,6 +65,7 @@ class IncusRuntimeIntegrationTest : public ::testing::Test {
     socket_dir_ = "/tmp/rp-itest-sockets-" + std::to_string(::getpid());
     IncusRuntimeOptions options;
     options.project = testing_env::EngineTestProject();
+    options.network = testing_env::EngineTestBridge();
     options.socket_dir = socket_dir_;
     auto runtime = IncusRuntime::Open(options, *socket);
     ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();
@@ -175,7 +176,8 @@ TEST_F(IncusRuntimeIntegrationTest, CreateTakesTheSpareWhichPrewarmThenReplaces)
   ASSERT_TRUE(fingerprint.ok() && fingerprint->has_value());
   const std::string spare = SpareName(**fingerprint);
   auto t = Clock::now();
-  ASSERT_TRUE(runtime_->Prewarm(TestImage()).ok());
+  Status prewarmed = runtime_->Prewarm(TestImage());
+  ASSERT_TRUE(prewarmed.ok()) << prewarmed.ToString();
   std::cerr << "[timing] prewarm (or find the spare ready): " << Ms(t) << " ms\n";
   // A control plane on this daemon may be making the spare right now.
   ASSERT_TRUE(Eventually(
@@ -205,7 +207,8 @@ TEST_F(IncusRuntimeIntegrationTest, CreateTakesTheSpareWhichPrewarmThenReplaces)
   Status healthy = runtime_->WaitHealthy(name, std::chrono::seconds(30));
   EXPECT_TRUE(healthy.ok()) << healthy.ToString();
 
-  ASSERT_TRUE(runtime_->Prewarm(TestImage()).ok());
+  prewarmed = runtime_->Prewarm(TestImage());
+  ASSERT_TRUE(prewarmed.ok()) << prewarmed.ToString();
   auto after = GetInstance(*client_, spare, false);
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_NE(after->config["volatile.uuid"], spare_uuid);

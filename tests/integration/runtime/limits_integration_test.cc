@@ -54,6 +54,7 @@ class LimitsIntegrationTest : public ::testing::Test {
     if (!alias->has_value()) GTEST_SKIP() << "image alias " << TestImage() << " not in the daemon";
     IncusRuntimeOptions options;
     options.project = testing_env::EngineTestProject();
+    options.network = testing_env::EngineTestBridge();
     options.socket_dir = "/tmp/rp-itest-lim-sockets-" + std::to_string(::getpid());
     auto runtime = IncusRuntime::Open(options, *socket);
     ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();
