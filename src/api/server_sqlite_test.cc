@@ -75,6 +75,29 @@ TEST_F(ServerOnSqliteTest, CreateGetListAndConflictsConformToTheContract) {
   EXPECT_THAT(port["error"]["message"].get<std::string>(), HasSubstr("running"));
 }
 
+// The engine's 404 or 409 is not the client's: it answers 500 naming the engine, and the
+// engine's own words stay in the log.
+TEST_F(ServerOnSqliteTest, EngineNotFoundOrAlreadyExistsOnAddPortIsAServerError) {
+  runtime_.PutInstance("demo", {"rockpool-workspace", true});
+  ASSERT_TRUE(
+      store_
+          ->InsertWorkspace({"0b0e4d56-0d3a-4c1e-9a57-8f4f1f3e2a11", "demo",
+                             WorkspaceStatus::kRunning, "rockpool-workspace", std::nullopt, "", ""})
+          .ok());
+  for (const Status& engine : {Status::NotFound("incus: instance rp-demo: 404 not found"),
+                               Status::AlreadyExists("incus: device port-3000: 409 exists")}) {
+    runtime_.FailOn("AddPort", "demo", engine, 1);
+    json port =
+        Send(JsonRequest("POST", "/api/workspaces/demo/ports", R"({"port":3000})"), "addPort", 500);
+    EXPECT_EQ(port["error"]["code"], "internal");
+    EXPECT_THAT(port["error"]["message"].get<std::string>(), HasSubstr("container engine"));
+    EXPECT_THAT(port["error"]["message"].get<std::string>(), ::testing::Not(HasSubstr("incus")));
+  }
+  json listed = Send(Request("GET", "/api/workspaces/demo/ports"), "listPorts", 200);
+  EXPECT_TRUE(listed["items"].empty()) << listed;
+  Send(JsonRequest("POST", "/api/workspaces/demo/ports", R"({"port":3000})"), "addPort", 201);
+}
+
 TEST_F(ServerOnSqliteTest, PaginatesWithTheStoresCursor) {
   for (int i = 0; i < 5; ++i) {
     Send(JsonRequest("POST", "/api/workspaces", "{\"name\":\"ws-" + std::to_string(i) + "\"}"),

@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <future>
+
 #include "runtime/fake/fake_runtime.h"
 #include "store/sqlite_store.h"
 #include "store/temp_dir.h"
@@ -13,6 +16,16 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+
+// A FakeRuntime that runs `on_add_port` inside AddPort, before doing its work.
+class HookedRuntime : public FakeRuntime {
+ public:
+  Status AddPort(const std::string& name, int port) override {
+    if (on_add_port) on_add_port();
+    return FakeRuntime::AddPort(name, port);
+  }
+  std::function<void()> on_add_port;
+};
 
 class WorkspaceServiceTest : public ::testing::Test {
  protected:
@@ -38,7 +51,7 @@ class WorkspaceServiceTest : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_;
-  FakeRuntime runtime_;
+  HookedRuntime runtime_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<JobQueue> queue_;
   std::unique_ptr<WorkspaceServiceImpl> service_;
@@ -259,13 +272,106 @@ TEST_F(WorkspaceServiceTest, SixthPortIsConflictNamingTheLimit) {
             "workspace \"test\" already has 5 forwarded ports (the maximum); remove one first");
 }
 
-TEST_F(WorkspaceServiceTest, RuntimeFailureOnAddPortLeavesNoRow) {
-  Seed("test", WorkspaceStatus::kRunning);
+TEST_F(WorkspaceServiceTest, RuntimeFailureOnAddPortLeavesNoRowNorSocket) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
   runtime_.FailOn("AddPort", "test", Status::Unavailable("incus: add device: 500 boom"));
   auto port = service_->AddPort("test", 3000, {});
   EXPECT_EQ(port.status().code(), Code::kUnavailable);
   EXPECT_EQ(port.status().message(),
-            "forward port 3000 of workspace \"test\": incus: add device: 500 boom");
+            "forward port 3000 of workspace \"test\": the container engine cannot be reached; "
+            "try again later");
+  EXPECT_TRUE(store_->ListPorts(ws.id)->empty());
+  EXPECT_THAT(runtime_.calls(), ElementsAre("AddPort test 3000", "RemovePort test 3000"));
+}
+
+// An engine's 404 or 409 is the engine's failure: the client must not read it as "your
+// workspace does not exist" or "your port exists".
+TEST_F(WorkspaceServiceTest, EngineNotFoundOrAlreadyExistsOnAddPortIsInternalNamingTheEngine) {
+  Seed("test", WorkspaceStatus::kRunning);
+  for (const Status& engine : {Status::NotFound("incus: instance rp-test: 404 not found"),
+                               Status::AlreadyExists("incus: device port-3000: 409 exists"),
+                               Status::InvalidArgument("incus: patch: 400 bad device")}) {
+    runtime_.FailOn("AddPort", "test", engine, 1);
+    auto port = service_->AddPort("test", 3000, {});
+    EXPECT_EQ(port.status().code(), Code::kInternal) << engine.message();
+    EXPECT_EQ(port.status().message(),
+              "forward port 3000 of workspace \"test\": the container engine failed (its answer "
+              "is in the control plane's log)");
+    EXPECT_TRUE(service_->ListPorts("test")->empty());
+  }
+  EXPECT_TRUE(service_->AddPort("test", 3000, {}).ok());  // nothing was left in the way
+}
+
+TEST_F(WorkspaceServiceTest, EngineNotFoundOrAlreadyExistsOnCreateOrRemovePortIsNotTheClients) {
+  Seed("test", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(service_->AddPort("test", 3000, {}).ok());
+  runtime_.FailOn("RemovePort", "test", Status::AlreadyExists("incus: put: 409 busy"), 1);
+  EXPECT_EQ(service_->RemovePort("test", 3000).code(), Code::kInternal);
+  EXPECT_EQ(service_->ListPorts("test")->size(), 1u);  // kept, so the removal can be retried
+  // The socket is already gone (a crash after removing it): the row goes too.
+  runtime_.FailOn("RemovePort", "test", Status::NotFound("incus: device port-3000 not found"), 1);
+  EXPECT_TRUE(service_->RemovePort("test", 3000).ok());
+  EXPECT_TRUE(service_->ListPorts("test")->empty());
+
+  runtime_.FailOn("CheckImage", "", Status::AlreadyExists("incus: images: 409 locked"), 1);
+  EXPECT_EQ(service_->Create({"fresh", ""}).status().code(), Code::kInternal);
+  EXPECT_EQ(store_->GetWorkspaceByName("fresh").status().code(), Code::kNotFound);
+}
+
+TEST_F(WorkspaceServiceTest, AddPortCallsTheRuntimeOutsideAnyTransactionWithARowNotYetListed) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  bool writable = false;
+  std::vector<Port> stored, listed;
+  runtime_.on_add_port = [&] {
+    // Another thread's write finishes only if no transaction holds the writer.
+    auto write = std::async(std::launch::async, [&] {
+      return store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kRunning, std::nullopt);
+    });
+    writable = write.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    stored = *store_->ListPorts(ws.id);
+    listed = *service_->ListPorts("test");
+  };
+  auto port = service_->AddPort("test", 3000, "web");
+  ASSERT_TRUE(port.ok()) << port.status().ToString();
+  EXPECT_TRUE(writable);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored.front().state, PortState::kPending);
+  EXPECT_TRUE(listed.empty());  // the API never shows a pending port
+  EXPECT_EQ(port->state, PortState::kActive);
+  EXPECT_EQ(store_->ListPorts(ws.id)->front().state, PortState::kActive);
+  EXPECT_EQ(service_->ListPorts("test")->size(), 1u);
+}
+
+TEST_F(WorkspaceServiceTest, PendingPortHoldsItsNumberAndCountsTowardsTheLimit) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(store_->InsertPort({ws.id, 3000, std::nullopt, "", PortState::kPending}).ok());
+  auto again = service_->AddPort("test", 3000, {});
+  EXPECT_EQ(again.status().code(), Code::kConflict);
+  EXPECT_THAT(again.status().message(), HasSubstr("is being forwarded by another request"));
+  EXPECT_EQ(service_->RemovePort("test", 3000).code(), Code::kConflict);
+  for (int p = 3001; p < 3005; ++p) ASSERT_TRUE(service_->AddPort("test", p, {}).ok());
+  EXPECT_EQ(service_->AddPort("test", 3005, {}).status().code(), Code::kConflict);
+}
+
+TEST_F(WorkspaceServiceTest, PortWhoseRowWentDuringTheRuntimeCallIsUndone) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  // A stop job removes the workspace's ports while the runtime is adding the socket.
+  runtime_.on_add_port = [&] { ASSERT_TRUE(store_->DeletePort(ws.id, 3000).ok()); };
+  auto port = service_->AddPort("test", 3000, {});
+  EXPECT_EQ(port.status().code(), Code::kConflict);
+  EXPECT_THAT(port.status().message(), HasSubstr("the workspace changed"));
+  EXPECT_TRUE(runtime_.instance("test")->ports.empty());  // no socket outlives its row
+  EXPECT_TRUE(store_->ListPorts(ws.id)->empty());
+}
+
+TEST_F(WorkspaceServiceTest, FailedUndoOfAPortLeavesItPendingForTheReconciler) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  runtime_.FailOn("AddPort", "test", Status::DeadlineExceeded("incus: patch: timed out"), 1);
+  runtime_.FailOn("RemovePort", "test", Status::Unavailable("incus: engine down"), 1);
+  EXPECT_EQ(service_->AddPort("test", 3000, {}).status().code(), Code::kDeadlineExceeded);
+  auto stored = store_->ListPorts(ws.id);
+  ASSERT_EQ(stored->size(), 1u);  // the socket may exist: the row says so, pending
+  EXPECT_EQ(stored->front().state, PortState::kPending);
   EXPECT_TRUE(service_->ListPorts("test")->empty());
 }
 

@@ -1,14 +1,27 @@
 #include "store/sqlite_store.h"
 
+#include <spdlog/spdlog.h>
+
 #include "store/cursor.h"
 #include "store/sqlite_migrations.h"
 
 namespace rockpool {
 namespace {
 
+constexpr const char* kPortColumns = "workspace_id, port, label, created_at, state";
+
 constexpr const char* kWorkspaceColumns =
     "id, name, status, image, status_reason, created_at, updated_at, limit_cpus, "
     "limit_memory_mib, limit_processes, limit_disk_gib";
+
+// A rollback fails mostly because SQLite already rolled the transaction back after the error
+// that ended it (a full disk, an I/O error): nothing of it was committed either way.
+void LogFailedRollback(const Status& st) {
+  if (!st.ok()) {
+    spdlog::warn("store: {} (SQLite may have rolled it back already); nothing of it is committed",
+                 st.ToString());
+  }
+}
 
 }  // namespace
 
@@ -106,7 +119,8 @@ Status SqliteStore::Transaction(const std::function<Status()>& body) {
     // Nested: a savepoint, so a failing inner body undoes only its own writes.
     RP_RETURN_IF_ERROR(conn_->Exec("SAVEPOINT nested", "begin nested transaction"));
     Status st = body();
-    if (!st.ok()) (void)conn_->Exec("ROLLBACK TO nested", "roll back nested transaction");
+    if (!st.ok())
+      LogFailedRollback(conn_->Exec("ROLLBACK TO nested", "roll back nested transaction"));
     Status released = conn_->Exec("RELEASE nested", "end nested transaction");
     return st.ok() ? released : st;
   }
@@ -120,7 +134,7 @@ Status SqliteStore::Transaction(const std::function<Status()>& body) {
     st = conn_->Exec("COMMIT", "commit transaction");
     if (st.ok()) return st;
   }
-  (void)conn_->Exec("ROLLBACK", "roll back transaction");
+  LogFailedRollback(conn_->Exec("ROLLBACK", "roll back transaction"));
   return st;
 }
 
@@ -268,11 +282,11 @@ Result<std::map<WorkspaceStatus, int>> SqliteStore::CountWorkspacesByStatus() {
 Result<Port> SqliteStore::InsertPort(const Port& port) {
   auto conn = Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("INSERT INTO ports (workspace_id, port, label, "
-                                               "created_at) VALUES (?, ?, ?, ?)"));
+                                               "created_at, state) VALUES (?, ?, ?, ?, ?)"));
   Port stored = port;
   stored.created_at = FormatTime(clock_.Now());
   stmt->Bind(1, port.workspace_id).Bind(2, port.port).Bind(3, port.label);
-  stmt->Bind(4, stored.created_at);
+  stmt->Bind(4, stored.created_at).Bind(5, PortStateName(port.state));
   const std::string what =
       "insert port " + std::to_string(port.port) + " of workspace " + port.workspace_id;
   Status st = stmt->Run(what);
@@ -287,29 +301,63 @@ Result<Port> SqliteStore::InsertPort(const Port& port) {
   return stored;
 }
 
-Result<std::vector<Port>> SqliteStore::ListPorts(const std::string& workspace_id) {
-  auto conn = Reader();
-  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("SELECT workspace_id, port, label, created_at "
-                                               "FROM ports WHERE workspace_id = ? ORDER BY port"));
-  stmt->Bind(1, workspace_id);
+Result<std::vector<Port>> SqliteStore::QueryPorts(sqlite::Statement& stmt, std::string_view what) {
   std::vector<Port> out;
   for (;;) {
-    RP_ASSIGN_OR_RETURN(bool row, stmt->Step("list ports of workspace " + workspace_id));
+    RP_ASSIGN_OR_RETURN(bool row, stmt.Step(what));
     if (!row) return out;
+    auto state = ParsePortState(stmt.Text(4));
+    if (!state) {
+      return Status::Internal("store: port " + std::to_string(stmt.Int(1)) + " of workspace " +
+                              stmt.Text(0) + " has unknown state \"" + stmt.Text(4) + "\"");
+    }
     out.push_back(
-        Port{stmt->Text(0), static_cast<int>(stmt->Int(1)), stmt->OptText(2), stmt->Text(3)});
+        Port{stmt.Text(0), static_cast<int>(stmt.Int(1)), stmt.OptText(2), stmt.Text(3), *state});
   }
 }
 
-Status SqliteStore::DeletePort(const std::string& workspace_id, int port) {
-  auto conn = Writer();
+Result<std::vector<Port>> SqliteStore::ListPorts(const std::string& workspace_id) {
+  auto conn = Reader();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kPortColumns +
+                                               " FROM ports WHERE workspace_id = ? ORDER BY port"));
+  stmt->Bind(1, workspace_id);
+  return QueryPorts(*stmt, "list ports of workspace " + workspace_id);
+}
+
+Result<std::vector<Port>> SqliteStore::ListPendingPorts() {
+  auto conn = Reader();
   RP_ASSIGN_OR_RETURN(auto stmt,
-                      conn->Prepare("DELETE FROM ports WHERE workspace_id = ? AND port = ?"));
+                      conn->Prepare(std::string("SELECT ") + kPortColumns +
+                                    " FROM ports WHERE state = 'pending' ORDER BY created_at"));
+  return QueryPorts(*stmt, "list pending ports");
+}
+
+Status SqliteStore::ChangePort(const char* sql, const std::string& workspace_id, int port,
+                               std::string_view what, std::string_view missing) {
+  auto conn = Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(sql));
   stmt->Bind(1, workspace_id).Bind(2, port);
-  const std::string what = "port " + std::to_string(port) + " of workspace " + workspace_id;
-  RP_RETURN_IF_ERROR(stmt->Run("delete " + what));
-  if (stmt->Changes() == 0) return Status::NotFound(what + " is not forwarded");
+  const std::string object = "port " + std::to_string(port) + " of workspace " + workspace_id;
+  RP_RETURN_IF_ERROR(stmt->Run(std::string(what) + " " + object));
+  if (stmt->Changes() == 0) return Status::NotFound(object + " " + std::string(missing));
   return Status::Ok();
+}
+
+Status SqliteStore::ActivatePort(const std::string& workspace_id, int port) {
+  return ChangePort(
+      "UPDATE ports SET state = 'active' WHERE workspace_id = ?1 AND port = ?2 AND state = "
+      "'pending'",
+      workspace_id, port, "activate", "is not pending");
+}
+
+Status SqliteStore::DeletePort(const std::string& workspace_id, int port) {
+  return ChangePort("DELETE FROM ports WHERE workspace_id = ?1 AND port = ?2", workspace_id, port,
+                    "delete", "is not forwarded");
+}
+
+Status SqliteStore::DeletePendingPort(const std::string& workspace_id, int port) {
+  return ChangePort("DELETE FROM ports WHERE workspace_id = ?1 AND port = ?2 AND state = 'pending'",
+                    workspace_id, port, "delete pending", "is not pending");
 }
 
 }  // namespace rockpool

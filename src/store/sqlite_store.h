@@ -50,7 +50,10 @@ class SqliteStore : public Store {
 
   Result<Port> InsertPort(const Port& port) override;
   Result<std::vector<Port>> ListPorts(const std::string& workspace_id) override;
+  Result<std::vector<Port>> ListPendingPorts() override;
+  Status ActivatePort(const std::string& workspace_id, int port) override;
   Status DeletePort(const std::string& workspace_id, int port) override;
+  Status DeletePendingPort(const std::string& workspace_id, int port) override;
 
   Result<Job> InsertJob(const NewJob& job) override;
   Result<Job> GetJob(int64_t id) override;
@@ -100,6 +103,11 @@ class SqliteStore : public Store {
 
   Status Migrate();
   Result<std::vector<Workspace>> QueryWorkspaces(sqlite::Statement& stmt, std::string_view what);
+  Result<std::vector<Port>> QueryPorts(sqlite::Statement& stmt, std::string_view what);
+  // Runs a port UPDATE or DELETE bound to (workspace_id, port) as ?1, ?2; NotFound naming
+  // `missing` when it changed no row.
+  Status ChangePort(const char* sql, const std::string& workspace_id, int port,
+                    std::string_view what, std::string_view missing);
   Result<std::vector<Job>> QueryJobs(sqlite::Statement& stmt, std::string_view what);
   Result<Workspace> GetWorkspaceWhere(const char* column, const std::string& value);
   // Checks that `owner` holds job `id` after an UPDATE ... WHERE lease_owner = owner.

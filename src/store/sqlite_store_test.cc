@@ -172,6 +172,29 @@ TEST_F(SqliteStoreTest, PortsAreUniquePerWorkspaceAndNeedTheWorkspace) {
   EXPECT_TRUE(store_->DeletePort(ws.id, 3000).ok());
 }
 
+TEST_F(SqliteStoreTest, PendingPortTurnsActiveOrIsDeletedOnlyWhilePending) {
+  Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(store_->InsertPort({ws.id, 3000, "web", "", PortState::kPending}).ok());
+  clock_.Advance(milliseconds(5));
+  ASSERT_TRUE(store_->InsertPort({ws.id, 3001, std::nullopt, "", PortState::kPending}).ok());
+  ASSERT_TRUE(store_->InsertPort({ws.id, 3002, std::nullopt, ""}).ok());
+  EXPECT_EQ(store_->ListPorts(ws.id)->front().state, PortState::kPending);
+  EXPECT_EQ(store_->ListPorts(ws.id)->back().state, PortState::kActive);
+  auto pending = store_->ListPendingPorts();
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ(pending->front().port, 3000);  // oldest first
+
+  ASSERT_TRUE(store_->ActivatePort(ws.id, 3000).ok());
+  EXPECT_EQ(store_->ListPorts(ws.id)->front().state, PortState::kActive);
+  EXPECT_EQ(store_->ActivatePort(ws.id, 3000).code(), Code::kNotFound);  // not pending any more
+  EXPECT_EQ(store_->DeletePendingPort(ws.id, 3000).code(), Code::kNotFound);
+  EXPECT_EQ(store_->ActivatePort(ws.id, 4000).code(), Code::kNotFound);
+  ASSERT_TRUE(store_->DeletePendingPort(ws.id, 3001).ok());
+  EXPECT_EQ(store_->ListPorts(ws.id)->size(), 2u);
+  EXPECT_TRUE(store_->ListPendingPorts()->empty());
+}
+
 TEST_F(SqliteStoreTest, FailedTransactionRollsBackEverything) {
   Workspace ws = Insert("alpha");
   Status st = store_->Transaction([&]() -> Status {
@@ -315,6 +338,44 @@ TEST_F(SqliteStoreTest, RowsFromBeforeTheLimitsMigrationReadAsTheDefaults) {
                   "",          "",      WorkspaceLimits{2, 4096, 2048, 20}};
   ASSERT_TRUE((*store)->InsertWorkspace(fresh).ok());
   EXPECT_EQ((*store)->GetWorkspace(fresh.id)->limits, fresh.limits);
+}
+
+// Ports forwarded before ports had a state were all forwarded: they read as active.
+TEST_F(SqliteStoreTest, PortsFromBeforeThePortStateMigrationReadAsActive) {
+  store_.reset();
+  const std::string path = dir_.File("old.db");
+  {
+    auto conn = sqlite::Connection::Open(path);
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)
+                    ->Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                           "description TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
+                           "schema")
+                    .ok());
+    for (const Migration& m : SqliteMigrations()) {
+      if (m.version > 3) break;
+      ASSERT_TRUE((*conn)->Exec(m.sql, "migrate").ok());
+      ASSERT_TRUE((*conn)
+                      ->Exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
+                                 ", 'old', 'then')",
+                             "record")
+                      .ok());
+    }
+    ASSERT_TRUE((*conn)
+                    ->Exec("INSERT INTO workspaces (id, name, status, image, created_at, "
+                           "updated_at) VALUES ('id-old', 'old', 'running', 'img', 't', 't');"
+                           "INSERT INTO ports (workspace_id, port, created_at) "
+                           "VALUES ('id-old', 3000, 't')",
+                           "old rows")
+                    .ok());
+  }
+  auto store = SqliteStore::Open(path, clock_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto ports = (*store)->ListPorts("id-old");
+  ASSERT_TRUE(ports.ok()) << ports.status().ToString();
+  ASSERT_EQ(ports->size(), 1u);
+  EXPECT_EQ(ports->front().state, PortState::kActive);
+  EXPECT_TRUE((*store)->ListPendingPorts()->empty());
 }
 
 TEST_F(SqliteStoreTest, NonPositiveLimitsAreRefusedByTheSchema) {

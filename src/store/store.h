@@ -55,10 +55,19 @@ class Store {
   virtual Result<int64_t> WorkspacesRevision() = 0;
 
   // --- ports
-  // AlreadyExists when the port is forwarded already; NotFound when the workspace is gone.
+  // Inserts `port` in its state (created_at is stamped now). AlreadyExists when a row for the
+  // port exists, in either state; NotFound when the workspace is gone.
   virtual Result<Port> InsertPort(const Port& port) = 0;
-  virtual Result<std::vector<Port>> ListPorts(const std::string& workspace_id) = 0;  // by port
-  virtual Status DeletePort(const std::string& workspace_id, int port) = 0;          // NotFound
+  // Every row, pending ones included, ordered by port.
+  virtual Result<std::vector<Port>> ListPorts(const std::string& workspace_id) = 0;
+  // Pending rows of every workspace, oldest first.
+  virtual Result<std::vector<Port>> ListPendingPorts() = 0;
+  // pending -> active. NotFound when there is no pending row for the port.
+  virtual Status ActivatePort(const std::string& workspace_id, int port) = 0;
+  // Deletes the row in either state. NotFound.
+  virtual Status DeletePort(const std::string& workspace_id, int port) = 0;
+  // Deletes the row only while it is pending. NotFound when there is no pending row.
+  virtual Status DeletePendingPort(const std::string& workspace_id, int port) = 0;
 
   // --- jobs
   virtual Result<Job> InsertJob(const NewJob& job) = 0;

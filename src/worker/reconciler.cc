@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "service/pending_port.h"
+
 namespace rockpool {
 namespace {
 
@@ -95,6 +97,7 @@ Result<ReconcileReport> Reconciler::RunOnce() {
     }
   }
   ReconcileOrphans(instances, workspaces, report);
+  ReconcilePendingPorts(report);
   auto pruned = store_.PruneFinishedJobs(options_.job_retention);
   if (!pruned.ok()) report.problems.push_back(pruned.status().ToString());
   if (!options_.spare_image.empty()) Prewarm(jobs.empty(), report);
@@ -113,6 +116,30 @@ void Reconciler::Prewarm(bool quiet, ReconcileReport& report) {
   if (!warmed.ok()) return report.problems.push_back(warmed.ToString());
   report.prewarmed = true;
   unready_passes_ = 0;
+}
+
+void Reconciler::ReconcilePendingPorts(ReconcileReport& report) {
+  auto pending = store_.ListPendingPorts();
+  if (!pending.ok()) return report.problems.push_back(pending.status().ToString());
+  for (const Port& port : *pending) {
+    auto since = ParseTime(port.created_at);
+    if (since && clock_.Now() - *since < options_.pending_port_grace) continue;
+    auto ws = store_.GetWorkspace(port.workspace_id);
+    if (!ws.ok()) {
+      if (ws.status().code() != Code::kNotFound) report.problems.push_back(ws.status().ToString());
+      continue;  // NotFound: the row went with its workspace
+    }
+    const std::string what = ws->name + ":" + std::to_string(port.port);
+    if (!RevertPendingPort(store_, runtime_, *ws, port.port)) {
+      report.problems.push_back("could not revert pending port " + what);
+      continue;
+    }
+    spdlog::warn(
+        "reconciler: port {} of workspace \"{}\" was left pending (its request did not "
+        "finish); removed it",
+        port.port, ws->name);
+    report.ports_reverted.push_back(what);
+  }
 }
 
 void Reconciler::ReconcileFirewall(ReconcileReport& report) {

@@ -184,6 +184,26 @@ TEST_F(ReconcilerTest, OrphanInstanceIsRemovedOnlyAfterTheGracePeriod) {
   EXPECT_TRUE(runtime_.instance("foreign"));  // not Rockpool's: never touched
 }
 
+// A request that crashed after committing its pending port: the socket may or may not exist.
+TEST_F(ReconcilerTest, PortLeftPendingIsRevertedOnlyAfterItsGracePeriod) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning, true, true);
+  ASSERT_TRUE(store_->InsertPort({ws.id, 3000, std::nullopt, "", PortState::kPending}).ok());
+  ASSERT_TRUE(runtime_.AddPort("test", 3000).ok());  // the crash came after the runtime call
+  clock_.Advance(seconds(119));
+  EXPECT_TRUE(Pass().ports_reverted.empty());  // its request may still be running
+  EXPECT_EQ(store_->ListPorts(ws.id)->size(), 1u);
+  clock_.Advance(seconds(1));
+  runtime_.FailOn("RemovePort", "test", Status::Unavailable("engine down"), 1);
+  ReconcileReport failed = Pass();
+  EXPECT_TRUE(failed.ports_reverted.empty());
+  EXPECT_THAT(failed.problems, ElementsAre(HasSubstr("pending port test:3000")));
+  EXPECT_EQ(store_->ListPorts(ws.id)->size(), 1u);  // kept for the next pass
+  EXPECT_THAT(Pass().ports_reverted, ElementsAre("test:3000"));
+  EXPECT_TRUE(store_->ListPorts(ws.id)->empty());
+  EXPECT_TRUE(runtime_.instance("test")->ports.empty());
+  EXPECT_TRUE(service_->AddPort("test", 3000, {}).ok());  // the client's retry succeeds
+}
+
 TEST_F(ReconcilerTest, InstanceThatGetsItsWorkspaceIsNoOrphan) {
   ASSERT_TRUE(runtime_.Create("late", "img", {}).ok());
   EXPECT_THAT(Pass().orphans, ElementsAre("late"));
