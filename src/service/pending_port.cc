@@ -14,7 +14,7 @@ bool RevertPendingPort(Store& store, Runtime& runtime, const Workspace& ws, int 
         what, removed.ToString());
     return false;
   }
-  Status deleted = store.DeletePendingPort(ws.id, port);
+  Status deleted = store.ports().DeletePending(ws.id, port);
   if (!deleted.ok() && deleted.code() != Code::kNotFound) {
     spdlog::warn(
         "could not undo the forwarding of {}: delete its pending row: {}; the row is left "

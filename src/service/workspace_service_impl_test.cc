@@ -31,7 +31,7 @@ class WorkspaceServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
-    queue_ = std::make_unique<JobQueue>(*store_);
+    queue_ = std::make_unique<JobQueue>(store_->jobs());
     service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
   }
 
@@ -39,12 +39,12 @@ class WorkspaceServiceTest : public ::testing::Test {
   // with no job.
   Workspace Seed(const std::string& name, WorkspaceStatus status) {
     runtime_.PutInstance(name, {"rockpool-workspace", status == WorkspaceStatus::kRunning});
-    return *store_->InsertWorkspace(
+    return *store_->workspaces().Insert(
         {NewUuidV4(), name, status, "rockpool-workspace", std::nullopt, "", ""});
   }
   std::vector<JobKind> JobKinds(const std::string& id) {
     std::vector<JobKind> kinds;
-    auto jobs = store_->ListJobsForWorkspace(id);
+    auto jobs = store_->jobs().ListForWorkspace(id);
     for (const Job& j : *jobs) kinds.push_back(j.kind);
     return kinds;
   }
@@ -79,7 +79,7 @@ TEST_F(WorkspaceServiceTest, CreateFillsLimitsLeftOutFromTheDeploymentsDefaults)
   auto ws = service.Create({"test", "", {.cpus = 1.25, .disk_gib = 9}});
   ASSERT_TRUE(ws.ok()) << ws.status().ToString();
   EXPECT_EQ(ws->limits, (WorkspaceLimits{1.25, 1024, 256, 9}));
-  EXPECT_EQ(store_->GetWorkspace(ws->id)->limits, ws->limits);
+  EXPECT_EQ(store_->workspaces().Get(ws->id)->limits, ws->limits);
   EXPECT_EQ(service.Create({"plain", ""})->limits, options.limits.defaults);
 }
 
@@ -88,8 +88,8 @@ TEST_F(WorkspaceServiceTest, CreateAboveTheMaximumIsOutOfRangeAndStoresNothing) 
   EXPECT_EQ(ws.status().code(), Code::kOutOfRange);
   EXPECT_THAT(ws.status().message(), HasSubstr("limits.memoryMib"));
   EXPECT_THAT(ws.status().message(), HasSubstr("8192"));
-  EXPECT_EQ(store_->GetWorkspaceByName("test").status().code(), Code::kNotFound);
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_EQ(store_->workspaces().GetByName("test").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
   EXPECT_EQ(service_->Create({"test", "", {.processes = 0}}).status().code(),
             Code::kInvalidArgument);
 }
@@ -97,7 +97,7 @@ TEST_F(WorkspaceServiceTest, CreateAboveTheMaximumIsOutOfRangeAndStoresNothing) 
 TEST_F(WorkspaceServiceTest, CreateRejectsInvalidNameWithoutTouchingStore) {
   auto ws = service_->Create({"Bad_Name", ""});
   EXPECT_EQ(ws.status().code(), Code::kInvalidArgument);
-  EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
+  EXPECT_TRUE(store_->workspaces().ListAll()->empty());
 }
 
 TEST_F(WorkspaceServiceTest, CreateWithMissingImageIsInvalidArgumentAndStoresNothing) {
@@ -105,21 +105,21 @@ TEST_F(WorkspaceServiceTest, CreateWithMissingImageIsInvalidArgumentAndStoresNot
   auto ws = service_->Create({"test", "gone"});
   EXPECT_EQ(ws.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(ws.status().message(), "image \"gone\" does not exist");
-  EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_TRUE(store_->workspaces().ListAll()->empty());
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
 }
 
 TEST_F(WorkspaceServiceTest, CreateWhileTheEngineIsDownIsUnavailable) {
   runtime_.FailOn("CheckImage", "", Status::Unavailable("engine down"));
   EXPECT_EQ(service_->Create({"test", ""}).status().code(), Code::kUnavailable);
-  EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
+  EXPECT_TRUE(store_->workspaces().ListAll()->empty());
 }
 
 TEST_F(WorkspaceServiceTest, CreateWithTakenNameIsAlreadyExistsAndQueuesNothing) {
   ASSERT_TRUE(service_->Create({"test", ""}).ok());
   auto dup = service_->Create({"test", ""});
   EXPECT_EQ(dup.status().code(), Code::kAlreadyExists);
-  EXPECT_EQ(store_->ListUnfinishedJobs()->size(), 1u);
+  EXPECT_EQ(store_->jobs().ListUnfinished()->size(), 1u);
 }
 
 TEST_F(WorkspaceServiceTest, GetFindsByIdOrName) {
@@ -174,7 +174,7 @@ TEST_F(WorkspaceServiceTest, StopMovesRunningWorkspaceToStoppingWithStopJob) {
 
 TEST_F(WorkspaceServiceTest, StartClearsTheErrorReason) {
   Workspace ws = Seed("test", WorkspaceStatus::kStopped);
-  ASSERT_TRUE(store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kError, "boom").ok());
+  ASSERT_TRUE(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kError, "boom").ok());
   auto started = service_->Start(ws.id);
   EXPECT_EQ(started->status, WorkspaceStatus::kStarting);
   EXPECT_FALSE(started->status_reason);
@@ -199,7 +199,7 @@ TEST_F(WorkspaceServiceTest, RepeatedDeleteAnswersTheSameWorkspaceWithoutSecondJ
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(first->id, second->id);
   EXPECT_THAT(JobKinds(ws.id), ElementsAre(JobKind::kDelete));
-  EXPECT_TRUE(store_->GetWorkspace(ws.id).ok());  // the row stays until the job removes it
+  EXPECT_TRUE(store_->workspaces().Get(ws.id).ok());  // the row stays until the job removes it
 }
 
 TEST_F(WorkspaceServiceTest, StartWhileDeleteIsQueuedIsConflict) {
@@ -216,7 +216,7 @@ TEST_F(WorkspaceServiceTest, SaysAJobWasQueuedOnlyAfterItsTransactionCommitted) 
   options.on_job_queued = [&] {
     ++queued;
     // Committed: a worker woken now finds the job.
-    EXPECT_FALSE(store_->ListUnfinishedJobs()->empty());
+    EXPECT_FALSE(store_->jobs().ListUnfinished()->empty());
   };
   WorkspaceServiceImpl service(*store_, *queue_, runtime_, options);
   ASSERT_TRUE(service.Create({"test", ""}).ok());
@@ -280,7 +280,7 @@ TEST_F(WorkspaceServiceTest, RuntimeFailureOnAddPortLeavesNoRowNorSocket) {
   EXPECT_EQ(port.status().message(),
             "forward port 3000 of workspace \"test\": the container engine cannot be reached; "
             "try again later");
-  EXPECT_TRUE(store_->ListPorts(ws.id)->empty());
+  EXPECT_TRUE(store_->ports().List(ws.id)->empty());
   EXPECT_THAT(runtime_.calls(), ElementsAre("AddPort test 3000", "RemovePort test 3000"));
 }
 
@@ -315,7 +315,7 @@ TEST_F(WorkspaceServiceTest, EngineNotFoundOrAlreadyExistsOnCreateOrRemovePortIs
 
   runtime_.FailOn("CheckImage", "", Status::AlreadyExists("incus: images: 409 locked"), 1);
   EXPECT_EQ(service_->Create({"fresh", ""}).status().code(), Code::kInternal);
-  EXPECT_EQ(store_->GetWorkspaceByName("fresh").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->workspaces().GetByName("fresh").status().code(), Code::kNotFound);
 }
 
 TEST_F(WorkspaceServiceTest, AddPortCallsTheRuntimeOutsideAnyTransactionWithARowNotYetListed) {
@@ -325,10 +325,10 @@ TEST_F(WorkspaceServiceTest, AddPortCallsTheRuntimeOutsideAnyTransactionWithARow
   runtime_.on_add_port = [&] {
     // Another thread's write finishes only if no transaction holds the writer.
     auto write = std::async(std::launch::async, [&] {
-      return store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kRunning, std::nullopt);
+      return store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kRunning, std::nullopt);
     });
     writable = write.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-    stored = *store_->ListPorts(ws.id);
+    stored = *store_->ports().List(ws.id);
     listed = *service_->ListPorts("test");
   };
   auto port = service_->AddPort("test", 3000, "web");
@@ -338,13 +338,13 @@ TEST_F(WorkspaceServiceTest, AddPortCallsTheRuntimeOutsideAnyTransactionWithARow
   EXPECT_EQ(stored.front().state, PortState::kPending);
   EXPECT_TRUE(listed.empty());  // the API never shows a pending port
   EXPECT_EQ(port->state, PortState::kActive);
-  EXPECT_EQ(store_->ListPorts(ws.id)->front().state, PortState::kActive);
+  EXPECT_EQ(store_->ports().List(ws.id)->front().state, PortState::kActive);
   EXPECT_EQ(service_->ListPorts("test")->size(), 1u);
 }
 
 TEST_F(WorkspaceServiceTest, PendingPortHoldsItsNumberAndCountsTowardsTheLimit) {
   Workspace ws = Seed("test", WorkspaceStatus::kRunning);
-  ASSERT_TRUE(store_->InsertPort({ws.id, 3000, std::nullopt, "", PortState::kPending}).ok());
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, std::nullopt, "", PortState::kPending}).ok());
   auto again = service_->AddPort("test", 3000, {});
   EXPECT_EQ(again.status().code(), Code::kConflict);
   EXPECT_THAT(again.status().message(), HasSubstr("is being forwarded by another request"));
@@ -356,12 +356,12 @@ TEST_F(WorkspaceServiceTest, PendingPortHoldsItsNumberAndCountsTowardsTheLimit) 
 TEST_F(WorkspaceServiceTest, PortWhoseRowWentDuringTheRuntimeCallIsUndone) {
   Workspace ws = Seed("test", WorkspaceStatus::kRunning);
   // A stop job removes the workspace's ports while the runtime is adding the socket.
-  runtime_.on_add_port = [&] { ASSERT_TRUE(store_->DeletePort(ws.id, 3000).ok()); };
+  runtime_.on_add_port = [&] { ASSERT_TRUE(store_->ports().Delete(ws.id, 3000).ok()); };
   auto port = service_->AddPort("test", 3000, {});
   EXPECT_EQ(port.status().code(), Code::kConflict);
   EXPECT_THAT(port.status().message(), HasSubstr("the workspace changed"));
   EXPECT_TRUE(runtime_.instance("test")->ports.empty());  // no socket outlives its row
-  EXPECT_TRUE(store_->ListPorts(ws.id)->empty());
+  EXPECT_TRUE(store_->ports().List(ws.id)->empty());
 }
 
 TEST_F(WorkspaceServiceTest, FailedUndoOfAPortLeavesItPendingForTheReconciler) {
@@ -369,7 +369,7 @@ TEST_F(WorkspaceServiceTest, FailedUndoOfAPortLeavesItPendingForTheReconciler) {
   runtime_.FailOn("AddPort", "test", Status::DeadlineExceeded("incus: patch: timed out"), 1);
   runtime_.FailOn("RemovePort", "test", Status::Unavailable("incus: engine down"), 1);
   EXPECT_EQ(service_->AddPort("test", 3000, {}).status().code(), Code::kDeadlineExceeded);
-  auto stored = store_->ListPorts(ws.id);
+  auto stored = store_->ports().List(ws.id);
   ASSERT_EQ(stored->size(), 1u);  // the socket may exist: the row says so, pending
   EXPECT_EQ(stored->front().state, PortState::kPending);
   EXPECT_TRUE(service_->ListPorts("test")->empty());

@@ -5,7 +5,7 @@ namespace rockpool {
 ControlPlane::ControlPlane(std::unique_ptr<Store> store, Runtime& runtime, Proxy& proxy,
                            ProxyConfig proxy_config, Clock& clock, ControlPlaneOptions options)
     : store_(std::move(store)) {
-  queue_ = std::make_unique<JobQueue>(*store_, options.jobs);
+  queue_ = std::make_unique<JobQueue>(store_->jobs(), options.jobs);
   worker_ = std::make_unique<Worker>(*store_, *queue_, runtime, options.worker);
   WorkspaceServiceOptions service = options.service;
   service.limits = options.limits;
