@@ -39,8 +39,9 @@ struct ReconcilerOptions {
   std::chrono::milliseconds orphan_grace{60'000};
   std::chrono::milliseconds stuck_after{300'000};
   std::chrono::milliseconds job_retention{7 * 24 * 3'600'000LL};  // finished jobs kept this long
-  // Longer than any AddPort request takes: a pending port this old was left by a crash.
-  std::chrono::milliseconds pending_port_grace{120'000};
+  // Longer than any AddPort request takes (the engine's own operation timeout is 2 min): a
+  // pending port this old was left by a crash.
+  std::chrono::milliseconds pending_port_grace{600'000};
   // Readies the next create from this image (Runtime::Prewarm) once it has been found
   // unready on two passes in a row with no job running, so the work does not compete with
   // a workspace that is booting; empty: never.

@@ -189,7 +189,7 @@ TEST_F(ReconcilerTest, PortLeftPendingIsRevertedOnlyAfterItsGracePeriod) {
   Workspace ws = Seed("test", WorkspaceStatus::kRunning, true, true);
   ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, std::nullopt, "", PortState::kPending}).ok());
   ASSERT_TRUE(runtime_.AddPort("test", 3000).ok());  // the crash came after the runtime call
-  clock_.Advance(seconds(119));
+  clock_.Advance(seconds(599));
   EXPECT_TRUE(Pass().ports_reverted.empty());  // its request may still be running
   EXPECT_EQ(store_->ports().List(ws.id)->size(), 1u);
   clock_.Advance(seconds(1));
