@@ -79,7 +79,7 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
   SystemClock clock;
   auto store = SqliteStore::Open(db, clock);
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
-  JobQueue queue(**store);
+  JobQueue queue((*store)->jobs());
   FakeRuntime runtime;
   WorkspaceServiceImpl service(**store, queue, runtime);
   auto existing = service.List(1, std::nullopt);
@@ -88,8 +88,8 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
       for (int i = 0; i < kWorkspaces; ++i) {
         char name[32];
         std::snprintf(name, sizeof(name), "ws-%05d", i);
-        auto ws = (*store)->InsertWorkspace({NewUuidV4(), name, WorkspaceStatus::kRunning,
-                                             "rockpool-workspace", std::nullopt, "", ""});
+        auto ws = (*store)->workspaces().Insert({NewUuidV4(), name, WorkspaceStatus::kRunning,
+                                                 "rockpool-workspace", std::nullopt, "", ""});
         if (!ws.ok()) return ws.status();
       }
       return Status::Ok();

@@ -24,7 +24,7 @@ class ServerOnSqliteTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
-    queue_ = std::make_unique<JobQueue>(*store_);
+    queue_ = std::make_unique<JobQueue>(store_->jobs());
     service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
     server_ = std::make_unique<TestServer>(*service_);
     client_ = server_->NewClient();
@@ -75,6 +75,28 @@ TEST_F(ServerOnSqliteTest, CreateGetListAndConflictsConformToTheContract) {
   EXPECT_THAT(port["error"]["message"].get<std::string>(), HasSubstr("running"));
 }
 
+// The engine's 404 or 409 is not the client's: it answers 500 naming the engine, and the
+// engine's own words stay in the log.
+TEST_F(ServerOnSqliteTest, EngineNotFoundOrAlreadyExistsOnAddPortIsAServerError) {
+  runtime_.PutInstance("demo", {"rockpool-workspace", true});
+  ASSERT_TRUE(store_->workspaces()
+                  .Insert({"0b0e4d56-0d3a-4c1e-9a57-8f4f1f3e2a11", "demo",
+                           WorkspaceStatus::kRunning, "rockpool-workspace", std::nullopt, "", ""})
+                  .ok());
+  for (const Status& engine : {Status::NotFound("incus: instance rp-demo: 404 not found"),
+                               Status::AlreadyExists("incus: device port-3000: 409 exists")}) {
+    runtime_.FailOn("AddPort", "demo", engine, 1);
+    json port =
+        Send(JsonRequest("POST", "/api/workspaces/demo/ports", R"({"port":3000})"), "addPort", 500);
+    EXPECT_EQ(port["error"]["code"], "internal");
+    EXPECT_THAT(port["error"]["message"].get<std::string>(), HasSubstr("container engine"));
+    EXPECT_THAT(port["error"]["message"].get<std::string>(), ::testing::Not(HasSubstr("incus")));
+  }
+  json listed = Send(Request("GET", "/api/workspaces/demo/ports"), "listPorts", 200);
+  EXPECT_TRUE(listed["items"].empty()) << listed;
+  Send(JsonRequest("POST", "/api/workspaces/demo/ports", R"({"port":3000})"), "addPort", 201);
+}
+
 TEST_F(ServerOnSqliteTest, PaginatesWithTheStoresCursor) {
   for (int i = 0; i < 5; ++i) {
     Send(JsonRequest("POST", "/api/workspaces", "{\"name\":\"ws-" + std::to_string(i) + "\"}"),
@@ -111,13 +133,13 @@ TEST_F(ServerOnSqliteTest, ListAnswersFollowChangesMadeByAnotherProcess) {
   // The worker runs in its own process with its own connection to the database.
   auto worker_store = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
   const std::string id = first["items"][0]["id"];
-  ASSERT_TRUE(worker_store->UpdateWorkspaceStatus(id, WorkspaceStatus::kError, "boom").ok());
+  ASSERT_TRUE(worker_store->workspaces().UpdateStatus(id, WorkspaceStatus::kError, "boom").ok());
   json changed = Send(Request("GET", "/api/workspaces?limit=2"), "listWorkspaces", 200);
   EXPECT_EQ(changed["items"][0]["status"], "error");
   EXPECT_EQ(changed["items"][0]["statusReason"], "boom");
 
   const std::string last_id = rest["items"][0]["id"];
-  ASSERT_TRUE(worker_store->DeleteWorkspace(last_id).ok());
+  ASSERT_TRUE(worker_store->workspaces().Delete(last_id).ok());
   json gone = Send(Request("GET", second_page), "listWorkspaces", 200);
   EXPECT_TRUE(gone["items"].empty()) << gone;
   Send(Request("GET", "/api/workspaces/" + last_id), "getWorkspace", 404);

@@ -12,9 +12,9 @@
 #include "api/server.h"
 #include "auth/file_credential_source.h"
 #include "cli/commands.h"
+#include "cli/composition.h"
 #include "cli/steps.h"
 #include "store/clock.h"
-#include "worker/control_plane.h"
 
 namespace rockpool {
 namespace {
@@ -25,7 +25,6 @@ struct ServeFlags {
 
 ControlPlaneOptions PlaneOptions(const Context& ctx, api::Metrics* metrics) {
   ControlPlaneOptions o;
-  o.database_path = ctx.config().database();
   o.service.default_image = ctx.config().image;
   o.reconciler.spare_image = ctx.config().image;
   if (metrics != nullptr) {
@@ -59,7 +58,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
   RP_ASSIGN_OR_RETURN(LimitsPolicy limits, LimitsPolicyFromEnvironment());
   RP_RETURN_IF_ERROR(EnsureProject(ctx));
-  RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
+  RP_RETURN_IF_ERROR(ctx.runtime().status());  // the engine answers before anything starts
   RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
   api::Metrics metrics;
@@ -68,8 +67,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   options.reconciler.firewall = firewall;
   options.limits = limits;
   if (flags.no_worker) options.worker.threads = 0;
-  RP_ASSIGN_OR_RETURN(
-      auto plane, ControlPlane::Open(options, *runtime, ctx.proxy(), ctx.proxy_config(), clock));
+  RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));
   api::ApiOptions api;
   api.unix_socket = ctx.config().control_socket();
   api.local_socket = ctx.config().local_socket();
@@ -79,7 +77,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   RP_RETURN_IF_ERROR(server.Listen());
   plane->StartBackground();
   spdlog::info("serve: control plane on {} and {} (worker {}), database {}", api.unix_socket,
-               api.local_socket, flags.no_worker ? "off" : "in-process", options.database_path);
+               api.local_socket, flags.no_worker ? "off" : "in-process", ctx.config().database());
   server.Run();  // until SIGTERM/SIGINT; in-flight requests finish
   spdlog::info("serve: stopping the worker and reconciler");
   plane->Stop();  // a running job finishes or its lease is released for another worker
@@ -92,12 +90,11 @@ Status RunWorker(Context& ctx) {
   ControlPlaneOptions options = PlaneOptions(ctx, nullptr);
   RP_ASSIGN_OR_RETURN(options.limits, LimitsPolicyFromEnvironment());
   RP_RETURN_IF_ERROR(EnsureProject(ctx));
-  RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
+  RP_RETURN_IF_ERROR(ctx.runtime().status());  // the engine answers before anything starts
   RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
   SystemClock clock;
   options.reconciler.firewall = firewall;
-  RP_ASSIGN_OR_RETURN(
-      auto plane, ControlPlane::Open(options, *runtime, ctx.proxy(), ctx.proxy_config(), clock));
+  RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));
   std::signal(SIGTERM, [](int) { g_stop = 1; });
   std::signal(SIGINT, [](int) { g_stop = 1; });
   plane->StartBackground();

@@ -30,6 +30,16 @@ std::optional<WorkspaceStatus> ParseStatus(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view PortStateName(PortState s) {
+  return s == PortState::kPending ? "pending" : "active";
+}
+
+std::optional<PortState> ParsePortState(std::string_view s) {
+  if (s == "pending") return PortState::kPending;
+  if (s == "active") return PortState::kActive;
+  return std::nullopt;
+}
+
 Status CheckAction(const Workspace& ws, Action action) {
   const auto st = ws.status;
   auto conflict = [&](std::string_view what, std::string_view hint) {

@@ -29,11 +29,18 @@ struct Workspace {
   WorkspaceLimits limits;  // the effective limits, applied at create and at every start
 };
 
+// pending: the row is stored and the runtime is being asked to add the host socket; only an
+// active port is forwarded. A pending row outlives its request only after a crash.
+enum class PortState { kPending, kActive };
+std::string_view PortStateName(PortState s);  // "pending", "active"
+std::optional<PortState> ParsePortState(std::string_view s);
+
 struct Port {
   std::string workspace_id;
   int port = 0;
   std::optional<std::string> label;
   std::string created_at;
+  PortState state = PortState::kActive;
 };
 
 struct WorkspacePage {

@@ -16,9 +16,9 @@ class JobQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
-    queue_ = std::make_unique<JobQueue>(*store_,
+    queue_ = std::make_unique<JobQueue>(store_->jobs(),
                                         JobQueueOptions{seconds(10), 3, seconds(2), seconds(5)});
-    ws_ = *store_->InsertWorkspace(
+    ws_ = *store_->workspaces().Insert(
         {NewUuidV4(), "alpha", WorkspaceStatus::kRunning, "img", std::nullopt, "", ""});
   }
   Job ClaimOne(const std::string& owner) {
@@ -38,11 +38,11 @@ TEST_F(JobQueueTest, JobEnqueuedWithStateChangeCommitsTogether) {
   ASSERT_TRUE(store_
                   ->Transaction([&]() -> Status {
                     RP_RETURN_IF_ERROR(
-                        store_->UpdateWorkspaceStatus(ws_.id, WorkspaceStatus::kStopping, {}));
+                        store_->workspaces().UpdateStatus(ws_.id, WorkspaceStatus::kStopping, {}));
                     return queue_->Enqueue(ws_.id, JobKind::kStop).status();
                   })
                   .ok());
-  auto jobs = store_->ListUnfinishedJobs();
+  auto jobs = store_->jobs().ListUnfinished();
   ASSERT_EQ(jobs->size(), 1u);
   EXPECT_EQ(jobs->front().kind, JobKind::kStop);
   EXPECT_EQ(jobs->front().max_attempts, 3);
@@ -70,7 +70,7 @@ TEST_F(JobQueueTest, RetriedJobComesBackAfterBackoffUntilExhausted) {
   job = ClaimOne("w1");
   EXPECT_TRUE(queue_->Exhausted(job));
   ASSERT_TRUE(queue_->Fail(job, "engine down").ok());
-  EXPECT_EQ(store_->GetJob(job.id)->state, JobState::kFailed);
+  EXPECT_EQ(store_->jobs().Get(job.id)->state, JobState::kFailed);
 }
 
 TEST_F(JobQueueTest, HeartbeatKeepsLeaseAndExpiredLeaseIsTakenOver) {
@@ -93,6 +93,32 @@ TEST_F(JobQueueTest, ReleasedJobIsClaimableAtOnceWithoutLosingAnAttempt) {
   Job job = ClaimOne("w1");
   ASSERT_TRUE(queue_->Release(job).ok());
   EXPECT_EQ(ClaimOne("w2").attempts, 1);
+}
+
+TEST_F(JobQueueTest, JobsOfDeadOwnersAreClaimableAtOnceOthersKeepTheirLease) {
+  Workspace beta = *store_->workspaces().Insert(
+      {NewUuidV4(), "beta", WorkspaceStatus::kRunning, "img", std::nullopt, "", ""});
+  ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStop).ok());
+  ASSERT_TRUE(queue_->Enqueue(beta.id, JobKind::kStop).ok());
+  Job dead = ClaimOne("dead/0");
+  Job alive = ClaimOne("alive/0");
+  EXPECT_EQ(queue_->TakeOverFrom([](const std::string& owner) { return owner == "dead/0"; }), 1);
+  Job taken = ClaimOne("new/0");  // no need to wait for the 10 s lease
+  EXPECT_EQ(taken.id, dead.id);
+  EXPECT_EQ(taken.attempts, 2);
+  EXPECT_FALSE(*queue_->Claim("new/1"));  // the living owner keeps its job
+  EXPECT_TRUE(queue_->Complete(alive).ok());
+  EXPECT_EQ(queue_->TakeOverFrom([](const std::string&) { return true; }), 1);  // only `taken`
+}
+
+TEST_F(JobQueueTest, JobClaimedMoreOftenThanAllowedIsAbandoned) {
+  ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStart).ok());
+  Job job;
+  for (int i = 0; i < 4; ++i) {
+    job = ClaimOne("w" + std::to_string(i));
+    EXPECT_EQ(queue_->Abandoned(job), i == 3) << i;
+    clock_.Advance(seconds(10));  // the lease runs out: the worker died
+  }
 }
 
 }  // namespace

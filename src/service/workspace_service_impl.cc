@@ -1,6 +1,10 @@
 #include "service/workspace_service_impl.h"
 
+#include <algorithm>
+
 #include "core/names.h"
+#include "service/engine_error.h"
+#include "service/pending_port.h"
 #include "store/uuid.h"
 
 namespace rockpool {
@@ -38,10 +42,10 @@ Status ValidateLabel(const std::optional<std::string>& label) {
 // The workspace named by `ref`: an id, else a name.
 Result<Workspace> Resolve(Store& store, const std::string& ref) {
   if (LooksLikeUuid(ref)) {
-    auto by_id = store.GetWorkspace(ref);
+    auto by_id = store.workspaces().Get(ref);
     if (by_id.ok() || by_id.status().code() != Code::kNotFound) return by_id;
   }
-  auto by_name = store.GetWorkspaceByName(ref);
+  auto by_name = store.workspaces().GetByName(ref);
   if (by_name.status().code() == Code::kNotFound) {
     return Status::NotFound("workspace " + Quoted(ref) + " not found");
   }
@@ -56,11 +60,11 @@ Result<WorkspacePage> WorkspaceServiceImpl::List(int limit,
     return Status::InvalidArgument("invalid limit " + std::to_string(limit) + ": use 1 to " +
                                    std::to_string(kMaxListLimit));
   }
-  return store_.ListWorkspaces(limit, cursor);
+  return store_.workspaces().List(limit, cursor);
 }
 
 std::optional<int64_t> WorkspaceServiceImpl::ListRevision() {
-  auto revision = store_.WorkspacesRevision();
+  auto revision = store_.workspaces().Revision();
   if (!revision.ok()) return std::nullopt;  // List itself will report the failure
   return *revision;
 }
@@ -75,12 +79,14 @@ Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& req
   RP_RETURN_IF_ERROR(ValidateImage(ws.image));
   RP_ASSIGN_OR_RETURN(ws.limits, options_.limits.Resolve(request.limits));
   // A missing image is the caller's mistake: refuse it now rather than fail the job later.
+  // Any other answer of the engine is the engine's failure, not the request's.
   if (Status image = runtime_.CheckImage(ws.image); !image.ok()) {
-    return image.code() == Code::kNotFound ? Status::InvalidArgument(image.message()) : image;
+    if (image.code() == Code::kNotFound) return Status::InvalidArgument(image.message());
+    return EngineFailure(image, "check image " + Quoted(ws.image));
   }
   Workspace stored;
   RP_RETURN_IF_ERROR(JobQueued(store_.Transaction([&]() -> Status {
-    RP_ASSIGN_OR_RETURN(stored, store_.InsertWorkspace(ws));
+    RP_ASSIGN_OR_RETURN(stored, store_.workspaces().Insert(ws));
     return queue_.Enqueue(ws.id, JobKind::kCreate).status();
   })));
   return stored;
@@ -89,7 +95,7 @@ Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& req
 Result<Workspace> WorkspaceServiceImpl::Get(const std::string& ref) { return Resolve(store_, ref); }
 
 Result<std::optional<Job>> WorkspaceServiceImpl::PendingJob(const std::string& workspace_id) {
-  RP_ASSIGN_OR_RETURN(auto jobs, store_.ListJobsForWorkspace(workspace_id));
+  RP_ASSIGN_OR_RETURN(auto jobs, store_.jobs().ListForWorkspace(workspace_id));
   for (const Job& job : jobs) {
     if (job.state == JobState::kQueued || job.state == JobState::kRunning) return {job};
   }
@@ -119,9 +125,9 @@ Result<Workspace> WorkspaceServiceImpl::Transition(const std::string& ref, Actio
     RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
     RP_RETURN_IF_ERROR(CheckAction(ws, action));
     RP_RETURN_IF_ERROR(CheckNoPendingJob(ws));
-    RP_RETURN_IF_ERROR(store_.UpdateWorkspaceStatus(ws.id, next, std::nullopt));
+    RP_RETURN_IF_ERROR(store_.workspaces().UpdateStatus(ws.id, next, std::nullopt));
     RP_RETURN_IF_ERROR(queue_.Enqueue(ws.id, kind).status());
-    RP_ASSIGN_OR_RETURN(result, store_.GetWorkspace(ws.id));
+    RP_ASSIGN_OR_RETURN(result, store_.workspaces().Get(ws.id));
     return Status::Ok();
   })));
   return result;
@@ -150,67 +156,94 @@ Result<Workspace> WorkspaceServiceImpl::Delete(const std::string& ref) {
 
 Result<std::vector<Port>> WorkspaceServiceImpl::ListPorts(const std::string& ref) {
   RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
-  return store_.ListPorts(ws.id);
+  RP_ASSIGN_OR_RETURN(auto ports, store_.ports().List(ws.id));
+  std::erase_if(ports, [](const Port& p) { return p.state != PortState::kActive; });
+  return ports;
 }
 
-Result<Port> WorkspaceServiceImpl::AddPort(const std::string& ref, int port,
-                                           const std::optional<std::string>& label) {
-  RP_RETURN_IF_ERROR(ValidatePort(port));
-  RP_RETURN_IF_ERROR(ValidateLabel(label));
-  Port stored;
-  std::string runtime_name;  // set once the runtime has added the socket
-  Status st = store_.Transaction([&]() -> Status {
-    RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
+Result<Port> WorkspaceServiceImpl::InsertPendingPort(const std::string& ref, int port,
+                                                     const std::optional<std::string>& label,
+                                                     Workspace& ws) {
+  Port pending;
+  RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(ws, Resolve(store_, ref));
     RP_RETURN_IF_ERROR(CheckAction(ws, Action::kAddPort));
     RP_RETURN_IF_ERROR(CheckNoPendingJob(ws));
-    RP_ASSIGN_OR_RETURN(auto ports, store_.ListPorts(ws.id));
+    RP_ASSIGN_OR_RETURN(auto ports, store_.ports().List(ws.id));
     for (const Port& p : ports) {
-      if (p.port == port) {
-        return Status::AlreadyExists("port " + std::to_string(port) +
-                                     " is already forwarded for workspace " + Quoted(ws.name));
+      if (p.port != port) continue;
+      if (p.state == PortState::kPending) {
+        return Status::Conflict("port " + std::to_string(port) + " of workspace " +
+                                Quoted(ws.name) +
+                                " is being forwarded by another request; wait for it to finish");
       }
+      return Status::AlreadyExists("port " + std::to_string(port) +
+                                   " is already forwarded for workspace " + Quoted(ws.name));
     }
     if (ports.size() >= static_cast<size_t>(kMaxPortsPerWorkspace)) {
       return Status::Conflict("workspace " + Quoted(ws.name) + " already has " +
                               std::to_string(kMaxPortsPerWorkspace) +
                               " forwarded ports (the maximum); remove one first");
     }
-    RP_ASSIGN_OR_RETURN(stored, store_.InsertPort({ws.id, port, label, ""}));
-    Status added = runtime_.AddPort(ws.name, port);
-    if (!added.ok()) {
-      return added.WithContext("forward port " + std::to_string(port) + " of workspace " +
-                               Quoted(ws.name));
-    }
-    runtime_name = ws.name;
+    RP_ASSIGN_OR_RETURN(pending,
+                        store_.ports().Insert({ws.id, port, label, "", PortState::kPending}));
     return Status::Ok();
-  });
-  if (!st.ok() && !runtime_name.empty()) (void)runtime_.RemovePort(runtime_name, port);
-  if (!st.ok()) return st;
+  }));
+  return pending;
+}
+
+Result<Port> WorkspaceServiceImpl::AddPort(const std::string& ref, int port,
+                                           const std::optional<std::string>& label) {
+  RP_RETURN_IF_ERROR(ValidatePort(port));
+  RP_RETURN_IF_ERROR(ValidateLabel(label));
+  Workspace ws;
+  RP_ASSIGN_OR_RETURN(Port stored, InsertPendingPort(ref, port, label, ws));
+  const std::string what =
+      "forward port " + std::to_string(port) + " of workspace " + Quoted(ws.name);
+  Status added = runtime_.AddPort(ws.name, port);  // outside any transaction: it may take long
+  if (!added.ok()) {
+    RevertPendingPort(store_, runtime_, ws, port);  // logs what it leaves behind
+    return EngineFailure(added, what);
+  }
+  Status activated = store_.ports().Activate(ws.id, port);
+  if (!activated.ok()) {
+    // NotFound: the row went meanwhile (the workspace was stopped or deleted, or the
+    // reconciler gave the port up); the socket must not outlive it.
+    RevertPendingPort(store_, runtime_, ws, port);
+    if (activated.code() == Code::kNotFound) {
+      return Status::Conflict(what + ": the workspace changed while the port was being " +
+                              "forwarded; look at its state and try again");
+    }
+    return activated.WithContext(what);
+  }
+  stored.state = PortState::kActive;
   return stored;
 }
 
 Status WorkspaceServiceImpl::RemovePort(const std::string& ref, int port) {
   RP_RETURN_IF_ERROR(ValidatePort(port));
-  return store_.Transaction([&]() -> Status {
-    RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
-    RP_RETURN_IF_ERROR(CheckAction(ws, Action::kRemovePort));
-    Status deleted = store_.DeletePort(ws.id, port);
-    if (deleted.code() == Code::kNotFound) {
-      return Status::NotFound("port " + std::to_string(port) + " is not forwarded for workspace " +
-                              Quoted(ws.name));
-    }
-    RP_RETURN_IF_ERROR(deleted);
-    Status removed = runtime_.RemovePort(ws.name, port);
-    if (!removed.ok()) {
-      return removed.WithContext("stop forwarding port " + std::to_string(port) + " of workspace " +
-                                 Quoted(ws.name));
-    }
-    return Status::Ok();
-  });
+  RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
+  RP_RETURN_IF_ERROR(CheckAction(ws, Action::kRemovePort));
+  const std::string what = "port " + std::to_string(port) + " of workspace " + Quoted(ws.name);
+  RP_ASSIGN_OR_RETURN(auto ports, store_.ports().List(ws.id));
+  auto it = std::find_if(ports.begin(), ports.end(), [&](const Port& p) { return p.port == port; });
+  if (it == ports.end()) return Status::NotFound(what + " is not forwarded");
+  if (it->state == PortState::kPending) {
+    return Status::Conflict(what + " is still being forwarded; wait for that to finish");
+  }
+  // The socket goes first, outside any transaction; the row stays until it is gone, so a
+  // failure here can be retried. The runtime finds nothing to remove on a retry after a crash.
+  Status removed = runtime_.RemovePort(ws.name, port);
+  if (!removed.ok() && removed.code() != Code::kNotFound) {
+    return EngineFailure(removed, "stop forwarding " + what);
+  }
+  Status deleted = store_.ports().Delete(ws.id, port);
+  if (deleted.code() == Code::kNotFound) return Status::Ok();  // a stop or delete job took it
+  return deleted;
 }
 
 Result<std::map<WorkspaceStatus, int>> WorkspaceServiceImpl::CountByStatus() {
-  RP_ASSIGN_OR_RETURN(auto counts, store_.CountWorkspacesByStatus());
+  RP_ASSIGN_OR_RETURN(auto counts, store_.workspaces().CountByStatus());
   for (auto s : {WorkspaceStatus::kCreating, WorkspaceStatus::kRunning, WorkspaceStatus::kStopping,
                  WorkspaceStatus::kStopped, WorkspaceStatus::kStarting, WorkspaceStatus::kError}) {
     counts.emplace(s, 0);

@@ -1,7 +1,9 @@
 // WorkspaceServiceImpl: the WorkspaceService on a Store and its JobQueue. Lifecycle requests
 // check the workspace's state and commit the new state together with the job that carries it
-// out; port requests are carried out at once (the runtime adds or removes a host socket) in
-// the same transaction as the port row, so a runtime failure leaves no row behind.
+// out. Port requests are carried out at once (the runtime adds or removes a host socket), never
+// inside a transaction: AddPort in two phases around a pending row (service/pending_port.h),
+// RemovePort by removing the socket first and the row after. Failures of the runtime reach the
+// caller as the engine's failure (service/engine_error.h), never as the caller's.
 #pragma once
 
 #include <functional>
@@ -52,6 +54,9 @@ class WorkspaceServiceImpl : public WorkspaceService {
   Result<std::optional<Job>> PendingJob(const std::string& workspace_id);
   // Conflict when a job is still working on the workspace.
   Status CheckNoPendingJob(const Workspace& ws);
+  // Phase 1 of AddPort: checks the workspace and its ports and commits a pending row; sets `ws`.
+  Result<Port> InsertPendingPort(const std::string& ref, int port,
+                                 const std::optional<std::string>& label, Workspace& ws);
   // Runs options_.on_job_queued when `committed` is Ok; returns `committed`.
   Status JobQueued(Status committed);
 

@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <future>
+
 #include "runtime/fake/fake_runtime.h"
 #include "store/sqlite_store.h"
 #include "store/temp_dir.h"
@@ -14,11 +17,21 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+// A FakeRuntime that runs `on_add_port` inside AddPort, before doing its work.
+class HookedRuntime : public FakeRuntime {
+ public:
+  Status AddPort(const std::string& name, int port) override {
+    if (on_add_port) on_add_port();
+    return FakeRuntime::AddPort(name, port);
+  }
+  std::function<void()> on_add_port;
+};
+
 class WorkspaceServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
-    queue_ = std::make_unique<JobQueue>(*store_);
+    queue_ = std::make_unique<JobQueue>(store_->jobs());
     service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
   }
 
@@ -26,19 +39,19 @@ class WorkspaceServiceTest : public ::testing::Test {
   // with no job.
   Workspace Seed(const std::string& name, WorkspaceStatus status) {
     runtime_.PutInstance(name, {"rockpool-workspace", status == WorkspaceStatus::kRunning});
-    return *store_->InsertWorkspace(
+    return *store_->workspaces().Insert(
         {NewUuidV4(), name, status, "rockpool-workspace", std::nullopt, "", ""});
   }
   std::vector<JobKind> JobKinds(const std::string& id) {
     std::vector<JobKind> kinds;
-    auto jobs = store_->ListJobsForWorkspace(id);
+    auto jobs = store_->jobs().ListForWorkspace(id);
     for (const Job& j : *jobs) kinds.push_back(j.kind);
     return kinds;
   }
 
   TempDir dir_;
   FakeClock clock_;
-  FakeRuntime runtime_;
+  HookedRuntime runtime_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<JobQueue> queue_;
   std::unique_ptr<WorkspaceServiceImpl> service_;
@@ -66,7 +79,7 @@ TEST_F(WorkspaceServiceTest, CreateFillsLimitsLeftOutFromTheDeploymentsDefaults)
   auto ws = service.Create({"test", "", {.cpus = 1.25, .disk_gib = 9}});
   ASSERT_TRUE(ws.ok()) << ws.status().ToString();
   EXPECT_EQ(ws->limits, (WorkspaceLimits{1.25, 1024, 256, 9}));
-  EXPECT_EQ(store_->GetWorkspace(ws->id)->limits, ws->limits);
+  EXPECT_EQ(store_->workspaces().Get(ws->id)->limits, ws->limits);
   EXPECT_EQ(service.Create({"plain", ""})->limits, options.limits.defaults);
 }
 
@@ -75,8 +88,8 @@ TEST_F(WorkspaceServiceTest, CreateAboveTheMaximumIsOutOfRangeAndStoresNothing) 
   EXPECT_EQ(ws.status().code(), Code::kOutOfRange);
   EXPECT_THAT(ws.status().message(), HasSubstr("limits.memoryMib"));
   EXPECT_THAT(ws.status().message(), HasSubstr("8192"));
-  EXPECT_EQ(store_->GetWorkspaceByName("test").status().code(), Code::kNotFound);
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_EQ(store_->workspaces().GetByName("test").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
   EXPECT_EQ(service_->Create({"test", "", {.processes = 0}}).status().code(),
             Code::kInvalidArgument);
 }
@@ -84,7 +97,7 @@ TEST_F(WorkspaceServiceTest, CreateAboveTheMaximumIsOutOfRangeAndStoresNothing) 
 TEST_F(WorkspaceServiceTest, CreateRejectsInvalidNameWithoutTouchingStore) {
   auto ws = service_->Create({"Bad_Name", ""});
   EXPECT_EQ(ws.status().code(), Code::kInvalidArgument);
-  EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
+  EXPECT_TRUE(store_->workspaces().ListAll()->empty());
 }
 
 TEST_F(WorkspaceServiceTest, CreateWithMissingImageIsInvalidArgumentAndStoresNothing) {
@@ -92,21 +105,21 @@ TEST_F(WorkspaceServiceTest, CreateWithMissingImageIsInvalidArgumentAndStoresNot
   auto ws = service_->Create({"test", "gone"});
   EXPECT_EQ(ws.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(ws.status().message(), "image \"gone\" does not exist");
-  EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_TRUE(store_->workspaces().ListAll()->empty());
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
 }
 
 TEST_F(WorkspaceServiceTest, CreateWhileTheEngineIsDownIsUnavailable) {
   runtime_.FailOn("CheckImage", "", Status::Unavailable("engine down"));
   EXPECT_EQ(service_->Create({"test", ""}).status().code(), Code::kUnavailable);
-  EXPECT_TRUE(store_->ListAllWorkspaces()->empty());
+  EXPECT_TRUE(store_->workspaces().ListAll()->empty());
 }
 
 TEST_F(WorkspaceServiceTest, CreateWithTakenNameIsAlreadyExistsAndQueuesNothing) {
   ASSERT_TRUE(service_->Create({"test", ""}).ok());
   auto dup = service_->Create({"test", ""});
   EXPECT_EQ(dup.status().code(), Code::kAlreadyExists);
-  EXPECT_EQ(store_->ListUnfinishedJobs()->size(), 1u);
+  EXPECT_EQ(store_->jobs().ListUnfinished()->size(), 1u);
 }
 
 TEST_F(WorkspaceServiceTest, GetFindsByIdOrName) {
@@ -161,7 +174,7 @@ TEST_F(WorkspaceServiceTest, StopMovesRunningWorkspaceToStoppingWithStopJob) {
 
 TEST_F(WorkspaceServiceTest, StartClearsTheErrorReason) {
   Workspace ws = Seed("test", WorkspaceStatus::kStopped);
-  ASSERT_TRUE(store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kError, "boom").ok());
+  ASSERT_TRUE(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kError, "boom").ok());
   auto started = service_->Start(ws.id);
   EXPECT_EQ(started->status, WorkspaceStatus::kStarting);
   EXPECT_FALSE(started->status_reason);
@@ -186,7 +199,7 @@ TEST_F(WorkspaceServiceTest, RepeatedDeleteAnswersTheSameWorkspaceWithoutSecondJ
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(first->id, second->id);
   EXPECT_THAT(JobKinds(ws.id), ElementsAre(JobKind::kDelete));
-  EXPECT_TRUE(store_->GetWorkspace(ws.id).ok());  // the row stays until the job removes it
+  EXPECT_TRUE(store_->workspaces().Get(ws.id).ok());  // the row stays until the job removes it
 }
 
 TEST_F(WorkspaceServiceTest, StartWhileDeleteIsQueuedIsConflict) {
@@ -203,7 +216,7 @@ TEST_F(WorkspaceServiceTest, SaysAJobWasQueuedOnlyAfterItsTransactionCommitted) 
   options.on_job_queued = [&] {
     ++queued;
     // Committed: a worker woken now finds the job.
-    EXPECT_FALSE(store_->ListUnfinishedJobs()->empty());
+    EXPECT_FALSE(store_->jobs().ListUnfinished()->empty());
   };
   WorkspaceServiceImpl service(*store_, *queue_, runtime_, options);
   ASSERT_TRUE(service.Create({"test", ""}).ok());
@@ -259,13 +272,106 @@ TEST_F(WorkspaceServiceTest, SixthPortIsConflictNamingTheLimit) {
             "workspace \"test\" already has 5 forwarded ports (the maximum); remove one first");
 }
 
-TEST_F(WorkspaceServiceTest, RuntimeFailureOnAddPortLeavesNoRow) {
-  Seed("test", WorkspaceStatus::kRunning);
+TEST_F(WorkspaceServiceTest, RuntimeFailureOnAddPortLeavesNoRowNorSocket) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
   runtime_.FailOn("AddPort", "test", Status::Unavailable("incus: add device: 500 boom"));
   auto port = service_->AddPort("test", 3000, {});
   EXPECT_EQ(port.status().code(), Code::kUnavailable);
   EXPECT_EQ(port.status().message(),
-            "forward port 3000 of workspace \"test\": incus: add device: 500 boom");
+            "forward port 3000 of workspace \"test\": the container engine cannot be reached; "
+            "try again later");
+  EXPECT_TRUE(store_->ports().List(ws.id)->empty());
+  EXPECT_THAT(runtime_.calls(), ElementsAre("AddPort test 3000", "RemovePort test 3000"));
+}
+
+// An engine's 404 or 409 is the engine's failure: the client must not read it as "your
+// workspace does not exist" or "your port exists".
+TEST_F(WorkspaceServiceTest, EngineNotFoundOrAlreadyExistsOnAddPortIsInternalNamingTheEngine) {
+  Seed("test", WorkspaceStatus::kRunning);
+  for (const Status& engine : {Status::NotFound("incus: instance rp-test: 404 not found"),
+                               Status::AlreadyExists("incus: device port-3000: 409 exists"),
+                               Status::InvalidArgument("incus: patch: 400 bad device")}) {
+    runtime_.FailOn("AddPort", "test", engine, 1);
+    auto port = service_->AddPort("test", 3000, {});
+    EXPECT_EQ(port.status().code(), Code::kInternal) << engine.message();
+    EXPECT_EQ(port.status().message(),
+              "forward port 3000 of workspace \"test\": the container engine failed (its answer "
+              "is in the control plane's log)");
+    EXPECT_TRUE(service_->ListPorts("test")->empty());
+  }
+  EXPECT_TRUE(service_->AddPort("test", 3000, {}).ok());  // nothing was left in the way
+}
+
+TEST_F(WorkspaceServiceTest, EngineNotFoundOrAlreadyExistsOnCreateOrRemovePortIsNotTheClients) {
+  Seed("test", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(service_->AddPort("test", 3000, {}).ok());
+  runtime_.FailOn("RemovePort", "test", Status::AlreadyExists("incus: put: 409 busy"), 1);
+  EXPECT_EQ(service_->RemovePort("test", 3000).code(), Code::kInternal);
+  EXPECT_EQ(service_->ListPorts("test")->size(), 1u);  // kept, so the removal can be retried
+  // The socket is already gone (a crash after removing it): the row goes too.
+  runtime_.FailOn("RemovePort", "test", Status::NotFound("incus: device port-3000 not found"), 1);
+  EXPECT_TRUE(service_->RemovePort("test", 3000).ok());
+  EXPECT_TRUE(service_->ListPorts("test")->empty());
+
+  runtime_.FailOn("CheckImage", "", Status::AlreadyExists("incus: images: 409 locked"), 1);
+  EXPECT_EQ(service_->Create({"fresh", ""}).status().code(), Code::kInternal);
+  EXPECT_EQ(store_->workspaces().GetByName("fresh").status().code(), Code::kNotFound);
+}
+
+TEST_F(WorkspaceServiceTest, AddPortCallsTheRuntimeOutsideAnyTransactionWithARowNotYetListed) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  bool writable = false;
+  std::vector<Port> stored, listed;
+  runtime_.on_add_port = [&] {
+    // Another thread's write finishes only if no transaction holds the writer.
+    auto write = std::async(std::launch::async, [&] {
+      return store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kRunning, std::nullopt);
+    });
+    writable = write.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    stored = *store_->ports().List(ws.id);
+    listed = *service_->ListPorts("test");
+  };
+  auto port = service_->AddPort("test", 3000, "web");
+  ASSERT_TRUE(port.ok()) << port.status().ToString();
+  EXPECT_TRUE(writable);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored.front().state, PortState::kPending);
+  EXPECT_TRUE(listed.empty());  // the API never shows a pending port
+  EXPECT_EQ(port->state, PortState::kActive);
+  EXPECT_EQ(store_->ports().List(ws.id)->front().state, PortState::kActive);
+  EXPECT_EQ(service_->ListPorts("test")->size(), 1u);
+}
+
+TEST_F(WorkspaceServiceTest, PendingPortHoldsItsNumberAndCountsTowardsTheLimit) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, std::nullopt, "", PortState::kPending}).ok());
+  auto again = service_->AddPort("test", 3000, {});
+  EXPECT_EQ(again.status().code(), Code::kConflict);
+  EXPECT_THAT(again.status().message(), HasSubstr("is being forwarded by another request"));
+  EXPECT_EQ(service_->RemovePort("test", 3000).code(), Code::kConflict);
+  for (int p = 3001; p < 3005; ++p) ASSERT_TRUE(service_->AddPort("test", p, {}).ok());
+  EXPECT_EQ(service_->AddPort("test", 3005, {}).status().code(), Code::kConflict);
+}
+
+TEST_F(WorkspaceServiceTest, PortWhoseRowWentDuringTheRuntimeCallIsUndone) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  // A stop job removes the workspace's ports while the runtime is adding the socket.
+  runtime_.on_add_port = [&] { ASSERT_TRUE(store_->ports().Delete(ws.id, 3000).ok()); };
+  auto port = service_->AddPort("test", 3000, {});
+  EXPECT_EQ(port.status().code(), Code::kConflict);
+  EXPECT_THAT(port.status().message(), HasSubstr("the workspace changed"));
+  EXPECT_TRUE(runtime_.instance("test")->ports.empty());  // no socket outlives its row
+  EXPECT_TRUE(store_->ports().List(ws.id)->empty());
+}
+
+TEST_F(WorkspaceServiceTest, FailedUndoOfAPortLeavesItPendingForTheReconciler) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning);
+  runtime_.FailOn("AddPort", "test", Status::DeadlineExceeded("incus: patch: timed out"), 1);
+  runtime_.FailOn("RemovePort", "test", Status::Unavailable("incus: engine down"), 1);
+  EXPECT_EQ(service_->AddPort("test", 3000, {}).status().code(), Code::kDeadlineExceeded);
+  auto stored = store_->ports().List(ws.id);
+  ASSERT_EQ(stored->size(), 1u);  // the socket may exist: the row says so, pending
+  EXPECT_EQ(stored->front().state, PortState::kPending);
   EXPECT_TRUE(service_->ListPorts("test")->empty());
 }
 

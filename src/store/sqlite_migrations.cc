@@ -71,6 +71,14 @@ ALTER TABLE workspaces ADD COLUMN limit_disk_gib INTEGER
   CHECK (limit_disk_gib IS NULL OR limit_disk_gib > 0);
 )sql";
 
+// Ports are added in two phases: the row is committed pending, the runtime is asked outside any
+// transaction, then the row turns active (or is removed). Rows from before were all forwarded.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE ports ADD COLUMN state TEXT NOT NULL DEFAULT 'active'
+  CHECK (state IN ('pending', 'active'));
+CREATE INDEX ports_pending ON ports (created_at) WHERE state = 'pending';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -78,6 +86,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {1, "workspaces, ports, jobs", kV1},
       {2, "workspaces revision counter", kV2},
       {3, "workspace resource limits", kV3},
+      {4, "port state (pending, active)", kV4},
   };
   return kMigrations;
 }

@@ -22,10 +22,10 @@ class JobStoreTest : public ::testing::Test {
   std::string db() const { return dir_.File("rockpool.db"); }
 
   Job Enqueue(const std::string& ws, JobKind kind = JobKind::kCreate) {
-    return std::move(store_->InsertJob({ws, kind, 3})).value();
+    return std::move(store_->jobs().Insert({ws, kind, 3})).value();
   }
   std::optional<Job> Claim(const std::string& owner, milliseconds lease = seconds(30)) {
-    auto job = store_->ClaimJob(owner, lease);
+    auto job = store_->jobs().Claim(owner, lease);
     EXPECT_TRUE(job.ok()) << job.status().ToString();
     return job.ok() ? *job : std::nullopt;
   }
@@ -61,17 +61,17 @@ TEST_F(JobStoreTest, LeasedJobIsRetakenOnlyAfterLeaseExpires) {
   EXPECT_EQ(retaken->id, mine->id);
   EXPECT_EQ(retaken->attempts, 2);
   // The first worker's lease is gone: its late results are refused.
-  EXPECT_EQ(store_->FinishJob(mine->id, "w1", JobState::kDone, {}).code(), Code::kConflict);
-  EXPECT_EQ(store_->ExtendLease(mine->id, "w1", seconds(30)).code(), Code::kConflict);
-  EXPECT_TRUE(store_->FinishJob(mine->id, "w2", JobState::kDone, {}).ok());
-  EXPECT_EQ(store_->GetJob(mine->id)->state, JobState::kDone);
+  EXPECT_EQ(store_->jobs().Finish(mine->id, "w1", JobState::kDone, {}).code(), Code::kConflict);
+  EXPECT_EQ(store_->jobs().ExtendLease(mine->id, "w1", seconds(30)).code(), Code::kConflict);
+  EXPECT_TRUE(store_->jobs().Finish(mine->id, "w2", JobState::kDone, {}).ok());
+  EXPECT_EQ(store_->jobs().Get(mine->id)->state, JobState::kDone);
 }
 
 TEST_F(JobStoreTest, ExtendedLeaseKeepsJobFromOthers) {
   Enqueue("ws-a");
   auto mine = Claim("w1");
   clock_.Advance(seconds(20));
-  ASSERT_TRUE(store_->ExtendLease(mine->id, "w1", seconds(30)).ok());
+  ASSERT_TRUE(store_->jobs().ExtendLease(mine->id, "w1", seconds(30)).ok());
   clock_.Advance(seconds(20));
   EXPECT_FALSE(Claim("w2"));
 }
@@ -79,8 +79,8 @@ TEST_F(JobStoreTest, ExtendedLeaseKeepsJobFromOthers) {
 TEST_F(JobStoreTest, RequeuedJobWaitsForItsDelay) {
   Enqueue("ws-a");
   auto job = Claim("w1");
-  ASSERT_TRUE(store_->RequeueJob(job->id, "w1", seconds(4), "boom", true).ok());
-  auto stored = store_->GetJob(job->id);
+  ASSERT_TRUE(store_->jobs().Requeue(job->id, "w1", seconds(4), "boom", true).ok());
+  auto stored = store_->jobs().Get(job->id);
   EXPECT_EQ(stored->state, JobState::kQueued);
   EXPECT_EQ(stored->last_error, "boom");
   EXPECT_FALSE(stored->lease_owner);
@@ -95,7 +95,7 @@ TEST_F(JobStoreTest, RequeuedJobWaitsForItsDelay) {
 TEST_F(JobStoreTest, ReleasedJobDoesNotCountTheAttempt) {
   Enqueue("ws-a");
   auto job = Claim("w1");
-  ASSERT_TRUE(store_->RequeueJob(job->id, "w1", milliseconds(0), std::nullopt, false).ok());
+  ASSERT_TRUE(store_->jobs().Requeue(job->id, "w1", milliseconds(0), std::nullopt, false).ok());
   EXPECT_EQ(Claim("w2")->attempts, 1);
 }
 
@@ -106,7 +106,7 @@ TEST_F(JobStoreTest, JobsOfOneWorkspaceRunOneAtATimeInOrder) {
   EXPECT_EQ(Claim("w1")->id, stop.id);
   EXPECT_EQ(Claim("w2")->id, other.id);  // ws-a's delete waits for its stop
   EXPECT_FALSE(Claim("w3"));
-  ASSERT_TRUE(store_->FinishJob(stop.id, "w1", JobState::kDone, {}).ok());
+  ASSERT_TRUE(store_->jobs().Finish(stop.id, "w1", JobState::kDone, {}).ok());
   EXPECT_EQ(Claim("w3")->id, del.id);
 }
 
@@ -114,38 +114,38 @@ TEST_F(JobStoreTest, ListsUnfinishedJobs) {
   Job a = Enqueue("ws-a");
   Job b = Enqueue("ws-b");
   auto job = Claim("w1");
-  ASSERT_TRUE(store_->FinishJob(job->id, "w1", JobState::kFailed, "gave up").ok());
-  auto unfinished = store_->ListUnfinishedJobs();
+  ASSERT_TRUE(store_->jobs().Finish(job->id, "w1", JobState::kFailed, "gave up").ok());
+  auto unfinished = store_->jobs().ListUnfinished();
   ASSERT_EQ(unfinished->size(), 1u);
   EXPECT_EQ(unfinished->front().id, b.id);
-  EXPECT_EQ(store_->ListJobsForWorkspace("ws-a")->front().last_error, "gave up");
+  EXPECT_EQ(store_->jobs().ListForWorkspace("ws-a")->front().last_error, "gave up");
   (void)a;
 }
 
 TEST_F(JobStoreTest, PruneDeletesOnlyOldFinishedJobs) {
   Enqueue("ws-a");
   auto done = Claim("w1");
-  ASSERT_TRUE(store_->FinishJob(done->id, "w1", JobState::kDone, {}).ok());
+  ASSERT_TRUE(store_->jobs().Finish(done->id, "w1", JobState::kDone, {}).ok());
   Job queued = Enqueue("ws-b");
   clock_.Advance(seconds(3600));
-  EXPECT_EQ(*store_->PruneFinishedJobs(seconds(3601)), 0);
-  EXPECT_EQ(*store_->PruneFinishedJobs(seconds(3599)), 1);
-  EXPECT_EQ(store_->GetJob(done->id).status().code(), Code::kNotFound);
-  EXPECT_TRUE(store_->GetJob(queued.id).ok());
+  EXPECT_EQ(*store_->jobs().PruneFinished(seconds(3601)), 0);
+  EXPECT_EQ(*store_->jobs().PruneFinished(seconds(3599)), 1);
+  EXPECT_EQ(store_->jobs().Get(done->id).status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->jobs().Get(queued.id).ok());
 }
 
 // Claims until the queue is empty, finishing each job; returns the ids it got.
 std::vector<int64_t> Drain(Store& store, const std::string& owner) {
   std::vector<int64_t> got;
   for (;;) {
-    auto job = store.ClaimJob(owner, seconds(30));
+    auto job = store.jobs().Claim(owner, seconds(30));
     if (!job.ok()) {
       ADD_FAILURE() << job.status().ToString();
       return got;
     }
     if (!*job) return got;
     got.push_back((*job)->id);
-    if (!store.FinishJob((*job)->id, owner, JobState::kDone, {}).ok()) return got;
+    if (!store.jobs().Finish((*job)->id, owner, JobState::kDone, {}).ok()) return got;
   }
 }
 
@@ -191,7 +191,7 @@ TEST_F(JobStoreTest, TwoProcessesOnOneFileNeverClaimTheSameJob) {
   }
   EXPECT_EQ(all.size(), 200u);
   EXPECT_EQ(std::set<int64_t>(all.begin(), all.end()).size(), all.size());
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ class SqliteStoreTest : public ::testing::Test {
 
   Workspace Insert(const std::string& name, WorkspaceStatus status = WorkspaceStatus::kCreating) {
     Workspace ws{NewUuidV4(), name, status, "rockpool-workspace", std::nullopt, "", ""};
-    auto stored = store_->InsertWorkspace(ws);
+    auto stored = store_->workspaces().Insert(ws);
     EXPECT_TRUE(stored.ok()) << stored.status().ToString();
     return stored.ok() ? *stored : ws;
   }
@@ -42,26 +42,26 @@ TEST_F(SqliteStoreTest, OpenAppliesEveryMigrationOnce) {
   Insert("kept");
   store_ = Open();  // a second open finds the schema current and keeps the data
   EXPECT_EQ(*store_->AppliedSchemaVersion(), SqliteStore::SchemaVersion());
-  EXPECT_TRUE(store_->GetWorkspaceByName("kept").ok());
+  EXPECT_TRUE(store_->workspaces().GetByName("kept").ok());
 }
 
 TEST_F(SqliteStoreTest, InsertStampsTimesAndReadsBackByIdAndName) {
   Workspace ws = Insert("alpha");
   EXPECT_EQ(ws.created_at, FormatTime(clock_.Now()));
   EXPECT_EQ(ws.updated_at, ws.created_at);
-  auto by_id = store_->GetWorkspace(ws.id);
+  auto by_id = store_->workspaces().Get(ws.id);
   ASSERT_TRUE(by_id.ok());
   EXPECT_EQ(by_id->name, "alpha");
   EXPECT_EQ(by_id->image, "rockpool-workspace");
   EXPECT_EQ(by_id->status, WorkspaceStatus::kCreating);
-  EXPECT_EQ(store_->GetWorkspaceByName("alpha")->id, ws.id);
-  EXPECT_EQ(store_->GetWorkspace("nope").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->workspaces().GetByName("alpha")->id, ws.id);
+  EXPECT_EQ(store_->workspaces().Get("nope").status().code(), Code::kNotFound);
 }
 
 TEST_F(SqliteStoreTest, DuplicateNameIsAlreadyExists) {
   Insert("alpha");
   Workspace dup{NewUuidV4(), "alpha", WorkspaceStatus::kCreating, "img", std::nullopt, "", ""};
-  auto st = store_->InsertWorkspace(dup);
+  auto st = store_->workspaces().Insert(dup);
   EXPECT_EQ(st.status().code(), Code::kAlreadyExists);
   EXPECT_EQ(st.status().message(), "workspace \"alpha\" already exists");
 }
@@ -69,13 +69,13 @@ TEST_F(SqliteStoreTest, DuplicateNameIsAlreadyExists) {
 TEST_F(SqliteStoreTest, UpdateStatusSetsReasonAndUpdatedAt) {
   Workspace ws = Insert("alpha");
   clock_.Advance(milliseconds(1500));
-  ASSERT_TRUE(store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kError, "boom").ok());
-  auto got = store_->GetWorkspace(ws.id);
+  ASSERT_TRUE(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kError, "boom").ok());
+  auto got = store_->workspaces().Get(ws.id);
   EXPECT_EQ(got->status, WorkspaceStatus::kError);
   EXPECT_EQ(got->status_reason, "boom");
   EXPECT_EQ(got->created_at, ws.created_at);
   EXPECT_EQ(got->updated_at, FormatTime(clock_.Now()));
-  EXPECT_EQ(store_->UpdateWorkspaceStatus("nope", WorkspaceStatus::kError, {}).code(),
+  EXPECT_EQ(store_->workspaces().UpdateStatus("nope", WorkspaceStatus::kError, {}).code(),
             Code::kNotFound);
 }
 
@@ -89,7 +89,7 @@ TEST_F(SqliteStoreTest, PaginatesTwoHundredFiftyRowsInCreationOrder) {
   std::optional<std::string> cursor;
   int pages = 0;
   do {
-    auto page = store_->ListWorkspaces(50, cursor);
+    auto page = store_->workspaces().List(50, cursor);
     ASSERT_TRUE(page.ok()) << page.status().ToString();
     EXPECT_LE(page->items.size(), 50u);
     seen.insert(seen.end(), page->items.begin(), page->items.end());
@@ -108,31 +108,31 @@ TEST_F(SqliteStoreTest, PaginatesTwoHundredFiftyRowsInCreationOrder) {
 
 TEST_F(SqliteStoreTest, ExactMultipleOfLimitEndsWithoutCursor) {
   for (int i = 0; i < 4; ++i) Insert("ws-" + std::to_string(100 + i));
-  auto first = store_->ListWorkspaces(2, std::nullopt);
+  auto first = store_->workspaces().List(2, std::nullopt);
   ASSERT_TRUE(first->next_cursor);
-  auto second = store_->ListWorkspaces(2, first->next_cursor);
+  auto second = store_->workspaces().List(2, first->next_cursor);
   EXPECT_EQ(second->items.size(), 2u);
   EXPECT_FALSE(second->next_cursor);
 }
 
 TEST_F(SqliteStoreTest, MalformedCursorIsInvalidArgument) {
-  EXPECT_EQ(store_->ListWorkspaces(10, "garbage!").status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(store_->ListWorkspaces(10, "Zm9v").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store_->workspaces().List(10, "garbage!").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store_->workspaces().List(10, "Zm9v").status().code(), Code::kInvalidArgument);
 }
 
 TEST_F(SqliteStoreTest, DeletingWorkspaceCascadesToPorts) {
   Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
-  ASSERT_TRUE(store_->InsertPort({ws.id, 3000, "web", ""}).ok());
-  ASSERT_TRUE(store_->InsertPort({ws.id, 5173, std::nullopt, ""}).ok());
-  ASSERT_EQ(store_->ListPorts(ws.id)->size(), 2u);
-  ASSERT_TRUE(store_->DeleteWorkspace(ws.id).ok());
-  EXPECT_TRUE(store_->ListPorts(ws.id)->empty());
-  EXPECT_EQ(store_->DeleteWorkspace(ws.id).code(), Code::kNotFound);
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, "web", ""}).ok());
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 5173, std::nullopt, ""}).ok());
+  ASSERT_EQ(store_->ports().List(ws.id)->size(), 2u);
+  ASSERT_TRUE(store_->workspaces().Delete(ws.id).ok());
+  EXPECT_TRUE(store_->ports().List(ws.id)->empty());
+  EXPECT_EQ(store_->workspaces().Delete(ws.id).code(), Code::kNotFound);
 }
 
 TEST_F(SqliteStoreTest, RevisionMovesWithEveryWorkspaceChangeFromAnyConnection) {
   auto revision = [&] {
-    auto r = store_->WorkspacesRevision();
+    auto r = store_->workspaces().Revision();
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : -1;
   };
@@ -141,63 +141,87 @@ TEST_F(SqliteStoreTest, RevisionMovesWithEveryWorkspaceChangeFromAnyConnection) 
   Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
   const int64_t inserted = revision();
   EXPECT_NE(inserted, start);
-  ASSERT_TRUE(store_->InsertPort({ws.id, 3000, "web", ""}).ok());
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, "web", ""}).ok());
   EXPECT_EQ(revision(), inserted);  // ports are not part of a workspace's list entry
   // A second store on the same file stands for another process (`rockpool worker`).
   auto other = Open();
-  ASSERT_TRUE(other->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kStopping, "").ok());
+  ASSERT_TRUE(other->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kStopping, "").ok());
   const int64_t updated = revision();
   EXPECT_NE(updated, inserted);
-  EXPECT_EQ(*other->WorkspacesRevision(), updated);
+  EXPECT_EQ(*other->workspaces().Revision(), updated);
   Status failed = store_->Transaction([&] {
-    RP_RETURN_IF_ERROR(store_->DeleteWorkspace(ws.id));
+    RP_RETURN_IF_ERROR(store_->workspaces().Delete(ws.id));
     return Status::Internal("give up");
   });
   EXPECT_FALSE(failed.ok());
   EXPECT_EQ(revision(), updated);  // a rolled-back change moves nothing
-  ASSERT_TRUE(other->DeleteWorkspace(ws.id).ok());
+  ASSERT_TRUE(other->workspaces().Delete(ws.id).ok());
   EXPECT_NE(revision(), updated);
 }
 
 TEST_F(SqliteStoreTest, PortsAreUniquePerWorkspaceAndNeedTheWorkspace) {
   Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
-  ASSERT_TRUE(store_->InsertPort({ws.id, 3000, "web", ""}).ok());
-  EXPECT_EQ(store_->InsertPort({ws.id, 3000, "again", ""}).status().code(), Code::kAlreadyExists);
-  EXPECT_EQ(store_->InsertPort({"missing", 3000, std::nullopt, ""}).status().code(),
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, "web", ""}).ok());
+  EXPECT_EQ(store_->ports().Insert({ws.id, 3000, "again", ""}).status().code(),
+            Code::kAlreadyExists);
+  EXPECT_EQ(store_->ports().Insert({"missing", 3000, std::nullopt, ""}).status().code(),
             Code::kNotFound);
-  auto ports = store_->ListPorts(ws.id);
+  auto ports = store_->ports().List(ws.id);
   ASSERT_EQ(ports->size(), 1u);
   EXPECT_EQ(ports->front().label, "web");
-  EXPECT_EQ(store_->DeletePort(ws.id, 4000).code(), Code::kNotFound);
-  EXPECT_TRUE(store_->DeletePort(ws.id, 3000).ok());
+  EXPECT_EQ(store_->ports().Delete(ws.id, 4000).code(), Code::kNotFound);
+  EXPECT_TRUE(store_->ports().Delete(ws.id, 3000).ok());
+}
+
+TEST_F(SqliteStoreTest, PendingPortTurnsActiveOrIsDeletedOnlyWhilePending) {
+  Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, "web", "", PortState::kPending}).ok());
+  clock_.Advance(milliseconds(5));
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 3001, std::nullopt, "", PortState::kPending}).ok());
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 3002, std::nullopt, ""}).ok());
+  EXPECT_EQ(store_->ports().List(ws.id)->front().state, PortState::kPending);
+  EXPECT_EQ(store_->ports().List(ws.id)->back().state, PortState::kActive);
+  auto pending = store_->ports().ListPending();
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ(pending->front().port, 3000);  // oldest first
+
+  ASSERT_TRUE(store_->ports().Activate(ws.id, 3000).ok());
+  EXPECT_EQ(store_->ports().List(ws.id)->front().state, PortState::kActive);
+  EXPECT_EQ(store_->ports().Activate(ws.id, 3000).code(), Code::kNotFound);  // not pending any more
+  EXPECT_EQ(store_->ports().DeletePending(ws.id, 3000).code(), Code::kNotFound);
+  EXPECT_EQ(store_->ports().Activate(ws.id, 4000).code(), Code::kNotFound);
+  ASSERT_TRUE(store_->ports().DeletePending(ws.id, 3001).ok());
+  EXPECT_EQ(store_->ports().List(ws.id)->size(), 2u);
+  EXPECT_TRUE(store_->ports().ListPending()->empty());
 }
 
 TEST_F(SqliteStoreTest, FailedTransactionRollsBackEverything) {
   Workspace ws = Insert("alpha");
   Status st = store_->Transaction([&]() -> Status {
-    RP_RETURN_IF_ERROR(store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kRunning, {}));
-    RP_RETURN_IF_ERROR(store_->InsertJob({ws.id, JobKind::kStart, 3}).status());
+    RP_RETURN_IF_ERROR(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kRunning, {}));
+    RP_RETURN_IF_ERROR(store_->jobs().Insert({ws.id, JobKind::kStart, 3}).status());
     return Status::Conflict("changed my mind");
   });
   EXPECT_EQ(st.code(), Code::kConflict);
-  EXPECT_EQ(store_->GetWorkspace(ws.id)->status, WorkspaceStatus::kCreating);
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->status, WorkspaceStatus::kCreating);
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
 }
 
 TEST_F(SqliteStoreTest, FailedNestedTransactionUndoesOnlyItsOwnWrites) {
   Workspace ws = Insert("alpha");
   Status st = store_->Transaction([&]() -> Status {
-    RP_RETURN_IF_ERROR(store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kRunning, {}));
+    RP_RETURN_IF_ERROR(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kRunning, {}));
     Status inner = store_->Transaction([&]() -> Status {
-      RP_RETURN_IF_ERROR(store_->InsertPort({ws.id, 3000, std::nullopt, ""}).status());
+      RP_RETURN_IF_ERROR(store_->ports().Insert({ws.id, 3000, std::nullopt, ""}).status());
       return Status::Unavailable("runtime down");
     });
     EXPECT_EQ(inner.code(), Code::kUnavailable);
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(store_->GetWorkspace(ws.id)->status, WorkspaceStatus::kRunning);
-  EXPECT_TRUE(store_->ListPorts(ws.id)->empty());
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->status, WorkspaceStatus::kRunning);
+  EXPECT_TRUE(store_->ports().List(ws.id)->empty());
 }
 
 TEST_F(SqliteStoreTest, ReadsOnOtherThreadsDoNotWaitForATransaction) {
@@ -205,13 +229,13 @@ TEST_F(SqliteStoreTest, ReadsOnOtherThreadsDoNotWaitForATransaction) {
   ASSERT_TRUE(store_
                   ->Transaction([&]() -> Status {
                     RP_RETURN_IF_ERROR(
-                        store_->UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kRunning, {}));
+                        store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kRunning, {}));
                     // Inside the transaction this thread sees its own write ...
-                    EXPECT_EQ(store_->GetWorkspace(ws.id)->status, WorkspaceStatus::kRunning);
+                    EXPECT_EQ(store_->workspaces().Get(ws.id)->status, WorkspaceStatus::kRunning);
                     // ... while another thread reads the committed state without blocking.
                     std::optional<WorkspaceStatus> seen;
                     std::thread reader([&] {
-                      auto got = store_->GetWorkspace(ws.id);
+                      auto got = store_->workspaces().Get(ws.id);
                       if (got.ok()) seen = got->status;
                     });
                     reader.join();
@@ -219,14 +243,14 @@ TEST_F(SqliteStoreTest, ReadsOnOtherThreadsDoNotWaitForATransaction) {
                     return Status::Ok();
                   })
                   .ok());
-  EXPECT_EQ(store_->GetWorkspace(ws.id)->status, WorkspaceStatus::kRunning);
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->status, WorkspaceStatus::kRunning);
 }
 
 TEST_F(SqliteStoreTest, CountsWorkspacesByStatus) {
   Insert("a-1", WorkspaceStatus::kRunning);
   Insert("a-2", WorkspaceStatus::kRunning);
   Insert("a-3", WorkspaceStatus::kError);
-  auto counts = store_->CountWorkspacesByStatus();
+  auto counts = store_->workspaces().CountByStatus();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ((*counts)[WorkspaceStatus::kRunning], 2);
   EXPECT_EQ((*counts)[WorkspaceStatus::kError], 1);
@@ -247,14 +271,14 @@ TEST_F(SqliteStoreTest, ListPagesStayFastWithTenThousandRows) {
   std::vector<std::optional<std::string>> cursors{std::nullopt};
   std::optional<std::string> cursor;
   for (int page = 0; page < 199; ++page) {
-    cursor = store_->ListWorkspaces(50, cursor)->next_cursor;
+    cursor = store_->workspaces().List(50, cursor)->next_cursor;
     if (page == 98 || page == 198) cursors.push_back(cursor);
   }
   for (const auto& c : cursors) {
     std::vector<double> ms;
     for (int i = 0; i < 200; ++i) {
       const auto t0 = std::chrono::steady_clock::now();
-      auto page = store_->ListWorkspaces(50, c);
+      auto page = store_->workspaces().List(50, c);
       ms.push_back(
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       ASSERT_EQ(page->items.size(), 50u);
@@ -272,9 +296,9 @@ TEST_F(SqliteStoreTest, ListPagesStayFastWithTenThousandRows) {
 TEST_F(SqliteStoreTest, LimitsRoundTrip) {
   Workspace ws{NewUuidV4(), "limited", WorkspaceStatus::kCreating,         "img", std::nullopt,
                "",          "",        WorkspaceLimits{1.25, 3072, 300, 7}};
-  ASSERT_TRUE(store_->InsertWorkspace(ws).ok());
-  EXPECT_EQ(store_->GetWorkspace(ws.id)->limits, (WorkspaceLimits{1.25, 3072, 300, 7}));
-  EXPECT_EQ(store_->ListWorkspaces(10, std::nullopt)->items.at(0).limits, ws.limits);
+  ASSERT_TRUE(store_->workspaces().Insert(ws).ok());
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->limits, (WorkspaceLimits{1.25, 3072, 300, 7}));
+  EXPECT_EQ(store_->workspaces().List(10, std::nullopt)->items.at(0).limits, ws.limits);
 }
 
 // A database made before limits were kept: its rows read as the deployment's defaults, and
@@ -310,17 +334,55 @@ TEST_F(SqliteStoreTest, RowsFromBeforeTheLimitsMigrationReadAsTheDefaults) {
   auto store = SqliteStore::Open(path, clock_, options);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ(*(*store)->AppliedSchemaVersion(), SqliteStore::SchemaVersion());
-  EXPECT_EQ((*store)->GetWorkspace("id-old")->limits, options.default_limits);
+  EXPECT_EQ((*store)->workspaces().Get("id-old")->limits, options.default_limits);
   Workspace fresh{NewUuidV4(), "fresh", WorkspaceStatus::kCreating,        "img", std::nullopt,
                   "",          "",      WorkspaceLimits{2, 4096, 2048, 20}};
-  ASSERT_TRUE((*store)->InsertWorkspace(fresh).ok());
-  EXPECT_EQ((*store)->GetWorkspace(fresh.id)->limits, fresh.limits);
+  ASSERT_TRUE((*store)->workspaces().Insert(fresh).ok());
+  EXPECT_EQ((*store)->workspaces().Get(fresh.id)->limits, fresh.limits);
+}
+
+// Ports forwarded before ports had a state were all forwarded: they read as active.
+TEST_F(SqliteStoreTest, PortsFromBeforeThePortStateMigrationReadAsActive) {
+  store_.reset();
+  const std::string path = dir_.File("old.db");
+  {
+    auto conn = sqlite::Connection::Open(path);
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)
+                    ->Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                           "description TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
+                           "schema")
+                    .ok());
+    for (const Migration& m : SqliteMigrations()) {
+      if (m.version > 3) break;
+      ASSERT_TRUE((*conn)->Exec(m.sql, "migrate").ok());
+      ASSERT_TRUE((*conn)
+                      ->Exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
+                                 ", 'old', 'then')",
+                             "record")
+                      .ok());
+    }
+    ASSERT_TRUE((*conn)
+                    ->Exec("INSERT INTO workspaces (id, name, status, image, created_at, "
+                           "updated_at) VALUES ('id-old', 'old', 'running', 'img', 't', 't');"
+                           "INSERT INTO ports (workspace_id, port, created_at) "
+                           "VALUES ('id-old', 3000, 't')",
+                           "old rows")
+                    .ok());
+  }
+  auto store = SqliteStore::Open(path, clock_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto ports = (*store)->ports().List("id-old");
+  ASSERT_TRUE(ports.ok()) << ports.status().ToString();
+  ASSERT_EQ(ports->size(), 1u);
+  EXPECT_EQ(ports->front().state, PortState::kActive);
+  EXPECT_TRUE((*store)->ports().ListPending()->empty());
 }
 
 TEST_F(SqliteStoreTest, NonPositiveLimitsAreRefusedByTheSchema) {
   Workspace ws{NewUuidV4(), "zero", WorkspaceStatus::kCreating,      "img", std::nullopt,
                "",          "",     WorkspaceLimits{0, 1024, 256, 4}};
-  EXPECT_FALSE(store_->InsertWorkspace(ws).ok());
+  EXPECT_FALSE(store_->workspaces().Insert(ws).ok());
 }
 
 }  // namespace

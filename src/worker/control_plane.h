@@ -1,8 +1,10 @@
-// ControlPlane: the control plane's parts wired together on one database, for the binaries.
-//   rockpool serve:  Open(...), hand service() to the API server, and StartBackground() to run
-//                    the worker and the reconciler in-process (the single-host default);
-//   rockpool worker: Open(...) on the same database file and StartBackground(); several such
-//                    processes may share the file.
+// ControlPlane: the control plane's parts wired together on one store, for the binaries.
+//   rockpool serve:  hand service() to the API server, and StartBackground() to run the worker
+//                    and the reconciler in-process (the single-host default);
+//   rockpool worker: StartBackground() only, on the same database; several such processes may
+//                    share it.
+// It sees every adapter as an interface: the store, runtime and proxy are chosen and opened by
+// the composition root (cli/composition.h), so another store plugs in without touching this.
 // Members are destroyed in reverse order of construction: background loops stop first.
 #pragma once
 
@@ -14,18 +16,17 @@
 #include "runtime/runtime.h"
 #include "service/workspace_service_impl.h"
 #include "store/clock.h"
-#include "store/sqlite_store.h"
+#include "store/store.h"
 #include "worker/reconciler.h"
 #include "worker/worker.h"
 
 namespace rockpool {
 
 struct ControlPlaneOptions {
-  std::string database_path;  // e.g. /var/lib/rockpool/rockpool.db
-  // Workspace limits: what a create gets and may ask for, and what workspaces stored without
-  // limits read as. Overrides store.default_limits and service.limits.
+  // Workspace limits: what a create gets and may ask for. Overrides service.limits. (What
+  // workspaces stored without limits read as is the store's option: the composition root
+  // gives it limits.defaults.)
   LimitsPolicy limits;
-  SqliteStoreOptions store;
   JobQueueOptions jobs;
   WorkspaceServiceOptions service;
   WorkerOptions worker;
@@ -34,12 +35,13 @@ struct ControlPlaneOptions {
 
 class ControlPlane {
  public:
-  // Opens (and migrates) the database and builds every part; starts nothing. `runtime`,
-  // `proxy` and `clock` must outlive the control plane.
-  static Result<std::unique_ptr<ControlPlane>> Open(const ControlPlaneOptions& options,
-                                                    Runtime& runtime, Proxy& proxy,
-                                                    ProxyConfig proxy_config, Clock& clock);
+  // Builds every part on `store` (opened and migrated); starts nothing. `runtime`, `proxy` and
+  // `clock` must outlive the control plane.
+  ControlPlane(std::unique_ptr<Store> store, Runtime& runtime, Proxy& proxy,
+               ProxyConfig proxy_config, Clock& clock, ControlPlaneOptions options = {});
   ~ControlPlane() { Stop(); }
+  ControlPlane(const ControlPlane&) = delete;
+  ControlPlane& operator=(const ControlPlane&) = delete;
 
   Store& store() { return *store_; }
   JobQueue& queue() { return *queue_; }
@@ -53,12 +55,10 @@ class ControlPlane {
   void Stop();
 
  private:
-  ControlPlane() = default;
-
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> store_;
   std::unique_ptr<JobQueue> queue_;
-  std::unique_ptr<WorkspaceServiceImpl> service_;
   std::unique_ptr<Worker> worker_;
+  std::unique_ptr<WorkspaceServiceImpl> service_;
   std::unique_ptr<Reconciler> reconciler_;
 };
 

@@ -8,12 +8,11 @@ namespace {
 
 class ControlPlaneTest : public ::testing::Test {
  protected:
-  ControlPlaneTest() { options_.database_path = dir_.File("rockpool.db"); }
-
   void Open() {
-    auto cp = ControlPlane::Open(options_, runtime_, proxy_, ProxyConfig{}, clock_);
-    ASSERT_TRUE(cp.ok()) << cp.status().ToString();
-    cp_ = std::move(cp).value();
+    auto store = SqliteStore::Open(dir_.File("rockpool.db"), clock_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    cp_ = std::make_unique<ControlPlane>(std::move(store).value(), runtime_, proxy_, ProxyConfig{},
+                                         clock_, options_);
   }
   bool BecomesRunning(const std::string& name) {
     return Eventually([&] { return cp_->service().Get(name)->status == WorkspaceStatus::kRunning; },

@@ -54,11 +54,11 @@ Status JobRunner::RunStart(const Workspace& ws, const std::atomic<bool>& lease_l
 }
 
 Status JobRunner::RemovePorts(const Workspace& ws) {
-  RP_ASSIGN_OR_RETURN(auto ports, store_.ListPorts(ws.id));
+  RP_ASSIGN_OR_RETURN(auto ports, store_.ports().List(ws.id));
   for (const Port& p : ports) {
     Status removed = runtime_.RemovePort(ws.name, p.port);
     if (!removed.ok() && removed.code() != Code::kNotFound) return removed;
-    Status deleted = store_.DeletePort(ws.id, p.port);
+    Status deleted = store_.ports().Delete(ws.id, p.port);
     if (!deleted.ok() && deleted.code() != Code::kNotFound) return deleted;
   }
   return Status::Ok();

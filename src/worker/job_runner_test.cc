@@ -12,7 +12,7 @@ using ::testing::ElementsAre;
 class JobRunnerTest : public WorkerTestBase {
  protected:
   Workspace Seed(const std::string& name, WorkspaceStatus status) {
-    return *store_->InsertWorkspace({"id-" + name, name, status, "img", std::nullopt, "", ""});
+    return *store_->workspaces().Insert({"id-" + name, name, status, "img", std::nullopt, "", ""});
   }
   std::atomic<bool> lost_{false};
 };
@@ -29,7 +29,7 @@ TEST_F(JobRunnerTest, CreateAdoptsRockpoolInstanceLeftByACrashedAttempt) {
 TEST_F(JobRunnerTest, CreateGivesTheInstanceTheWorkspacesLimits) {
   Workspace ws{"id-test", "test", WorkspaceStatus::kCreating,         "img", std::nullopt,
                "",        "",     WorkspaceLimits{1.5, 3072, 512, 12}};
-  ws = *store_->InsertWorkspace(ws);
+  ws = *store_->workspaces().Insert(ws);
   JobRunner runner(*store_, runtime_);
   ASSERT_TRUE(runner.Run(JobKind::kCreate, ws, lost_).ok());
   EXPECT_EQ(runtime_.instance("test")->limits, (WorkspaceLimits{1.5, 3072, 512, 12}));

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "service/pending_port.h"
+
 namespace rockpool {
 namespace {
 
@@ -24,7 +26,7 @@ JobKind JobFor(WorkspaceStatus s) {
 }
 
 bool HasPendingJob(Store& store, const std::string& workspace_id, Status& error) {
-  auto jobs = store.ListJobsForWorkspace(workspace_id);
+  auto jobs = store.jobs().ListForWorkspace(workspace_id);
   if (!jobs.ok()) {
     error = jobs.status();
     return true;  // unknown: leave the workspace alone
@@ -83,8 +85,8 @@ Result<ReconcileReport> Reconciler::RunOnce() {
   // this list with no row in the later list really has none.
   auto listed = runtime_.List();
   if (!listed.ok()) return listed.status().WithContext("reconcile: list instances");
-  RP_ASSIGN_OR_RETURN(auto workspaces, store_.ListAllWorkspaces());
-  RP_ASSIGN_OR_RETURN(auto jobs, store_.ListUnfinishedJobs());
+  RP_ASSIGN_OR_RETURN(auto workspaces, store_.workspaces().ListAll());
+  RP_ASSIGN_OR_RETURN(auto jobs, store_.jobs().ListUnfinished());
   std::set<std::string> busy;  // workspaces the worker is on; re-checked before any change
   for (const Job& job : jobs) busy.insert(job.workspace_id);
   std::map<std::string, InstanceInfo> instances;
@@ -95,7 +97,8 @@ Result<ReconcileReport> Reconciler::RunOnce() {
     }
   }
   ReconcileOrphans(instances, workspaces, report);
-  auto pruned = store_.PruneFinishedJobs(options_.job_retention);
+  ReconcilePendingPorts(report);
+  auto pruned = store_.jobs().PruneFinished(options_.job_retention);
   if (!pruned.ok()) report.problems.push_back(pruned.status().ToString());
   if (!options_.spare_image.empty()) Prewarm(jobs.empty(), report);
   return report;
@@ -113,6 +116,30 @@ void Reconciler::Prewarm(bool quiet, ReconcileReport& report) {
   if (!warmed.ok()) return report.problems.push_back(warmed.ToString());
   report.prewarmed = true;
   unready_passes_ = 0;
+}
+
+void Reconciler::ReconcilePendingPorts(ReconcileReport& report) {
+  auto pending = store_.ports().ListPending();
+  if (!pending.ok()) return report.problems.push_back(pending.status().ToString());
+  for (const Port& port : *pending) {
+    auto since = ParseTime(port.created_at);
+    if (since && clock_.Now() - *since < options_.pending_port_grace) continue;
+    auto ws = store_.workspaces().Get(port.workspace_id);
+    if (!ws.ok()) {
+      if (ws.status().code() != Code::kNotFound) report.problems.push_back(ws.status().ToString());
+      continue;  // NotFound: the row went with its workspace
+    }
+    const std::string what = ws->name + ":" + std::to_string(port.port);
+    if (!RevertPendingPort(store_, runtime_, *ws, port.port)) {
+      report.problems.push_back("could not revert pending port " + what);
+      continue;
+    }
+    spdlog::warn(
+        "reconciler: port {} of workspace \"{}\" was left pending (its request did not "
+        "finish); removed it",
+        port.port, ws->name);
+    report.ports_reverted.push_back(what);
+  }
 }
 
 void Reconciler::ReconcileFirewall(ReconcileReport& report) {
@@ -184,7 +211,7 @@ void Reconciler::ReconcileWorkspace(const Workspace& ws,
 
 Status Reconciler::IfUnchanged(const Workspace& ws, const std::function<Status()>& body) {
   return store_.Transaction([&]() -> Status {
-    RP_ASSIGN_OR_RETURN(Workspace now, store_.GetWorkspace(ws.id));
+    RP_ASSIGN_OR_RETURN(Workspace now, store_.workspaces().Get(ws.id));
     Status err;
     if (now.status != ws.status || now.updated_at != ws.updated_at ||
         HasPendingJob(store_, ws.id, err)) {
@@ -197,7 +224,7 @@ Status Reconciler::IfUnchanged(const Workspace& ws, const std::function<Status()
 
 void Reconciler::Fail(const Workspace& ws, const std::string& reason, ReconcileReport& report) {
   Status st = IfUnchanged(
-      ws, [&] { return store_.UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kError, reason); });
+      ws, [&] { return store_.workspaces().UpdateStatus(ws.id, WorkspaceStatus::kError, reason); });
   if (st.code() == Code::kConflict) return;  // someone acted on it; look again next pass
   if (!st.ok()) {
     report.problems.push_back(st.ToString());

@@ -10,6 +10,8 @@
 //    has been seen for `orphan_grace`;
 //  - a workspace in creating/starting/stopping with no queued or running job for longer than
 //    `stuck_after`: its job is queued again (the job steps are idempotent);
+//  - a port left pending for longer than `pending_port_grace` (its request crashed between
+//    committing the row and confirming it) is reverted: its host socket and row are removed;
 //  - finished jobs older than `job_retention` are deleted;
 //  - the host firewall (when given) is checked first and reinstalled when missing or changed.
 // Workspaces with a queued or running job are left to the worker.
@@ -37,6 +39,9 @@ struct ReconcilerOptions {
   std::chrono::milliseconds orphan_grace{60'000};
   std::chrono::milliseconds stuck_after{300'000};
   std::chrono::milliseconds job_retention{7 * 24 * 3'600'000LL};  // finished jobs kept this long
+  // Longer than any AddPort request takes (the engine's own operation timeout is 2 min): a
+  // pending port this old was left by a crash.
+  std::chrono::milliseconds pending_port_grace{600'000};
   // Readies the next create from this image (Runtime::Prewarm) once it has been found
   // unready on two passes in a row with no job running, so the work does not compete with
   // a workspace that is booting; empty: never.
@@ -48,14 +53,15 @@ struct ReconcilerOptions {
 // What one pass found and did.
 struct ReconcileReport {
   bool proxy_bootstrapped = false;
-  bool firewall_restored = false;     // the firewall rules were missing or changed
-  bool prewarmed = false;             // Runtime::Prewarm ran
-  std::vector<std::string> failed;    // workspaces moved to error
-  std::vector<std::string> stopped;   // instances stopped to match a stopped workspace
-  std::vector<std::string> requeued;  // stuck workspaces whose job was queued again
-  std::vector<std::string> orphans;   // orphan instances still in their grace period
-  std::vector<std::string> removed;   // orphan instances removed
-  std::vector<std::string> problems;  // errors met on the way (the pass goes on)
+  bool firewall_restored = false;           // the firewall rules were missing or changed
+  bool prewarmed = false;                   // Runtime::Prewarm ran
+  std::vector<std::string> failed;          // workspaces moved to error
+  std::vector<std::string> stopped;         // instances stopped to match a stopped workspace
+  std::vector<std::string> requeued;        // stuck workspaces whose job was queued again
+  std::vector<std::string> orphans;         // orphan instances still in their grace period
+  std::vector<std::string> removed;         // orphan instances removed
+  std::vector<std::string> ports_reverted;  // "<workspace>:<port>" pending ports undone
+  std::vector<std::string> problems;        // errors met on the way (the pass goes on)
 };
 
 class Reconciler {
@@ -76,6 +82,7 @@ class Reconciler {
  private:
   void ReconcileProxy(ReconcileReport& report);
   void ReconcileFirewall(ReconcileReport& report);
+  void ReconcilePendingPorts(ReconcileReport& report);
   // `quiet`: no job is queued or running.
   void Prewarm(bool quiet, ReconcileReport& report);
   // REQUIRES: `ws` is not in error and had no pending job when listed.

@@ -26,7 +26,7 @@ class ReconcilerTest : public WorkerTestBase {
   // A workspace in `status` with no job, and its instance (running when `running`).
   Workspace Seed(const std::string& name, WorkspaceStatus status, bool instance, bool running) {
     if (instance) runtime_.PutInstance(name, {"img", running});
-    return *store_->InsertWorkspace({"id-" + name, name, status, "img", std::nullopt, "", ""});
+    return *store_->workspaces().Insert({"id-" + name, name, status, "img", std::nullopt, "", ""});
   }
   ReconcileReport Pass() {
     auto report = reconciler_->RunOnce();
@@ -184,6 +184,26 @@ TEST_F(ReconcilerTest, OrphanInstanceIsRemovedOnlyAfterTheGracePeriod) {
   EXPECT_TRUE(runtime_.instance("foreign"));  // not Rockpool's: never touched
 }
 
+// A request that crashed after committing its pending port: the socket may or may not exist.
+TEST_F(ReconcilerTest, PortLeftPendingIsRevertedOnlyAfterItsGracePeriod) {
+  Workspace ws = Seed("test", WorkspaceStatus::kRunning, true, true);
+  ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, std::nullopt, "", PortState::kPending}).ok());
+  ASSERT_TRUE(runtime_.AddPort("test", 3000).ok());  // the crash came after the runtime call
+  clock_.Advance(seconds(599));
+  EXPECT_TRUE(Pass().ports_reverted.empty());  // its request may still be running
+  EXPECT_EQ(store_->ports().List(ws.id)->size(), 1u);
+  clock_.Advance(seconds(1));
+  runtime_.FailOn("RemovePort", "test", Status::Unavailable("engine down"), 1);
+  ReconcileReport failed = Pass();
+  EXPECT_TRUE(failed.ports_reverted.empty());
+  EXPECT_THAT(failed.problems, ElementsAre(HasSubstr("pending port test:3000")));
+  EXPECT_EQ(store_->ports().List(ws.id)->size(), 1u);  // kept for the next pass
+  EXPECT_THAT(Pass().ports_reverted, ElementsAre("test:3000"));
+  EXPECT_TRUE(store_->ports().List(ws.id)->empty());
+  EXPECT_TRUE(runtime_.instance("test")->ports.empty());
+  EXPECT_TRUE(service_->AddPort("test", 3000, {}).ok());  // the client's retry succeeds
+}
+
 TEST_F(ReconcilerTest, InstanceThatGetsItsWorkspaceIsNoOrphan) {
   ASSERT_TRUE(runtime_.Create("late", "img", {}).ok());
   EXPECT_THAT(Pass().orphans, ElementsAre("late"));
@@ -200,7 +220,7 @@ TEST_F(ReconcilerTest, WorkspaceStuckWithoutAJobGetsItsJobQueuedAgain) {
   EXPECT_TRUE(Pass().requeued.empty());  // not stuck long enough yet
   clock_.Advance(seconds(300));
   EXPECT_THAT(Pass().requeued, ElementsAre("stuck"));
-  auto jobs = store_->ListJobsForWorkspace("id-stuck");
+  auto jobs = store_->jobs().ListForWorkspace("id-stuck");
   ASSERT_EQ(jobs->size(), 1u);
   EXPECT_EQ(jobs->front().kind, JobKind::kStart);
   EXPECT_TRUE(Pass().requeued.empty());  // the job is pending now

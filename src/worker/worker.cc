@@ -1,36 +1,11 @@
 #include "worker/worker.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <optional>
+#include "jobs/local_owner.h"
 
 namespace rockpool {
 namespace {
-
-std::string HostName() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  return host;
-}
-
-std::string DefaultId() { return HostName() + ":" + std::to_string(getpid()); }
-
-// The pid in a lease owner of a default worker of this host ("<host>:<pid>/<slot>").
-std::optional<pid_t> LocalPid(const std::string& owner) {
-  const std::string prefix = HostName() + ":";
-  if (owner.rfind(prefix, 0) != 0) return std::nullopt;
-  const std::string digits = owner.substr(prefix.size(), owner.find('/') - prefix.size());
-  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
-      digits.size() > 9) {
-    return std::nullopt;
-  }
-  return static_cast<pid_t>(std::stol(digits));
-}
-
-bool ProcessExists(pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM; }
 
 WorkspaceStatus StatusAfter(JobKind kind) {
   return kind == JobKind::kStop ? WorkspaceStatus::kStopped : WorkspaceStatus::kRunning;
@@ -43,31 +18,12 @@ Worker::Worker(Store& store, JobQueue& queue, Runtime& runtime, WorkerOptions op
       queue_(queue),
       runtime_(runtime),
       options_(std::move(options)),
-      id_(options_.id.empty() ? DefaultId() : options_.id),
+      id_(options_.id.empty() ? LocalWorkerId() : options_.id),
       runner_(store, runtime, options_.runner) {}
 
 Worker::~Worker() { Stop(); }
 
-int Worker::TakeOverFromDeadWorkers() {
-  auto jobs = store_.ListUnfinishedJobs();
-  if (!jobs.ok()) {
-    spdlog::warn("worker {}: list jobs to take over: {}", id_, jobs.status().ToString());
-    return 0;
-  }
-  int taken = 0;
-  for (const Job& job : *jobs) {
-    if (job.state != JobState::kRunning || !job.lease_owner) continue;
-    const auto pid = LocalPid(*job.lease_owner);
-    // A pid in use again by another process keeps its lease: it runs out as usual.
-    if (!pid || *pid == getpid() || ProcessExists(*pid)) continue;
-    Status ended = store_.ExtendLease(job.id, *job.lease_owner, std::chrono::milliseconds(0));
-    if (!ended.ok()) continue;  // finished or taken meanwhile
-    spdlog::info("worker {}: job {} was leased by {}, which no longer runs; taking it over", id_,
-                 job.id, *job.lease_owner);
-    ++taken;
-  }
-  return taken;
-}
+int Worker::TakeOverFromDeadWorkers() { return queue_.TakeOverFrom(IsDeadLocalOwner); }
 
 void Worker::Start() {
   std::lock_guard lock(mu_);
@@ -160,11 +116,10 @@ Result<bool> Worker::RunOnce(int slot) {
 }
 
 Status Worker::Execute(const Job& job) {
-  auto ws = store_.GetWorkspace(job.workspace_id);
+  auto ws = store_.workspaces().Get(job.workspace_id);
   if (ws.status().code() == Code::kNotFound) return queue_.Complete(job);  // nothing left to do
   RP_RETURN_IF_ERROR(ws.status());
-  if (job.attempts > job.max_attempts) {
-    // Every attempt so far ended with its worker dying (the lease expired each time).
+  if (queue_.Abandoned(job)) {
     return RecordFailure(job, *ws, Status::Unavailable("the worker running it stopped"));
   }
   auto active = std::make_shared<Active>();
@@ -192,8 +147,8 @@ Status Worker::Execute(const Job& job) {
 Status Worker::RecordSuccess(const Job& job, const Workspace& ws) {
   return store_.Transaction([&]() -> Status {
     RP_RETURN_IF_ERROR(queue_.Complete(job));
-    if (job.kind == JobKind::kDelete) return store_.DeleteWorkspace(ws.id);
-    return store_.UpdateWorkspaceStatus(ws.id, StatusAfter(job.kind), std::nullopt);
+    if (job.kind == JobKind::kDelete) return store_.workspaces().Delete(ws.id);
+    return store_.workspaces().UpdateStatus(ws.id, StatusAfter(job.kind), std::nullopt);
   });
 }
 
@@ -209,7 +164,7 @@ Status Worker::RecordFailure(const Job& job, const Workspace& ws, const Status& 
   spdlog::error("worker {}: {}", id_, reason);
   return store_.Transaction([&]() -> Status {
     RP_RETURN_IF_ERROR(queue_.Fail(job, error.ToString()));
-    return store_.UpdateWorkspaceStatus(ws.id, WorkspaceStatus::kError, reason);
+    return store_.workspaces().UpdateStatus(ws.id, WorkspaceStatus::kError, reason);
   });
 }
 

@@ -62,9 +62,10 @@ class Worker {
 
   const std::string& id() const { return id_; }
 
-  // Ends the leases held by worker processes of this host that no longer run (owners
-  // "<host>:<pid>/<slot>"), so their jobs are claimed now rather than when the lease runs out: a
-  // control plane restarted after a crash resumes its work at once. Returns how many.
+  // Ends the leases held by worker processes of this host that no longer run
+  // (JobQueue::TakeOverFrom with jobs/local_owner.h), so their jobs are claimed now rather than
+  // when the lease runs out: a control plane restarted after a crash resumes its work at once.
+  // Returns how many.
   int TakeOverFromDeadWorkers();
 
  private:

@@ -37,7 +37,7 @@ TEST_F(WorkerTest, CreateRunsEveryStepThenMarksRunning) {
               ElementsAre("Create test rockpool-workspace", "Configure test /workspace/test",
                           "Start test", "WaitHealthy test"));
   EXPECT_EQ(Get("test").status, WorkspaceStatus::kRunning);
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
   EXPECT_FALSE(*worker.RunOnce());
 }
 
@@ -68,7 +68,7 @@ TEST_F(WorkerTest, StopRemovesPortForwardsBeforeStoppingInstance) {
   ASSERT_TRUE(*worker.RunOnce());
   EXPECT_THAT(runtime_.calls(),
               ElementsAre("RemovePort test 3000", "RemovePort test 5173", "Stop test"));
-  EXPECT_TRUE(store_->ListPorts(Get("test").id)->empty());
+  EXPECT_TRUE(store_->ports().List(Get("test").id)->empty());
   EXPECT_EQ(Get("test").status, WorkspaceStatus::kStopped);
   EXPECT_FALSE(runtime_.instance("test")->running);
 }
@@ -91,13 +91,13 @@ TEST_F(WorkerTest, DeleteRemovesPortsInstanceAndRow) {
   const std::string id = Get("test").id;
   ASSERT_TRUE(service_->AddPort("test", 3000, {}).ok());
   // The instance failed while ports were forwarded: error, ports still recorded.
-  ASSERT_TRUE(store_->UpdateWorkspaceStatus(id, WorkspaceStatus::kError, "boom").ok());
+  ASSERT_TRUE(store_->workspaces().UpdateStatus(id, WorkspaceStatus::kError, "boom").ok());
   ASSERT_TRUE(service_->Delete("test").ok());
   runtime_.ClearCalls();
   ASSERT_TRUE(*worker.RunOnce());
   EXPECT_THAT(runtime_.calls(), ElementsAre("RemovePort test 3000", "Remove test"));
   EXPECT_FALSE(Exists("test"));
-  EXPECT_TRUE(store_->ListPorts(id)->empty());
+  EXPECT_TRUE(store_->ports().List(id)->empty());
   EXPECT_EQ(runtime_.instance_count(), 0u);
 }
 
@@ -122,7 +122,7 @@ TEST_F(WorkerTest, FailedCreateIsUndoneRetriedWithBackoffThenErrorWithReason) {
   EXPECT_EQ(CountCalls("Create "), 3u);
   EXPECT_EQ(CountCalls("Remove "), 3u);
   EXPECT_EQ(runtime_.instance_count(), 0u);
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
 }
 
 TEST_F(WorkerTest, TransientFailureThenSuccessEndsRunning) {
@@ -161,7 +161,7 @@ TEST_F(WorkerTest, CreateCrashedMidwayConvergesWithoutDuplicateInstance) {
   EXPECT_EQ(Get("test").status, WorkspaceStatus::kRunning);
   EXPECT_EQ(runtime_.instance_count(), 1u);
   EXPECT_TRUE(runtime_.instance("test")->running);
-  EXPECT_EQ(store_->GetJob((*dead)->id)->attempts, 2);
+  EXPECT_EQ(store_->jobs().Get((*dead)->id)->attempts, 2);
   // The dead worker's late result is refused.
   EXPECT_EQ(queue_->Complete(**dead).code(), Code::kConflict);
 }
@@ -210,11 +210,11 @@ TEST_F(WorkerTest, JobWhoseWorkersKeepDyingEndsInError) {
 
 TEST_F(WorkerTest, JobOfAVanishedWorkspaceCompletesWithoutRuntimeCalls) {
   ASSERT_TRUE(service_->Create({"test", ""}).ok());
-  ASSERT_TRUE(store_->DeleteWorkspace(Get("test").id).ok());
+  ASSERT_TRUE(store_->workspaces().Delete(Get("test").id).ok());
   Worker worker = MakeWorker();
   ASSERT_TRUE(*worker.RunOnce());
   EXPECT_TRUE(runtime_.calls().empty());
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
 }
 
 TEST_F(WorkerTest, PollLoopsOnTwoThreadsRunEveryJobExactlyOnce) {
@@ -233,7 +233,7 @@ TEST_F(WorkerTest, WakeStartsAQueuedJobWithoutWaitingForTheNextPoll) {
   Worker worker(*store_, *queue_, runtime_, WorkerOptions{2, std::chrono::hours(1), "w1", {}});
   worker.Start();
   // Both loops found the queue empty and now wait an hour, unless woken.
-  ASSERT_TRUE(Eventually([&] { return store_->ListUnfinishedJobs()->empty(); }));
+  ASSERT_TRUE(Eventually([&] { return store_->jobs().ListUnfinished()->empty(); }));
   std::this_thread::sleep_for(milliseconds(50));
   ASSERT_TRUE(service_->Create({"test", ""}).ok());
   worker.Wake();
@@ -246,7 +246,7 @@ TEST_F(WorkerTest, TwoWorkersOnSeparateConnectionsRunEveryJobExactlyOnce) {
   for (int i = 0; i < 20; ++i)
     ASSERT_TRUE(service_->Create({"ws-" + std::to_string(100 + i), ""}).ok());
   auto other_store = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
-  JobQueue other_queue(*other_store, queue_->options());
+  JobQueue other_queue(other_store->jobs(), queue_->options());
   Worker a = MakeWorker("a");
   Worker b(*other_store, other_queue, runtime_, WorkerOptions{2, milliseconds(5), "b", {}});
   a.Start();
@@ -265,7 +265,7 @@ TEST_F(WorkerTest, GracefulStopFinishesTheCurrentJob) {
   ASSERT_TRUE(Eventually([&] { return CountCalls("WaitHealthy") == 1; }));
   worker.Stop();
   EXPECT_EQ(Get("test").status, WorkspaceStatus::kRunning);
-  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
 }
 
 class WorkerRealClockTest : public WorkerTest {
@@ -276,7 +276,7 @@ class WorkerRealClockTest : public WorkerTest {
 TEST_F(WorkerRealClockTest, HeartbeatKeepsTheLeaseThroughALongStep) {
   store_ = std::move(SqliteStore::Open(dir_.File("real.db"), system_clock_)).value();
   queue_ = std::make_unique<JobQueue>(
-      *store_, JobQueueOptions{milliseconds(300), 3, milliseconds(10), milliseconds(10)});
+      store_->jobs(), JobQueueOptions{milliseconds(300), 3, milliseconds(10), milliseconds(10)});
   service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
   runtime_.DelayOn("WaitHealthy", milliseconds(1200));  // four leases long
   ASSERT_TRUE(service_->Create({"test", ""}).ok());

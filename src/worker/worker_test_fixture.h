@@ -36,19 +36,19 @@ class WorkerTestBase : public ::testing::Test {
 
   void Build(JobQueueOptions jobs) {
     store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
-    queue_ = std::make_unique<JobQueue>(*store_, jobs);
+    queue_ = std::make_unique<JobQueue>(store_->jobs(), jobs);
     service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
   }
 
   Workspace Get(const std::string& name) {
-    auto ws = store_->GetWorkspaceByName(name);
+    auto ws = store_->workspaces().GetByName(name);
     EXPECT_TRUE(ws.ok()) << ws.status().ToString();
     return ws.ok() ? *ws : Workspace{};
   }
-  bool Exists(const std::string& name) { return store_->GetWorkspaceByName(name).ok(); }
+  bool Exists(const std::string& name) { return store_->workspaces().GetByName(name).ok(); }
 
   int CountIn(WorkspaceStatus status) {
-    auto counts = store_->CountWorkspacesByStatus();
+    auto counts = store_->workspaces().CountByStatus();
     return counts.ok() && counts->count(status) > 0 ? counts->at(status) : 0;
   }
 

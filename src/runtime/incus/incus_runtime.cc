@@ -176,7 +176,13 @@ Status IncusRuntime::Prewarm(const std::string& image) {
     // Another process is making it: just as good.
     if (copied.code() == Code::kAlreadyExists) return Status::Ok();
     if (!copied.ok()) {
-      (void)DeleteInstance(*client_, spare, options_.operation_timeout);
+      Status deleted = DeleteInstance(*client_, spare, options_.operation_timeout);
+      if (!deleted.ok() && deleted.code() != Code::kNotFound) {
+        spdlog::warn(
+            "{}: undo: could not delete the half-made spare {}, left behind (not marked "
+            "ready, so `rockpool up` prunes it): {}",
+            context, spare, deleted.ToString());
+      }
       return copied;
     }
   }

@@ -1,6 +1,8 @@
 // Template instances: one per image, started once so its filesystem is uid-shifted, then
 // copied (a btrfs snapshot) for every workspace. Creating an unprivileged container straight
 // from an image pays ~4 s of remapping; a copy of a shifted template starts without it.
+#include <spdlog/spdlog.h>
+
 #include <thread>
 
 #include "core/reverter.h"
@@ -91,9 +93,17 @@ Status IncusRuntime::BuildTemplate(const std::string& name, const std::string& a
   RP_RETURN_IF_ERROR(CreateInstance(*client_, post, options_.operation_timeout));
   Reverter revert;
   revert.Add([&] {
-    (void)PutInstanceState(*client_, name, {.action = "stop", .timeout = -1, .force = true},
-                           options_.operation_timeout);
-    (void)DeleteInstance(*client_, name, options_.operation_timeout);
+    Status stopped =
+        PutInstanceState(*client_, name, {.action = "stop", .timeout = -1, .force = true},
+                         options_.operation_timeout);
+    if (!stopped.ok()) spdlog::warn("{}: undo: stop: {}", context, stopped.ToString());
+    Status deleted = DeleteInstance(*client_, name, options_.operation_timeout);
+    if (!deleted.ok()) {
+      spdlog::warn(
+          "{}: undo: could not delete the half-made template, instance {} is left "
+          "behind (not marked ready, so `rockpool up` prunes it): {}",
+          context, name, deleted.ToString());
+    }
   });
   // The first start shifts the filesystem to the unprivileged id map, once for all copies.
   RP_RETURN_IF_ERROR(PutInstanceState(*client_, name, {.action = "start", .timeout = 30},
@@ -129,7 +139,13 @@ Status IncusRuntime::PruneTemplates(const std::string& image) {
     if (half_spare && !stale_spare) {
       // Possibly still being made by a control plane that runs: then the daemon refuses, and
       // that is fine.
-      (void)DeleteInstance(*client_, instance.name, options_.operation_timeout);
+      Status deleted = DeleteInstance(*client_, instance.name, options_.operation_timeout);
+      if (!deleted.ok()) {
+        spdlog::info(
+            "{}: half-made spare {} left in place (another control plane may still be "
+            "making it): {}",
+            context, instance.name, deleted.ToString());
+      }
       continue;
     }
     if (instance.running()) {

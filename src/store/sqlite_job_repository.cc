@@ -1,5 +1,4 @@
-// The job queue half of SqliteStore.
-#include "store/sqlite_store.h"
+#include "store/sqlite_job_repository.h"
 
 namespace rockpool {
 namespace {
@@ -12,7 +11,8 @@ std::string JobName(int64_t id) { return "job " + std::to_string(id); }
 
 }  // namespace
 
-Result<std::vector<Job>> SqliteStore::QueryJobs(sqlite::Statement& stmt, std::string_view what) {
+Result<std::vector<Job>> SqliteJobRepository::Query(sqlite::Statement& stmt,
+                                                    std::string_view what) {
   std::vector<Job> out;
   for (;;) {
     RP_ASSIGN_OR_RETURN(bool row, stmt.Step(what));
@@ -37,8 +37,8 @@ Result<std::vector<Job>> SqliteStore::QueryJobs(sqlite::Statement& stmt, std::st
   }
 }
 
-Result<Job> SqliteStore::InsertJob(const NewJob& job) {
-  auto conn = Writer();
+Result<Job> SqliteJobRepository::Insert(const NewJob& job) {
+  auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(
       auto stmt,
       conn->Prepare(std::string("INSERT INTO jobs (workspace_id, kind, state, max_attempts, "
@@ -46,26 +46,26 @@ Result<Job> SqliteStore::InsertJob(const NewJob& job) {
                                 "VALUES (?1, ?2, 'queued', ?3, ?4, ?4, ?4) RETURNING ") +
                     kJobColumns));
   stmt->Bind(1, job.workspace_id).Bind(2, JobKindName(job.kind)).Bind(3, job.max_attempts);
-  stmt->Bind(4, ToMillis(clock_.Now()));
-  RP_ASSIGN_OR_RETURN(
-      auto rows, QueryJobs(*stmt, std::string("enqueue ") + std::string(JobKindName(job.kind)) +
-                                      " job for workspace " + job.workspace_id));
+  stmt->Bind(4, ToMillis(db_.clock().Now()));
+  RP_ASSIGN_OR_RETURN(auto rows,
+                      Query(*stmt, std::string("enqueue ") + std::string(JobKindName(job.kind)) +
+                                       " job for workspace " + job.workspace_id));
   if (rows.empty()) return Status::Internal("store: enqueue returned no job");
   return std::move(rows.front());
 }
 
-Result<Job> SqliteStore::GetJob(int64_t id) {
-  auto conn = Reader();
+Result<Job> SqliteJobRepository::Get(int64_t id) {
+  auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(
       auto stmt, conn->Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?"));
   stmt->Bind(1, id);
-  RP_ASSIGN_OR_RETURN(auto rows, QueryJobs(*stmt, "read " + JobName(id)));
+  RP_ASSIGN_OR_RETURN(auto rows, Query(*stmt, "read " + JobName(id)));
   if (rows.empty()) return Status::NotFound(JobName(id) + " not found");
   return std::move(rows.front());
 }
 
-Result<std::optional<Job>> SqliteStore::ClaimJob(const std::string& owner,
-                                                 std::chrono::milliseconds lease) {
+Result<std::optional<Job>> SqliteJobRepository::Claim(const std::string& owner,
+                                                      std::chrono::milliseconds lease) {
   // One statement under BEGIN IMMEDIATE: the pick and the lease cannot be split by another
   // process, so two claimers never get the same job.
   static const std::string kClaim =
@@ -80,19 +80,20 @@ Result<std::optional<Job>> SqliteStore::ClaimJob(const std::string& owner,
           "  ORDER BY j.run_after, j.id LIMIT 1) RETURNING ") +
       kJobColumns;
   std::optional<Job> claimed;
-  RP_RETURN_IF_ERROR(Transaction([&]() -> Status {
-    const int64_t now = ToMillis(clock_.Now());
-    RP_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare(kClaim));
+  RP_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+    const int64_t now = ToMillis(db_.clock().Now());
+    auto conn = db_.Writer();
+    RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(kClaim));
     stmt->Bind(1, owner).Bind(2, now + lease.count()).Bind(3, now);
-    RP_ASSIGN_OR_RETURN(auto rows, QueryJobs(*stmt, "claim a job for " + owner));
+    RP_ASSIGN_OR_RETURN(auto rows, Query(*stmt, "claim a job for " + owner));
     if (!rows.empty()) claimed = std::move(rows.front());
     return Status::Ok();
   }));
   return claimed;
 }
 
-Status SqliteStore::CheckLeaseHeld(sqlite::Statement& stmt, int64_t id, const std::string& owner,
-                                   std::string_view what) {
+Status SqliteJobRepository::CheckLeaseHeld(sqlite::Statement& stmt, int64_t id,
+                                           const std::string& owner, std::string_view what) {
   RP_RETURN_IF_ERROR(stmt.Run(std::string(what) + " " + JobName(id)));
   if (stmt.Changes() > 0) return Status::Ok();
   return Status::Conflict("cannot " + std::string(what) + " " + JobName(id) + ": " + owner +
@@ -100,65 +101,65 @@ Status SqliteStore::CheckLeaseHeld(sqlite::Statement& stmt, int64_t id, const st
                           "or the job is finished)");
 }
 
-Status SqliteStore::ExtendLease(int64_t id, const std::string& owner,
-                                std::chrono::milliseconds lease) {
-  auto conn = Writer();
+Status SqliteJobRepository::ExtendLease(int64_t id, const std::string& owner,
+                                        std::chrono::milliseconds lease) {
+  auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE jobs SET lease_until = ?1, "
                                                "updated_at = ?2 WHERE id = ?3 AND state = "
                                                "'running' AND lease_owner = ?4"));
-  const int64_t now = ToMillis(clock_.Now());
+  const int64_t now = ToMillis(db_.clock().Now());
   stmt->Bind(1, now + lease.count()).Bind(2, now).Bind(3, id).Bind(4, owner);
   return CheckLeaseHeld(*stmt, id, owner, "extend the lease of");
 }
 
-Status SqliteStore::FinishJob(int64_t id, const std::string& owner, JobState final_state,
-                              const std::optional<std::string>& error) {
-  auto conn = Writer();
+Status SqliteJobRepository::Finish(int64_t id, const std::string& owner, JobState final_state,
+                                   const std::optional<std::string>& error) {
+  auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE jobs SET state = ?1, last_error = ?2, "
                                                "lease_owner = NULL, lease_until = NULL, "
                                                "updated_at = ?3 WHERE id = ?4 AND state = "
                                                "'running' AND lease_owner = ?5"));
-  stmt->Bind(1, JobStateName(final_state)).Bind(2, error).Bind(3, ToMillis(clock_.Now()));
+  stmt->Bind(1, JobStateName(final_state)).Bind(2, error).Bind(3, ToMillis(db_.clock().Now()));
   stmt->Bind(4, id).Bind(5, owner);
   return CheckLeaseHeld(*stmt, id, owner, "finish");
 }
 
-Status SqliteStore::RequeueJob(int64_t id, const std::string& owner,
-                               std::chrono::milliseconds delay,
-                               const std::optional<std::string>& error, bool count_attempt) {
-  auto conn = Writer();
+Status SqliteJobRepository::Requeue(int64_t id, const std::string& owner,
+                                    std::chrono::milliseconds delay,
+                                    const std::optional<std::string>& error, bool count_attempt) {
+  auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt,
                       conn->Prepare("UPDATE jobs SET state = 'queued', run_after = ?1, "
                                     "last_error = coalesce(?2, last_error), lease_owner = NULL, "
                                     "lease_until = NULL, attempts = attempts - ?3, updated_at = ?4 "
                                     "WHERE id = ?5 AND state = 'running' AND lease_owner = ?6"));
-  const int64_t now = ToMillis(clock_.Now());
+  const int64_t now = ToMillis(db_.clock().Now());
   stmt->Bind(1, now + delay.count()).Bind(2, error).Bind(3, count_attempt ? 0 : 1);
   stmt->Bind(4, now).Bind(5, id).Bind(6, owner);
   return CheckLeaseHeld(*stmt, id, owner, "requeue");
 }
 
-Result<std::vector<Job>> SqliteStore::ListUnfinishedJobs() {
-  auto conn = Reader();
+Result<std::vector<Job>> SqliteJobRepository::ListUnfinished() {
+  auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt,
                       conn->Prepare(std::string("SELECT ") + kJobColumns +
                                     " FROM jobs WHERE state IN ('queued', 'running') ORDER BY id"));
-  return QueryJobs(*stmt, "list unfinished jobs");
+  return Query(*stmt, "list unfinished jobs");
 }
 
-Result<std::vector<Job>> SqliteStore::ListJobsForWorkspace(const std::string& workspace_id) {
-  auto conn = Reader();
+Result<std::vector<Job>> SqliteJobRepository::ListForWorkspace(const std::string& workspace_id) {
+  auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kJobColumns +
                                                " FROM jobs WHERE workspace_id = ? ORDER BY id"));
   stmt->Bind(1, workspace_id);
-  return QueryJobs(*stmt, "list jobs of workspace " + workspace_id);
+  return Query(*stmt, "list jobs of workspace " + workspace_id);
 }
 
-Result<int> SqliteStore::PruneFinishedJobs(std::chrono::milliseconds age) {
-  auto conn = Writer();
+Result<int> SqliteJobRepository::PruneFinished(std::chrono::milliseconds age) {
+  auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("DELETE FROM jobs WHERE state IN ('done', "
                                                "'failed') AND updated_at < ?"));
-  stmt->Bind(1, ToMillis(clock_.Now()) - age.count());
+  stmt->Bind(1, ToMillis(db_.clock().Now()) - age.count());
   RP_RETURN_IF_ERROR(stmt->Run("prune finished jobs"));
   return stmt->Changes();
 }

@@ -1,0 +1,96 @@
+#include "store/sqlite_connections.h"
+
+#include <spdlog/spdlog.h>
+
+namespace rockpool {
+namespace {
+
+// A rollback fails mostly because SQLite already rolled the transaction back after the error
+// that ended it (a full disk, an I/O error): nothing of it was committed either way.
+void LogFailedRollback(const Status& st) {
+  if (!st.ok()) {
+    spdlog::warn("store: {} (SQLite may have rolled it back already); nothing of it is committed",
+                 st.ToString());
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<sqlite::Connection>> SqliteConnections::Connect(
+    const std::string& path, const SqliteStoreOptions& options) {
+  RP_ASSIGN_OR_RETURN(auto conn, sqlite::Connection::Open(path));
+  sqlite3_busy_timeout(conn->raw(), static_cast<int>(options.busy_timeout.count()));
+  RP_RETURN_IF_ERROR(conn->Exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+      "configure database " + path));
+  return conn;
+}
+
+Result<std::unique_ptr<SqliteConnections>> SqliteConnections::Open(const std::string& path,
+                                                                   Clock& clock,
+                                                                   SqliteStoreOptions options) {
+  RP_ASSIGN_OR_RETURN(auto conn, Connect(path, options));
+  return std::unique_ptr<SqliteConnections>(
+      new SqliteConnections(std::move(conn), clock, path, options));
+}
+
+SqliteConnections::ConnRef::ConnRef(SqliteConnections& db, bool read) : db_(db) {
+  if (read && db.txn_owner_.load() != std::this_thread::get_id()) {
+    reader_ = db.TakeReader();
+    if (reader_) {
+      conn_ = reader_.get();
+      return;
+    }
+  }
+  lock_ = std::unique_lock(db.mu_);
+  conn_ = db.conn_.get();
+}
+
+SqliteConnections::ConnRef::~ConnRef() {
+  if (reader_) db_.ReturnReader(std::move(reader_));
+}
+
+std::unique_ptr<sqlite::Connection> SqliteConnections::TakeReader() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!readers_.empty()) {
+      auto reader = std::move(readers_.back());
+      readers_.pop_back();
+      return reader;
+    }
+  }
+  auto reader = Connect(path_, options_);
+  return reader.ok() ? std::move(reader).value() : nullptr;  // null: use the writer
+}
+
+void SqliteConnections::ReturnReader(std::unique_ptr<sqlite::Connection> reader) {
+  std::lock_guard lock(pool_mu_);
+  readers_.push_back(std::move(reader));
+}
+
+Status SqliteConnections::Transaction(const std::function<Status()>& body) {
+  std::lock_guard lock(mu_);
+  if (in_transaction_) {
+    RP_RETURN_IF_ERROR(conn_->Exec("SAVEPOINT nested", "begin nested transaction"));
+    Status st = body();
+    if (!st.ok()) {
+      LogFailedRollback(conn_->Exec("ROLLBACK TO nested", "roll back nested transaction"));
+    }
+    Status released = conn_->Exec("RELEASE nested", "end nested transaction");
+    return st.ok() ? released : st;
+  }
+  RP_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE", "begin transaction"));
+  in_transaction_ = true;
+  txn_owner_ = std::this_thread::get_id();
+  Status st = body();
+  txn_owner_ = std::thread::id();
+  in_transaction_ = false;
+  if (st.ok()) {
+    st = conn_->Exec("COMMIT", "commit transaction");
+    if (st.ok()) return st;
+  }
+  LogFailedRollback(conn_->Exec("ROLLBACK", "roll back transaction"));
+  return st;
+}
+
+}  // namespace rockpool

@@ -1,0 +1,32 @@
+// SqliteWorkspaceRepository: the WorkspaceRepository on a SqliteStore's connections.
+#pragma once
+
+#include "store/sqlite_connections.h"
+#include "store/workspace_repository.h"
+
+namespace rockpool {
+
+class SqliteWorkspaceRepository : public WorkspaceRepository {
+ public:
+  // `db` must outlive the repository.
+  explicit SqliteWorkspaceRepository(SqliteConnections& db) : db_(db) {}
+
+  Result<Workspace> Insert(const Workspace& ws) override;
+  Result<Workspace> Get(const std::string& id) override;
+  Result<Workspace> GetByName(const std::string& name) override;
+  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) override;
+  Result<std::vector<Workspace>> ListAll() override;
+  Status UpdateStatus(const std::string& id, WorkspaceStatus status,
+                      const std::optional<std::string>& reason) override;
+  Status Delete(const std::string& id) override;
+  Result<std::map<WorkspaceStatus, int>> CountByStatus() override;
+  Result<int64_t> Revision() override;
+
+ private:
+  Result<std::vector<Workspace>> Query(sqlite::Statement& stmt, std::string_view what);
+  Result<Workspace> GetWhere(const char* column, const std::string& value);
+
+  SqliteConnections& db_;
+};
+
+}  // namespace rockpool
