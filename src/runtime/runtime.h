@@ -75,7 +75,8 @@ class Runtime {
   virtual Status AddPort(const std::string& name, int port) = 0;
   virtual Status RemovePort(const std::string& name, int port) = 0;
 
-  // Host socket paths the proxy dials: <dir>/<name>.sock and <dir>/<name>.<port>.sock.
+  // Host socket paths the proxy dials: <dir>/<name>.sock and <dir>/<name>.<port>.sock
+  // (sockets/workspace_sockets.h names them).
   virtual std::string SocketPath(const std::string& name) const = 0;
   virtual std::string PortSocketPath(const std::string& name, int port) const = 0;
 };

@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "sockets/workspace_sockets.h"
+
 namespace rockpool {
 
 Status FakeRuntime::Enter(const std::string& method, const std::string& name,
@@ -156,11 +158,11 @@ Status FakeRuntime::RemovePort(const std::string& name, int port) {
 }
 
 std::string FakeRuntime::SocketPath(const std::string& name) const {
-  return socket_dir_ + "/" + name + ".sock";
+  return sockets::IdeSocketPath(socket_dir_, name);
 }
 
 std::string FakeRuntime::PortSocketPath(const std::string& name, int port) const {
-  return socket_dir_ + "/" + name + "." + std::to_string(port) + ".sock";
+  return sockets::PortSocketPath(socket_dir_, name, port);
 }
 
 void FakeRuntime::FailOn(const std::string& method, const std::string& name, Status status,
