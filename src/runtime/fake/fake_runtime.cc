@@ -133,14 +133,6 @@ Status FakeRuntime::WaitHealthy(const std::string& name, std::chrono::millisecon
   return Status::Ok();
 }
 
-Result<ExecResult> FakeRuntime::Exec(const std::string& name,
-                                     const std::vector<std::string>& argv) {
-  std::string line = "Exec " + name;
-  for (const auto& a : argv) line += " " + a;
-  RP_RETURN_IF_ERROR(Enter("Exec", name, line));
-  return ExecResult{0, "", ""};
-}
-
 Status FakeRuntime::AddPort(const std::string& name, int port) {
   RP_RETURN_IF_ERROR(Enter("AddPort", name, "AddPort " + name + " " + std::to_string(port)));
   std::lock_guard lock(mu_);
