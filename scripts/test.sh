@@ -25,6 +25,7 @@ export ROCKPOOL_APP_URL=${ROCKPOOL_APP_URL:-http://localhost:8080/app}
 # (and workspace "test"), skipping whatever is already in place.
 run_suite "rockpool up" "$rp" up
 run_suite "unit and integration tests" ctest --test-dir "$ROCKPOOL_ROOT/build" --output-on-failure -j1
+run_suite "lint" "$ROCKPOOL_ROOT/scripts/lint.sh" "$ROCKPOOL_ROOT/build"
 
 log "build: ASan/UBSan (cmake preset asan)"
 cmake --preset asan -S "$ROCKPOOL_ROOT" >"$ROCKPOOL_LOG_DIR/cmake-asan.log" 2>&1 &&
