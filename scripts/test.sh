@@ -56,6 +56,7 @@ fi
 trap 'stop_private' EXIT
 run_suite "private Rockpool up" start_private
 run_suite "unit and integration tests" ctest --test-dir "$ROCKPOOL_ROOT/build" --output-on-failure -j1
+run_suite "lint" "$ROCKPOOL_ROOT/scripts/lint.sh" "$ROCKPOOL_ROOT/build"
 
 log "build: ASan/UBSan (cmake preset asan)"
 cmake --preset asan -S "$ROCKPOOL_ROOT" >"$ROCKPOOL_LOG_DIR/cmake-asan.log" 2>&1 &&

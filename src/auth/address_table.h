@@ -39,7 +39,7 @@ class AddressTable {
     if (auto it = entries_.find(address); it != entries_.end()) return it->second;
     if (overflow_ || entries_.size() >= max_) DropIdle(now);
     if (!overflow_ && entries_.size() < max_) return entries_[address];
-    if (!overflow_) overflow_.emplace();
+    if (!overflow_) overflow_ = Entry{};  // not emplace(): clang 14 rejects it for a nested Entry
     return *overflow_;
   }
 

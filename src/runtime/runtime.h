@@ -20,12 +20,6 @@ struct InstanceInfo {
   std::string address;  // IPv4 on the workspace network, when known
 };
 
-struct ExecResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
 // What code-server inside a workspace needs to know; written before start and on change.
 struct CodeServerConfig {
   std::string base_path;  // "/workspace/<name>"
@@ -68,14 +62,12 @@ class Runtime {
     RP_RETURN_IF_ERROR(Start(name, limits));
     return WaitHealthy(name, timeout);
   }
-  // Runs a command inside the instance as root and returns its exit code and output.
-  virtual Result<ExecResult> Exec(const std::string& name,
-                                  const std::vector<std::string>& argv) = 0;
   // Adds / removes the host socket that reaches `port` inside the running instance.
   virtual Status AddPort(const std::string& name, int port) = 0;
   virtual Status RemovePort(const std::string& name, int port) = 0;
 
-  // Host socket paths the proxy dials: <dir>/<name>.sock and <dir>/<name>.<port>.sock.
+  // Host socket paths the proxy dials: <dir>/<name>.sock and <dir>/<name>.<port>.sock
+  // (sockets/workspace_sockets.h names them).
   virtual std::string SocketPath(const std::string& name) const = 0;
   virtual std::string PortSocketPath(const std::string& name, int port) const = 0;
 };

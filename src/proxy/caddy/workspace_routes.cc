@@ -5,6 +5,7 @@
 #include <string>
 
 #include "proxy/caddy/caddy_routes.h"
+#include "sockets/workspace_sockets.h"
 
 namespace rockpool::caddy {
 namespace {
@@ -14,11 +15,6 @@ using nlohmann::json;
 constexpr char kSlashPattern[] = R"(^/workspace/([a-z0-9-]+)(/port/[0-9]+)?(\?.*)?$)";
 constexpr char kPortPattern[] = "^/workspace/([a-z0-9-]+)/port/([0-9]+)/";
 constexpr char kWorkspacePattern[] = "^/workspace/([a-z0-9-]+)/";
-
-std::string Trimmed(std::string dir) {
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  return dir;
-}
 
 // "/workspace/<name>" and ".../port/<p>" get their trailing slash, keeping the query. The
 // Location is put together from the captures only, so it is always a path on this host.
@@ -31,10 +27,11 @@ json SlashRedirect() {
 }
 
 // Proxies to <socket_dir>/<socket> with `prefix` stripped when that socket file exists;
-// otherwise answers 404 with `missing_page` (no dial, no wait).
+// otherwise answers 404 with `missing_page` (no dial, no wait). `socket` names the file as
+// sockets/workspace_sockets.h does, with placeholders for the name and port.
 json SocketRoute(const ProxyConfig& config, const std::string& matcher, const std::string& pattern,
                  const std::string& prefix, const std::string& socket, std::string missing_page) {
-  std::string dir = Trimmed(config.socket_dir);
+  const std::string dir = sockets::SocketDir(config.socket_dir);
   json exists = {{"file", {{"root", dir}, {"try_files", json::array({"/" + socket})}}}};
   json proxy = TerminalRoute(std::move(exists),
                              json::array({{{"handler", "rewrite"}, {"strip_path_prefix", prefix}},
@@ -47,7 +44,7 @@ json SocketRoute(const ProxyConfig& config, const std::string& matcher, const st
 json PortRoute(const ProxyConfig& config) {
   const std::string name = "{http.regexp.rp_port.1}", port = "{http.regexp.rp_port.2}";
   return SocketRoute(config, "rp_port", kPortPattern, "/workspace/" + name + "/port/" + port,
-                     name + "." + port + ".sock",
+                     sockets::PortSocketFile(name, port),
                      HtmlPage("Port " + port + " of workspace \"" + name + "\" is not forwarded",
                               "<p>Nothing listens for this port. Forward it from the dashboard "
                               "or the rockpool CLI while the workspace is running.</p>"));
@@ -55,7 +52,8 @@ json PortRoute(const ProxyConfig& config) {
 
 json WorkspaceRoute(const ProxyConfig& config) {
   const std::string name = "{http.regexp.rp_ws.1}";
-  return SocketRoute(config, "rp_ws", kWorkspacePattern, "/workspace/" + name, name + ".sock",
+  return SocketRoute(config, "rp_ws", kWorkspacePattern, "/workspace/" + name,
+                     sockets::IdeSocketFile(name),
                      HtmlPage("Workspace \"" + name + "\" is not running",
                               "<p>It is stopped, still starting, or does not exist. Start it "
                               "from the dashboard or with <code>rockpool ws start " +

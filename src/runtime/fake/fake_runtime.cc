@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "sockets/workspace_sockets.h"
+
 namespace rockpool {
 
 Status FakeRuntime::Enter(const std::string& method, const std::string& name,
@@ -131,14 +133,6 @@ Status FakeRuntime::WaitHealthy(const std::string& name, std::chrono::millisecon
   return Status::Ok();
 }
 
-Result<ExecResult> FakeRuntime::Exec(const std::string& name,
-                                     const std::vector<std::string>& argv) {
-  std::string line = "Exec " + name;
-  for (const auto& a : argv) line += " " + a;
-  RP_RETURN_IF_ERROR(Enter("Exec", name, line));
-  return ExecResult{0, "", ""};
-}
-
 Status FakeRuntime::AddPort(const std::string& name, int port) {
   RP_RETURN_IF_ERROR(Enter("AddPort", name, "AddPort " + name + " " + std::to_string(port)));
   std::lock_guard lock(mu_);
@@ -156,11 +150,11 @@ Status FakeRuntime::RemovePort(const std::string& name, int port) {
 }
 
 std::string FakeRuntime::SocketPath(const std::string& name) const {
-  return socket_dir_ + "/" + name + ".sock";
+  return sockets::IdeSocketPath(socket_dir_, name);
 }
 
 std::string FakeRuntime::PortSocketPath(const std::string& name, int port) const {
-  return socket_dir_ + "/" + name + "." + std::to_string(port) + ".sock";
+  return sockets::PortSocketPath(socket_dir_, name, port);
 }
 
 void FakeRuntime::FailOn(const std::string& method, const std::string& name, Status status,

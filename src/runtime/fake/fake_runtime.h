@@ -46,7 +46,6 @@ class FakeRuntime : public Runtime {
   Result<std::vector<InstanceInfo>> List() override;
   Status Configure(const std::string& name, const CodeServerConfig& config) override;
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
-  Result<ExecResult> Exec(const std::string& name, const std::vector<std::string>& argv) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;

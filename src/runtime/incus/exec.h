@@ -12,6 +12,12 @@
 
 namespace rockpool::incus {
 
+struct ExecResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
 struct InstanceExecPost {
   std::vector<std::string> command;
   std::map<std::string, std::string> environment;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "http/client.h"
+#include "runtime/incus/exec.h"
 #include "runtime/incus/incus_client.h"
 #include "runtime/incus/instances.h"
 #include "runtime/incus/limits.h"
@@ -81,7 +82,10 @@ class IncusRuntime final : public Runtime {
   // before the daemon has finished the start, which any later call on the instance awaits.
   Status StartAndWaitHealthy(const std::string& name, const WorkspaceLimits& limits,
                              std::chrono::milliseconds timeout) override;
-  Result<ExecResult> Exec(const std::string& name, const std::vector<std::string>& argv) override;
+  // Runs a command inside the workspace's instance as root; its exit code and output. Not
+  // part of Runtime: nothing above the runtime runs commands in a workspace, and the tests of
+  // this adapter use it to look inside.
+  Result<ExecResult> Exec(const std::string& name, const std::vector<std::string>& argv);
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;

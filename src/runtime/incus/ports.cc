@@ -6,24 +6,21 @@
 #include "core/names.h"
 #include "runtime/incus/incus_runtime.h"
 #include "runtime/incus/instance_names.h"
+#include "sockets/workspace_sockets.h"
 
 namespace rockpool::incus {
 namespace {
 
 constexpr int kEtagRetries = 3;
 
-bool IsDigits(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
 }  // namespace
 
 std::string IncusRuntime::SocketPath(const std::string& name) const {
-  return options_.socket_dir + "/" + name + ".sock";
+  return sockets::IdeSocketPath(options_.socket_dir, name);
 }
 
 std::string IncusRuntime::PortSocketPath(const std::string& name, int port) const {
-  return options_.socket_dir + "/" + name + "." + std::to_string(port) + ".sock";
+  return sockets::PortSocketPath(options_.socket_dir, name, port);
 }
 
 Device IncusRuntime::ProxyDevice(const std::string& listen_path, int port) const {
@@ -36,19 +33,15 @@ Device IncusRuntime::ProxyDevice(const std::string& listen_path, int port) const
           {"mode", options_.socket_mode}};
 }
 
-// Deletes <name>.sock and every <name>.<port>.sock. Names cannot contain '.', so the pattern
-// never matches another workspace's sockets.
+// Deletes the IDE's socket and every forwarded port's socket of the workspace (never another
+// workspace's: see sockets/workspace_sockets.h).
 void IncusRuntime::RemoveSocketFiles(const std::string& name) const {
   std::error_code ec;
   std::filesystem::remove(SocketPath(name), ec);
-  std::string prefix = name + ".";
   for (const auto& entry : std::filesystem::directory_iterator(options_.socket_dir, ec)) {
-    std::string file = entry.path().filename().string();
-    if (file.size() <= prefix.size() + 5 || file.rfind(prefix, 0) != 0) continue;
-    if (!file.ends_with(".sock")) continue;
-    std::string_view port(file);
-    port = port.substr(prefix.size(), port.size() - prefix.size() - 5);
-    if (IsDigits(port)) std::filesystem::remove(entry.path(), ec);
+    if (sockets::IsSocketFileOf(entry.path().filename().string(), name)) {
+      std::filesystem::remove(entry.path(), ec);
+    }
   }
 }
 

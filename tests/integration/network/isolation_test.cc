@@ -29,6 +29,7 @@
 #include "runtime/incus/instances.h"
 #include "runtime/incus/socket.h"
 #include "tests/integration/network/test_network.h"
+#include "tests/integration/polling.h"
 #include "tests/integration/test_project.h"
 
 namespace rockpool::nettest {
@@ -163,15 +164,15 @@ class IsolationTest : public ::testing::Test {
       if (st.ok()) st = suite->runtime->Start(ws, WorkspaceLimits{});
       if (!st.ok()) return st.ToString();
     }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline &&
-           (suite->a_ip.empty() || suite->b_ip.empty())) {
-      auto a = suite->runtime->Inspect(suite->a);
-      auto b = suite->runtime->Inspect(suite->b);
-      if (a.ok()) suite->a_ip = a->address;
-      if (b.ok()) suite->b_ip = b->address;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    itest::PollUntil(
+        [] {
+          auto a = suite->runtime->Inspect(suite->a);
+          auto b = suite->runtime->Inspect(suite->b);
+          if (a.ok()) suite->a_ip = a->address;
+          if (b.ok()) suite->b_ip = b->address;
+          return !suite->a_ip.empty() && !suite->b_ip.empty();
+        },
+        std::chrono::seconds(60));
     if (suite->a_ip.empty() || suite->b_ip.empty()) return "workspaces got no DHCP lease";
     // Only now: the boot empties /tmp (systemd-tmpfiles) before the network comes up.
     for (const std::string& ws : {suite->a, suite->b}) {
@@ -220,12 +221,7 @@ class IsolationTest : public ::testing::Test {
   }
   // Waits up to 3 s for `probe` to hold: a packet's arrival.
   static bool Arrives(const std::function<bool()>& probe) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (probe()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return probe();
+    return itest::PollUntil(probe, std::chrono::seconds(3));
   }
   static void RouteThroughGateway(bool on) {
     if (on) {

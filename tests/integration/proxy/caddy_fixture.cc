@@ -3,7 +3,8 @@
 #include <stdlib.h>
 
 #include <chrono>
-#include <thread>
+
+#include "tests/integration/polling.h"
 
 namespace rockpool::testing {
 
@@ -69,12 +70,8 @@ void CaddyTest::Bootstrap(const ProxyConfig& config) {
 HttpResponse CaddyTest::Send(int port, HttpRequest request) {
   CurlHttpClient client(HttpEndpoint::Tcp("http://127.0.0.1:" + std::to_string(port)));
   request.timeout = std::chrono::seconds(10);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  auto response = client.Send(request);
-  while (!response.ok() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    response = client.Send(request);
-  }
+  Result<HttpResponse> response = Status::Unavailable("not sent");
+  itest::PollUntil([&] { return (response = client.Send(request)).ok(); }, std::chrono::seconds(5));
   EXPECT_TRUE(response.ok()) << response.status().message();
   return response.ok() ? *response : HttpResponse{};
 }

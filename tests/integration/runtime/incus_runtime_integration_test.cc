@@ -18,6 +18,7 @@
 #include "runtime/incus/instance_names.h"
 #include "runtime/incus/instances.h"
 #include "runtime/incus/socket.h"
+#include "tests/integration/polling.h"
 #include "tests/integration/test_project.h"
 
 namespace rockpool::incus {
@@ -39,14 +40,8 @@ double Ms(Clock::time_point since) {
   return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
 }
 
-// Polls `probe` every 50 ms until it holds or `timeout` passes.
 bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
+  return itest::PollUntil(probe, timeout);
 }
 
 class IncusRuntimeIntegrationTest : public ::testing::Test {

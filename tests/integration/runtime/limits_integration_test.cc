@@ -23,6 +23,7 @@
 #include "runtime/incus/instances.h"
 #include "runtime/incus/limits.h"
 #include "runtime/incus/socket.h"
+#include "tests/integration/polling.h"
 #include "tests/integration/test_project.h"
 
 namespace rockpool::incus {
@@ -104,13 +105,12 @@ class LimitsIntegrationTest : public ::testing::Test {
   // Polls until `script` exits 0 inside `name`, for up to `timeout`.
   bool Eventually(const std::string& name, const std::string& script,
                   std::chrono::seconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-      auto r = runtime_->Exec(name, {"sh", "-c", script});
-      if (r.ok() && r->exit_code == 0) return true;
-      if (Clock::now() >= deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    return itest::PollUntil(
+        [&] {
+          auto r = runtime_->Exec(name, {"sh", "-c", script});
+          return r.ok() && r->exit_code == 0;
+        },
+        timeout);
   }
 
   // Reads the cgroup files inside the container (cgroup v1: the container sees its own
