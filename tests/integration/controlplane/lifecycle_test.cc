@@ -125,7 +125,8 @@ TEST_F(LifecycleTest, CreatePortsStopStartDeleteThroughTheProxy) {
       seconds(30)))
       << hello.status << " " << hello.body;
   EXPECT_EQ(hello.body, "hello from " + token);
-  auto echo = WebSocketEcho("127.0.0.1", WorkspacePort(), port_base + "/ws", creds(), "ping " + name);
+  auto echo =
+      WebSocketEcho("127.0.0.1", WorkspacePort(), port_base + "/ws", creds(), "ping " + name);
   ASSERT_TRUE(echo.ok()) << echo.status().message();
   EXPECT_EQ(*echo, "ping " + name);
 
