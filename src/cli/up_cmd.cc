@@ -1,10 +1,11 @@
 // rockpool up: engine, image, credentials, proxy, control plane and a workspace, each step
-// skipped when already in place. rockpool down: stops workspaces, the control plane and the
-// proxy; data is kept.
+// skipped when already in place. rockpool down: stops workspaces, the supervisor, the control
+// plane and the proxy, and fails naming what still runs; data is kept.
 #include <cstdio>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/service.h"
 #include "cli/steps.h"
 #include "client/api_client.h"
 #include "core/names.h"
@@ -20,8 +21,8 @@ Status Up(Context& ctx, const std::string& name) {
   RP_RETURN_IF_ERROR(EnsureCredentials(ctx));  // first: nothing starts without them
   RP_RETURN_IF_ERROR(EnsureEngine(ctx));
   RP_RETURN_IF_ERROR(EnsureImage(ctx));
+  RP_RETURN_IF_ERROR(EnsureService(ctx));  // systemd units, or the supervisor: Caddy and serve
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
-  RP_RETURN_IF_ERROR(EnsureServe(ctx));
   RP_RETURN_IF_ERROR(EnsureWorkspace(ctx, name));
   const Config& c = ctx.config();
   std::printf("\nRockpool is up.\n  workspace \"%s\": %s\n  dashboard:      http://%s:%d/app/\n",
@@ -48,8 +49,7 @@ Status Down(Context& ctx) {
       }
     }
   }
-  RP_RETURN_IF_ERROR(StopServe(ctx));
-  RP_RETURN_IF_ERROR(ctx.caddy().Stop());
+  RP_RETURN_IF_ERROR(StopService(ctx));
   std::printf("Rockpool is down (workspaces and their files are kept; `rockpool up` resumes)\n");
   return Status::Ok();
 }
