@@ -52,7 +52,8 @@ TEST_F(ServiceUnitsTest, RendersSettingsAsEnvironmentWithNothingLeftToFill) {
   EXPECT_NE(units[0].text.find("After=network-online.target lxd.socket lxd.service "
                                "rockpool-caddy.service"),
             std::string::npos);
-  EXPECT_NE(units[0].text.find("BindsTo=rockpool-caddy.service"), std::string::npos);
+  EXPECT_NE(units[0].text.find("Wants=network-online.target lxd.socket rockpool-caddy.service"),
+            std::string::npos);
 }
 
 TEST_F(ServiceUnitsTest, CaddyUnitRunsWhatCaddyDaemonRuns) {

@@ -1,8 +1,9 @@
 // rockpool supervise (hidden; `rockpool up` starts it where PID 1 is not systemd): keeps Caddy
 // and the control plane running, restarting whichever stops, with backoff, and caps the logs.
-// On SIGTERM it exits and leaves them running; `rockpool down` stops it first, then them.
+// On SIGTERM it exits at once and leaves them running; `rockpool down` stops it first, then them.
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
@@ -18,7 +19,13 @@
 namespace rockpool {
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
+// SIGTERM ends the supervisor at once, also in the middle of a start, so that `down` can
+// stop what it started right after; the kernel releases its lock.
+void ExitOnSignal(int) {
+  constexpr char kMessage[] = "supervise: stopping; caddy and the control plane keep running\n";
+  (void)!write(STDOUT_FILENO, kMessage, sizeof kMessage - 1);
+  _exit(0);
+}
 
 // Caddy answering with Rockpool's routes; its pid.
 Result<int> StartCaddy(Context& ctx) {
@@ -52,8 +59,8 @@ Status Supervise(Context& ctx) {
   const Config& c = ctx.config();
   auto lock = ProcessLock::Acquire(SupervisorLockFile(c));
   if (!lock.ok()) return lock.status().WithContext("Rockpool is already supervised");
-  std::signal(SIGTERM, [](int) { g_stop = 1; });
-  std::signal(SIGINT, [](int) { g_stop = 1; });
+  std::signal(SIGTERM, ExitOnSignal);
+  std::signal(SIGINT, ExitOnSignal);
   std::signal(SIGHUP, SIG_IGN);
   std::signal(SIGPIPE, SIG_IGN);
   spdlog::info("supervise: keeping caddy and the control plane of {} running", c.state_dir);
@@ -67,8 +74,7 @@ Status Supervise(Context& ctx) {
            .find = [&] { return FindServe(c); }},
       },
       {.on_tick = [&] { RotateLogs(ctx); }});
-  supervisor.Run([] { return g_stop != 0; });
-  spdlog::info("supervise: stopping; caddy and the control plane keep running");
+  supervisor.Run([] { return false; });  // until a signal ends the process
   return Status::Ok();
 }
 

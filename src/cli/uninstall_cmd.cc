@@ -34,6 +34,8 @@ Status RemoveWorkspaces(Context& ctx) {
 
 Status Uninstall(Context& ctx, bool purge) {
   const Config& c = ctx.config();
+  // Purging needs the engine to remove the workspaces: without it nothing is touched.
+  if (purge) RP_RETURN_IF_ERROR(ctx.runtime().status().WithContext("purge workspaces"));
   RP_RETURN_IF_ERROR(StopService(ctx));
   if (SystemdIsInit()) RP_RETURN_IF_ERROR(RemoveUnits(ctx));
   for (const std::string& path :

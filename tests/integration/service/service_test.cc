@@ -181,5 +181,26 @@ TEST_F(ServiceTest, DownFailsNamingAControlPlaneThatDoesNotStop) {
   EXPECT_EQ(after.exit_code, 0) << after.output;
 }
 
+TEST_F(ServiceTest, UninstallKeepsTheDataAndPurgeWithoutTheEngineTouchesNothing) {
+  const int serve = StartFakeServe(/*ignore_term=*/false);
+  std::ofstream(state_ + "/auth.json") << "{}";
+  std::ofstream(state_ + "/supervise.lock") << "999999\n";  // names no live process
+
+  ProcessResult purge = Rockpool({"uninstall", "--purge"});
+  EXPECT_NE(purge.exit_code, 0) << purge.output;
+  EXPECT_NE(purge.output.find("does not answer on " + root_ + "/no-engine.sock"), std::string::npos)
+      << purge.output;
+  EXPECT_TRUE(ProcessRunning(serve));
+  EXPECT_TRUE(fs::exists(state_ + "/auth.json"));
+
+  ProcessResult uninstall = Rockpool({"uninstall"});
+  EXPECT_EQ(uninstall.exit_code, 0) << uninstall.output;
+  EXPECT_FALSE(ProcessRunning(serve));
+  EXPECT_TRUE(fs::exists(state_ + "/auth.json")) << "the data must stay without --purge";
+  for (const char* gone : {"local.sock", "supervise.lock", "serve.lock"}) {
+    EXPECT_FALSE(fs::exists(state_ + "/" + gone)) << gone;
+  }
+}
+
 }  // namespace
 }  // namespace rockpool
