@@ -98,9 +98,10 @@ class ServiceTest : public ::testing::Test {
   }
   // Caddy's loaded config, or "" when its admin API does not answer.
   std::string CaddyConfig() {
-    CurlHttpClient admin(CaddyAdminEndpoint(CaddyAdminSocketAddress(state_ + "/caddy")));
-    auto r = admin.Send({.target = "/config/", .timeout = 2s});
-    return r.ok() && r->status == 200 ? r->body : "";
+    const std::string address = CaddyAdminSocketAddress(state_ + "/caddy");
+    CurlHttpClient http(CaddyAdminEndpoint(address));
+    auto config = CaddyProxy(http, address).RunningConfig();
+    return config.ok() && !config->is_null() ? config->dump() : "";
   }
   bool Routed() {
     const std::string port = env_[2].substr(env_[2].find('=') + 1);
