@@ -170,12 +170,20 @@ Status EnsureService(Context& ctx) {
   return EnsureSupervisor(ctx);
 }
 
+Status StopControlPlane(Context& ctx) {
+  const Config& c = ctx.config();
+  RP_RETURN_IF_ERROR(
+      TerminateAndWait(FindSupervisor(c), "the supervisor", std::chrono::seconds(10)));
+  if (SystemdIsInit()) RP_RETURN_IF_ERROR(StopUnits(ctx, /*caddy_too=*/false));
+  return TerminateAndWait(FindServe(c), "the control plane", ServeStopTimeout());
+}
+
 Status StopService(Context& ctx) {
   const Config& c = ctx.config();
   // The supervisor first, so it restarts nothing that is stopped after it.
   RP_RETURN_IF_ERROR(
       TerminateAndWait(FindSupervisor(c), "the supervisor", std::chrono::seconds(10)));
-  if (SystemdIsInit()) RP_RETURN_IF_ERROR(StopUnits(ctx));
+  if (SystemdIsInit()) RP_RETURN_IF_ERROR(StopUnits(ctx, /*caddy_too=*/true));
   Status serve = TerminateAndWait(FindServe(c), "the control plane", ServeStopTimeout());
   Status caddy = ctx.caddy().Stop();
   const RunningParts left = FindRunning(ctx);

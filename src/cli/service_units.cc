@@ -176,9 +176,10 @@ Status EnsureUnits(Context& ctx, const std::string& unit_dir) {
   return Status::Ok();
 }
 
-Status StopUnits(Context& ctx, const std::string& unit_dir) {
+Status StopUnits(Context& ctx, bool caddy_too, const std::string& unit_dir) {
   const UnitSettings s = UnitSettingsFor(ctx);
   if (!fs::exists(unit_dir + "/" + s.serve_unit)) return Status::Ok();
+  if (!caddy_too) return Systemctl(ctx, {"stop", s.serve_unit});
   return Systemctl(ctx, {"stop", s.serve_unit, s.caddy_unit});
 }
 

@@ -35,8 +35,9 @@ std::vector<UnitFile> RenderUnits(const UnitSettings& settings);
 // Writes the units into `unit_dir`, reloads systemd, enables and (re)starts them, and waits
 // for the control plane to answer; prints the mode.
 Status EnsureUnits(Context& ctx, const std::string& unit_dir = "/etc/systemd/system");
-// Stops the units (they stay enabled); ok when they are not installed.
-Status StopUnits(Context& ctx, const std::string& unit_dir = "/etc/systemd/system");
+// Stops the control plane's unit, and Caddy's when `caddy_too` (they stay enabled); ok when
+// they are not installed.
+Status StopUnits(Context& ctx, bool caddy_too, const std::string& unit_dir = "/etc/systemd/system");
 // Disables, stops and deletes the units.
 Status RemoveUnits(Context& ctx, const std::string& unit_dir = "/etc/systemd/system");
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cli/auth.h"
+#include "cli/service.h"
 #include "client/api_client.h"
 #include "http/curl_client.h"
 #include "images/builder.h"
@@ -47,7 +48,7 @@ Status EnsureEngine(Context& ctx) {
   RP_RETURN_IF_ERROR(EnsureProject(ctx, [&ctx] {
     Say("control plane: stopping it while this deployment's instances move into LXD project " +
         ctx.config().project);
-    return StopServe(ctx);
+    return StopControlPlane(ctx);
   }));
   return ctx.runtime().status();
 }
