@@ -11,6 +11,7 @@
 
 #include "cli/install_paths.h"
 #include "cli/service_units.h"
+#include "client/api_client.h"
 #include "http/curl_client.h"
 #include "proxy/caddy/caddy_daemon.h"
 #include "sys/process_lock.h"
@@ -168,6 +169,28 @@ Result<int> StartServe(Context& ctx) {
 Status EnsureService(Context& ctx) {
   if (SystemdIsInit()) return EnsureUnits(ctx);
   return EnsureSupervisor(ctx);
+}
+
+Status StopWorkspaces(Context& ctx) {
+  CurlHttpClient http(HttpEndpoint::Unix(ctx.config().local_socket()));
+  client::ApiClient api(http);
+  if (api.Health().ok()) {
+    RP_ASSIGN_OR_RETURN(auto all, api.ListAll());
+    for (const auto& ws : all) {
+      if (ws.status != WorkspaceStatus::kRunning) continue;
+      std::printf("stopping workspace %s\n", ws.name.c_str());
+      RP_RETURN_IF_ERROR(api.Stop(ws.id).status());
+    }
+    // The control plane finishes the stop jobs before it exits.
+    for (const auto& ws : all) {
+      for (int i = 0; i < 1200; ++i) {
+        auto now = api.Get(ws.id);
+        if (!now.ok() || now->status != WorkspaceStatus::kStopping) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 Status StopControlPlane(Context& ctx) {

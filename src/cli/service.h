@@ -36,6 +36,9 @@ Result<int> StartServe(Context& ctx);
 // `up`: installs and starts the systemd units, or starts the supervisor, and prints which; a
 // second run keeps what runs unless the rockpool executable was rebuilt since it started.
 Status EnsureService(Context& ctx);
+// Stops the running workspaces through the control plane, when it answers, and waits for
+// their stop jobs.
+Status StopWorkspaces(Context& ctx);
 // Stops the supervisor and the control plane (Caddy stays); `up` starts them again.
 Status StopControlPlane(Context& ctx);
 // `down`: stops the supervisor first (so it restarts nothing), then the control plane and

@@ -1,6 +1,6 @@
-// rockpool uninstall: stops everything and removes what `up` installed (systemd units, the
-// supervisor's and control plane's locks, pid files and sockets). The state folder, the logs
-// and the workspaces stay, unless --purge: then every workspace instance and both folders go.
+// rockpool uninstall: stops everything (workspaces too) and removes what `up` installed (systemd
+// units, the supervisor's and control plane's locks, pid files and sockets). The state folder, the
+// logs and the workspaces stay, unless --purge: then every workspace instance and both folders go.
 #include <cstdio>
 #include <filesystem>
 
@@ -36,6 +36,7 @@ Status Uninstall(Context& ctx, bool purge) {
   const Config& c = ctx.config();
   // Purging needs the engine to remove the workspaces: without it nothing is touched.
   if (purge) RP_RETURN_IF_ERROR(ctx.runtime().status().WithContext("purge workspaces"));
+  RP_RETURN_IF_ERROR(StopWorkspaces(ctx));
   RP_RETURN_IF_ERROR(StopService(ctx));
   if (SystemdIsInit()) RP_RETURN_IF_ERROR(RemoveUnits(ctx));
   for (const std::string& path :

@@ -2,15 +2,11 @@
 // skipped when already in place. rockpool down: stops workspaces, the supervisor, the control
 // plane and the proxy, and fails naming what still runs; data is kept.
 #include <cstdio>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/service.h"
 #include "cli/steps.h"
-#include "client/api_client.h"
 #include "core/names.h"
-#include "http/curl_client.h"
-#include "proxy/caddy/caddy_daemon.h"
 
 namespace rockpool {
 namespace {
@@ -31,24 +27,7 @@ Status Up(Context& ctx, const std::string& name) {
 }
 
 Status Down(Context& ctx) {
-  CurlHttpClient http(HttpEndpoint::Unix(ctx.config().local_socket()));
-  client::ApiClient api(http);
-  if (api.Health().ok()) {
-    RP_ASSIGN_OR_RETURN(auto all, api.ListAll());
-    for (const auto& ws : all) {
-      if (ws.status != WorkspaceStatus::kRunning) continue;
-      std::printf("stopping workspace %s\n", ws.name.c_str());
-      RP_RETURN_IF_ERROR(api.Stop(ws.id).status());
-    }
-    // The control plane finishes the stop jobs before it exits.
-    for (const auto& ws : all) {
-      for (int i = 0; i < 1200; ++i) {
-        auto now = api.Get(ws.id);
-        if (!now.ok() || now->status != WorkspaceStatus::kStopping) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-    }
-  }
+  RP_RETURN_IF_ERROR(StopWorkspaces(ctx));
   RP_RETURN_IF_ERROR(StopService(ctx));
   std::printf("Rockpool is down (workspaces and their files are kept; `rockpool up` resumes)\n");
   return Status::Ok();

@@ -49,6 +49,13 @@ TEST_F(InstallTest, InstalledRockpoolFindsItsFilesUnderItsPrefixOnly) {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }();
   EXPECT_NE(unit.find("ExecStart=" + prefix_ + "/bin/rockpool serve"), std::string::npos) << unit;
+  if (access("/usr/bin/systemd-analyze", X_OK) == 0 && access("/usr/bin/caddy", X_OK) == 0) {
+    ProcessResult verify = Run({"systemd-analyze", "verify", "--man=no",
+                                prefix_ + "/lib/systemd/system/rockpool.service",
+                                prefix_ + "/lib/systemd/system/rockpool-caddy.service"});
+    EXPECT_EQ(verify.exit_code, 0) << verify.output;
+    EXPECT_EQ(verify.output, "") << "warnings are defects too";
+  }
 
   // The dashboard: installed when web/dist was built; else put one in place to see it found.
   const std::string web = prefix_ + "/share/rockpool/web";
