@@ -34,6 +34,14 @@ std::chrono::milliseconds ServeStopTimeout() {
   return std::chrono::seconds(60);
 }
 
+// The text appended to `path` after its first `from` bytes (at most 4000 bytes of it).
+std::string LogSince(const std::string& path, std::uintmax_t from) {
+  std::ifstream in(path);
+  in.seekg(static_cast<std::streamoff>(from));
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  return text.size() > 4000 ? text.substr(0, 4000) : text;
+}
+
 bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (!done()) {
@@ -66,6 +74,10 @@ Result<int> StartSupervisor(Context& ctx) {
 
 Status EnsureSupervisor(Context& ctx) {
   const Config& c = ctx.config();
+  // What the supervisor logs from now on: a failed start ends the wait with its reason.
+  std::error_code ec;
+  const auto log_from = std::filesystem::file_size(SupervisorLogFile(c), ec);
+  auto new_log = [&] { return LogSince(SupervisorLogFile(c), ec ? 0 : log_from); };
   int supervisor = FindSupervisor(c);
   RP_RETURN_IF_ERROR(ReplaceIfRebuilt(supervisor, "supervisor"));
   RP_RETURN_IF_ERROR(ReplaceIfRebuilt(FindServe(c), "control plane"));
@@ -77,6 +89,7 @@ Status EnsureSupervisor(Context& ctx) {
   const bool up = WaitUntil(
       [&] {
         return FindSupervisor(c) != supervisor ||
+               new_log().find("] supervise: starting ") != std::string::npos ||
                (ctx.proxy().Ping().ok() && ControlPlaneAnswers(c));
       },
       std::chrono::seconds(60));
@@ -84,6 +97,11 @@ Status EnsureSupervisor(Context& ctx) {
     return Status::Unavailable("the supervisor (pid " + std::to_string(supervisor) + ") exited; " +
                                SupervisorLogFile(c) + " ends with:\n" +
                                LogTail(SupervisorLogFile(c)));
+  }
+  if (const std::string log = new_log(); log.find("] supervise: starting ") != std::string::npos) {
+    return Status::Unavailable("the supervisor (pid " + std::to_string(supervisor) +
+                               ") keeps trying, with longer waits, but the first start failed; " +
+                               SupervisorLogFile(c) + ":\n" + log);
   }
   if (!up) {
     return Status::Unavailable(
