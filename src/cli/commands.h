@@ -21,6 +21,10 @@ void AddDoctor(CLI::App& sub, Context& ctx);
 void AddImage(CLI::App& sub, Context& ctx);
 void AddServe(CLI::App& sub, Context& ctx);
 void AddWorker(CLI::App& sub, Context& ctx);
+void AddSupervise(CLI::App& sub, Context& ctx);
+void AddUninstall(CLI::App& sub, Context& ctx);
+void AddLogs(CLI::App& sub, Context& ctx);
+void AddPaths(CLI::App& sub, Context& ctx);
 
 // Ends the program with "error: <message>" and exit code 1 when `status` is not ok.
 void ExitOnError(const Status& status);

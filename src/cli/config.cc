@@ -1,10 +1,8 @@
 #include "cli/config.h"
 
-#include <unistd.h>
-
 #include <cstdlib>
-#include <filesystem>
 
+#include "cli/install_paths.h"
 #include "proxy/caddy/caddy_daemon.h"
 
 namespace rockpool {
@@ -48,7 +46,7 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_EGRESS_ALLOW", c.egress_allow);
   FromEnv("ROCKPOOL_API_RATE", c.api_requests_per_second);
   FromEnv("ROCKPOOL_API_BURST", c.api_burst);
-  c.recipe_dir = SourceRoot() + "/images/linux";
+  c.recipe_dir = RecipeDir();
   FromEnv("ROCKPOOL_RECIPE_DIR", c.recipe_dir);
   return c;
 }
@@ -60,17 +58,6 @@ Result<LimitsPolicy> LimitsPolicyFromEnvironment() {
   });
   if (!policy.ok()) return policy.status().WithContext("workspace limit settings");
   return policy;
-}
-
-std::string SourceRoot() {
-  if (const char* v = std::getenv("ROCKPOOL_SOURCE_ROOT"); v != nullptr && *v != '\0') return v;
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  // build/rockpool or build/src/cli/rockpool: walk up to the folder that holds images/.
-  for (auto dir = exe.parent_path(); !ec && dir.has_relative_path(); dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / "images" / "linux")) return dir.string();
-  }
-  return std::filesystem::current_path(ec).string();
 }
 
 }  // namespace rockpool

@@ -15,7 +15,7 @@ struct Config {
   int control_port = 8080;                      // ROCKPOOL_CONTROL_PORT
   int workspace_port = 8081;                    // ROCKPOOL_WORKSPACE_PORT
   std::string image = "rockpool-workspace";     // ROCKPOOL_IMAGE
-  std::string recipe_dir;                       // ROCKPOOL_RECIPE_DIR; default <repo>/images/linux
+  std::string recipe_dir;                       // ROCKPOOL_RECIPE_DIR; default <data>/images/linux
   std::string public_host = "localhost";        // ROCKPOOL_HOST: host name in printed URLs
   std::string bridge = "rpbr0";                 // ROCKPOOL_BRIDGE
   std::string pool = "rockpool";                // ROCKPOOL_POOL
@@ -48,8 +48,5 @@ struct Config {
 // Workspace limits from ROCKPOOL_DEFAULT_{CPUS,MEMORY_MIB,PROCESSES,DISK_GIB} and
 // ROCKPOOL_MAX_* (core/limits.h has the built-in values); InvalidArgument naming the setting.
 Result<LimitsPolicy> LimitsPolicyFromEnvironment();
-
-// The repository root (the folder holding images/ and web/), found from the executable's path.
-std::string SourceRoot();
 
 }  // namespace rockpool

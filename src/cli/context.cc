@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "cli/install_paths.h"
 #include "http/curl_client.h"
 #include "network/firewall_policy.h"
 #include "network/nft_firewall.h"
@@ -124,7 +125,7 @@ ProxyConfig Context::proxy_config() const {
   c.control_port = config_.control_port;
   c.workspace_port = config_.workspace_port;
   c.control_plane_upstream = "unix/" + config_.control_socket();
-  const std::string dashboard = SourceRoot() + "/web/dist";
+  const std::string dashboard = DashboardDir();
   if (std::filesystem::exists(dashboard + "/index.html")) c.dashboard_root = dashboard;
   return c;
 }

@@ -9,13 +9,17 @@ namespace {
 
 constexpr Command kCommands[] = {
     {"up", "Bring Rockpool up and print the URL of a workspace (default \"test\")", AddUp},
-    {"down", "Stop every workspace and the proxy (data is kept)", AddDown},
+    {"down", "Stop every workspace, the control plane and the proxy (data is kept)", AddDown},
     {"serve", "Run the control plane: REST API, worker and reconciler", AddServe},
     {"worker", "Run only a worker, as a separate process on the same store", AddWorker},
     {"verify", "Check that a workspace's IDE answers through the proxy", AddVerify},
     {"doctor", "Say what is missing (daemon, bridge, pool, image, proxy, ports) and the fix",
      AddDoctor},
     {"image", "Build the workspace image", AddImage},
+    {"logs", "Show the control plane's and Caddy's logs (--follow to keep watching)", AddLogs},
+    {"paths", "Show where this rockpool finds its files and keeps its state", AddPaths},
+    {"uninstall", "Stop Rockpool and remove what `up` installed (--purge: data too)", AddUninstall},
+    {"supervise", "Keep Caddy and the control plane running (started by `up`)", AddSupervise},
 };
 
 }  // namespace

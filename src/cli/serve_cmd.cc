@@ -5,16 +5,20 @@
 // rockpool worker: only the worker, as a separate process on the same store.
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 
 #include "api/security_gate.h"
 #include "api/server.h"
 #include "auth/file_credential_source.h"
 #include "cli/commands.h"
 #include "cli/composition.h"
+#include "cli/service.h"
 #include "cli/steps.h"
 #include "store/clock.h"
+#include "sys/process_lock.h"
 
 namespace rockpool {
 namespace {
@@ -56,6 +60,13 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   RP_RETURN_IF_ERROR(credentials.Current().status());
   umask(077);  // the store, its journal and Caddy's files: root's alone
   RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
+  // One control plane per state folder; `down` and `up` find it by this lock.
+  auto lock = ProcessLock::Acquire(ServeLockFile(ctx.config()));
+  if (!lock.ok()) {
+    return lock.status().WithContext("another control plane runs on " + ctx.config().state_dir +
+                                     " (stop it with `rockpool down`)");
+  }
+  std::ofstream(ctx.config().state_dir + "/serve.pid") << getpid() << "\n";
   RP_ASSIGN_OR_RETURN(LimitsPolicy limits, LimitsPolicyFromEnvironment());
   RP_RETURN_IF_ERROR(EnsureProject(ctx));
   RP_RETURN_IF_ERROR(ctx.runtime().status());  // the engine answers before anything starts

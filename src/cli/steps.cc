@@ -1,13 +1,11 @@
 #include "cli/steps.h"
 
-#include <signal.h>
-
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "cli/auth.h"
+#include "cli/service.h"
 #include "client/api_client.h"
 #include "http/curl_client.h"
 #include "images/builder.h"
@@ -24,31 +22,6 @@ using Clock = std::chrono::steady_clock;
 void Say(const std::string& line) {
   std::printf("%s\n", line.c_str());
   std::fflush(stdout);
-}
-
-std::string ServePidFile(const Config& c) { return c.state_dir + "/serve.pid"; }
-
-// The pid written in `file`, else 0.
-int ReadPid(const std::string& file) {
-  std::ifstream in(file);
-  int pid = 0;
-  return (in >> pid) && pid > 0 ? pid : 0;
-}
-
-// The pid in `file` when that process is still a rockpool, else 0.
-int LivePid(const std::string& file) {
-  const int pid = ReadPid(file);
-  if (pid == 0) return 0;
-  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-  std::string name;
-  std::getline(comm, name);
-  return name == "rockpool" ? pid : 0;
-}
-
-bool ApiAnswers(const Config& c) {
-  CurlHttpClient http(HttpEndpoint::Unix(c.local_socket()));
-  auto r = http.Send({.target = "/api/health", .timeout = std::chrono::seconds(2)});
-  return r.ok() && r->status == 200;
 }
 
 Status WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout,
@@ -75,7 +48,7 @@ Status EnsureEngine(Context& ctx) {
   RP_RETURN_IF_ERROR(EnsureProject(ctx, [&ctx] {
     Say("control plane: stopping it while this deployment's instances move into LXD project " +
         ctx.config().project);
-    return StopServe(ctx);
+    return StopControlPlane(ctx);
   }));
   return ctx.runtime().status();
 }
@@ -96,9 +69,9 @@ Status EnsureImage(Context& ctx, bool force) {
 
 Status EnsureProxy(Context& ctx) {
   if (!ctx.proxy().Ping().ok()) {
-    // Caddy is not ours yet: its ports must be free before it can take them, or held by the
-    // Caddy of our pid file, which EnsureRunning replaces.
-    const int ours = ReadPid(ctx.caddy().PidFile());
+    // Caddy is not ours yet: its ports must be free before it can take them, or held by our
+    // Caddy (not answering), which EnsureRunning replaces.
+    const int ours = ctx.caddy().RunningPid();
     for (int port : {ctx.config().control_port, ctx.config().workspace_port}) {
       if (auto owner = FindListener(port); owner && (ours == 0 || owner->pid != ours)) {
         return Status::Unavailable(DescribeListener(port, *owner) +
@@ -129,51 +102,6 @@ Status EnsureCredentials(Context& ctx) {
     Say("credentials: user \"" + auth.auth.username + "\"" + (auth.changed ? " (updated)" : ""));
   }
   return Status::Ok();  // a running control plane reads the file again when it changes
-}
-
-Status EnsureServe(Context& ctx) {
-  const Config& c = ctx.config();
-  constexpr std::string_view kGone = " (deleted)";  // how /proc shows a replaced executable
-  if (ApiAnswers(c)) {
-    const int pid = LivePid(ServePidFile(c));
-    std::error_code ec;
-    const std::string running =
-        std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
-    if (pid == 0 || ec || !running.ends_with(kGone)) return Status::Ok();
-    Say("control plane: restarting it on the rebuilt rockpool binary");
-    RP_RETURN_IF_ERROR(StopServe(ctx));
-  } else if (LivePid(ServePidFile(c)) != 0) {
-    // Ours, but not answering where this version listens (an earlier version, or hung).
-    Say("control plane: replacing the one that does not answer on " + c.local_socket());
-    RP_RETURN_IF_ERROR(StopServe(ctx));
-  }
-  // A rebuild may have replaced this executable since it started: run the one on disk now.
-  std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
-  if (exe.ends_with(kGone)) exe.resize(exe.size() - kGone.size());
-  std::filesystem::create_directories(c.log_dir);
-  const std::string log = c.log_dir + "/serve.log";
-  RP_ASSIGN_OR_RETURN(int pid, ctx.runner().SpawnDaemon({.argv = {exe, "serve"}}, log));
-  std::ofstream(ServePidFile(c)) << pid << "\n";
-  (void)WaitFor([&] { return ApiAnswers(c) || LivePid(ServePidFile(c)) == 0; },
-                std::chrono::seconds(30), "");
-  if (!ApiAnswers(c)) {
-    return Status::Unavailable("the control plane did not start (see " + log +
-                               "); run `rockpool serve` in a terminal to see why");
-  }
-  Say("control plane: " + c.control_socket() + " (log " + log + ")");
-  return Status::Ok();
-}
-
-Status StopServe(Context& ctx) {
-  const std::string file = ServePidFile(ctx.config());
-  int pid = LivePid(file);
-  if (pid == 0) return Status::Ok();
-  kill(pid, SIGTERM);
-  RP_RETURN_IF_ERROR(
-      WaitFor([&] { return LivePid(file) == 0; }, std::chrono::seconds(60),
-              "the control plane (pid " + std::to_string(pid) + ") did not stop within 60 s"));
-  std::filesystem::remove(file);
-  return Status::Ok();
 }
 
 Status EnsureWorkspace(Context& ctx, const std::string& name) {

@@ -23,9 +23,6 @@ Status EnsureImage(Context& ctx, bool force = false);
 Status EnsureProxy(Context& ctx);
 // Basic-auth credentials are stored (printing a generated password once).
 Status EnsureCredentials(Context& ctx);
-// `rockpool serve` runs in the background and answers on its API address.
-Status EnsureServe(Context& ctx);
-Status StopServe(Context& ctx);
 // Workspace `name` exists (created through the API when missing) and is running.
 Status EnsureWorkspace(Context& ctx, const std::string& name);
 

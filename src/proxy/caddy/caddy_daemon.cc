@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sys/process_lock.h"
+
 namespace rockpool {
 namespace {
 
@@ -116,10 +118,8 @@ Status CaddyDaemon::EnsureRunning() {
   return Start();
 }
 
-Status CaddyDaemon::Start() {
-  // A Caddy we started that does not answer at the admin address (hung, or started with
-  // another one, e.g. 127.0.0.1:2019 before the admin socket) still holds the HTTP ports.
-  RP_RETURN_IF_ERROR(Stop());
+Status CaddyDaemon::Prepare() {
+  RP_RETURN_IF_ERROR(SecureFolders());
   std::error_code ec;
   for (const char* sub : {"/data", "/config"}) {
     fs::create_directories(options_.state_dir + sub, ec);
@@ -129,13 +129,24 @@ Status CaddyDaemon::Start() {
     }
   }
   nlohmann::json initial = {{"admin", {{"listen", options_.admin_address}}}};
-  RP_RETURN_IF_ERROR(WriteFile(InitialConfigFile(), initial.dump()));
+  return WriteFile(InitialConfigFile(), initial.dump());
+}
+
+ProcessSpec CaddyDaemon::RunSpec() const {
   ProcessSpec spec;
   spec.argv = {options_.binary, "run", "--config", InitialConfigFile()};
   spec.env = {"XDG_DATA_HOME=" + options_.state_dir + "/data",
               "XDG_CONFIG_HOME=" + options_.state_dir + "/config"};
   spec.cwd = options_.state_dir;
-  RP_ASSIGN_OR_RETURN(int pid, runner_.SpawnDaemon(spec, LogFile()));
+  return spec;
+}
+
+Status CaddyDaemon::Start() {
+  // A Caddy we started that does not answer at the admin address (hung, or started with
+  // another one, e.g. 127.0.0.1:2019 before the admin socket) still holds the HTTP ports.
+  RP_RETURN_IF_ERROR(Stop());
+  RP_RETURN_IF_ERROR(Prepare());
+  RP_ASSIGN_OR_RETURN(int pid, runner_.SpawnDaemon(RunSpec(), LogFile()));
   RP_RETURN_IF_ERROR(WriteFile(PidFile(), std::to_string(pid) + "\n"));
   return WaitForAdmin(pid);
 }
@@ -167,14 +178,29 @@ Status CaddyDaemon::WaitForAdmin(int pid) {
                                   " ms: " + last.message() + "; see " + LogFile());
 }
 
-Status CaddyDaemon::Stop() {
+int CaddyDaemon::RunningPid() const {
+  if (int pid = UnixSocketServerPid(AdminSocket()); pid != 0) return pid;
   std::ifstream in(PidFile());
   int pid = 0;
-  if (!(in >> pid) || pid <= 0) return Status::Ok();
-  if (!Alive(pid) || !IsCaddy(pid)) {
-    fs::remove(PidFile());
-    return Status::Ok();
+  if (!(in >> pid) || pid <= 0) return 0;
+  return Alive(pid) && IsCaddy(pid) ? pid : 0;
+}
+
+Status CaddyDaemon::Stop() {
+  // The Caddy on the admin socket, then one in the pid file that does not answer there.
+  for (int i = 0; i < 2; ++i) {
+    const int pid = RunningPid();
+    if (pid == 0) break;
+    RP_RETURN_IF_ERROR(StopPid(pid));
   }
+  fs::remove(PidFile());
+  if (const int pid = RunningPid(); pid != 0) {
+    return Status::Internal("caddy daemon: caddy (pid " + std::to_string(pid) + ") still runs");
+  }
+  return Status::Ok();
+}
+
+Status CaddyDaemon::StopPid(int pid) {
   kill(pid, SIGTERM);
   auto deadline = Clock::now() + options_.stop_timeout;
   while (Alive(pid) && Clock::now() < deadline) {
@@ -191,7 +217,6 @@ Status CaddyDaemon::Stop() {
                               ") survived SIGKILL");
     }
   }
-  fs::remove(PidFile());
   return Status::Ok();
 }
 

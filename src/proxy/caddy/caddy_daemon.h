@@ -42,9 +42,16 @@ class CaddyDaemon {
   // anything when the admin address is not a unix socket, or when its folder cannot be made
   // 0700 and ours.
   Status EnsureRunning();
-  // Stops the Caddy recorded in the pid file (SIGTERM, then SIGKILL after stop_timeout) and
-  // removes the file. Ok when there is none.
+  // Stops the running Caddy (RunningPid: SIGTERM, then SIGKILL after stop_timeout) and
+  // removes the pid file. Ok when there is none.
   Status Stop();
+  // The pid of the Caddy serving the admin socket (SO_PEERCRED), else of the live caddy in the
+  // pid file, else 0.
+  int RunningPid() const;
+  // Secures the folders and writes the initial config that RunSpec() loads.
+  Status Prepare();
+  // The command line, environment and folder Caddy runs with (also rendered into a unit).
+  ProcessSpec RunSpec() const;
 
   std::string PidFile() const { return options_.state_dir + "/caddy.pid"; }
   std::string LogFile() const { return options_.state_dir + "/caddy.log"; }
@@ -55,6 +62,7 @@ class CaddyDaemon {
  private:
   Status SecureFolders();
   Status Start();
+  Status StopPid(int pid);
   Status WaitForAdmin(int pid);
 
   ProcessRunner& runner_;

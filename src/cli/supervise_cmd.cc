@@ -1,0 +1,91 @@
+// rockpool supervise (hidden; `rockpool up` starts it where PID 1 is not systemd): keeps Caddy
+// and the control plane running, restarting whichever stops, with backoff, and caps the logs.
+// On SIGTERM it exits at once and leaves them running; `rockpool down` stops it first, then them.
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "cli/service.h"
+#include "cli/steps.h"
+#include "cli/supervisor.h"
+#include "proxy/caddy/caddy_daemon.h"
+#include "sys/log_rotation.h"
+#include "sys/process_lock.h"
+
+namespace rockpool {
+namespace {
+
+// SIGTERM ends the supervisor at once, also in the middle of a start, so that `down` can
+// stop what it started right after; the kernel releases its lock.
+void ExitOnSignal(int) {
+  constexpr char kMessage[] = "supervise: stopping; caddy and the control plane keep running\n";
+  (void)!write(STDOUT_FILENO, kMessage, sizeof kMessage - 1);
+  _exit(0);
+}
+
+// Caddy answering with Rockpool's routes; its pid.
+Result<int> StartCaddy(Context& ctx) {
+  RP_RETURN_IF_ERROR(ctx.caddy().EnsureRunning());
+  auto config = ctx.proxy_config();
+  std::error_code ec;
+  std::filesystem::create_directories(config.socket_dir, ec);
+  RP_ASSIGN_OR_RETURN(bool current, ctx.proxy().IsBootstrapped(config));
+  if (!current) RP_RETURN_IF_ERROR(ctx.proxy().Bootstrap(config));
+  const int pid = ctx.caddy().RunningPid();
+  if (pid == 0) return Status::Unavailable("caddy answers, but its process was not found");
+  return pid;
+}
+
+void RotateLogs(Context& ctx) {
+  static auto last = std::chrono::steady_clock::time_point{};
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last < std::chrono::seconds(5)) return;
+  last = now;
+  const Config& c = ctx.config();
+  for (const std::string& log : {ServeLogFile(c), SupervisorLogFile(c), ctx.caddy().LogFile()}) {
+    auto rotated = RotateIfLarge(log, LogRotation{});
+    if (!rotated.ok()) spdlog::warn("supervise: {}", rotated.status().message());
+    if (rotated.ok() && *rotated) spdlog::info("supervise: rotated {}", log);
+  }
+}
+
+Status Supervise(Context& ctx) {
+  umask(077);
+  RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
+  const Config& c = ctx.config();
+  auto lock = ProcessLock::Acquire(SupervisorLockFile(c));
+  if (!lock.ok()) return lock.status().WithContext("Rockpool is already supervised");
+  std::signal(SIGTERM, ExitOnSignal);
+  std::signal(SIGINT, ExitOnSignal);
+  std::signal(SIGHUP, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
+  spdlog::info("supervise: keeping caddy and the control plane of {} running", c.state_dir);
+  Supervisor supervisor(
+      {
+          {.name = "caddy",
+           .start = [&] { return StartCaddy(ctx); },
+           .find = [&] { return ctx.caddy().RunningPid(); }},
+          {.name = "control plane",
+           .start = [&] { return StartServe(ctx); },
+           .find = [&] { return FindServe(c); }},
+      },
+      {.on_tick = [&] { RotateLogs(ctx); }});
+  supervisor.Run([] { return false; });  // until a signal ends the process
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddSupervise(CLI::App& sub, Context& ctx) {
+  sub.group("");  // hidden: `rockpool up` starts it
+  auto prepare = std::make_shared<bool>(false);
+  sub.add_flag("--prepare-caddy", *prepare,
+               "Only write Caddy's folders and initial config (systemd's ExecStartPre)");
+  sub.callback([&ctx, prepare] { ExitOnError(*prepare ? ctx.caddy().Prepare() : Supervise(ctx)); });
+}
+
+}  // namespace rockpool

@@ -1,0 +1,71 @@
+// rockpool uninstall: stops everything (workspaces too) and removes what `up` installed (systemd
+// units, the supervisor's and control plane's locks, pid files and sockets). The state folder, the
+// logs and the workspaces stay, unless --purge: then every workspace instance and both folders go.
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "cli/service.h"
+#include "cli/service_units.h"
+#include "proxy/caddy/caddy_daemon.h"
+
+namespace rockpool {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status RemovePath(const std::string& path) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec) return Status::Internal("remove " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status RemoveWorkspaces(Context& ctx) {
+  RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
+  RP_ASSIGN_OR_RETURN(auto instances, runtime->List());
+  for (const InstanceInfo& instance : instances) {
+    std::printf("removing workspace %s\n", instance.name.c_str());
+    RP_RETURN_IF_ERROR(
+        runtime->Remove(instance.name).WithContext("remove workspace " + instance.name));
+  }
+  return Status::Ok();
+}
+
+Status Uninstall(Context& ctx, bool purge) {
+  const Config& c = ctx.config();
+  // Purging needs the engine to remove the workspaces: without it nothing is touched.
+  if (purge) RP_RETURN_IF_ERROR(ctx.runtime().status().WithContext("purge workspaces"));
+  RP_RETURN_IF_ERROR(StopWorkspaces(ctx));
+  RP_RETURN_IF_ERROR(StopService(ctx));
+  if (SystemdIsInit()) RP_RETURN_IF_ERROR(RemoveUnits(ctx));
+  for (const std::string& path :
+       {SupervisorLockFile(c), ServeLockFile(c), c.state_dir + "/serve.pid", c.local_socket(),
+        c.control_socket(), ctx.caddy().PidFile(), ctx.caddy().AdminSocket(), c.socket_dir()}) {
+    RP_RETURN_IF_ERROR(RemovePath(path));
+  }
+  if (!purge) {
+    std::printf(
+        "Rockpool is uninstalled; its data stays in %s and %s, and its workspaces stay "
+        "(`rockpool uninstall --purge` removes them)\n",
+        c.state_dir.c_str(), c.log_dir.c_str());
+    return Status::Ok();
+  }
+  RP_RETURN_IF_ERROR(RemoveWorkspaces(ctx));
+  RP_RETURN_IF_ERROR(RemovePath(c.state_dir));
+  RP_RETURN_IF_ERROR(RemovePath(c.log_dir));
+  std::printf("Rockpool is uninstalled; its workspaces, %s and %s are removed\n",
+              c.state_dir.c_str(), c.log_dir.c_str());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddUninstall(CLI::App& sub, Context& ctx) {
+  auto purge = std::make_shared<bool>(false);
+  sub.add_flag("--purge", *purge,
+               "Also remove every workspace, the state folder (database, credentials) and logs");
+  sub.callback([&ctx, purge] { ExitOnError(Uninstall(ctx, *purge)); });
+}
+
+}  // namespace rockpool
