@@ -1,6 +1,7 @@
 // rockpool uninstall: stops everything (workspaces too) and removes what `up` installed (systemd
 // units, the supervisor's and control plane's locks, pid files and sockets). The state folder, the
-// logs and the workspaces stay, unless --purge: then every workspace instance and both folders go.
+// logs and the workspaces stay, unless --purge: then the deployment's LXD project with every
+// instance in it, and both folders, go.
 #include <cstdio>
 #include <filesystem>
 
@@ -8,6 +9,7 @@
 #include "cli/service.h"
 #include "cli/service_units.h"
 #include "proxy/caddy/caddy_daemon.h"
+#include "runtime/incus/projects.h"
 
 namespace rockpool {
 namespace {
@@ -21,15 +23,13 @@ Status RemovePath(const std::string& path) {
   return Status::Ok();
 }
 
-Status RemoveWorkspaces(Context& ctx) {
-  RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
-  RP_ASSIGN_OR_RETURN(auto instances, runtime->List());
-  for (const InstanceInfo& instance : instances) {
-    std::printf("removing workspace %s\n", instance.name.c_str());
-    RP_RETURN_IF_ERROR(
-        runtime->Remove(instance.name).WithContext("remove workspace " + instance.name));
-  }
-  return Status::Ok();
+// Every instance of the deployment's project (workspaces, templates, spares) and the project.
+Status RemoveProject(Context& ctx) {
+  const Config& c = ctx.config();
+  RP_ASSIGN_OR_RETURN(auto engine, ctx.engine());
+  std::printf("removing LXD project %s and its instances\n", c.project.c_str());
+  return incus::DeleteProject(*engine, c.project, c.state_dir, std::chrono::seconds(300))
+      .WithContext("remove the deployment's LXD project");
 }
 
 Status Uninstall(Context& ctx, bool purge) {
@@ -51,7 +51,7 @@ Status Uninstall(Context& ctx, bool purge) {
         c.state_dir.c_str(), c.log_dir.c_str());
     return Status::Ok();
   }
-  RP_RETURN_IF_ERROR(RemoveWorkspaces(ctx));
+  RP_RETURN_IF_ERROR(RemoveProject(ctx));
   RP_RETURN_IF_ERROR(RemovePath(c.state_dir));
   RP_RETURN_IF_ERROR(RemovePath(c.log_dir));
   std::printf("Rockpool is uninstalled; its workspaces, %s and %s are removed\n",

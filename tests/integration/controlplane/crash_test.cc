@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "e2e_support.h"
+#include "sys/process_lock.h"
 
 namespace rockpool::e2e {
 namespace {
@@ -19,7 +20,8 @@ double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-int ServePid() { return LivePid(std::string(StateDir()) + "/serve.pid", "rockpool"); }
+// The control plane holds a lock on serve.lock, which names it.
+int ServePid() { return LockHolder(StateDir() + "/serve.lock"); }
 
 bool Alive(int pid) { return kill(pid, 0) == 0; }
 
@@ -84,7 +86,7 @@ TEST_F(CrashTest, KilledDuringCreatesEveryWorkspaceConvergesAfterUp) {
       << ServeLogTail();
 
   const int pid = ServePid();
-  ASSERT_NE(pid, 0) << "no live rockpool in " << StateDir() << "/serve.pid";
+  ASSERT_NE(pid, 0) << "no control plane holds " << StateDir() << "/serve.lock";
   const auto killed_at = Clock::now();
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   ASSERT_TRUE(WaitUntil([&] { return !Alive(pid); }, seconds(10)));
