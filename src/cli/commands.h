@@ -21,6 +21,8 @@ void AddDoctor(CLI::App& sub, Context& ctx);
 void AddImage(CLI::App& sub, Context& ctx);
 void AddServe(CLI::App& sub, Context& ctx);
 void AddWorker(CLI::App& sub, Context& ctx);
+void AddBackup(CLI::App& sub, Context& ctx);
+void AddRestore(CLI::App& sub, Context& ctx);
 
 // Ends the program with "error: <message>" and exit code 1 when `status` is not ok.
 void ExitOnError(const Status& status);

@@ -15,7 +15,9 @@ constexpr Command kCommands[] = {
     {"verify", "Check that a workspace's IDE answers through the proxy", AddVerify},
     {"doctor", "Say what is missing (daemon, bridge, pool, image, proxy, ports) and the fix",
      AddDoctor},
-    {"image", "Build the workspace image", AddImage},
+    {"image", "Build the workspace image, or list the images and their workspaces", AddImage},
+    {"backup", "Back up the store, settings and workspaces to a folder", AddBackup},
+    {"restore", "Restore a backup into a deployment without workspaces", AddRestore},
 };
 
 }  // namespace
