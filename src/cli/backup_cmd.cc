@@ -7,6 +7,7 @@
 
 #include "cli/backup.h"
 #include "cli/commands.h"
+#include "cli/steps.h"
 #include "http/curl_client.h"
 #include "runtime/incus/incus_client.h"
 
@@ -18,21 +19,20 @@ void Say(const std::string& line) {
   std::fflush(stdout);
 }
 
-std::shared_ptr<incus::IncusClient> EngineClient(Context& ctx) {
-  return incus::IncusClient::ForSocket(ctx.engine_socket());
-}
-
 // "lxd 5.0.2", from GET /1.0.
-Result<std::string> EngineVersion(Context& ctx) {
-  auto r = EngineClient(ctx)->Call({.path = "/1.0", .timeout = std::chrono::seconds(10)});
+Result<std::string> EngineVersion(incus::IncusClient& engine) {
+  auto r = engine.Call({.path = "/1.0", .timeout = std::chrono::seconds(10)});
   if (!r.ok()) return r.status().WithContext("backup: ask the engine for its version");
   const auto env = r->metadata.value("environment", nlohmann::json::object());
   return env.value("server", "lxd") + " " + env.value("server_version", "?");
 }
 
-std::unique_ptr<incus::IncusArchiver> Archiver(Context& ctx) {
+// The workspaces of the deployment's project.
+Result<std::unique_ptr<incus::IncusArchiver>> Archiver(Context& ctx) {
+  RP_ASSIGN_OR_RETURN(auto engine, ctx.engine());
   return std::make_unique<incus::IncusArchiver>(
-      EngineClient(ctx), incus::IncusArchiverOptions{.storage_pool = ctx.config().pool});
+      engine->InProject(ctx.config().project),
+      incus::IncusArchiverOptions{.storage_pool = ctx.config().pool});
 }
 
 Status Backup(Context& ctx, const std::string& dir, bool only_store) {
@@ -42,9 +42,10 @@ Status Backup(Context& ctx, const std::string& dir, bool only_store) {
       .state_dir = c.state_dir, .database = c.database(), .target = dir, .only_store = only_store};
   std::unique_ptr<incus::IncusArchiver> archiver;
   if (!only_store) {
-    RP_RETURN_IF_ERROR(ctx.incus().status());  // the engine answers (or the fix)
-    RP_ASSIGN_OR_RETURN(plan.engine, EngineVersion(ctx));
-    archiver = Archiver(ctx);
+    RP_RETURN_IF_ERROR(ctx.incus().status());  // the engine and the project answer (or the fix)
+    RP_ASSIGN_OR_RETURN(auto engine, ctx.engine());
+    RP_ASSIGN_OR_RETURN(plan.engine, EngineVersion(*engine));
+    RP_ASSIGN_OR_RETURN(archiver, Archiver(ctx));
   }
   std::printf("backing up %s to %s\n", c.state_dir.c_str(), dir.c_str());
   RP_ASSIGN_OR_RETURN(BackupManifest manifest, WriteBackup(plan, archiver.get(), Say));
@@ -61,8 +62,9 @@ Status Restore(Context& ctx, const std::string& dir) {
     return Status::Conflict("restore: the control plane answers on " + c.local_socket() +
                             "; stop it first with: rockpool down");
   }
-  RP_RETURN_IF_ERROR(ctx.incus().status());
-  auto archiver = Archiver(ctx);
+  // The instances go back into the deployment's project, made here when it is new.
+  RP_RETURN_IF_ERROR(EnsureProject(ctx));
+  RP_ASSIGN_OR_RETURN(auto archiver, Archiver(ctx));
   std::printf("restoring %s into %s\n", dir.c_str(), c.state_dir.c_str());
   RP_RETURN_IF_ERROR(RestoreBackup(
       {.source = dir, .state_dir = c.state_dir, .database = c.database()}, *archiver, Say));

@@ -23,9 +23,10 @@ std::string Megabytes(int64_t bytes) {
 }
 
 Status ListImages(Context& ctx) {
-  RP_RETURN_IF_ERROR(ctx.incus().status());  // the engine answers (or the fix)
-  auto client = incus::IncusClient::ForSocket(ctx.engine_socket());
-  RP_ASSIGN_OR_RETURN(auto images, incus::ListImageUsage(*client));
+  RP_RETURN_IF_ERROR(ctx.incus().status());  // the engine and the project answer (or the fix)
+  RP_ASSIGN_OR_RETURN(auto engine, ctx.engine());
+  auto in_project = engine->InProject(ctx.config().project);
+  RP_ASSIGN_OR_RETURN(auto images, incus::ListImageUsage(*engine, *in_project));
   std::printf("%-24s %-12s %-20s %10s  %s\n", "ALIAS", "FINGERPRINT", "CREATED", "SIZE",
               "WORKSPACES");
   for (const incus::ImageUsage& image : images) {

@@ -35,8 +35,8 @@ Result<ImageUsage> DecodeImage(const Json& j) {
 
 }  // namespace
 
-Result<std::vector<ImageUsage>> ListImageUsage(IncusClient& client) {
-  auto listed = client.Call({.path = "/1.0/images?recursion=1"});
+Result<std::vector<ImageUsage>> ListImageUsage(IncusClient& images, IncusClient& instances_in) {
+  auto listed = images.Call({.path = "/1.0/images?recursion=1"});
   if (!listed.ok()) return listed.status().WithContext("incus: list images");
   if (!listed->metadata.is_array()) return Status::Internal("incus: list images: not a list");
   std::vector<ImageUsage> out;
@@ -46,7 +46,7 @@ Result<std::vector<ImageUsage>> ListImageUsage(IncusClient& client) {
     by_fingerprint[image.fingerprint] = out.size();
     out.push_back(std::move(image));
   }
-  RP_ASSIGN_OR_RETURN(std::vector<Instance> instances, GetInstances(client, false));
+  RP_ASSIGN_OR_RETURN(std::vector<Instance> instances, GetInstances(instances_in, false));
   for (const Instance& i : instances) {
     if (!IsWorkspace(i)) continue;
     const std::string fingerprint = i.Label(kLabelImage);

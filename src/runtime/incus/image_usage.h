@@ -20,8 +20,9 @@ struct ImageUsage {
   std::vector<std::string> workspaces;  // sorted
 };
 
-// Every image, then every fingerprint that workspaces name but the daemon no longer holds.
-// Templates and spares do not count as users.
-Result<std::vector<ImageUsage>> ListImageUsage(IncusClient& client);
+// Every image `images` sees, then every fingerprint that the workspaces `instances` sees name
+// but the daemon no longer holds. Templates and spares do not count as users. (Images live in
+// the default project, a deployment's instances in its own: two clients, or one twice.)
+Result<std::vector<ImageUsage>> ListImageUsage(IncusClient& images, IncusClient& instances);
 
 }  // namespace rockpool::incus

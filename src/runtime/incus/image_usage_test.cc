@@ -37,7 +37,8 @@ TEST(ImageUsageTest, ListsImagesWithTheirWorkspacesAndImagesRebuiltSince) {
                                        Instance("rp-tpl-new111", "", "new111", true),
                                        Instance("rp-old", "old", "old999"),
                                        {{"name", "foreign"}, {"config", Json::object()}}})));
-  auto usage = ListImageUsage(*daemon.Client());
+  auto client = daemon.Client();
+  auto usage = ListImageUsage(*client, *client);
   ASSERT_TRUE(usage.ok()) << usage.status().ToString();
   ASSERT_EQ(usage->size(), 3u);
   const ImageUsage& current = (*usage)[0];
@@ -57,7 +58,8 @@ TEST(ImageUsageTest, ListsImagesWithTheirWorkspacesAndImagesRebuiltSince) {
 TEST(ImageUsageTest, ADaemonErrorSaysWhatWasAsked) {
   FakeDaemon daemon;
   daemon.On("GET", "/1.0/images", testing::Error(500, "database locked"));
-  auto usage = ListImageUsage(*daemon.Client());
+  auto client = daemon.Client();
+  auto usage = ListImageUsage(*client, *client);
   EXPECT_EQ(usage.status().message(), "incus: list images: 500 database locked");
 }
 

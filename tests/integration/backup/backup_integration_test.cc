@@ -1,8 +1,8 @@
 // Backup and restore against the real LXD/Incus daemon: files written into a workspace's
-// filesystem survive a backup, the deployment being wiped, and a restore; a restore that fails
-// half-way removes what it imported. The test makes its own tiny image and instances (names
-// carry its pid), labels them with keys of its own so no running Rockpool takes them for its
-// workspaces, and deletes all of it afterwards.
+// filesystem survive a backup, the deployment being wiped (its LXD project deleted) and a
+// restore; a restore that fails half-way removes what it imported. The test plays a deployment
+// of its own: an LXD project, a tiny image and instances whose names carry its pid, all deleted
+// afterwards.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,7 +15,9 @@
 #include "runtime/incus/backups.h"
 #include "runtime/incus/files.h"
 #include "runtime/incus/images.h"
+#include "runtime/incus/instance_names.h"
 #include "runtime/incus/instances.h"
+#include "runtime/incus/projects.h"
 #include "runtime/incus/socket.h"
 #include "store/clock.h"
 #include "store/sqlite_store.h"
@@ -26,72 +28,51 @@ namespace {
 namespace fs = std::filesystem;
 using incus::IncusClient;
 
-constexpr char kTestLabel[] = "user.rockpool-backup-test.workspace";
 constexpr auto kTimeout = std::chrono::seconds(300);
 
-// The real archiver, but only the test's instances count as workspaces.
-class TestArchiver final : public incus::WorkspaceArchiver {
- public:
-  TestArchiver(std::shared_ptr<IncusClient> client, std::string pool)
-      : client_(client), real_(client, {.storage_pool = std::move(pool)}) {}
+std::string Env(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
 
-  Result<std::vector<incus::WorkspaceInstance>> ListWorkspaces() override {
-    RP_ASSIGN_OR_RETURN(auto all, incus::GetInstances(*client_, false));
-    std::vector<incus::WorkspaceInstance> out;
-    for (const auto& i : all) {
-      const std::string ws = i.Label(kTestLabel);
-      if (!ws.empty() && i.name.ends_with(Suffix())) out.push_back({ws, i.name});
-    }
-    std::sort(out.begin(), out.end(),
-              [](const auto& a, const auto& b) { return a.instance < b.instance; });
-    return out;
-  }
-  Status Export(const std::string& i, const std::string& p) override { return real_.Export(i, p); }
-  Status Import(const std::string& p, const std::string& i) override { return real_.Import(p, i); }
-  Status Remove(const std::string& i) override { return real_.Remove(i); }
-
-  static std::string Suffix() { return "-" + std::to_string(::getpid()); }
-
- private:
-  std::shared_ptr<IncusClient> client_;
-  incus::IncusArchiver real_;
-};
+std::string Pid() { return std::to_string(::getpid()); }
 
 class BackupIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto socket = incus::DetectSocket();
     if (!socket.ok()) GTEST_SKIP() << "no Incus/LXD daemon: " << socket.status().message();
-    client_ = IncusClient::ForSocket(*socket);
-    if (!client_->Server().ok()) GTEST_SKIP() << "daemon not answering";
-    pool_ = PickPool();
-    if (pool_.empty()) GTEST_SKIP() << "the daemon has no storage pool";
-    dir_ = fs::temp_directory_path() / ("rp-backup-itest" + TestArchiver::Suffix());
+    daemon_ = IncusClient::ForSocket(*socket);
+    if (!daemon_->Server().ok()) GTEST_SKIP() << "daemon not answering";
+    dir_ = fs::temp_directory_path() / ("rp-backup-itest-" + Pid());
     fs::create_directories(dir_);
+    spec_ = {.name = "rpb-" + Pid(),
+             .owner = dir_.string(),
+             .pool = Env("ROCKPOOL_POOL", "rockpool"),
+             .network = Env("ROCKPOOL_BRIDGE", "rpbr0"),
+             .subnet = ""};
+    MakeProject();
+    project_ = daemon_->InProject(spec_.name);
     fingerprint_ = ImportTinyImage();
     ASSERT_FALSE(fingerprint_.empty());
   }
 
   void TearDown() override {
-    if (!client_) return;
-    for (const auto& name : instances_) {
-      Status s = incus::IncusArchiver(client_, {}).Remove(name);
-      EXPECT_TRUE(s.ok()) << "cleanup: " << s.ToString();
-    }
+    if (!daemon_) return;
+    Status deleted = incus::DeleteProject(*daemon_, spec_.name, spec_.owner, kTimeout);
+    EXPECT_TRUE(deleted.ok()) << "cleanup: " << deleted.ToString();
     if (!fingerprint_.empty()) {
-      Status s = incus::DeleteImage(*client_, fingerprint_, std::chrono::seconds(60));
+      Status s = incus::DeleteImage(*daemon_, fingerprint_, std::chrono::seconds(60));
       EXPECT_TRUE(s.ok()) << "cleanup: " << s.ToString();
     }
     fs::remove_all(dir_);
   }
 
-  std::string PickPool() {
-    auto r = client_->Call({.path = "/1.0/storage-pools"});
-    if (!r.ok() || !r->metadata.is_array() || r->metadata.empty()) return "";
-    for (const auto& p : r->metadata) {
-      if (p.get<std::string>() == "/1.0/storage-pools/rockpool") return "rockpool";
-    }
-    return fs::path(r->metadata[0].get<std::string>()).filename().string();
+  // The deployment's project with its default profile (root disk on the pool, eth0 on the
+  // bridge), as `rockpool up` and `rockpool restore` make it.
+  void MakeProject() {
+    Status s = incus::EnsureProject(*daemon_, spec_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
   std::string ImportTinyImage() {
@@ -100,44 +81,47 @@ class BackupIntegrationTest : public ::testing::Test {
     fs::create_directories(root / "rootfs/root");
     std::ofstream(root / "metadata.yaml")
         << "architecture: x86_64\ncreation_date: " << ::time(nullptr)
-        << "\nproperties:\n  description: rockpool backup test " << ::getpid() << "\n";
+        << "\nproperties:\n  description: rockpool backup test " << Pid() << "\n";
     std::ofstream(root / "rootfs/etc/hostname") << "backup-test\n";
     const std::string tarball = (dir_ / "image.tar.gz").string();
     const std::string cmd =
         "tar -C " + root.string() + " -czf " + tarball + " metadata.yaml rootfs";
     if (std::system(cmd.c_str()) != 0) return "";
-    auto fp = incus::PostImage(*client_, {.tarball_path = tarball}, kTimeout);
+    auto fp = incus::PostImage(*daemon_, {.tarball_path = tarball}, kTimeout);
     EXPECT_TRUE(fp.ok()) << fp.status().ToString();
     return fp.ok() ? *fp : "";
   }
 
-  // A stopped instance from the tiny image, labelled as workspace `workspace`.
-  void MakeInstance(const std::string& name, const std::string& workspace) {
-    incus::InstancesPost post{
-        .name = name,
-        .profiles = {},
-        .source = {.type = "image", .fingerprint = fingerprint_},
-        .config = {{kTestLabel, workspace}, {"user.rockpool-backup-test.note", "kept"}},
-        .devices = {{"root", {{"type", "disk"}, {"path", "/"}, {"pool", pool_}}}}};
-    instances_.push_back(name);
-    Status s = incus::CreateInstance(*client_, post, kTimeout);
+  // A stopped workspace instance from image `fingerprint`, labelled as Rockpool labels them.
+  void MakeWorkspace(const std::string& workspace, const std::string& fingerprint) {
+    incus::InstancesPost post{.name = incus::InstanceName(workspace),
+                              .profiles = {"default"},
+                              .source = {.type = "image", .fingerprint = fingerprint},
+                              .config = {{incus::kLabelManaged, "true"},
+                                         {incus::kLabelWorkspace, workspace},
+                                         {incus::kLabelTemplate, "false"},
+                                         {incus::kLabelSpare, "false"},
+                                         {incus::kLabelImage, fingerprint}}};
+    Status s = incus::CreateInstance(*project_, post, kTimeout);
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
-  void WriteFile(const std::string& instance, const std::string& path, const std::string& text) {
-    Status s = incus::PushFile(*client_, instance, {.path = path, .content = text, .mode = 0600});
+  void WriteFile(const std::string& workspace, const std::string& path, const std::string& text) {
+    Status s = incus::PushFile(*project_, incus::InstanceName(workspace),
+                               {.path = path, .content = text, .mode = 0600});
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
-  Result<std::string> ReadFile(const std::string& instance, const std::string& path) {
-    auto r = client_->Fetch({.path = "/1.0/instances/" + instance + "/files?path=" + path});
+  Result<std::string> ReadFile(const std::string& workspace, const std::string& path) {
+    auto r = project_->Fetch(
+        {.path = "/1.0/instances/" + incus::InstanceName(workspace) + "/files?path=" + path});
     if (!r.ok()) return r.status();
     return r->body;
   }
 
-  // A state folder whose store knows the workspaces and whose credentials are `auth`.
-  std::string MakeState(const std::string& name, const std::vector<std::string>& workspaces) {
-    const std::string state = (dir_ / name).string();
+  // A state folder whose store knows the workspaces, with credentials.
+  std::string MakeState(const std::vector<std::string>& workspaces) {
+    const std::string state = (dir_ / "state").string();
     fs::create_directories(state);
     std::ofstream(state + "/auth.json") << R"({"user":"admin","hash":"x"})";
     SystemClock clock;
@@ -154,56 +138,80 @@ class BackupIntegrationTest : public ::testing::Test {
     return state;
   }
 
+  incus::IncusArchiver Archiver() {
+    return incus::IncusArchiver(project_, {.storage_pool = spec_.pool});
+  }
+
+  Result<BackupManifest> Backup(const std::string& state, incus::WorkspaceArchiver& archiver) {
+    return WriteBackup({.state_dir = state,
+                        .database = state + "/rockpool.db",
+                        .target = (dir_ / "backup").string()},
+                       &archiver, Log());
+  }
+
+  Status Restore(const std::string& state, incus::WorkspaceArchiver& archiver) {
+    return RestoreBackup({.source = (dir_ / "backup").string(),
+                          .state_dir = state,
+                          .database = state + "/rockpool.db"},
+                         archiver, Log());
+  }
+
+  // Deletes the deployment: its project with every instance, and its state folder.
+  void Wipe(const std::string& state) {
+    Status s = incus::DeleteProject(*daemon_, spec_.name, spec_.owner, kTimeout);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    fs::remove_all(state);
+  }
+
   Progress Log() {
     return [](const std::string& line) { std::printf("  %s\n", line.c_str()); };
   }
 
-  std::shared_ptr<IncusClient> client_;
-  std::string pool_;
+  std::shared_ptr<IncusClient> daemon_;   // no project: images
+  std::shared_ptr<IncusClient> project_;  // the test deployment's project
+  incus::ProjectSpec spec_;
   fs::path dir_;
   std::string fingerprint_;
-  std::vector<std::string> instances_;
 };
 
 TEST_F(BackupIntegrationTest, FilesSurviveBackupWipeAndRestore) {
-  const std::string a = "rp-bka" + TestArchiver::Suffix();
-  const std::string b = "rp-bkb" + TestArchiver::Suffix();
-  MakeInstance(a, "bka");
-  MakeInstance(b, "bkb");
-  WriteFile(a, "/root/notes.txt", "written in workspace a\n");
-  WriteFile(b, "/root/notes.txt", "written in workspace b\n");
-  auto before = incus::GetInstance(*client_, a, false);
+  MakeWorkspace("bka", fingerprint_);
+  MakeWorkspace("bkb", fingerprint_);
+  WriteFile("bka", "/root/notes.txt", "written in workspace a\n");
+  WriteFile("bkb", "/root/notes.txt", "written in workspace b\n");
+  auto before = incus::GetInstance(*project_, "rp-bka", false);
   ASSERT_TRUE(before.ok());
 
-  const std::string state = MakeState("state", {"bka", "bkb"});
-  const std::string backup = (dir_ / "backup").string();
-  TestArchiver archiver(client_, pool_);
-  auto manifest = WriteBackup(
-      {.state_dir = state, .database = state + "/rockpool.db", .target = backup}, &archiver, Log());
+  const std::string state = MakeState({"bka", "bkb"});
+  auto archiver = Archiver();
+  auto manifest = Backup(state, archiver);
   ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
   ASSERT_EQ(manifest->workspaces.size(), 2u);
 
-  // Wipe: the instances and the state folder go.
-  ASSERT_TRUE(archiver.Remove(a).ok());
-  ASSERT_TRUE(archiver.Remove(b).ok());
-  fs::remove_all(state);
-  ASSERT_EQ(incus::GetInstance(*client_, a, false).status().code(), Code::kNotFound);
-
-  Status restored = RestoreBackup(
-      {.source = backup, .state_dir = state, .database = state + "/rockpool.db"}, archiver, Log());
+  Wipe(state);
+  ASSERT_EQ(incus::GetInstance(*project_, "rp-bka", false).status().code(), Code::kNotFound);
+  MakeProject();  // what `rockpool restore` does first on a new host
+  Status restored = Restore(state, archiver);
   ASSERT_TRUE(restored.ok()) << restored.ToString();
 
-  auto file_a = ReadFile(a, "/root/notes.txt");
+  auto file_a = ReadFile("bka", "/root/notes.txt");
   ASSERT_TRUE(file_a.ok()) << file_a.status().ToString();
   EXPECT_EQ(*file_a, "written in workspace a\n");
-  auto file_b = ReadFile(b, "/root/notes.txt");
+  auto file_b = ReadFile("bkb", "/root/notes.txt");
   ASSERT_TRUE(file_b.ok()) << file_b.status().ToString();
   EXPECT_EQ(*file_b, "written in workspace b\n");
-  auto after = incus::GetInstance(*client_, a, false);
+  auto after = incus::GetInstance(*project_, "rp-bka", false);
   ASSERT_TRUE(after.ok());
-  EXPECT_EQ(after->Label(kTestLabel), "bka");
-  EXPECT_EQ(after->Label("user.rockpool-backup-test.note"), "kept");
-  EXPECT_EQ(after->Label("volatile.base_image"), before->Label("volatile.base_image"));
+  for (const char* label : {incus::kLabelManaged, incus::kLabelWorkspace, incus::kLabelTemplate,
+                            incus::kLabelSpare, incus::kLabelImage}) {
+    EXPECT_EQ(after->Label(label), before->Label(label)) << label;
+  }
+  EXPECT_EQ(after->Label(incus::kLabelWorkspace), "bka");
+  EXPECT_FALSE(after->running());
+  auto listed = archiver.ListWorkspaces();
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 2u);
+
   SystemClock clock;
   auto store = SqliteStore::Open(state + "/rockpool.db", clock);
   ASSERT_TRUE(store.ok());
@@ -212,23 +220,18 @@ TEST_F(BackupIntegrationTest, FilesSurviveBackupWipeAndRestore) {
 }
 
 TEST_F(BackupIntegrationTest, ARestoreThatFailsHalfWayRemovesWhatItImported) {
-  const std::string a = "rp-bka" + TestArchiver::Suffix();
-  const std::string b = "rp-bkb" + TestArchiver::Suffix();
-  MakeInstance(a, "bka");
-  MakeInstance(b, "bkb");
-  const std::string state = MakeState("state", {"bka", "bkb"});
-  const std::string backup = (dir_ / "backup").string();
-  TestArchiver archiver(client_, pool_);
-  auto manifest = WriteBackup(
-      {.state_dir = state, .database = state + "/rockpool.db", .target = backup}, &archiver, Log());
-  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
-  ASSERT_TRUE(archiver.Remove(a).ok());
+  MakeWorkspace("bka", fingerprint_);
+  MakeWorkspace("bkb", fingerprint_);
+  const std::string state = MakeState({"bka", "bkb"});
+  auto archiver = Archiver();
+  ASSERT_TRUE(Backup(state, archiver).ok());
+  ASSERT_TRUE(archiver.Remove("rp-bka").ok());
   fs::remove_all(state);
-  // b still exists on the engine: importing it fails after a was imported. (The check for
-  // existing workspaces is passed by listing none.)
-  class HideExisting final : public incus::WorkspaceArchiver {
+  // rp-bkb still exists on the engine, so importing it fails after rp-bka was imported. (The
+  // check for existing workspaces is passed by an archiver that lists none.)
+  class ListsNothing final : public incus::WorkspaceArchiver {
    public:
-    explicit HideExisting(TestArchiver& real) : real_(real) {}
+    explicit ListsNothing(incus::WorkspaceArchiver& real) : real_(real) {}
     Result<std::vector<incus::WorkspaceInstance>> ListWorkspaces() override {
       return std::vector<incus::WorkspaceInstance>{};
     }
@@ -241,43 +244,46 @@ TEST_F(BackupIntegrationTest, ARestoreThatFailsHalfWayRemovesWhatItImported) {
     Status Remove(const std::string& i) override { return real_.Remove(i); }
 
    private:
-    TestArchiver& real_;
-  } hide(archiver);
-  Status restored = RestoreBackup(
-      {.source = backup, .state_dir = state, .database = state + "/rockpool.db"}, hide, Log());
+    incus::WorkspaceArchiver& real_;
+  } lists_nothing(archiver);
+  Status restored = Restore(state, lists_nothing);
   ASSERT_FALSE(restored.ok());
   EXPECT_NE(restored.message().find("restore workspace bkb"), std::string::npos)
       << restored.message();
-  EXPECT_EQ(incus::GetInstance(*client_, a, false).status().code(), Code::kNotFound);
-  EXPECT_TRUE(incus::GetInstance(*client_, b, false).ok());  // what was there stays
+  EXPECT_EQ(incus::GetInstance(*project_, "rp-bka", false).status().code(), Code::kNotFound);
+  EXPECT_TRUE(incus::GetInstance(*project_, "rp-bkb", false).ok());  // what was there stays
   EXPECT_FALSE(fs::exists(state + "/rockpool.db"));
 }
 
-// Opt-in (ROCKPOOL_BACKUP_MEASURE=<image alias>, e.g. rockpool-workspace): one workspace made
-// from a full image, backed up and restored, to measure size and time.
-TEST_F(BackupIntegrationTest, MeasuresAWorkspaceFromAFullImage) {
-  const char* alias = std::getenv("ROCKPOOL_BACKUP_MEASURE");
-  if (alias == nullptr || *alias == 0) GTEST_SKIP() << "set ROCKPOOL_BACKUP_MEASURE=<image alias>";
-  auto target = incus::GetImageAliasTarget(*client_, alias);
-  ASSERT_TRUE(target.ok() && target->has_value()) << "no image alias " << alias;
-  const std::string saved = fingerprint_;
-  fingerprint_ = **target;
-  const std::string a = "rp-bkm" + TestArchiver::Suffix();
-  MakeInstance(a, "bkm");
-  fingerprint_ = saved;
-  WriteFile(a, "/root/notes.txt", "measured\n");
-  const std::string state = MakeState("state", {"bkm"});
-  const std::string backup = (dir_ / "backup").string();
-  TestArchiver archiver(client_, pool_);
-  auto manifest = WriteBackup(
-      {.state_dir = state, .database = state + "/rockpool.db", .target = backup}, &archiver, Log());
-  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
-  ASSERT_TRUE(archiver.Remove(a).ok());
+TEST_F(BackupIntegrationTest, RestoreRefusesADeploymentThatHasWorkspaces) {
+  MakeWorkspace("bka", fingerprint_);
+  const std::string state = MakeState({"bka"});
+  auto archiver = Archiver();
+  ASSERT_TRUE(Backup(state, archiver).ok());
   fs::remove_all(state);
-  Status restored = RestoreBackup(
-      {.source = backup, .state_dir = state, .database = state + "/rockpool.db"}, archiver, Log());
+  Status restored = Restore(state, archiver);
+  EXPECT_EQ(restored.code(), Code::kConflict);
+  EXPECT_NE(restored.message().find("rp-bka"), std::string::npos) << restored.message();
+}
+
+// Opt-in (ROCKPOOL_BACKUP_MEASURE=<image alias>, e.g. rockpool-workspace): a workspace made
+// from a full image, backed up, wiped and restored, to measure size and time.
+TEST_F(BackupIntegrationTest, MeasuresAWorkspaceFromAFullImage) {
+  const std::string alias = Env("ROCKPOOL_BACKUP_MEASURE", "");
+  if (alias.empty()) GTEST_SKIP() << "set ROCKPOOL_BACKUP_MEASURE=<image alias>";
+  auto target = incus::GetImageAliasTarget(*daemon_, alias);
+  ASSERT_TRUE(target.ok() && target->has_value()) << "no image alias " << alias;
+  MakeWorkspace("bkm", **target);
+  WriteFile("bkm", "/root/notes.txt", "measured\n");
+  const std::string state = MakeState({"bkm"});
+  auto archiver = Archiver();
+  auto manifest = Backup(state, archiver);
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  Wipe(state);
+  MakeProject();
+  Status restored = Restore(state, archiver);
   ASSERT_TRUE(restored.ok()) << restored.ToString();
-  auto file = ReadFile(a, "/root/notes.txt");
+  auto file = ReadFile("bkm", "/root/notes.txt");
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(*file, "measured\n");
 }
