@@ -318,6 +318,7 @@ Status RestoreBackup(const RestorePlan& plan, incus::WorkspaceArchiver& archiver
         std::to_string(SqliteStore::SchemaVersion()) + "); restore it with Rockpool " +
         manifest.rockpool_version + " or newer");
   }
+  if (plan.prepare_engine) RP_RETURN_IF_ERROR(plan.prepare_engine());
   RP_RETURN_IF_ERROR(CheckNoWorkspaces(plan, archiver));
   return RestoreFiles(plan, manifest, archiver, progress);
 }

@@ -36,6 +36,8 @@ struct RestorePlan {
   std::string source;     // a backup directory
   std::string state_dir;  // settings go back here
   std::string database;   // the store goes back here
+  // Run once the backup is verified, before the engine is asked anything (makes the project).
+  std::function<Status()> prepare_engine;
 };
 
 // Verifies every checksum first, refuses a deployment that has workspaces (in the store or on

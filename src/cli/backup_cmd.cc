@@ -62,12 +62,14 @@ Status Restore(Context& ctx, const std::string& dir) {
     return Status::Conflict("restore: the control plane answers on " + c.local_socket() +
                             "; stop it first with: rockpool down");
   }
-  // The instances go back into the deployment's project, made here when it is new.
-  RP_RETURN_IF_ERROR(EnsureProject(ctx));
   RP_ASSIGN_OR_RETURN(auto archiver, Archiver(ctx));
   std::printf("restoring %s into %s\n", dir.c_str(), c.state_dir.c_str());
-  RP_RETURN_IF_ERROR(RestoreBackup(
-      {.source = dir, .state_dir = c.state_dir, .database = c.database()}, *archiver, Say));
+  // The instances go back into the deployment's project, made here when it is new.
+  RP_RETURN_IF_ERROR(RestoreBackup({.source = dir,
+                                    .state_dir = c.state_dir,
+                                    .database = c.database(),
+                                    .prepare_engine = [&ctx] { return EnsureProject(ctx); }},
+                                   *archiver, Say));
   std::printf("restore done; start Rockpool with: rockpool up\n");
   return Status::Ok();
 }

@@ -265,9 +265,16 @@ TEST_F(BackupTest, RestoreRefusesADamagedBackupBeforeTouchingAnything) {
 
   FakeArchiver fresh;
   const std::string state = dir_.File("new-state");
-  Status s = RestoreBackup(Restore(target, state), fresh, Log());
+  RestorePlan plan = Restore(target, state);
+  bool prepared = false;
+  plan.prepare_engine = [&prepared] {
+    prepared = true;
+    return Status::Ok();
+  };
+  Status s = RestoreBackup(plan, fresh, Log());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("does not match its SHA-256"), std::string::npos) << s.message();
+  EXPECT_FALSE(prepared);
   EXPECT_TRUE(fresh.imported.empty());
   EXPECT_FALSE(fs::exists(state));
 }
