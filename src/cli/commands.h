@@ -25,6 +25,8 @@ void AddSupervise(CLI::App& sub, Context& ctx);
 void AddUninstall(CLI::App& sub, Context& ctx);
 void AddLogs(CLI::App& sub, Context& ctx);
 void AddPaths(CLI::App& sub, Context& ctx);
+void AddBackup(CLI::App& sub, Context& ctx);
+void AddRestore(CLI::App& sub, Context& ctx);
 
 // Ends the program with "error: <message>" and exit code 1 when `status` is not ok.
 void ExitOnError(const Status& status);

@@ -15,11 +15,13 @@ constexpr Command kCommands[] = {
     {"verify", "Check that a workspace's IDE answers through the proxy", AddVerify},
     {"doctor", "Say what is missing (daemon, bridge, pool, image, proxy, ports) and the fix",
      AddDoctor},
-    {"image", "Build the workspace image", AddImage},
+    {"image", "Build the workspace image, or list the images and their workspaces", AddImage},
     {"logs", "Show the control plane's and Caddy's logs (--follow to keep watching)", AddLogs},
     {"paths", "Show where this rockpool finds its files and keeps its state", AddPaths},
     {"uninstall", "Stop Rockpool and remove what `up` installed (--purge: data too)", AddUninstall},
     {"supervise", "Keep Caddy and the control plane running (started by `up`)", AddSupervise},
+    {"backup", "Back up the store, settings and workspaces to a folder", AddBackup},
+    {"restore", "Restore a backup into a deployment without workspaces", AddRestore},
 };
 
 }  // namespace

@@ -20,6 +20,9 @@ struct HttpRequest {
   Headers headers;
   std::string body;
   std::string body_file;  // when set, the body is streamed from this file instead
+  // When set, a 2xx answer's body is streamed into this file (created 0600, truncated) and
+  // HttpResponse::body stays empty; other answers' bodies still land in `body` for errors.
+  std::string response_file;
   std::chrono::milliseconds timeout{30'000};
 };
 

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -17,8 +19,39 @@ void GlobalInitOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-size_t AppendBody(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
+// Where a response body goes: `file` once the status is known to be 2xx, else `body`.
+struct BodySink {
+  CURL* curl = nullptr;
+  std::string* body = nullptr;
+  const std::string* file_path = nullptr;
+  FILE* file = nullptr;
+  bool decided = false;
+  int open_errno = 0;
+};
+
+size_t WriteBody(char* data, size_t size, size_t n, void* out) {
+  auto* sink = static_cast<BodySink*>(out);
+  if (!sink->decided) {
+    sink->decided = true;
+    long status = 0;
+    curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300 && sink->file_path != nullptr) {
+      const int fd =
+          ::open(sink->file_path->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (fd < 0) {
+        sink->open_errno = errno;
+        return 0;  // aborts the transfer
+      }
+      sink->file = ::fdopen(fd, "wb");
+      if (sink->file == nullptr) {
+        sink->open_errno = errno;
+        ::close(fd);
+        return 0;
+      }
+    }
+  }
+  if (sink->file != nullptr) return std::fwrite(data, 1, size * n, sink->file);
+  sink->body->append(data, size * n);
   return size * n;
 }
 
@@ -106,14 +139,26 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   for (const auto& [k, v] : request.headers) add_header(k, v);
   header_list = curl_slist_append(header_list, "Expect:");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+  BodySink sink{.curl = c, .body = &response.body};
+  if (!request.response_file.empty()) sink.file_path = &request.response_file;
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, AppendHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
 
   CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(header_list);
   if (upload != nullptr) std::fclose(upload);
+  if (sink.file != nullptr && std::fclose(sink.file) != 0 && rc == CURLE_OK) {
+    return Status::Internal("write " + request.response_file + ": " + std::strerror(errno));
+  }
+  if (sink.open_errno != 0) {
+    return Status::Internal("open " + request.response_file + ": " +
+                            std::strerror(sink.open_errno));
+  }
+  if (rc == CURLE_WRITE_ERROR && sink.file != nullptr) {
+    return Status::Internal("write " + request.response_file + ": disk full or not writable");
+  }
   if (rc != CURLE_OK) {
     std::string what =
         request.method + " " + Endpoint() + request.target + ": " + curl_easy_strerror(rc);

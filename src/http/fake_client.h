@@ -3,6 +3,7 @@
 #pragma once
 
 #include <deque>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <vector>
@@ -36,12 +37,14 @@ class FakeHttpClient final : public HttpClient {
       if (!queue_.empty()) {
         HttpResponse r = std::move(queue_.front());
         queue_.pop_front();
-        return r;
+        return ToFile(request, std::move(r));
       }
       handler = handler_;
     }
     if (!handler) return Status::Unavailable("fake http: no response for " + request.target);
-    return handler(request);
+    auto r = handler(request);
+    if (!r.ok()) return r;
+    return ToFile(request, *std::move(r));
   }
   std::string Endpoint() const override { return "fake"; }
 
@@ -51,6 +54,16 @@ class FakeHttpClient final : public HttpClient {
   }
 
  private:
+  // Like the real client: a 2xx body goes to request.response_file when one is asked for.
+  static Result<HttpResponse> ToFile(const HttpRequest& request, HttpResponse r) {
+    if (request.response_file.empty() || r.status < 200 || r.status >= 300) return r;
+    std::ofstream out(request.response_file, std::ios::binary | std::ios::trunc);
+    out << r.body;
+    if (!out.flush()) return Status::Internal("fake http: write " + request.response_file);
+    r.body.clear();
+    return r;
+  }
+
   mutable std::mutex mu_;
   Handler handler_;
   std::deque<HttpResponse> queue_;

@@ -135,4 +135,50 @@ Result<std::unique_ptr<Statement>> Connection::Prepare(const std::string& sql) {
   return std::make_unique<Statement>(db_, it->second);
 }
 
+namespace {
+
+// Closes a connection opened with sqlite3_open_v2 (also one that failed to open).
+struct CloseDb {
+  void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+using DbHandle = std::unique_ptr<sqlite3, CloseDb>;
+
+Result<DbHandle> OpenRaw(const std::string& path, int flags, std::string_view what) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  DbHandle handle(db);
+  if (rc != SQLITE_OK) return Error(db, rc, what);
+  sqlite3_extended_result_codes(db, 1);
+  return handle;
+}
+
+}  // namespace
+
+Status BackupDatabase(const std::string& from, const std::string& to,
+                      std::chrono::milliseconds busy) {
+  const std::string what = "back up database " + from + " to " + to;
+  RP_ASSIGN_OR_RETURN(DbHandle src, OpenRaw(from, SQLITE_OPEN_READONLY, "open database " + from));
+  sqlite3_busy_timeout(src.get(), static_cast<int>(busy.count()));
+  RP_ASSIGN_OR_RETURN(DbHandle dst, OpenRaw(to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                            "create database " + to));
+  sqlite3_busy_timeout(dst.get(), static_cast<int>(busy.count()));
+  sqlite3_backup* backup = sqlite3_backup_init(dst.get(), "main", src.get(), "main");
+  if (backup == nullptr) return Error(dst.get(), sqlite3_extended_errcode(dst.get()), what);
+  // One step copies every page under a single read transaction: a consistent snapshot.
+  const auto deadline = std::chrono::steady_clock::now() + busy;
+  int rc = SQLITE_OK;
+  do {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while ((rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+           std::chrono::steady_clock::now() < deadline);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return Error(dst.get(), rc, what);
+  char* err = nullptr;
+  rc = sqlite3_exec(dst.get(), "PRAGMA journal_mode = DELETE", nullptr, nullptr, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) return Error(dst.get(), rc, what + ": leave WAL mode");
+  return Status::Ok();
+}
+
 }  // namespace rockpool::sqlite

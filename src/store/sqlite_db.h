@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -69,5 +70,11 @@ class Connection {
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
+
+// Copies the database at `from` into a new file `to` with SQLite's online backup API: a
+// consistent snapshot while other connections (other processes too) keep reading and writing.
+// `to` is left in rollback-journal mode, one self-contained file. Waits up to `busy` for locks.
+Status BackupDatabase(const std::string& from, const std::string& to,
+                      std::chrono::milliseconds busy = std::chrono::seconds(30));
 
 }  // namespace rockpool::sqlite

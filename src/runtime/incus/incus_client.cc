@@ -110,6 +110,7 @@ Result<HttpResponse> IncusClient::Fetch(const ApiRequest& request) {
   http.headers = request.headers;
   http.timeout = request.timeout;
   http.body_file = request.body_file;
+  http.response_file = request.response_file;
   if (request.raw_body) {
     http.body = *request.raw_body;
   } else if (request.body) {

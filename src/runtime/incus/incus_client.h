@@ -39,6 +39,7 @@ struct ApiRequest {
   std::optional<Json> body;
   std::optional<std::string> raw_body;
   std::string body_file;
+  std::string response_file;  // Fetch: a 2xx body is streamed into this file, not memory
   Headers headers;
   std::chrono::milliseconds timeout{30'000};
 };

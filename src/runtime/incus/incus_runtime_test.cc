@@ -628,5 +628,39 @@ TEST_F(IncusRuntimeTest, PruneTemplatesDeletesOnlyOldTemplatesOfTheAlias) {
   EXPECT_EQ(deletes[0].target, "/1.0/instances/rp-tpl-0000aaaabbbb");
 }
 
+// A rebuilt image: the alias now names a new fingerprint. Pruning removes the old image's
+// template, never a workspace made from it, and a new workspace is copied from the new template.
+TEST_F(IncusRuntimeTest, AfterARebuildOldWorkspacesStayAndNewOnesGetTheNewImage) {
+  const std::string old_fingerprint = "0000aaaabbbb";
+  Json old_config = WorkspaceConfig("old");
+  old_config[kLabelImage] = old_fingerprint;
+  Json old_workspace = InstanceJson("rp-old", "Running", old_config);
+  Json old_tpl = InstanceJson(
+      "rp-tpl-0000aaaabbbb", "Stopped",
+      {{kLabelTemplate, "true"}, {kLabelTemplateAlias, "rp-img"}, {kLabelImage, old_fingerprint}});
+  daemon_.On("GET", "/1.0/instances?recursion=1", Sync({old_workspace, old_tpl}));
+  daemon_.On("DELETE", "/1.0/instances/", Async("op-del"));
+  ASSERT_TRUE(runtime_->PruneTemplates("rp-img").ok());
+
+  HaveReadyTemplate();
+  daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  NoSpare();
+  ASSERT_TRUE(runtime_->Create("new", "rp-img", {}).ok());
+  auto posts = Creations();
+  ASSERT_EQ(posts.size(), 1u);
+  Json body = Json::parse(posts[0].body);
+  EXPECT_EQ(body["source"]["source"], "rp-tpl-d1337eb00d5e");
+  EXPECT_EQ(body["config"][kLabelImage], kFingerprint);
+
+  auto deletes = daemon_.Sent("DELETE", "/1.0/instances/");
+  ASSERT_EQ(deletes.size(), 1u);
+  EXPECT_EQ(deletes[0].target, "/1.0/instances/rp-tpl-0000aaaabbbb");
+  for (const auto& r : daemon_.requests()) {
+    if (r.method == "GET") continue;
+    EXPECT_EQ(r.target.find("/1.0/instances/rp-old"), std::string::npos)
+        << r.method << " " << r.target;
+  }
+}
+
 }  // namespace
 }  // namespace rockpool::incus
