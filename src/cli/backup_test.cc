@@ -85,7 +85,7 @@ class BackupTest : public ::testing::Test {
                    .name = name,
                    .status = WorkspaceStatus::kStopped,
                    .image = "rockpool-workspace"};
-      ASSERT_TRUE((*store)->InsertWorkspace(ws).ok());
+      ASSERT_TRUE((*store)->workspaces().Insert(ws).ok());
     }
   }
 
@@ -139,7 +139,7 @@ TEST_F(BackupTest, WritesStoreSettingsWorkspacesAndAManifestWithChecksums) {
   FakeClock clock;
   auto copy = SqliteStore::Open(target + "/store.db", clock);
   ASSERT_TRUE(copy.ok());
-  auto all = (*copy)->ListAllWorkspaces();
+  auto all = (*copy)->workspaces().ListAll();
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 2u);
 }
@@ -204,7 +204,7 @@ TEST_F(BackupTest, CopiesALiveStoreWhileAnotherConnectionWrites) {
                  .name = "gamma",
                  .status = WorkspaceStatus::kStopped,
                  .image = "rockpool-workspace"};
-    RP_RETURN_IF_ERROR((*store)->InsertWorkspace(ws).status());
+    RP_RETURN_IF_ERROR((*store)->workspaces().Insert(ws).status());
     auto manifest = WriteBackup(Plan(dir_.File("backup"), true), nullptr, Log());
     return manifest.status();
   });
@@ -212,7 +212,7 @@ TEST_F(BackupTest, CopiesALiveStoreWhileAnotherConnectionWrites) {
   FakeClock clock;
   auto copy = SqliteStore::Open(dir_.File("backup/store.db"), clock);
   ASSERT_TRUE(copy.ok());
-  auto all = (*copy)->ListAllWorkspaces();
+  auto all = (*copy)->workspaces().ListAll();
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ((*all)[0].name, "alpha");
@@ -232,7 +232,7 @@ TEST_F(BackupTest, RestoreBringsBackWorkspacesSettingsAndStore) {
   EXPECT_EQ(Mode(state + "/auth.json"), 0600u);
   auto store = SqliteStore::Open(state + "/rockpool.db", clock_);
   ASSERT_TRUE(store.ok());
-  auto beta = (*store)->GetWorkspaceByName("beta");
+  auto beta = (*store)->workspaces().GetByName("beta");
   ASSERT_TRUE(beta.ok());
   EXPECT_EQ(beta->id, "id-beta");
   for (const auto& entry : fs::directory_iterator(state)) {
@@ -253,7 +253,7 @@ TEST_F(BackupTest, RestoreReplacesAnEmptyDeploymentsStoreAndCredentials) {
   EXPECT_EQ(ReadAll(state + "/auth.json"), ReadAll(state_ + "/auth.json"));
   auto store = SqliteStore::Open(state + "/rockpool.db", clock_);
   ASSERT_TRUE(store.ok());
-  EXPECT_TRUE((*store)->GetWorkspaceByName("alpha").ok());
+  EXPECT_TRUE((*store)->workspaces().GetByName("alpha").ok());
 }
 
 TEST_F(BackupTest, RestoreRefusesADamagedBackupBeforeTouchingAnything) {

@@ -58,10 +58,10 @@ TEST_F(UpgradeTest, TheDumpIsOneMigrationBehind) {
 }
 
 TEST_F(UpgradeTest, EveryWorkspaceKeepsItsFields) {
-  auto all = store_->ListAllWorkspaces();
+  auto all = store_->workspaces().ListAll();
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_EQ(all->size(), 4u);
-  auto alpha = store_->GetWorkspace(kAlpha);
+  auto alpha = store_->workspaces().Get(kAlpha);
   ASSERT_TRUE(alpha.ok());
   EXPECT_EQ(alpha->name, "alpha");
   EXPECT_EQ(alpha->status, WorkspaceStatus::kRunning);
@@ -72,51 +72,53 @@ TEST_F(UpgradeTest, EveryWorkspaceKeepsItsFields) {
   // Workspaces from before limits were kept read as the deployment's defaults.
   EXPECT_EQ(alpha->limits, options_.default_limits);
 
-  auto gamma = store_->GetWorkspaceByName("gamma-9");
+  auto gamma = store_->workspaces().GetByName("gamma-9");
   ASSERT_TRUE(gamma.ok());
   EXPECT_EQ(gamma->id, kGamma);
   EXPECT_EQ(gamma->status, WorkspaceStatus::kError);
   EXPECT_EQ(gamma->image, "custom-image");
   EXPECT_EQ(gamma->status_reason, "incus: start instance rp-gamma-9: 500 boom");
-  EXPECT_EQ(store_->GetWorkspace(kBeta)->status, WorkspaceStatus::kStopped);
-  EXPECT_EQ(store_->GetWorkspace(kDelta)->name, "4delta");
-  auto counts = store_->CountWorkspacesByStatus();
+  EXPECT_EQ(store_->workspaces().Get(kBeta)->status, WorkspaceStatus::kStopped);
+  EXPECT_EQ(store_->workspaces().Get(kDelta)->name, "4delta");
+  auto counts = store_->workspaces().CountByStatus();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ((*counts)[WorkspaceStatus::kCreating], 1);
 
   // Pages walk them in creation order, as before.
-  auto page = store_->ListWorkspaces(3, std::nullopt);
+  auto page = store_->workspaces().List(3, std::nullopt);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 3u);
   EXPECT_EQ(page->items[0].name, "alpha");
   ASSERT_TRUE(page->next_cursor.has_value());
-  auto rest = store_->ListWorkspaces(3, page->next_cursor);
+  auto rest = store_->workspaces().List(3, page->next_cursor);
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->items.size(), 1u);
   EXPECT_EQ(rest->items[0].name, "4delta");
 }
 
 TEST_F(UpgradeTest, EveryPortIsKept) {
-  auto alpha = store_->ListPorts(kAlpha);
+  auto alpha = store_->ports().List(kAlpha);
   ASSERT_TRUE(alpha.ok());
   ASSERT_EQ(alpha->size(), 2u);
   EXPECT_EQ((*alpha)[0].port, 3000);
   EXPECT_EQ((*alpha)[0].label, "web");
   EXPECT_EQ((*alpha)[1].port, 8888);
   EXPECT_EQ((*alpha)[1].label, std::nullopt);
-  auto beta = store_->ListPorts(kBeta);
+  // Ports from before the pending state are active: they were all set up.
+  for (const Port& port : *alpha) EXPECT_EQ(port.state, PortState::kActive) << port.port;
+  auto beta = store_->ports().List(kBeta);
   ASSERT_TRUE(beta.ok());
   ASSERT_EQ(beta->size(), 1u);
   EXPECT_EQ((*beta)[0].port, 65535);
   EXPECT_EQ((*beta)[0].created_at, "2026-01-01T10:07:00.000Z");
-  EXPECT_TRUE(store_->ListPorts(kGamma)->empty());
+  EXPECT_TRUE(store_->ports().List(kGamma)->empty());
   // Cascade delete still holds after the upgrade.
-  ASSERT_TRUE(store_->DeleteWorkspace(kAlpha).ok());
-  EXPECT_TRUE(store_->ListPorts(kAlpha)->empty());
+  ASSERT_TRUE(store_->workspaces().Delete(kAlpha).ok());
+  EXPECT_TRUE(store_->ports().List(kAlpha)->empty());
 }
 
 TEST_F(UpgradeTest, EveryJobIsKept) {
-  auto failed = store_->GetJob(3);
+  auto failed = store_->jobs().Get(3);
   ASSERT_TRUE(failed.ok());
   EXPECT_EQ(failed->workspace_id, kGamma);
   EXPECT_EQ(failed->kind, JobKind::kStart);
@@ -124,7 +126,7 @@ TEST_F(UpgradeTest, EveryJobIsKept) {
   EXPECT_EQ(failed->attempts, 5);
   EXPECT_EQ(failed->last_error, "incus: start instance rp-gamma-9: 500 boom");
 
-  auto running = store_->GetJob(4);
+  auto running = store_->jobs().Get(4);
   ASSERT_TRUE(running.ok());
   EXPECT_EQ(running->state, JobState::kRunning);
   EXPECT_EQ(running->lease_owner, "worker-1");
@@ -132,29 +134,30 @@ TEST_F(UpgradeTest, EveryJobIsKept) {
   EXPECT_EQ(running->run_after, Millis(1767261780000));
   EXPECT_EQ(running->created_at, Millis(1767261780000));
 
-  auto unfinished = store_->ListUnfinishedJobs();
+  auto unfinished = store_->jobs().ListUnfinished();
   ASSERT_TRUE(unfinished.ok());
   ASSERT_EQ(unfinished->size(), 2u);
-  auto delta = store_->ListJobsForWorkspace(kDelta);
+  auto delta = store_->jobs().ListForWorkspace(kDelta);
   ASSERT_TRUE(delta.ok());
   ASSERT_EQ(delta->size(), 2u);
   EXPECT_EQ((*delta)[1].kind, JobKind::kDelete);
   EXPECT_EQ((*delta)[1].state, JobState::kQueued);
-  EXPECT_EQ(store_->GetJob(1)->state, JobState::kDone);
-  EXPECT_EQ(store_->GetJob(2)->kind, JobKind::kStop);
+  EXPECT_EQ(store_->jobs().Get(1)->state, JobState::kDone);
+  EXPECT_EQ(store_->jobs().Get(2)->kind, JobKind::kStop);
 
   // The queued job can still be claimed once its time has come.
   clock_.Advance(std::chrono::hours(24 * 365));
-  auto claimed = store_->ClaimJob("worker-2", std::chrono::seconds(30));
+  auto claimed = store_->jobs().Claim("worker-2", std::chrono::seconds(30));
   ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
   ASSERT_TRUE(claimed->has_value());
 }
 
 TEST_F(UpgradeTest, TheRevisionCounterStillMoves) {
-  auto before = store_->WorkspacesRevision();
+  auto before = store_->workspaces().Revision();
   ASSERT_TRUE(before.ok());
-  ASSERT_TRUE(store_->UpdateWorkspaceStatus(kBeta, WorkspaceStatus::kStarting, std::nullopt).ok());
-  auto after = store_->WorkspacesRevision();
+  ASSERT_TRUE(
+      store_->workspaces().UpdateStatus(kBeta, WorkspaceStatus::kStarting, std::nullopt).ok());
+  auto after = store_->workspaces().Revision();
   ASSERT_TRUE(after.ok());
   EXPECT_GT(*after, *before);
 }

@@ -129,10 +129,11 @@ class BackupIntegrationTest : public ::testing::Test {
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     for (const auto& ws : workspaces) {
       EXPECT_TRUE((*store)
-                      ->InsertWorkspace({.id = "id-" + ws,
-                                         .name = ws,
-                                         .status = WorkspaceStatus::kStopped,
-                                         .image = "rockpool-workspace"})
+                      ->workspaces()
+                      .Insert({.id = "id-" + ws,
+                               .name = ws,
+                               .status = WorkspaceStatus::kStopped,
+                               .image = "rockpool-workspace"})
                       .ok());
     }
     return state;
@@ -215,7 +216,7 @@ TEST_F(BackupIntegrationTest, FilesSurviveBackupWipeAndRestore) {
   SystemClock clock;
   auto store = SqliteStore::Open(state + "/rockpool.db", clock);
   ASSERT_TRUE(store.ok());
-  EXPECT_TRUE((*store)->GetWorkspaceByName("bkb").ok());
+  EXPECT_TRUE((*store)->workspaces().GetByName("bkb").ok());
   EXPECT_TRUE(fs::exists(state + "/auth.json"));
 }
 
