@@ -67,18 +67,24 @@ Status EnsureImage(Context& ctx, bool force) {
   return incus->PruneTemplates(ctx.config().image);
 }
 
+Status CheckProxyPorts(Context& ctx) {
+  if (ctx.proxy().Ping().ok()) return Status::Ok();
+  // Caddy is not ours yet: its ports must be free before it can take them, or held by our
+  // Caddy (not answering), which EnsureRunning replaces.
+  const int ours = ctx.caddy().RunningPid();
+  for (int port : {ctx.config().control_port, ctx.config().workspace_port}) {
+    if (auto owner = FindListener(port); owner && (ours == 0 || owner->pid != ours)) {
+      return Status::Unavailable(DescribeListener(port, *owner) +
+                                 ": stop that program, or choose other ports with "
+                                 "ROCKPOOL_CONTROL_PORT / ROCKPOOL_WORKSPACE_PORT");
+    }
+  }
+  return Status::Ok();
+}
+
 Status EnsureProxy(Context& ctx) {
   if (!ctx.proxy().Ping().ok()) {
-    // Caddy is not ours yet: its ports must be free before it can take them, or held by our
-    // Caddy (not answering), which EnsureRunning replaces.
-    const int ours = ctx.caddy().RunningPid();
-    for (int port : {ctx.config().control_port, ctx.config().workspace_port}) {
-      if (auto owner = FindListener(port); owner && (ours == 0 || owner->pid != ours)) {
-        return Status::Unavailable(DescribeListener(port, *owner) +
-                                   ": stop that program, or choose other ports with "
-                                   "ROCKPOOL_CONTROL_PORT / ROCKPOOL_WORKSPACE_PORT");
-      }
-    }
+    RP_RETURN_IF_ERROR(CheckProxyPorts(ctx));
     RP_RETURN_IF_ERROR(ctx.caddy().EnsureRunning());
   }
   auto config = ctx.proxy_config();

@@ -15,6 +15,7 @@ Status Up(Context& ctx, const std::string& name) {
   RP_RETURN_IF_ERROR(ValidateWorkspaceName(name));
   RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
   RP_RETURN_IF_ERROR(EnsureCredentials(ctx));  // first: nothing starts without them
+  RP_RETURN_IF_ERROR(CheckProxyPorts(ctx));    // a port in use stops `up` before any change
   RP_RETURN_IF_ERROR(EnsureEngine(ctx));
   RP_RETURN_IF_ERROR(EnsureImage(ctx));
   RP_RETURN_IF_ERROR(EnsureService(ctx));  // systemd units, or the supervisor: Caddy and serve

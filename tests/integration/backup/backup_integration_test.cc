@@ -49,8 +49,9 @@ class BackupIntegrationTest : public ::testing::Test {
     spec_ = {.name = "rpb-" + Pid(),
              .owner = dir_.string(),
              .pool = Env("ROCKPOOL_POOL", "rockpool"),
-             .network = Env("ROCKPOOL_BRIDGE", "rpbr0"),
-             .subnet = ""};
+             // A bridge of its own, which EnsureProject makes: deployments do not share one.
+             .network = "rpb" + std::to_string(::getpid() % 100000),
+             .subnet = "10.252." + std::to_string(::getpid() % 250) + ".1/24"};
     MakeProject();
     project_ = daemon_->InProject(spec_.name);
     fingerprint_ = ImportTinyImage();
@@ -65,6 +66,7 @@ class BackupIntegrationTest : public ::testing::Test {
       Status s = incus::DeleteImage(*daemon_, fingerprint_, std::chrono::seconds(60));
       EXPECT_TRUE(s.ok()) << "cleanup: " << s.ToString();
     }
+    (void)daemon_->Call({.method = "DELETE", .path = "/1.0/networks/" + spec_.network});
     fs::remove_all(dir_);
   }
 

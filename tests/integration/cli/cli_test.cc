@@ -146,14 +146,18 @@ TEST_F(CliTest, PortInUseNamesTheProgramAndStartsNoProxy) {
 
   // A proxy of its own (its admin socket in `state` never answers), so the check runs before
   // starting it.
-  // A state folder of its own needs a project of its own: the suite's belongs to another.
+  // The check comes before `up` changes anything, the engine included: no project is made.
   const std::string project = "rpt-port-" + std::to_string(getpid());
   CliRun r = Rockpool({"up"}, {"ROCKPOOL_WORKSPACE_PORT=" + std::to_string(busy),
                                "ROCKPOOL_CONTROL_PORT=" + std::to_string(busy),
                                "ROCKPOOL_STATE_DIR=" + state, "ROCKPOOL_PROJECT=" + project});
   close(fd);
   RealProcessRunner runner;
-  (void)runner.Run({.argv = {"lxc", "project", "delete", project}});
+  auto made = runner.Run({.argv = {"lxc", "project", "show", project}});
+  EXPECT_TRUE(made.ok() && made->exit_code != 0) << "up made LXD project " << project;
+  if (made.ok() && made->exit_code == 0) {
+    (void)runner.Run({.argv = {"lxc", "project", "delete", project}});
+  }
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("error: port " + std::to_string(busy) + " is in use by"),
             std::string::npos)

@@ -49,7 +49,8 @@ TEST_F(CaddyRestartTest, AnEmptiedCaddyIsReconfiguredByTheControlPlane) {
   nlohmann::json empty = {{"admin", {{"listen", CaddyAdminSocketAddress(CaddyDir())}}}};
   auto loaded = admin.Send({.method = "POST",
                             .target = "/load",
-                            .headers = {{"Content-Type", "application/json"}},
+                            // An empty Host, as Caddy's admin socket wants.
+                            .headers = {{"Host", ""}, {"Content-Type", "application/json"}},
                             .body = empty.dump()});
   ASSERT_TRUE(loaded.ok() && loaded->status == 200)
       << (loaded.ok() ? loaded->body : loaded.status().message());
