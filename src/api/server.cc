@@ -79,13 +79,22 @@ class PendingGateCheck {
     return net::async_initiate<CompletionToken, void(Answer)>(
         [this](auto handler) {
           using Handler = std::decay_t<decltype(handler)>;
-          auto work = std::make_shared<net::executor_work_guard<net::any_io_executor>>(
-              net::get_associated_executor(handler));
+          // The guard holds the io_context itself, not the session's strand: the gate may
+          // answer on another thread, which must let go of every copy of the strand before
+          // Run() may return and the context (and its strand service) go away.
+          auto& context = static_cast<net::io_context&>(
+              net::query(net::get_associated_executor(handler), net::execution::context));
+          auto work = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
+              context.get_executor());
           auto shared = std::make_shared<Handler>(std::move(handler));
-          SetWaiter(ResumeFn([shared, work](Answer answer) {
-            net::post(work->get_executor(), [shared, answer = std::move(answer)]() mutable {
-              std::move (*shared)(std::move(answer));
-            });
+          SetWaiter(ResumeFn([shared, work](Answer answer) mutable {
+            {
+              auto resumed = std::move(shared);  // this function keeps no copy
+              auto executor = net::get_associated_executor(*resumed);
+              net::post(executor, [resumed, answer = std::move(answer)]() mutable {
+                std::move (*resumed)(std::move(answer));
+              });
+            }  // the strand is released here, while the guard keeps the context running
             work->reset();
           }));
         },
