@@ -11,6 +11,7 @@
 
 #include "cli/install_paths.h"
 #include "cli/service_units.h"
+#include "cli/steps.h"
 #include "client/api_client.h"
 #include "http/curl_client.h"
 #include "proxy/caddy/caddy_daemon.h"
@@ -20,11 +21,6 @@ namespace rockpool {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void Say(const std::string& line) {
-  std::printf("%s\n", line.c_str());
-  std::fflush(stdout);
-}
 
 // How long `down` lets the control plane finish before it reports it still running.
 std::chrono::milliseconds ServeStopTimeout() {

@@ -15,14 +15,24 @@
 #include "sys/private_dir.h"
 
 namespace rockpool {
-namespace {
-
-using Clock = std::chrono::steady_clock;
 
 void Say(const std::string& line) {
   std::printf("%s\n", line.c_str());
   std::fflush(stdout);
 }
+
+Status LoadRoutes(Context& ctx) {
+  auto config = ctx.proxy_config();
+  std::error_code ec;
+  std::filesystem::create_directories(config.socket_dir, ec);
+  RP_ASSIGN_OR_RETURN(bool current, ctx.proxy().IsBootstrapped(config));
+  if (!current) RP_RETURN_IF_ERROR(ctx.proxy().Bootstrap(config));
+  return Status::Ok();
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
 
 Status WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout,
                const std::string& what) {
@@ -87,11 +97,8 @@ Status EnsureProxy(Context& ctx) {
     RP_RETURN_IF_ERROR(CheckProxyPorts(ctx));
     RP_RETURN_IF_ERROR(ctx.caddy().EnsureRunning());
   }
-  auto config = ctx.proxy_config();
-  std::error_code ec;
-  std::filesystem::create_directories(config.socket_dir, ec);
-  RP_ASSIGN_OR_RETURN(bool current, ctx.proxy().IsBootstrapped(config));
-  if (!current) RP_RETURN_IF_ERROR(ctx.proxy().Bootstrap(config));
+  RP_RETURN_IF_ERROR(LoadRoutes(ctx));
+  const ProxyConfig config = ctx.proxy_config();
   Say("proxy: caddy serves :" + std::to_string(config.workspace_port) +
       " (workspaces) and :" + std::to_string(config.control_port) + " (API, dashboard)");
   return Status::Ok();

@@ -19,6 +19,10 @@ Status EnsureProject(Context& ctx, const std::function<Status()>& before_moving 
 // The workspace image exists and was built from the current recipe (or `force`), and its
 // template instance is prepared.
 Status EnsureImage(Context& ctx, bool force = false);
+// Prints a line of progress at once.
+void Say(const std::string& line);
+// Caddy has Rockpool's routes (loaded when it has other ones), and the socket folder exists.
+Status LoadRoutes(Context& ctx);
 // The proxy's listen ports are free, or Caddy's already: checked before anything is set up.
 Status CheckProxyPorts(Context& ctx);
 // Caddy runs with Rockpool's routes; the listen ports are free or already Caddy's.

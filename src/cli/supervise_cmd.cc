@@ -30,11 +30,7 @@ void ExitOnSignal(int) {
 // Caddy answering with Rockpool's routes; its pid.
 Result<int> StartCaddy(Context& ctx) {
   RP_RETURN_IF_ERROR(ctx.caddy().EnsureRunning());
-  auto config = ctx.proxy_config();
-  std::error_code ec;
-  std::filesystem::create_directories(config.socket_dir, ec);
-  RP_ASSIGN_OR_RETURN(bool current, ctx.proxy().IsBootstrapped(config));
-  if (!current) RP_RETURN_IF_ERROR(ctx.proxy().Bootstrap(config));
+  RP_RETURN_IF_ERROR(LoadRoutes(ctx));
   const int pid = ctx.caddy().RunningPid();
   if (pid == 0) return Status::Unavailable("caddy answers, but its process was not found");
   return pid;

@@ -14,9 +14,11 @@ import {
   runInTerminal, typeInEditorAndSave,
 } from './lib/workbench.mjs';
 
-const WORKSPACE_URL = process.env.ROCKPOOL_WORKSPACE_URL || 'http://localhost:8081/workspace/test/';
+// The suite's private Rockpool (scripts/harness.sh exports its URL); never the deployment's.
+const WORKSPACE_URL = process.env.ROCKPOOL_WORKSPACE_URL;
+if (!WORKSPACE_URL) throw new Error('ROCKPOOL_WORKSPACE_URL is not set: run through ./scripts/test.sh (scripts/harness.sh)');
 const INSTANCE = process.env.ROCKPOOL_INSTANCE || 'rp-test';
-const BRIDGE = process.env.ROCKPOOL_BRIDGE || 'rpbr0';
+const BRIDGE = process.env.ROCKPOOL_BRIDGE;  // the private Rockpool's bridge
 const WORKSPACE_DIR = '/home/admin/workspace';
 const MARKER = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const SECOND_WORKSPACE = `second-${MARKER}`;

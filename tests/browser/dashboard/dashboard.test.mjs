@@ -1,7 +1,7 @@
 // Browser tests of the dashboard at /app, through headless Chromium. They create their own data
 // through the UI or the API and remove it afterwards, so they run against a real deployment when
 // ROCKPOOL_APP_URL is set (what scripts/test.sh does), else against the mock:
-//   ROCKPOOL_APP_URL=http://localhost:8080/app ROCKPOOL_USERNAME=... ROCKPOOL_PASSWORD=...
+//   ROCKPOOL_APP_URL, ROCKPOOL_USERNAME, ROCKPOOL_PASSWORD as scripts/harness.sh exports them
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
