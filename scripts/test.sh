@@ -54,7 +54,16 @@ fi
 
 # 2. A private Rockpool for every test (scripts/harness.sh), removed at the end.
 # On any exit, also one that stops half-way: the private Rockpool goes, the sentinel too.
-trap 'stop_private; [ -z "$sentinel_pid" ] || kill "$sentinel_pid" 2>/dev/null; rm -rf "$sentinel_dir"' EXIT
+# The trap keeps the suite's exit status: nothing in it may fail the run under set -e.
+cleanup() {
+  local rc=$?
+  set +e
+  stop_private
+  [ -n "$sentinel_pid" ] && kill "$sentinel_pid" 2>/dev/null
+  rm -rf "$sentinel_dir"
+  exit "$rc"
+}
+trap cleanup EXIT
 run_suite "private Rockpool up" start_private
 run_suite "unit and integration tests" ctest --test-dir "$ROCKPOOL_ROOT/build" --output-on-failure -j1
 run_suite "lint" "$ROCKPOOL_ROOT/scripts/lint.sh" "$ROCKPOOL_ROOT/build"
