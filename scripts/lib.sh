@@ -24,6 +24,8 @@ APT_PACKAGES=(
   python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep
   # browser tests and benchmarks; busybox for the network isolation test's containers
   chromium wrk busybox-static
+  # the macOS image's Packer template is checked on Linux with Debian's Packer
+  packer
 )
 # Node.js and npm: Debian's packages unless this machine already has a node and npm (e.g. from
 # another repository, whose nodejs package conflicts with Debian's npm).

@@ -1,22 +1,15 @@
-# Rockpool workspace image for macOS hosts: a Tart VM (Debian base) with code-server.
+# Rockpool workspace image for macOS hosts: a Tart VM (Debian base) with code-server, for the
+# Tart runtime (src/runtime/tart). On an Apple Silicon Mac with Tart and Packer 1.7 or later:
 #
-# THIS IS THE macOS PATH. It needs Packer and Tart on an Apple Silicon Mac and is untested on
-# Linux hosts, where images/linux/build.sh builds the LXD/Incus image instead. Both install
-# the same pinned versions (images/linux/versions.env) and the same code-server unit.
+#   packer init images/macos
+#   packer build images/macos
 #
-#   packer init images/macos/rockpool-workspace.pkr.hcl
-#   packer build images/macos/rockpool-workspace.pkr.hcl
+# Result: a local Tart VM named "rockpool-workspace" (tart list). It is provisioned by
+# setup.sh with the Linux image's recipe (images/linux): same pins, same Node.js and
+# code-server steps, same provisioning script (provision.sh vm).
 #
-# Result: a local Tart VM named "rockpool-workspace" (tart list).
-
-packer {
-  required_plugins {
-    tart = {
-      version = ">= 1.12.0"
-      source  = "github.com/cirruslabs/tart"
-    }
-  }
-}
+# On Linux, Debian's Packer (1.6) checks this file's syntax and its provisioners (the tests do,
+# see tests/integration/images); it has no Tart plugin, so the source block is not checked.
 
 variable "base_image" {
   type    = string
@@ -35,7 +28,8 @@ source "tart-cli" "workspace" {
   memory_gb    = 4
   disk_size_gb = 20
   headless     = true
-  # The Cirrus Labs Debian image's default login; used only while provisioning.
+  # The Cirrus Labs Debian image's login, used only while provisioning: provision.sh locks it,
+  # takes sudo away and turns SSH off before the image is saved.
   ssh_username = "admin"
   ssh_password = "admin"
   ssh_timeout  = "180s"
@@ -44,18 +38,10 @@ source "tart-cli" "workspace" {
 build {
   sources = ["source.tart-cli.workspace"]
 
-  # Same pins and unit as the Linux recipe.
+  # The Linux image's recipe: versions.env, lib/, overlay/, overlay-vm/, provision.sh.
   provisioner "file" {
-    source      = "${path.root}/../linux/versions.env"
-    destination = "/tmp/rockpool-versions.env"
-  }
-  provisioner "file" {
-    source      = "${path.root}/../linux/overlay/etc/systemd/system/code-server.service"
-    destination = "/tmp/code-server.service"
-  }
-  provisioner "file" {
-    source      = "${path.root}/../linux/overlay/home/admin/.local/share/code-server/User/settings.json"
-    destination = "/tmp/code-server-settings.json"
+    source      = "${path.root}/../linux/"
+    destination = "/tmp/rockpool-recipe"
   }
 
   provisioner "shell" {
