@@ -4,9 +4,9 @@
 //   api_bench [--count N] [--seconds S] [--runs R] [--gates-only]
 // Servers run as child processes (this binary with --serve <mode>) so RSS is their own:
 //   secure    the SecurityGate as `rockpool serve` wires it (credentials from an auth.json,
-//             bcrypt cost 10, sign-in throttle, request budget), except that the budget is
-//             set so high that the load never spends it: what is measured is the cost of the
-//             checks, not of refusals
+//             argon2id at its default cost, sign-in throttle, request budget), except that the
+//             budget is set so high that the load never spends it: what is measured is the cost of
+//             the checks, not of refusals
 //   open      the same server behind a gate that lets everything through (authentication,
 //             throttling and budget off), for comparison in the same run
 //   uncached  secure, keeping no encoded list pages
@@ -38,8 +38,8 @@
 
 #include "api/security_gate.h"
 #include "api/server.h"
-#include "auth/bcrypt.h"
 #include "auth/file_credential_source.h"
+#include "auth/password_hash.h"
 #include "http/encoding.h"
 #include "runtime/fake/fake_runtime.h"
 #include "service/workspace_service_impl.h"
@@ -461,7 +461,7 @@ int Main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const std::string db = dir + "/rockpool.db";
   std::ofstream(dir + "/auth.json")
-      << nlohmann::json{{"username", kUser}, {"bcrypt", *HashPassword(kPassword)}}.dump();
+      << nlohmann::json{{"username", kUser}, {"passwordHash", *HashPassword(kPassword)}}.dump();
   Server server = StartServer(dir, db, "secure");
   if (server.port == 0) {
     std::fprintf(stderr, "api_bench: the server did not start\n");
@@ -541,7 +541,7 @@ int Main(int argc, char** argv) {
   std::printf("rockpool server RSS: %ld KiB at idle (10,000 workspaces), %ld KiB after load\n",
               idle_rss, busy_rss);
 
-  // The protections at their defaults (bcrypt cost 10, 5 failures, 50 requests/s, burst 500).
+  // The protections at their defaults (argon2id 64 MiB x 2, 5 failures, 50 requests/s, burst 500).
   std::printf("\n");
   Server defaults = StartServer(dir, db, "defaults");
   WrongPasswordBurst(defaults.port);

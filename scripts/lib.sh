@@ -17,7 +17,7 @@ APT_PACKAGES=(
   # build
   build-essential cmake ninja-build ccache pkg-config g++ clang-format clang-tidy git
   libboost1.81-dev nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcrypt-dev libssl-dev
+  libgtest-dev libgmock-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcrypt-dev libssl-dev libsodium-dev
   # engine, proxy, image
   lxd nftables iptables dnsmasq-base btrfs-progs caddy mmdebstrap ca-certificates curl jq
   # code-server's native modules (built on the host for the image)

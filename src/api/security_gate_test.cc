@@ -91,7 +91,7 @@ TEST_F(SecurityGateTest, CrossSiteRequestsAreRefusedBeforeTheirCredentialsAreLoo
   r.origin = "http://evil.example";
   r.authorization = "Basic d3Jvbmc6d3Jvbmc=";  // wrong:wrong
   for (int i = 0; i < 10; ++i) EXPECT_EQ(Check(r)->http_status, 403);
-  EXPECT_EQ(gate_.authenticator().bcrypt_checks(), 0u);
+  EXPECT_EQ(gate_.authenticator().hash_checks(), 0u);
   EXPECT_EQ(gate_.authenticator().throttle().RetryAfter("10.0.0.1"), std::nullopt);
 }
 

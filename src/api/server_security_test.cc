@@ -348,7 +348,7 @@ TEST(ServerCredentialsFileTest, ServesOnlyOnceAuthJsonIsThereAndFollowsItsChange
   EXPECT_THAT(missing->body, HasSubstr(path + " is missing"));
   EXPECT_THAT(missing->body, HasSubstr("run `rockpool up`"));
 
-  std::ofstream(path) << json{{"username", kTestUser}, {"bcrypt", TestPasswordHash()}}.dump();
+  std::ofstream(path) << json{{"username", kTestUser}, {"passwordHash", TestPasswordHash()}}.dump();
   EXPECT_EQ(client.Send(Request("GET", "/api/workspaces"))->status, 200);
 
   std::ofstream(path, std::ios::trunc) << "{not json";

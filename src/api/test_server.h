@@ -10,7 +10,7 @@
 
 #include "api/security_gate.h"
 #include "api/server.h"
-#include "auth/bcrypt.h"
+#include "auth/password_hash.h"
 #include "http/curl_client.h"
 #include "http/encoding.h"
 
@@ -19,9 +19,9 @@ namespace rockpool::api {
 inline constexpr char kTestUser[] = "admin";
 inline constexpr char kTestPassword[] = "test-password";
 
-// bcrypt at the lowest cost (about 1 ms), computed once per test binary.
+// argon2id at the lowest cost (well under 1 ms), computed once per test binary.
 inline const std::string& TestPasswordHash() {
-  static const std::string hash = *HashPassword(kTestPassword, 4);
+  static const std::string hash = *HashPassword(kTestPassword, TestPasswordHashCost());
   return hash;
 }
 

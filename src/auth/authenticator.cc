@@ -3,8 +3,8 @@
 #include <future>
 
 #include "auth/basic_header.h"
-#include "auth/bcrypt.h"
 #include "auth/digest.h"
+#include "auth/password_hash.h"
 
 namespace rockpool::auth {
 namespace {
@@ -59,7 +59,7 @@ void Authenticator::Authenticate(AuthRequest request, Done done) {
   if (request.authorization.empty()) {
     return done(Refuse(Outcome::kUnauthenticated, "no credentials were sent"));
   }
-  const Sha256Digest key = VerifiedCache::Key(credentials->bcrypt_hash, request.authorization);
+  const Sha256Digest key = VerifiedCache::Key(credentials->password_hash, request.authorization);
   if (cache_.Contains(key)) {
     AuthDecision allowed;
     allowed.outcome = Outcome::kAllowed;
@@ -115,9 +115,12 @@ AuthDecision Authenticator::Verify(const Job& job) {
   bool match = false;
   if (auto presented = ParseBasicAuthorization(job.request.authorization)) {
     const bool user_ok = ConstantTimeEquals(presented->username, job.credentials.username);
-    ++bcrypt_checks_;
-    const bool password_ok = PasswordMatches(presented->password, job.credentials.bcrypt_hash);
+    ++hash_checks_;
+    const bool password_ok = PasswordMatches(presented->password, job.credentials.password_hash);
     match = user_ok && password_ok;
+    if (match && NeedsRehash(job.credentials.password_hash)) {
+      source_.Rehash(job.credentials, presented->password);
+    }
   }
   if (match) {
     cache_.Insert(job.cache_key);

@@ -8,18 +8,19 @@
 //   3. No Authorization header: kUnauthenticated (not counted as a failure: browsers ask
 //      without credentials first and offer them after the 401).
 //   4. A header already verified against the current hash (cache keyed by SHA-256 of the
-//      header and the hash, so a new password invalidates it): kAllowed, no bcrypt.
-//   5. Otherwise bcrypt, on a verifier thread, never on the caller's: allowed (and cached), or
-//      a failure that the throttle counts (kUnauthenticated).
+//      header and the hash, so a new password invalidates it): kAllowed, no hash computed.
+//   5. Otherwise the password hash (argon2id), on a verifier thread, never on the caller's:
+//      allowed (and cached), or a failure that the throttle counts (kUnauthenticated). A
+//      bcrypt hash of an earlier release is replaced by argon2id once its password verified.
 //
-// bcrypt is the expensive part (about 60 ms at cost 10 here) and the lever an attacker would
+// The hash is the expensive part (about 60 ms and 64 MiB here) and the lever an attacker would
 // pull. It runs on `verify_threads` threads (default 1: at most one core spent on it), with
 // at most `max_pending_verifications` waiting; beyond that a sign-in is refused at once
 // (kUnavailable, retry in 1 s) instead of queueing without bound. The server's io threads
 // therefore never block on a hash, and a signed-in browser never pays for one.
 //
 // Thread-safe. Username and hash comparisons are constant-time, and a wrong username still
-// costs a bcrypt, so timing does not tell which part was wrong.
+// costs a hash, so timing does not tell which part was wrong.
 #pragma once
 
 #include <atomic>
@@ -81,7 +82,7 @@ class Authenticator {
   AuthDecision AuthenticateAndWait(AuthRequest request);
 
   LoginThrottle& throttle() { return throttle_; }
-  uint64_t bcrypt_checks() const { return bcrypt_checks_.load(); }
+  uint64_t hash_checks() const { return hash_checks_.load(); }
 
  private:
   struct Job {
@@ -98,7 +99,7 @@ class Authenticator {
   const AuthenticatorOptions options_;
   LoginThrottle throttle_;
   VerifiedCache cache_;
-  std::atomic<uint64_t> bcrypt_checks_{0};
+  std::atomic<uint64_t> hash_checks_{0};
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -1,12 +1,14 @@
 #include "auth/authenticator.h"
 
+#include <crypt.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <future>
 #include <thread>
 
-#include "auth/bcrypt.h"
+#include "auth/password_hash.h"
 
 namespace rockpool::auth {
 namespace {
@@ -31,8 +33,8 @@ std::string Header(const std::string& user, const std::string& password) {
   return "Basic " + out;
 }
 
-const std::string& CheapHash() {  // cost 4: about 1 ms
-  static const std::string hash = *HashPassword("right", 4);
+const std::string& CheapHash() {  // argon2id at its least: well under 1 ms
+  static const std::string hash = *HashPassword("right", TestPasswordHashCost());
   return hash;
 }
 
@@ -51,9 +53,9 @@ TEST_F(AuthenticatorTest, AllowsTheRightPasswordAndThenAnswersFromTheCache) {
   AuthDecision first = Check(Header("admin", "right"));
   EXPECT_TRUE(first.allowed()) << first.message;
   EXPECT_EQ(first.username, "admin");
-  EXPECT_EQ(auth_.bcrypt_checks(), 1u);
+  EXPECT_EQ(auth_.hash_checks(), 1u);
   for (int i = 0; i < 20; ++i) EXPECT_TRUE(Check(Header("admin", "right"), "10.9.9.9").allowed());
-  EXPECT_EQ(auth_.bcrypt_checks(), 1u) << "a signed-in client never pays bcrypt again";
+  EXPECT_EQ(auth_.hash_checks(), 1u) << "a signed-in client never pays for a hash again";
 }
 
 TEST_F(AuthenticatorTest, WrongPasswordsAndWrongUsernamesPayBcryptEveryTime) {
@@ -62,7 +64,7 @@ TEST_F(AuthenticatorTest, WrongPasswordsAndWrongUsernamesPayBcryptEveryTime) {
   AuthDecision user = Check(Header("root", "right"));
   EXPECT_EQ(user.outcome, Outcome::kUnauthenticated);
   EXPECT_EQ(user.message, "the username or password is wrong");
-  EXPECT_EQ(auth_.bcrypt_checks(), 3u) << "a wrong username is not answered faster";
+  EXPECT_EQ(auth_.hash_checks(), 3u) << "a wrong username is not answered faster";
 }
 
 TEST_F(AuthenticatorTest, MissingHeaderIsUnauthenticatedButNotAFailure) {
@@ -72,13 +74,13 @@ TEST_F(AuthenticatorTest, MissingHeaderIsUnauthenticatedButNotAFailure) {
     EXPECT_EQ(d.message, "no credentials were sent");
   }
   EXPECT_EQ(auth_.throttle().RetryAfter("10.0.0.1"), std::nullopt);
-  EXPECT_EQ(auth_.bcrypt_checks(), 0u);
+  EXPECT_EQ(auth_.hash_checks(), 0u);
 }
 
 TEST_F(AuthenticatorTest, MalformedHeadersCountAsFailuresWithoutBcrypt) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(Check("Basic !!!").outcome, Outcome::kUnauthenticated);
   EXPECT_EQ(Check("Bearer token").outcome, Outcome::kThrottled);
-  EXPECT_EQ(auth_.bcrypt_checks(), 0u);
+  EXPECT_EQ(auth_.hash_checks(), 0u);
 }
 
 TEST_F(AuthenticatorTest, AfterFiveFailuresEvenTheRightPasswordIsRefusedUnchecked) {
@@ -87,12 +89,12 @@ TEST_F(AuthenticatorTest, AfterFiveFailuresEvenTheRightPasswordIsRefusedUnchecke
   AuthDecision fifth = Check(Header("admin", "guess"));
   EXPECT_EQ(fifth.outcome, Outcome::kUnauthenticated);
   EXPECT_THAT(fifth.message, HasSubstr("must wait 30 s"));
-  const uint64_t checks = auth_.bcrypt_checks();
+  const uint64_t checks = auth_.hash_checks();
   AuthDecision locked = Check(Header("admin", "right"));
   EXPECT_EQ(locked.outcome, Outcome::kThrottled);
   EXPECT_EQ(locked.retry_after, std::chrono::seconds(30));
   EXPECT_THAT(locked.message, HasSubstr("too many wrong sign-ins from 10.0.0.1"));
-  EXPECT_EQ(auth_.bcrypt_checks(), checks) << "a throttled address gets no answer about its guess";
+  EXPECT_EQ(auth_.hash_checks(), checks) << "a throttled address gets no answer about its guess";
   clock_.Advance(std::chrono::seconds(30));
   EXPECT_TRUE(Check(Header("admin", "right")).allowed());
 }
@@ -107,7 +109,7 @@ TEST_F(AuthenticatorTest, ThrottledAddressIsRefusedEvenWithCachedCredentials) {
 
 TEST_F(AuthenticatorTest, ANewPasswordInvalidatesCachedCredentials) {
   ASSERT_TRUE(Check(Header("admin", "right")).allowed());
-  source_.Set(BasicAuth{"admin", *HashPassword("new", 4)});
+  source_.Set(BasicAuth{"admin", *HashPassword("new", TestPasswordHashCost())});
   EXPECT_EQ(Check(Header("admin", "right")).outcome, Outcome::kUnauthenticated);
   EXPECT_TRUE(Check(Header("admin", "new")).allowed());
 }
@@ -120,7 +122,7 @@ TEST_F(AuthenticatorTest, NoCredentialsToCheckAgainstRefusesEverything) {
   EXPECT_EQ(d.message, "auth.json is missing; run rockpool up");
 }
 
-TEST_F(AuthenticatorTest, BcryptRunsOnAVerifierThreadAndCachedChecksInline) {
+TEST_F(AuthenticatorTest, HashRunsOnAVerifierThreadAndCachedChecksInline) {
   auto caller = std::this_thread::get_id();
   std::promise<std::thread::id> slow;
   auth_.Authenticate({Header("admin", "right"), "a"},
@@ -145,12 +147,31 @@ TEST_F(AuthenticatorTest, ABurstFromOneAddressIsCutOffAtTheThresholdWhileQueued)
   }
   EXPECT_EQ(unauthenticated, 5);
   EXPECT_EQ(throttled, 45);
-  EXPECT_EQ(auth_.bcrypt_checks(), 5u);
+  EXPECT_EQ(auth_.hash_checks(), 5u);
+}
+
+TEST(AuthenticatorRehashTest, AnEarlierReleasesBcryptBecomesArgon2idOnceItsPasswordIsRight) {
+  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+  ASSERT_NE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, setting, sizeof setting), nullptr);
+  crypt_data data{};
+  const std::string legacy = crypt_r("right", setting, &data);
+  FakeMonotonicClock clock;
+  FixedCredentialSource source(BasicAuth{"admin", legacy});
+  Authenticator auth(source, {}, clock);
+
+  EXPECT_FALSE(auth.AuthenticateAndWait({Header("admin", "wrong"), "c"}).allowed());
+  EXPECT_EQ(source.Current()->password_hash, legacy) << "a wrong password changes nothing";
+
+  EXPECT_TRUE(auth.AuthenticateAndWait({Header("admin", "right"), "c"}).allowed());
+  const std::string now = source.Current()->password_hash;
+  EXPECT_EQ(now.rfind("$argon2id$", 0), 0u) << now;
+  EXPECT_TRUE(PasswordMatches("right", now));
+  EXPECT_TRUE(auth.AuthenticateAndWait({Header("admin", "right"), "c"}).allowed());
 }
 
 TEST(AuthenticatorBoundsTest, RefusesAtOnceWhenTooManyChecksAreWaiting) {
   FakeMonotonicClock clock;
-  FixedCredentialSource source(BasicAuth{"admin", *HashPassword("right", 10)});  // ~60 ms each
+  FixedCredentialSource source(BasicAuth{"admin", *HashPassword("right")});  // ~60 ms each
   AuthenticatorOptions options;
   options.max_pending_verifications = 2;
   Authenticator auth(source, options, clock);

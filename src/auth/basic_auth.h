@@ -7,7 +7,7 @@ namespace rockpool {
 
 struct BasicAuth {
   std::string username;
-  std::string bcrypt_hash;  // "$2b$..." or "$2a$..."; never the password
+  std::string password_hash;  // argon2id ("$argon2id$..."), or bcrypt of an earlier release
 };
 
 }  // namespace rockpool

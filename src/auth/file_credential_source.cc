@@ -1,14 +1,17 @@
 #include "auth/file_credential_source.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "auth/password_hash.h"
 
 namespace rockpool::auth {
 namespace {
@@ -23,11 +26,6 @@ bool ValidUsername(const std::string& name) {
   return true;
 }
 
-bool ValidBcryptHash(const std::string& hash) {
-  static const std::regex kBcrypt(R"(^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$)");
-  return std::regex_match(hash, kBcrypt);
-}
-
 }  // namespace
 
 Result<BasicAuth> ParseAuthJson(const std::string& text) {
@@ -39,12 +37,31 @@ Result<BasicAuth> ParseAuthJson(const std::string& text) {
     return Status::InvalidArgument(
         "has no valid \"username\" (a non-empty string without ':' or control characters)");
   }
-  if (!j.contains("bcrypt") || !j["bcrypt"].is_string() ||
-      !ValidBcryptHash(j["bcrypt"].get<std::string>())) {
+  // "bcrypt": the key of earlier releases.
+  const char* key = j.contains("passwordHash") ? "passwordHash" : "bcrypt";
+  if (!j.contains(key) || !j[key].is_string() || !ValidPasswordHash(j[key].get<std::string>())) {
     return Status::InvalidArgument(
-        "has no valid \"bcrypt\" hash (\"$2b$<cost>$...\", 60 characters)");
+        "has no valid \"passwordHash\" (an argon2id hash, \"$argon2id$v=19$...\")");
   }
-  return BasicAuth{j["username"].get<std::string>(), j["bcrypt"].get<std::string>()};
+  return BasicAuth{j["username"].get<std::string>(), j[key].get<std::string>()};
+}
+
+Status WriteAuthFile(const std::string& path, const BasicAuth& auth) {
+  const std::string tmp = path + ".tmp";
+  {
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return Status::Internal("write " + tmp + ": " + std::strerror(errno));
+    ::close(fd);
+    std::ofstream out(tmp, std::ios::trunc);
+    out << nlohmann::json{{"username", auth.username}, {"passwordHash", auth.password_hash}}.dump(2)
+        << "\n";
+    out.flush();
+    if (!out) return Status::Internal("write " + tmp + " failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::Internal("rename " + tmp + " to " + path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
 }
 
 Status FileCredentialSource::Broken(const std::string& what) const {
@@ -86,6 +103,19 @@ Result<BasicAuth> FileCredentialSource::Current() {
   loaded_ = Read();
   version_ = seen;
   return loaded_;
+}
+
+void FileCredentialSource::Rehash(const BasicAuth& verified, std::string_view password) {
+  auto fresh = HashPassword(password);
+  if (!fresh.ok()) return;
+  std::lock_guard lock(mu_);
+  // Only the account that was verified is replaced: `rockpool up` may have changed it since.
+  auto stored = Read();
+  if (!stored.ok() || stored->username != verified.username ||
+      stored->password_hash != verified.password_hash) {
+    return;
+  }
+  (void)WriteAuthFile(path_, BasicAuth{verified.username, *fresh});
 }
 
 }  // namespace rockpool::auth

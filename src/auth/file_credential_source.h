@@ -1,6 +1,8 @@
-// FileCredentialSource: the account in <state>/auth.json ({"username", "bcrypt"}), written by
-// `rockpool up`. The file is stat()ed on every call and read again when its inode, size or
-// modification time changed, so a new password takes effect without a restart.
+// FileCredentialSource: the account in <state>/auth.json ({"username", "passwordHash"}), written
+// by `rockpool up`; a file of an earlier release has "bcrypt" instead of "passwordHash", and its
+// hash is replaced by an argon2id one at the first sign-in. The file is stat()ed on every call and
+// read again when its inode, size or modification time changed, so a new password takes effect
+// without a restart.
 //
 // Fails closed: while the file is missing, unreadable or malformed, Current() answers
 // Unavailable with a message that says how to fix it, and no request is let through.
@@ -21,6 +23,7 @@ class FileCredentialSource final : public CredentialSource {
   explicit FileCredentialSource(std::string path) : path_(std::move(path)) {}
 
   Result<BasicAuth> Current() override;
+  void Rehash(const BasicAuth& verified, std::string_view password) override;
   const std::string& path() const { return path_; }
 
  private:
@@ -44,5 +47,8 @@ class FileCredentialSource final : public CredentialSource {
 
 // Checks the fields of auth.json; exposed for tests and for `rockpool doctor`.
 Result<BasicAuth> ParseAuthJson(const std::string& text);
+
+// Replaces `path` with `auth` (mode 0600, written to a temporary file and renamed).
+Status WriteAuthFile(const std::string& path, const BasicAuth& auth);
 
 }  // namespace rockpool::auth

@@ -1,5 +1,6 @@
 #include "auth/file_credential_source.h"
 
+#include <crypt.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "auth/password_hash.h"
 #include "store/temp_dir.h"
 
 namespace rockpool::auth {
@@ -17,10 +19,16 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::string kHashA = "$2b$10$" + std::string(53, 'a');
-const std::string kHashB = "$2b$10$" + std::string(53, 'b');
+const std::string kHashA =
+    "$argon2id$v=19$m=65536,t=2,p=1$" + std::string(22, 'a') + "$" + std::string(43, 'a');
+const std::string kHashB =
+    "$argon2id$v=19$m=65536,t=2,p=1$" + std::string(22, 'b') + "$" + std::string(43, 'b');
 
 std::string AuthJson(const std::string& user, const std::string& hash) {
+  return R"({"username": ")" + user + R"(", "passwordHash": ")" + hash + "\"}\n";
+}
+// auth.json as earlier releases wrote it: a bcrypt hash under "bcrypt".
+std::string LegacyAuthJson(const std::string& user, const std::string& hash) {
   return R"({"username": ")" + user + R"(", "bcrypt": ")" + hash + "\"}\n";
 }
 
@@ -53,7 +61,7 @@ TEST_F(FileCredentialSourceTest, ReadsTheUsernameAndHash) {
   auto r = source_.Current();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->username, "admin");
-  EXPECT_EQ(r->bcrypt_hash, kHashA);
+  EXPECT_EQ(r->password_hash, kHashA);
 }
 
 TEST_F(FileCredentialSourceTest, MissingFileFailsClosedAndSaysHowToFixIt) {
@@ -64,9 +72,11 @@ TEST_F(FileCredentialSourceTest, CorruptFilesFailClosed) {
   Write("{\"username\": \"admin\", \"bcr");
   ExpectFailsClosed("is not valid JSON");
   Replace(R"({"username": "admin"})");
-  ExpectFailsClosed("no valid \"bcrypt\"");
+  ExpectFailsClosed("no valid \"passwordHash\"");
   Replace(AuthJson("admin", "plaintext-password"));
-  ExpectFailsClosed("no valid \"bcrypt\"");
+  ExpectFailsClosed("no valid \"passwordHash\"");
+  Replace(AuthJson("admin", "$2b$10$" + std::string(52, 'a')));
+  ExpectFailsClosed("no valid \"passwordHash\"");
   Replace(AuthJson("", kHashA));
   ExpectFailsClosed("no valid \"username\"");
   Replace(AuthJson("ad:min", kHashA));
@@ -91,7 +101,7 @@ TEST_F(FileCredentialSourceTest, PicksUpAReplacedFile) {
   Write(AuthJson("admin", kHashA));
   ASSERT_TRUE(source_.Current().ok());
   Replace(AuthJson("admin", kHashB));
-  EXPECT_EQ(source_.Current()->bcrypt_hash, kHashB);
+  EXPECT_EQ(source_.Current()->password_hash, kHashB);
 }
 
 TEST_F(FileCredentialSourceTest, PicksUpAnInPlaceRewrite) {
@@ -119,7 +129,41 @@ TEST_F(FileCredentialSourceTest, AnUnchangedFileIsNotReadAgain) {
   Write(AuthJson("admin", kHashB));
   const timespec times[2] = {before.st_atim, before.st_mtim};
   ASSERT_EQ(utimensat(AT_FDCWD, path_.c_str(), times, 0), 0);
-  EXPECT_EQ(source_.Current()->bcrypt_hash, kHashA);
+  EXPECT_EQ(source_.Current()->password_hash, kHashA);
+}
+
+TEST_F(FileCredentialSourceTest, AnEarlierReleasesBcryptIsReplacedByArgon2idAtTheFirstSignIn) {
+  const std::string legacy = [] {
+    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+    crypt_gensalt_rn("$2b$", 4, nullptr, 0, setting, sizeof setting);
+    crypt_data data{};
+    return std::string(crypt_r("the password", setting, &data));
+  }();
+  Write(LegacyAuthJson("admin", legacy));
+  auto before = source_.Current();
+  ASSERT_TRUE(before.ok()) << before.status().message();
+  EXPECT_EQ(before->password_hash, legacy);
+  ASSERT_TRUE(NeedsRehash(legacy));
+
+  // The authenticator verified "the password" against the stored bcrypt hash.
+  source_.Rehash(*before, "the password");
+  auto after = source_.Current();
+  ASSERT_TRUE(after.ok()) << after.status().message();
+  EXPECT_EQ(after->username, "admin");
+  EXPECT_EQ(after->password_hash.rfind("$argon2id$", 0), 0u) << after->password_hash;
+  EXPECT_TRUE(PasswordMatches("the password", after->password_hash));
+  EXPECT_FALSE(NeedsRehash(after->password_hash));
+  EXPECT_EQ(std::filesystem::status(path_).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(FileCredentialSourceTest, RehashLeavesAnAccountChangedSinceAlone) {
+  Write(AuthJson("admin", kHashA));
+  auto verified = source_.Current();
+  ASSERT_TRUE(verified.ok());
+  Replace(AuthJson("admin", kHashB));  // `rockpool up` set a new password meanwhile
+  source_.Rehash(*verified, "the old password");
+  EXPECT_EQ(source_.Current()->password_hash, kHashB);
 }
 
 }  // namespace

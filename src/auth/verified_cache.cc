@@ -4,10 +4,10 @@
 
 namespace rockpool::auth {
 
-Sha256Digest VerifiedCache::Key(std::string_view bcrypt_hash, std::string_view authorization) {
+Sha256Digest VerifiedCache::Key(std::string_view password_hash, std::string_view authorization) {
   std::string material;
-  material.reserve(bcrypt_hash.size() + 1 + authorization.size());
-  material.append(bcrypt_hash).push_back('\n');  // a bcrypt hash never holds '\n'
+  material.reserve(password_hash.size() + 1 + authorization.size());
+  material.append(password_hash).push_back('\n');  // a hash never holds '\n'
   material.append(authorization);
   return Sha256(material);
 }

@@ -1,5 +1,5 @@
 // VerifiedCache: Authorization header values that were checked against a password hash and
-// matched, remembered by SHA-256(hash, header) so a signed-in client never pays bcrypt again
+// matched, remembered by SHA-256(hash, header) so a signed-in client never pays for a hash again
 // and no password is kept in memory. Keying on the hash drops every entry when the password
 // changes. Bounded: when full it starts over (there is one account; entries are one per
 // browser or script, so this is rare). Thread-safe.
@@ -18,7 +18,7 @@ class VerifiedCache {
  public:
   explicit VerifiedCache(size_t max_entries) : max_(max_entries == 0 ? 1 : max_entries) {}
 
-  static Sha256Digest Key(std::string_view bcrypt_hash, std::string_view authorization);
+  static Sha256Digest Key(std::string_view password_hash, std::string_view authorization);
 
   bool Contains(const Sha256Digest& key);
   void Insert(const Sha256Digest& key);

@@ -10,8 +10,8 @@
 #include <random>
 #include <sstream>
 
-#include "auth/bcrypt.h"
 #include "auth/file_credential_source.h"
+#include "auth/password_hash.h"
 
 namespace rockpool {
 namespace {
@@ -36,22 +36,6 @@ std::string GeneratePassword() {
   std::string out;
   for (int i = 0; i < 20; ++i) out += kAlphabet[pick(rd)];
   return out;
-}
-
-Status Store(const std::string& state_dir, const BasicAuth& auth) {
-  const std::string path = AuthFile(state_dir);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << nlohmann::json{{"username", auth.username}, {"bcrypt", auth.bcrypt_hash}}.dump(2)
-        << "\n";
-    if (!out) return Status::Internal("write " + tmp + " failed");
-  }
-  chmod(tmp.c_str(), 0600);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::Internal("rename " + tmp + " to " + path + " failed");
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -87,7 +71,8 @@ Result<AuthChange> EnsureAuth(const std::string& state_dir) {
                                      " characters long; use at least " +
                                      std::to_string(kMinPasswordLength));
     }
-    if (stored && stored->username == user && PasswordMatches(password, stored->bcrypt_hash)) {
+    if (stored && stored->username == user && PasswordMatches(password, stored->password_hash) &&
+        !NeedsRehash(stored->password_hash)) {
       change.auth = *stored;
       return change;
     }
@@ -102,7 +87,7 @@ Result<AuthChange> EnsureAuth(const std::string& state_dir) {
     change.auth = {"admin", hash};
     change.new_password = generated;
   }
-  RP_RETURN_IF_ERROR(Store(state_dir, change.auth));
+  RP_RETURN_IF_ERROR(auth::WriteAuthFile(AuthFile(state_dir), change.auth));
   change.changed = true;
   return change;
 }

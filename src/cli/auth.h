@@ -1,4 +1,4 @@
-// The account that signs in to Rockpool. Only the bcrypt hash is stored (<state>/auth.json);
+// The account that signs in to Rockpool. Only its argon2id hash is stored (<state>/auth.json);
 // the password is printed once, when `rockpool up` sets it.
 #pragma once
 

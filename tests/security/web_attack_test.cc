@@ -140,6 +140,7 @@ TEST_F(WebAttackTest, ControlPlaneRefusesToStartWithoutCredentials) { ExpectRefu
 TEST_F(WebAttackTest, ControlPlaneRefusesToStartWithCorruptCredentials) {
   ExpectRefusesToStart(std::string("{\"username\": \"admin\""));
   ExpectRefusesToStart(std::string("{\"username\": \"admin\", \"bcrypt\": \"plain-text\"}"));
+  ExpectRefusesToStart(std::string("{\"username\": \"admin\", \"passwordHash\": \"plain-text\"}"));
 }
 
 }  // namespace
