@@ -124,13 +124,15 @@ Status RunWorker(Context& ctx) {
 
 void AddServe(CLI::App& sub, Context& ctx) {
   auto flags = std::make_shared<ServeFlags>();
-  sub.add_flag("--no-worker", flags->no_worker,
-               "Run no worker in this process (start `rockpool worker` separately)");
+  auto* no_worker =
+      sub.add_flag("--no-worker", flags->no_worker,
+                   "Run no worker in this process (start `rockpool worker` separately)");
   auto* dev = sub.add_flag(
       "--dev", flags->dev,
       "Dev mode: serve the API and the dashboard on 127.0.0.1 with simulated workspaces, a fresh "
       "temporary store and no proxy. Never touches LXD, Caddy, the firewall, the deployment's "
       "state or its ports; prints the URL and the credentials");
+  dev->excludes(no_worker);
   sub.add_option("--port", flags->dev_flags.port, "Dev mode's TCP port on 127.0.0.1 (0: any free)")
       ->needs(dev)
       ->capture_default_str();
