@@ -29,6 +29,7 @@
 #include "api/api_error.h"
 #include "api/api_handler.h"
 #include "api/contract.h"
+#include "api/dashboard_files.h"
 #include "api/request_validation.h"
 #include "api/unix_socket.h"
 
@@ -164,6 +165,12 @@ class ApiServer::Impl {
 
   const ApiOptions& options() const { return options_; }
   const ApiHandler& handler() const { return *handler_; }
+  // The dashboard's answer for `path`, when this server serves the dashboard and it is its path.
+  std::optional<ApiResponse> DashboardPage(const std::string& method,
+                                           const std::string& path) const {
+    if (!dashboard_) return std::nullopt;
+    return dashboard_->Serve(method, path);
+  }
   RequestGate& gate() { return gate_; }
   Metrics& metrics() { return metrics_; }
   bool stopping() const { return stopping_.load(); }
@@ -186,6 +193,7 @@ class ApiServer::Impl {
   RequestGate& gate_;
   std::optional<Contract> contract_;
   std::optional<ApiHandler> handler_;
+  std::optional<DashboardFiles> dashboard_;
   // Before ioc_, so they outlive it: destroying the io_context destroys pending handlers,
   // and a handler holding the last reference to a Session unregisters it.
   std::mutex sessions_mu_;
@@ -324,6 +332,8 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
   } else if (refusal) {
     api->route = server_.handler().RouteTemplate(std::string(req.method_string()), target.path);
     *api = Refusal(*refusal, false, std::move(*api));
+  } else if (auto page = server_.DashboardPage(std::string(req.method_string()), target.path)) {
+    *api = std::move(*page);
   } else {
     ApiRequest in{std::string(req.method_string()), std::string(req.target()),
                   std::string(req[http::field::content_type]), std::move(req.body())};
@@ -435,6 +445,7 @@ Status ApiServer::Impl::Listen() {
   if (!contract.ok()) return contract.status().WithContext("api server");
   contract_.emplace(std::move(contract).value());
   handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes);
+  if (!options_.dashboard_dir.empty()) dashboard_.emplace(options_.dashboard_dir);
   RP_RETURN_IF_ERROR(options_.unix_socket.empty()
                          ? ListenTcp()
                          : ListenUnix(options_.unix_socket, unix_acceptor_, socket_inode_, false));

@@ -55,6 +55,9 @@ struct ApiOptions {
   std::chrono::seconds request_timeout{30};
   bool handle_signals = false;                // SIGINT/SIGTERM call Stop()
   size_t list_cache_bytes = size_t{4} << 20;  // encoded list pages kept; 0: none
+  // Dev mode only (`rockpool serve --dev`, where no proxy runs): the built dashboard, served at
+  // /app behind the same gate (dashboard_files.h). Empty: none, the proxy serves it.
+  std::string dashboard_dir;
 };
 
 class ApiServer {

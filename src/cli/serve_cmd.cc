@@ -2,6 +2,7 @@
 // unix sockets: <state>/control.sock, which Caddy dials and where every request is
 // authenticated, and <state>/local.sock for this host's own tools run as root. It installs the
 // host firewall and brings Caddy up with the whole system's routes on start.
+// rockpool serve --dev: the same API on 127.0.0.1 with simulated workspaces (serve_dev.h).
 // rockpool worker: only the worker, as a separate process on the same store.
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include "auth/file_credential_source.h"
 #include "cli/commands.h"
 #include "cli/composition.h"
+#include "cli/serve_dev.h"
 #include "cli/service.h"
 #include "cli/steps.h"
 #include "store/clock.h"
@@ -25,6 +27,8 @@ namespace {
 
 struct ServeFlags {
   bool no_worker = false;
+  bool dev = false;
+  DevServeFlags dev_flags;
 };
 
 ControlPlaneOptions PlaneOptions(const Context& ctx, api::Metrics* metrics) {
@@ -120,9 +124,20 @@ Status RunWorker(Context& ctx) {
 
 void AddServe(CLI::App& sub, Context& ctx) {
   auto flags = std::make_shared<ServeFlags>();
-  sub.add_flag("--no-worker", flags->no_worker,
-               "Run no worker in this process (start `rockpool worker` separately)");
-  sub.callback([&ctx, flags] { ExitOnError(Serve(ctx, *flags)); });
+  auto* no_worker =
+      sub.add_flag("--no-worker", flags->no_worker,
+                   "Run no worker in this process (start `rockpool worker` separately)");
+  auto* dev = sub.add_flag(
+      "--dev", flags->dev,
+      "Dev mode: serve the API and the dashboard on 127.0.0.1 with simulated workspaces, a fresh "
+      "temporary store and no proxy. Never touches LXD, Caddy, the firewall, the deployment's "
+      "state or its ports; prints the URL and the credentials");
+  dev->excludes(no_worker);
+  sub.add_option("--port", flags->dev_flags.port, "Dev mode's TCP port on 127.0.0.1 (0: any free)")
+      ->needs(dev)
+      ->capture_default_str();
+  sub.callback(
+      [&ctx, flags] { ExitOnError(flags->dev ? ServeDev(flags->dev_flags) : Serve(ctx, *flags)); });
 }
 
 void AddWorker(CLI::App& sub, Context& ctx) {

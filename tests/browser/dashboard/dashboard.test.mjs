@@ -1,6 +1,7 @@
 // Browser tests of the dashboard at /app, through headless Chromium. They create their own data
 // through the UI or the API and remove it afterwards, so they run against a real deployment when
-// ROCKPOOL_APP_URL is set (what scripts/test.sh does), else against the mock:
+// ROCKPOOL_APP_URL is set (what scripts/test.sh does), else against `rockpool serve --dev` (the
+// same API, validation and gate, with simulated workspaces):
 //   ROCKPOOL_APP_URL, ROCKPOOL_USERNAME, ROCKPOOL_PASSWORD as scripts/harness.sh exports them
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,8 @@ import {
 } from './harness.mjs';
 
 const STATUS_TIMEOUT_MS = Number(process.env.ROCKPOOL_STATUS_TIMEOUT_MS ?? (process.env.ROCKPOOL_APP_URL ? 120000 : 10000));
+// A start that fails is retried with backoff (five attempts) before the workspace shows error.
+const FAILURE_TIMEOUT_MS = Math.max(STATUS_TIMEOUT_MS, 60000);
 const UI_TIMEOUT_MS = 10000;
 
 describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
@@ -126,7 +129,11 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
 
   it('rejects an invalid name in the form, then creates the workspace', async () => {
     await page.goto(url('/app/workspaces'));
-    const seen = target.mock?.requests.length ?? 0;
+    const creates = [];
+    const onRequest = (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/workspaces') creates.push(r.url());
+    };
+    page.on('request', onRequest);
     await page.getByRole('button', { name: 'Create workspace' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Create workspace' });
     await visible(dialog);
@@ -139,7 +146,8 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
     assert.equal(await nameInput.getAttribute('aria-invalid'), 'true');
     assert.ok(await dialog.isVisible(), 'the dialog stays open');
     await screenshot(page, 'create-dialog-invalid');
-    if (target.mock) assert.ok(!target.mock.requests.slice(seen).some((r) => r.startsWith('POST /api/workspaces')), 'no request sent');
+    assert.deepEqual(creates, [], 'no request sent');
+    page.off('request', onRequest);
 
     await nameInput.fill(mainName);
     await dialog.getByRole('button', { name: 'Create' }).click();
@@ -224,15 +232,22 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
   });
 
   it('shows the server message in a toast when an action fails', async () => {
-    // The browser sees a refusal; the interception works the same against any server.
-    await page.route('**/api/workspaces/*/stop', (route) =>
-      route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'conflict', message: 'workspace is busy: try again' } }) }),
-    );
+    // A real refusal: the workspace is stopped through the API while the dialog asking to stop
+    // it is open, so the server answers the dialog's stop with 409 and its reason.
+    await waitStatus(headerStatus, 'running', `${mainName} header`);
     await page.getByRole('button', { name: 'Stop' }).click();
-    await page.getByRole('dialog', { name: 'Stop workspace?' }).getByRole('button', { name: 'Stop' }).click();
-    await visible(page.locator('.toast-error').getByText('workspace is busy: try again'));
+    const confirm = page.getByRole('dialog', { name: 'Stop workspace?' });
+    await visible(confirm);
+    assert.equal((await api('POST', `/api/workspaces/${mainName}/stop`)).status, 202);
+    await waitUntil(async () => (await api('GET', `/api/workspaces/${mainName}`)).json?.status === 'stopped', { timeoutMs: STATUS_TIMEOUT_MS, what: `${mainName} to stop through the API` });
+    const refusal = await api('POST', `/api/workspaces/${mainName}/stop`);
+    assert.equal(refusal.status, 409, JSON.stringify(refusal.json));
+    await confirm.getByRole('button', { name: 'Stop' }).click();
+    await visible(page.locator('.toast-error').getByText(refusal.json.error.message, { exact: false }));
     await screenshot(page, 'toast-error');
-    await page.unroute('**/api/workspaces/*/stop');
+    // The next test starts from a running workspace.
+    assert.equal((await api('POST', `/api/workspaces/${mainName}/start`)).status, 202);
+    await waitStatus(headerStatus, 'running', `${mainName} after the start through the API`);
   });
 
   it('deletes a workspace after confirmation', async () => {
@@ -279,20 +294,34 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
   });
 
   it('shows the reason of a workspace in error', async () => {
-    // The server's answer is altered in the browser, as no real server can be told to fail.
-    const reason = 'runtime: start instance: 500 no space left on device';
-    await page.route(`**/api/workspaces/${listName}`, async (route) => {
-      const res = await route.fetch();
-      const body = { ...(await res.json()), status: 'error', statusReason: reason };
-      await route.fulfill({ response: res, json: body });
-    });
-    await page.goto(url(`/app/workspaces/${listName}`));
-    await waitStatus(headerStatus, 'error', `${listName} header`);
-    assert.equal(await page.getByTestId('status-reason').textContent(), reason);
+    let name = listName;
+    let reason = 'runtime: start instance: 500 no space left on device';
+    if (target.failStart) {
+      // Dev mode's runtime fails this workspace's start: the worker retries, then records why.
+      ({ name, message: reason } = target.failStart);
+      await apiCreate(name);
+      await waitUntil(async () => (await api('GET', `/api/workspaces/${name}`)).json?.status === 'error', { timeoutMs: FAILURE_TIMEOUT_MS, what: `${name} to fail`, intervalMs: 250 });
+    } else {
+      // A real deployment cannot be told to fail: its answer is altered in the browser.
+      await page.route(`**/api/workspaces/${listName}`, async (route) => {
+        const res = await route.fetch();
+        const body = { ...(await res.json()), status: 'error', statusReason: reason };
+        await route.fulfill({ response: res, json: body });
+      });
+    }
+    await page.goto(url(`/app/workspaces/${name}`));
+    await waitStatus(headerStatus, 'error', `${name} header`);
+    const shown = await page.getByTestId('status-reason').textContent();
+    if (target.failStart) {
+      assert.ok(shown.includes(reason), `"${shown}" names the runtime's message`);
+      assert.equal(shown, (await api('GET', `/api/workspaces/${name}`)).json.statusReason);
+    } else {
+      assert.equal(shown, reason);
+    }
     assert.ok(await page.getByRole('button', { name: 'Start' }).isEnabled());
     assert.ok(await page.getByRole('button', { name: 'Delete' }).isEnabled());
     await screenshot(page, 'workspace-error');
-    await page.unroute(`**/api/workspaces/${listName}`);
+    if (!target.failStart) await page.unroute(`**/api/workspaces/${listName}`);
   });
 
   it('pages through more workspaces than a page with Load more', async () => {
@@ -319,15 +348,28 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
   });
 
   it('shows an alert with Retry while the API is unreachable', async () => {
-    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
-    await page.goto(url('/app/workspaces'));
     const alert = page.getByRole('alert').filter({ hasText: 'The Rockpool API is unreachable' });
-    await visible(alert);
-    await screenshot(page, 'api-unreachable');
-    await page.unroute('**/api/**');
+    if (target.dev) {
+      // The dev server is stopped for real; the page is already loaded, and the list is asked
+      // for again by navigating inside it. It comes back with an empty store.
+      await page.goto(url('/app/settings'));
+      await visible(page.getByRole('navigation', { name: 'Main' }));
+      await target.stop();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Workspaces' }).click();
+      await visible(alert);
+      await screenshot(page, 'api-unreachable');
+      await target.start();
+    } else {
+      // The deployment is shared: its answers are refused in the browser instead.
+      await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+      await page.goto(url('/app/workspaces'));
+      await visible(alert);
+      await screenshot(page, 'api-unreachable');
+      await page.unroute('**/api/**');
+    }
     await alert.getByRole('button', { name: 'Retry' }).click();
     await alert.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
-    await visible(page.locator('tbody tr[data-workspace]').first());
+    await visible(page.locator('tbody tr[data-workspace]').first().or(page.getByRole('heading', { name: 'No workspaces yet' })));
   });
 
   it('shows settings with the API endpoint, its health and the build version', async () => {

@@ -1,6 +1,6 @@
 // End to end on a real deployment (ROCKPOOL_APP_URL): a person creates a workspace in the
 // dashboard's dialog, waits for it to run, opens VS Code from "Open IDE" in a new tab through
-// Caddy on :8081, then deletes the workspace with the confirmation dialog. Against the mock
+// Caddy on :8081, then deletes the workspace with the confirmation dialog. In dev mode
 // there is no IDE to open, so the test is skipped.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
