@@ -1,5 +1,6 @@
 // Dashboard benchmark: gzipped JS and CSS sizes of web/dist, and the first meaningful render of
-// /app/workspaces with 50 rows (median of 5 cold loads) in headless Chromium against the mock API.
+// /app/workspaces with 50 rows (median of 5 cold loads) in headless Chromium against
+// `rockpool serve --dev` (the real API on a simulated runtime).
 // The render time is the `rockpool:rows-rendered` performance mark, set when the table's rows
 // are first committed to the DOM, measured from navigation start. The machine's load average is
 // printed with it: on a shared 2-core machine under a compile, every phase slows down.
@@ -30,7 +31,7 @@ const gzipKb = (ext) =>
 const jsKb = gzipKb('.js');
 const cssKb = gzipKb('.css');
 
-delete process.env.ROCKPOOL_APP_URL; // always the mock: the measurement needs exactly 50 rows
+delete process.env.ROCKPOOL_APP_URL; // always dev mode: the measurement needs exactly 50 rows
 const target = await startTarget({ seed: ROWS });
 const browser = await launchBrowser();
 const times = [];

@@ -77,6 +77,9 @@ run_suite "unit tests under ASan/UBSan" ctest --test-dir "$ROCKPOOL_ROOT/build-a
 if [ -f "$ROCKPOOL_ROOT/tests/browser/package.json" ]; then
   run_suite "browser tests" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/browser/"
   run_suite "browser attacks" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/security/"
+  # The same dashboard tests on `rockpool serve --dev` (simulated runtime, no LXD or Caddy).
+  run_suite "dashboard on serve --dev" env -u ROCKPOOL_APP_URL -u ROCKPOOL_USERNAME -u ROCKPOOL_PASSWORD \
+    node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/browser/dashboard/"
 fi
 
 stop_private
