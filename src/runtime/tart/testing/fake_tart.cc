@@ -464,6 +464,10 @@ int main(int argc, char** argv) {
   fs::create_directories(Home() / "tmp", ec);
   fs::create_directories(Home() / "cache", ec);
   const std::string command = argv[1];
+  if (command == "--version") {  // Root.swift: ArgumentParser's version flag
+    std::printf("2.0.0-fake\n");
+    return 0;
+  }
   auto args = Args(argc, argv, 2);
   if (command == "create") return Create(args);
   if (command == "clone") return Clone(args);
