@@ -51,12 +51,17 @@ std::string RenderTartCodeServerConfig(const CodeServerConfig& config, int port)
 // while the VM runs (a rename) and code-server must restart then anyway, a disk would be read
 // only at boot and needs a mounter in the image, and exec reaches the guest over the VM's
 // control socket (Commands/Exec.swift: gRPC to the Tart Guest Agent), with no SSH key to keep.
+// The agent runs the command as the user its systemd unit names; writing /etc and restarting
+// code-server need root, so without root and without sudo the command says how to fix the image.
 std::vector<std::string> ConfigureCommand(const std::string& vm, const std::string& yaml) {
   return {"exec",
           vm,
           "sh",
           "-c",
           "set -e; s=; [ \"$(id -u)\" = 0 ] || s='sudo -n'; "
+          "[ -z \"$s\" ] || sudo -n true 2>/dev/null || { echo \"rockpool: tart exec runs as "
+          "$(id -un), not root, and sudo -n is refused: run the image's tart-guest-agent.service "
+          "as root (User=root)\" >&2; exit 1; }; "
           "$s mkdir -p /etc/rockpool; "
           "printf '%s' \"$1\" | $s tee /etc/rockpool/code-server.yaml.new >/dev/null; "
           "$s mv /etc/rockpool/code-server.yaml.new /etc/rockpool/code-server.yaml; "
