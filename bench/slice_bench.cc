@@ -11,6 +11,10 @@
 //     a spare
 //   raw start: `lxc stop` + `lxc start` of the raw launch, until /healthz is 200
 // The raw instances reach code-server through a proxy device from a profile made here.
+//
+// With ROCKPOOL_RUNTIME=tart (macOS) the workspaces' host sockets belong to the control
+// plane's TartRuntime, so only the API rows are measured: create and start through the
+// running control plane, each until the workbench is 200 through Caddy.
 #include <unistd.h>
 
 #include <cstdio>
@@ -132,9 +136,49 @@ double Timed(const std::function<bool()>& step) {
   return SecondsSince(t0);
 }
 
+// The API rows alone, for a control plane on any runtime (Tart's host sockets live in the
+// control plane's process, so this bench must not run a runtime of its own next to it).
+int ApiOnlyMain(int runs) {
+  CurlHttpClient api_http(HttpEndpoint::Unix("/var/lib/rockpool/local.sock"));
+  client::ApiClient api(api_http);
+  if (Status up = api.Health(); !up.ok()) {
+    std::fprintf(stderr, "control plane not running (%s): start it with rockpool up\n",
+                 up.ToString().c_str());
+    return 1;
+  }
+  std::map<std::string, std::vector<double>> t;
+  const std::string tag = std::to_string(getpid());
+  for (int i = 0; i < runs; ++i) {
+    const std::string name = "bench-api-" + tag + "-" + std::to_string(i);
+    t["rockpool API create -> running -> workbench 200"].push_back(
+        Timed([&] { return CreateThroughApi(api, name) && WorkbenchThroughCaddy(name); }));
+    if (!api.Stop(name).ok() ||
+        !PollUntil([&] { return api.Get(name)->status == WorkspaceStatus::kStopped; },
+                   std::chrono::seconds(60))) {
+      std::fprintf(stderr, "stop %s failed\n", name.c_str());
+      return 1;
+    }
+    t["rockpool API start -> running -> workbench 200"].push_back(Timed([&] {
+      return api.Start(name).ok() &&
+             PollUntil([&] { return api.Get(name)->status == WorkspaceStatus::kRunning; },
+                       std::chrono::seconds(90)) &&
+             WorkbenchThroughCaddy(name);
+    }));
+    DeleteThroughApi(api, name);
+    std::fprintf(stderr, "run %d/%d done\n", i + 1, runs);
+  }
+  std::printf("\nslice_bench (API only): %d runs, image %s\n", runs, kImage);
+  for (auto& [what, v] : t) PrintRow(what, Summarize(v));
+  return 0;
+}
+
 }  // namespace
 
 int Main(int runs) {
+  if (const char* rt = std::getenv("ROCKPOOL_RUNTIME");
+      rt != nullptr && std::string(rt) == "tart") {
+    return ApiOnlyMain(runs);
+  }
   auto runtime = incus::IncusRuntime::Open({});
   if (!runtime.ok()) {
     std::fprintf(stderr, "%s\n", runtime.status().message().c_str());

@@ -34,6 +34,8 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_STATE_DIR", c.state_dir);
   FromEnv("ROCKPOOL_LOG_DIR", c.log_dir);
   FromEnv("ROCKPOOL_ENGINE_SOCKET", c.engine_socket);
+  FromEnv("ROCKPOOL_RUNTIME", c.runtime);
+  FromEnv("ROCKPOOL_TART", c.tart);
   FromEnv("ROCKPOOL_CONTROL_PORT", c.control_port);
   FromEnv("ROCKPOOL_WORKSPACE_PORT", c.workspace_port);
   FromEnv("ROCKPOOL_IMAGE", c.image);

@@ -8,6 +8,12 @@
 
 namespace rockpool {
 
+#ifdef __APPLE__
+inline constexpr char kDefaultRuntime[] = "tart";
+#else
+inline constexpr char kDefaultRuntime[] = "incus";
+#endif
+
 struct Config {
   std::string state_dir = "/var/lib/rockpool";  // ROCKPOOL_STATE_DIR
   std::string log_dir = "/var/log/rockpool";    // ROCKPOOL_LOG_DIR
@@ -31,7 +37,13 @@ struct Config {
   double api_requests_per_second = 50;  // ROCKPOOL_API_RATE
   double api_burst = 500;               // ROCKPOOL_API_BURST
 
+  // What runs the workspaces: "incus" (LXD/Incus containers) or "tart" (Tart VMs on macOS),
+  // and the tart command for the latter.
+  std::string runtime = kDefaultRuntime;  // ROCKPOOL_RUNTIME
+  std::string tart = "tart";              // ROCKPOOL_TART
+
   std::string socket_dir() const { return state_dir + "/sockets"; }
+  bool tart_runtime() const { return runtime == "tart"; }
   std::string caddy_dir() const { return state_dir + "/caddy"; }
   std::string database() const { return state_dir + "/rockpool.db"; }
   // Root-only unix sockets: the control plane's for the proxy (every request authenticated),

@@ -12,6 +12,7 @@
 #include "runtime/incus/incus_runtime.h"
 #include "runtime/incus/projects.h"
 #include "runtime/incus/socket.h"
+#include "runtime/tart/tart_runtime.h"
 
 namespace rockpool {
 namespace {
@@ -58,6 +59,11 @@ Result<std::shared_ptr<incus::IncusClient>> Context::engine() {
 }
 
 Result<IncusRuntime*> Context::incus() {
+  if (config_.tart_runtime()) {
+    return Status::InvalidArgument(
+        "this needs the incus runtime (LXD), and ROCKPOOL_RUNTIME is tart; unset "
+        "ROCKPOOL_RUNTIME or set it to incus");
+  }
   if (!runtime_) {
     RP_ASSIGN_OR_RETURN(auto engine, this->engine());
     RP_RETURN_IF_ERROR(incus::CheckProject(*engine, config_.project, config_.state_dir));
@@ -72,6 +78,21 @@ Result<IncusRuntime*> Context::incus() {
 }
 
 Result<Runtime*> Context::runtime() {
+  if (config_.runtime != "incus" && config_.runtime != "tart") {
+    return Status::InvalidArgument("ROCKPOOL_RUNTIME is \"" + config_.runtime +
+                                   "\"; set it to incus (LXD) or tart (Tart VMs on macOS)");
+  }
+  if (config_.tart_runtime()) {
+    if (!tart_) {
+      tart::TartRuntimeOptions options;
+      options.tart_path = config_.tart;
+      options.socket_dir = config_.socket_dir();
+      options.log_dir = config_.log_dir;
+      options.state_dir = config_.state_dir + "/tart";
+      RP_ASSIGN_OR_RETURN(tart_, tart::TartRuntime::Open(options));
+    }
+    return static_cast<Runtime*>(tart_.get());
+  }
   RP_ASSIGN_OR_RETURN(IncusRuntime * incus, this->incus());
   return static_cast<Runtime*>(incus);
 }

@@ -18,6 +18,9 @@ class IncusRuntime;
 class IncusClient;
 }  // namespace incus
 using incus::IncusRuntime;
+namespace tart {
+class TartRuntime;
+}  // namespace tart
 class CaddyDaemon;
 
 class Context {
@@ -32,7 +35,8 @@ class Context {
   // when the daemon does not answer.
   Result<std::shared_ptr<incus::IncusClient>> engine();
   // Each fails with the fix when the engine or the proxy cannot be reached, or when the
-  // deployment's LXD project is missing or another deployment's.
+  // deployment's LXD project is missing or another deployment's. runtime() is the one
+  // ROCKPOOL_RUNTIME names (a TartRuntime for "tart"); incus() fails for "tart".
   Result<Runtime*> runtime();
   Result<IncusRuntime*> incus();
   Result<ImageStore*> images();
@@ -49,6 +53,7 @@ class Context {
   RealProcessRunner runner_;
   std::shared_ptr<incus::IncusClient> engine_;
   std::unique_ptr<IncusRuntime> runtime_;
+  std::unique_ptr<tart::TartRuntime> tart_;
   std::unique_ptr<ImageStore> images_;
   std::unique_ptr<Proxy> proxy_;
   std::unique_ptr<CaddyDaemon> caddy_;

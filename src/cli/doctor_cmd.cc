@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "auth/file_credential_source.h"
 #include "cli/commands.h"
@@ -14,6 +15,7 @@
 #include "runtime/incus/incus_client.h"
 #include "runtime/incus/incus_runtime.h"
 #include "runtime/incus/projects.h"
+#include "runtime/tart/tart_cli.h"
 #include "sys/ports.h"
 #include "sys/private_dir.h"
 
@@ -207,6 +209,44 @@ Finding CheckThrottle(Context& ctx) {
   return {ok, detail, "set ROCKPOOL_API_RATE and ROCKPOOL_API_BURST to positive numbers"};
 }
 
+// Tart's and Packer's first line of `--version`, or the fix when the command is missing.
+Finding CheckCommand(const std::string& command, const std::string& install) {
+  auto r = tart::RunTart(command, {"--version"}, {});
+  if (!r.ok() || r->exit_code != 0) {
+    return {false, command + " not found or not working", install};
+  }
+  std::string version = r->out.substr(0, r->out.find('\n'));
+  return {true, command + " " + version};
+}
+
+Finding CheckTart(Context& ctx) {
+  return CheckCommand(ctx.config().tart,
+                      "brew install cirruslabs/cli/tart (macOS on Apple Silicon), or set "
+                      "ROCKPOOL_TART to the tart command");
+}
+
+Finding CheckPacker(Context&) {
+  return CheckCommand("packer",
+                      "brew install hashicorp/tap/packer, then: packer init images/macos && "
+                      "packer build images/macos (builds the image)");
+}
+
+Finding CheckTartImage(Context& ctx) {
+  auto runtime = ctx.runtime();
+  if (!runtime.ok()) return {false, runtime.status().message(), "see the tart line above"};
+  Status image = (*runtime)->CheckImage(ctx.config().image);
+  if (!image.ok()) return {false, image.message(), "packer build images/macos"};
+  return {true, "image \"" + ctx.config().image + "\" is a Tart VM here"};
+}
+
+// With ROCKPOOL_RUNTIME=tart: Tart, Packer and the image instead of LXD and what it holds.
+constexpr Check kTartChecks[] = {
+    {"tart", CheckTart},         {"packer", CheckPacker},      {"image", CheckTartImage},
+    {"sockets", CheckSockets},   {"ports", CheckPorts},        {"proxy", CheckCaddy},
+    {"auth", CheckCredentials},  {"files", CheckPrivateFiles}, {"admin", CheckRootSockets},
+    {"throttle", CheckThrottle},
+};
+
 constexpr Check kChecks[] = {
     {"engine", CheckEngine},      {"pool", CheckPool},         {"bridge", CheckBridge},
     {"project", CheckProject},    {"image", CheckImage},       {"sockets", CheckSockets},
@@ -230,7 +270,9 @@ void AddDoctor(CLI::App& sub, Context& ctx) {
   sub.callback([&ctx] {
     int failed = 0;
     bool engine_ok = true;
-    for (const Check& c : kChecks) {
+    const bool tart = ctx.config().tart_runtime();
+    for (const Check& c :
+         tart ? std::span<const Check>(kTartChecks) : std::span<const Check>(kChecks)) {
       if (NeedsEngine(c.what) && !engine_ok) continue;
       Finding f = c.run(ctx);
       if (std::string_view(c.what) == "engine") engine_ok = f.ok;

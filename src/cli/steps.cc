@@ -55,6 +55,7 @@ Status EnsurePrivateState(Context& ctx) {
 }
 
 Status EnsureEngine(Context& ctx) {
+  if (ctx.config().tart_runtime()) return ctx.runtime().status();  // no LXD project for Tart
   RP_RETURN_IF_ERROR(EnsureProject(ctx, [&ctx] {
     Say("control plane: stopping it while this deployment's instances move into LXD project " +
         ctx.config().project);
@@ -64,6 +65,11 @@ Status EnsureEngine(Context& ctx) {
 }
 
 Status EnsureImage(Context& ctx, bool force) {
+  if (ctx.config().tart_runtime()) {
+    // Tart's image is a VM Packer builds (images/macos); it is checked, not built, here.
+    RP_ASSIGN_OR_RETURN(Runtime * runtime, ctx.runtime());
+    return runtime->CheckImage(ctx.config().image);
+  }
   RP_ASSIGN_OR_RETURN(ImageStore * store, ctx.images());
   ImageBuildOptions options;
   options.recipe_dir = ctx.config().recipe_dir;

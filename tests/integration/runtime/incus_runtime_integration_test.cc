@@ -1,4 +1,6 @@
-// IncusRuntime against the real daemon: a workspace's whole life, timed.
+// IncusRuntime against the real daemon: the shared Runtime contract
+// (tests/runtime_contract/runtime_contract.h) on real LXD, and what only this runtime does
+// (exec, the spare, its devices, its exact errors), timed.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 #include "runtime/incus/socket.h"
 #include "tests/integration/polling.h"
 #include "tests/integration/test_project.h"
+#include "tests/runtime_contract/runtime_contract.h"
 
 namespace rockpool::incus {
 namespace {
@@ -43,6 +46,77 @@ double Ms(Clock::time_point since) {
 bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout) {
   return itest::PollUntil(probe, timeout);
 }
+
+// The contract's harness: an IncusRuntime in the engine-test project with its own socket dir.
+class IncusHarness final : public contract::RuntimeHarness {
+ public:
+  static std::unique_ptr<contract::RuntimeHarness> Make(std::string* skip) {
+    auto socket = DetectSocket();
+    if (!socket.ok()) {
+      *skip = "no Incus/LXD daemon: " + socket.status().message();
+      return nullptr;
+    }
+    if (testing_env::EngineTestProject().empty()) {
+      ADD_FAILURE() << testing_env::kNoProject;
+      *skip = testing_env::kNoProject;
+      return nullptr;
+    }
+    auto client = IncusClient::ForSocket(*socket, testing_env::EngineTestProject());
+    auto alias = GetImageAliasTarget(*client, TestImage());
+    if (!alias.ok() || !alias->has_value()) {
+      *skip = "image alias " + TestImage() + " not in the daemon (build it, or set " +
+              "ROCKPOOL_TEST_IMAGE)";
+      return nullptr;
+    }
+    auto h = std::unique_ptr<IncusHarness>(new IncusHarness());
+    IncusRuntimeOptions options;
+    options.project = testing_env::EngineTestProject();
+    options.network = testing_env::EngineTestBridge();
+    options.socket_dir = h->socket_dir_;
+    auto runtime = IncusRuntime::Open(options, *socket);
+    if (!runtime.ok()) {
+      ADD_FAILURE() << runtime.status().ToString();
+      *skip = runtime.status().ToString();
+      return nullptr;
+    }
+    h->runtime_ = std::move(*runtime);
+    auto tpl = h->runtime_->PrepareTemplate(TestImage());
+    if (!tpl.ok()) {
+      ADD_FAILURE() << tpl.status().ToString();
+      *skip = tpl.status().ToString();
+      return nullptr;
+    }
+    return h;
+  }
+  ~IncusHarness() override { std::filesystem::remove_all(socket_dir_); }
+
+  Runtime& runtime() override { return *runtime_; }
+  std::string image() const override { return TestImage(); }
+  std::string missing_image() const override { return "rockpool-no-such-image"; }
+  Status ServeInside(const std::string& name, int port) override {
+    auto server =
+        runtime_->Exec(name, {"sh", "-c",
+                              "cd /tmp && nohup python3 -m http.server " + std::to_string(port) +
+                                  " --bind 127.0.0.1 >/dev/null 2>&1 &"});
+    if (!server.ok()) return server.status();
+    if (server->exit_code != 0) return Status::Internal("start a server inside: " + server->err);
+    return Status::Ok();
+  }
+
+ private:
+  IncusHarness() {
+    static std::atomic<int> n{0};
+    socket_dir_ = "/tmp/rp-ctest-sockets-" + std::to_string(::getpid()) + "-" + std::to_string(n++);
+  }
+  std::string socket_dir_;
+  std::unique_ptr<IncusRuntime> runtime_;
+};
+
+using contract::RuntimeContractTest;
+INSTANTIATE_TEST_SUITE_P(IncusRuntime, RuntimeContractTest,
+                         ::testing::Values(contract::RuntimeFactory{.label = "against LXD",
+                                                                    .make = IncusHarness::Make}),
+                         contract::FactoryName);
 
 class IncusRuntimeIntegrationTest : public ::testing::Test {
  protected:
@@ -210,48 +284,6 @@ TEST_F(IncusRuntimeIntegrationTest, CreateTakesTheSpareWhichPrewarmThenReplaces)
   auto listed = runtime_->List();
   ASSERT_TRUE(listed.ok());
   for (const InstanceInfo& info : *listed) EXPECT_NE(info.name, spare) << "a spare is no workspace";
-}
-
-TEST_F(IncusRuntimeIntegrationTest, PortSocketReachesAServerInsideAndGoesAwayOnRemove) {
-  std::string name = NewWorkspace();
-  ASSERT_TRUE(runtime_->Create(name, TestImage(), {}).ok());
-  ASSERT_TRUE(runtime_->Start(name, {}).ok());
-  auto server = runtime_->Exec(
-      name, {"sh", "-c",
-             "cd /tmp && nohup python3 -m http.server 8765 --bind 127.0.0.1 >/dev/null 2>&1 &"});
-  ASSERT_TRUE(server.ok()) << server.status().ToString();
-  ASSERT_EQ(server->exit_code, 0) << server->err;
-
-  ASSERT_TRUE(runtime_->AddPort(name, 8765).ok());
-  EXPECT_TRUE(runtime_->AddPort(name, 8765).ok()) << "adding twice is ok";
-  std::string port_socket = runtime_->PortSocketPath(name, 8765);
-  EXPECT_TRUE(
-      Eventually([&] { return StatusThrough(port_socket) == 200; }, std::chrono::seconds(10)))
-      << "no 200 through " << port_socket;
-
-  ASSERT_TRUE(runtime_->RemovePort(name, 8765).ok());
-  EXPECT_FALSE(std::filesystem::exists(port_socket));
-  auto instance = GetInstance(*client_, InstanceName(name), false);
-  ASSERT_TRUE(instance.ok());
-  EXPECT_FALSE(instance->devices.contains("port-8765"));
-  EXPECT_TRUE(instance->devices.contains("code"));
-  EXPECT_TRUE(runtime_->RemovePort(name, 8765).ok()) << "removing twice is ok";
-}
-
-TEST_F(IncusRuntimeIntegrationTest, StartWorksOverAStaleSocketFile) {
-  std::string name = NewWorkspace();
-  ASSERT_TRUE(runtime_->Create(name, TestImage(), {}).ok());
-  std::filesystem::create_directories(socket_dir_);
-  { std::ofstream(runtime_->SocketPath(name)) << "stale"; }
-  ASSERT_TRUE(runtime_->Start(name, {}).ok());
-  EXPECT_TRUE(runtime_->WaitHealthy(name, std::chrono::seconds(30)).ok());
-}
-
-TEST_F(IncusRuntimeIntegrationTest, CreatingTheSameWorkspaceTwiceIsAlreadyExists) {
-  std::string name = NewWorkspace();
-  ASSERT_TRUE(runtime_->Create(name, TestImage(), {}).ok());
-  Status again = runtime_->Create(name, TestImage(), {});
-  EXPECT_EQ(again.code(), Code::kAlreadyExists) << again.ToString();
 }
 
 TEST_F(IncusRuntimeIntegrationTest, ExecReportsExitCodeAndOutput) {
