@@ -77,6 +77,16 @@ if [[ "${KIND}" == vm ]]; then
   rm -f /etc/sudoers.d/admin /etc/sudoers.d/90-cloud-init-users
   systemctl disable ssh.service ssh.socket >/dev/null 2>&1 || true
   masked+=(ssh.service ssh.socket)
+  # Rockpool reaches the guest only through Tart's guest agent (`tart exec`, over vsock): it
+  # writes /etc/rockpool/code-server.yaml and restarts code-server, so the agent runs as root.
+  # Cirrus Labs' images run it as admin, which has no sudo any more.
+  [[ "$(systemctl is-enabled tart-guest-agent.service 2>/dev/null)" == enabled ]] ||
+    die "the base image has no enabled tart-guest-agent.service: the Tart runtime configures the VM through it (tart exec); use a Cirrus Labs image that ships it"
+  install -D -m 0644 /dev/stdin /etc/systemd/system/tart-guest-agent.service.d/rockpool.conf <<'UNIT'
+[Service]
+User=root
+Group=root
+UNIT
 fi
 install -d /etc/rockpool # code-server.yaml: written by the runtime before each start
 install -d /home/admin/workspace

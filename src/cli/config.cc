@@ -29,6 +29,12 @@ std::string Config::WorkspaceUrl(const std::string& name) const {
 
 std::string Config::caddy_admin() const { return CaddyAdminSocketAddress(caddy_dir()); }
 
+Status Config::CheckRuntime() const {
+  if (runtime == "incus" || runtime == "tart") return Status::Ok();
+  return Status::InvalidArgument("ROCKPOOL_RUNTIME is \"" + runtime +
+                                 "\"; set it to incus (LXD) or tart (Tart VMs on macOS)");
+}
+
 Config Config::FromEnvironment() {
   Config c;
   FromEnv("ROCKPOOL_STATE_DIR", c.state_dir);
@@ -36,6 +42,9 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_ENGINE_SOCKET", c.engine_socket);
   FromEnv("ROCKPOOL_RUNTIME", c.runtime);
   FromEnv("ROCKPOOL_TART", c.tart);
+  std::string allow_host;
+  FromEnv("ROCKPOOL_TART_ALLOW_HOST_ACCESS", allow_host);
+  c.tart_allow_host_access = allow_host == "1";
   FromEnv("ROCKPOOL_CONTROL_PORT", c.control_port);
   FromEnv("ROCKPOOL_WORKSPACE_PORT", c.workspace_port);
   FromEnv("ROCKPOOL_IMAGE", c.image);

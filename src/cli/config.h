@@ -41,9 +41,14 @@ struct Config {
   // and the tart command for the latter.
   std::string runtime = kDefaultRuntime;  // ROCKPOOL_RUNTIME
   std::string tart = "tart";              // ROCKPOOL_TART
+  // Rockpool has no host firewall for Tart VMs (pf rules on macOS): their code can reach what
+  // listens on the Mac. serve refuses to run on tart until this is set to 1, accepting that.
+  bool tart_allow_host_access = false;  // ROCKPOOL_TART_ALLOW_HOST_ACCESS=1
 
   std::string socket_dir() const { return state_dir + "/sockets"; }
   bool tart_runtime() const { return runtime == "tart"; }
+  // InvalidArgument, with the fix, unless `runtime` is one Rockpool has.
+  Status CheckRuntime() const;
   std::string caddy_dir() const { return state_dir + "/caddy"; }
   std::string database() const { return state_dir + "/rockpool.db"; }
   // Root-only unix sockets: the control plane's for the proxy (every request authenticated),

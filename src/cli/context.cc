@@ -78,10 +78,7 @@ Result<IncusRuntime*> Context::incus() {
 }
 
 Result<Runtime*> Context::runtime() {
-  if (config_.runtime != "incus" && config_.runtime != "tart") {
-    return Status::InvalidArgument("ROCKPOOL_RUNTIME is \"" + config_.runtime +
-                                   "\"; set it to incus (LXD) or tart (Tart VMs on macOS)");
-  }
+  RP_RETURN_IF_ERROR(config_.CheckRuntime());
   if (config_.tart_runtime()) {
     if (!tart_) {
       tart::TartRuntimeOptions options;

@@ -239,12 +239,25 @@ Finding CheckTartImage(Context& ctx) {
   return {true, "image \"" + ctx.config().image + "\" is a Tart VM here"};
 }
 
+Finding CheckTartHostAccess(Context& ctx) {
+  if (ctx.config().tart_allow_host_access) {
+    return {true,
+            "no host firewall for Tart VMs: workspaces can reach this Mac's services (accepted "
+            "by ROCKPOOL_TART_ALLOW_HOST_ACCESS=1)"};
+  }
+  return {false,
+          "no host firewall for Tart VMs: workspaces could reach this Mac's services, so serve "
+          "refuses to run",
+          "accept it with ROCKPOOL_TART_ALLOW_HOST_ACCESS=1 (only on a Mac that serves nothing "
+          "else)"};
+}
+
 // With ROCKPOOL_RUNTIME=tart: Tart, Packer and the image instead of LXD and what it holds.
 constexpr Check kTartChecks[] = {
-    {"tart", CheckTart},         {"packer", CheckPacker},      {"image", CheckTartImage},
-    {"sockets", CheckSockets},   {"ports", CheckPorts},        {"proxy", CheckCaddy},
-    {"auth", CheckCredentials},  {"files", CheckPrivateFiles}, {"admin", CheckRootSockets},
-    {"throttle", CheckThrottle},
+    {"tart", CheckTart},         {"packer", CheckPacker},       {"image", CheckTartImage},
+    {"sockets", CheckSockets},   {"ports", CheckPorts},         {"proxy", CheckCaddy},
+    {"auth", CheckCredentials},  {"files", CheckPrivateFiles},  {"admin", CheckRootSockets},
+    {"throttle", CheckThrottle}, {"host", CheckTartHostAccess},
 };
 
 constexpr Check kChecks[] = {

@@ -50,8 +50,29 @@ api::SecurityOptions SecurityFromConfig(const Config& c) {
   return o;
 }
 
-// The firewall is in place before anything is served: workspaces never run without it.
-Result<Firewall*> EnsureFirewall(Context& ctx) {
+// The engine answers, and the workspaces' isolation is in place, before anything is served:
+// workspaces never run without it. Incus: the deployment's LXD project and the host firewall
+// for its bridge. Tart: there is no host firewall for VMs (the image's guest firewall keeps
+// VMs from each other, not from the Mac), so serve refuses unless that is accepted explicitly.
+// Returns the firewall the reconciler keeps in place, if any.
+Result<Firewall*> EnsureIsolation(Context& ctx) {
+  RP_RETURN_IF_ERROR(ctx.config().CheckRuntime());
+  if (ctx.config().tart_runtime()) {
+    RP_RETURN_IF_ERROR(ctx.runtime().status());
+    if (!ctx.config().tart_allow_host_access) {
+      return Status::Unavailable(
+          "refusing to serve on the tart runtime: Rockpool has no host firewall for Tart VMs "
+          "yet, so code in a workspace can reach every service listening on this Mac (the "
+          "image's guest firewall only keeps VMs from each other). Set "
+          "ROCKPOOL_TART_ALLOW_HOST_ACCESS=1 to run anyway, accepting that");
+    }
+    spdlog::warn(
+        "serve: tart runtime without a host firewall: workspaces can reach this host's "
+        "services (ROCKPOOL_TART_ALLOW_HOST_ACCESS=1)");
+    return nullptr;
+  }
+  RP_RETURN_IF_ERROR(EnsureProject(ctx));
+  RP_RETURN_IF_ERROR(ctx.runtime().status());  // the engine answers before anything starts
   RP_ASSIGN_OR_RETURN(Firewall * firewall, ctx.firewall());
   RP_ASSIGN_OR_RETURN(bool installed, firewall->Ensure());
   if (installed) spdlog::info("serve: installed the host firewall for the workspace bridge");
@@ -72,9 +93,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   }
   std::ofstream(ctx.config().state_dir + "/serve.pid") << getpid() << "\n";
   RP_ASSIGN_OR_RETURN(LimitsPolicy limits, LimitsPolicyFromEnvironment());
-  RP_RETURN_IF_ERROR(EnsureProject(ctx));
-  RP_RETURN_IF_ERROR(ctx.runtime().status());  // the engine answers before anything starts
-  RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
+  RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureIsolation(ctx));
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
   api::Metrics metrics;
   SystemClock clock;
@@ -104,9 +123,7 @@ volatile std::sig_atomic_t g_stop = 0;
 Status RunWorker(Context& ctx) {
   ControlPlaneOptions options = PlaneOptions(ctx, nullptr);
   RP_ASSIGN_OR_RETURN(options.limits, LimitsPolicyFromEnvironment());
-  RP_RETURN_IF_ERROR(EnsureProject(ctx));
-  RP_RETURN_IF_ERROR(ctx.runtime().status());  // the engine answers before anything starts
-  RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureFirewall(ctx));
+  RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureIsolation(ctx));
   SystemClock clock;
   options.reconciler.firewall = firewall;
   RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));

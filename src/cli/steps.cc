@@ -55,6 +55,7 @@ Status EnsurePrivateState(Context& ctx) {
 }
 
 Status EnsureEngine(Context& ctx) {
+  RP_RETURN_IF_ERROR(ctx.config().CheckRuntime());
   if (ctx.config().tart_runtime()) return ctx.runtime().status();  // no LXD project for Tart
   RP_RETURN_IF_ERROR(EnsureProject(ctx, [&ctx] {
     Say("control plane: stopping it while this deployment's instances move into LXD project " +

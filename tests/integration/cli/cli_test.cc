@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "auth/file_credential_source.h"
+#include "auth/password_hash.h"
 #include "e2e_support.h"
 #include "http/curl_client.h"
 #include "http/encoding.h"
@@ -166,6 +168,42 @@ TEST_F(CliTest, PortInUseNamesTheProgramAndStartsNoProxy) {
   EXPECT_NE(r.output.find("ROCKPOOL_WORKSPACE_PORT"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(state + "/caddy/caddy.pid"));
   std::filesystem::remove_all(state);
+}
+
+// The tart runtime (macOS) has no host firewall for its VMs: serve refuses to run until that is
+// accepted explicitly. Runs against a fake tart, on a state folder of its own; nothing starts.
+TEST(CliTartTest, ServeOnTartRefusesUntilHostAccessIsAccepted) {
+  const std::string dir = "/tmp/rockpool-cli-tart-" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/state");
+  std::filesystem::create_directories(dir + "/tart");
+  std::filesystem::permissions(dir + "/state", std::filesystem::perms::owner_all);
+  auto hash = HashPassword("a-long-enough-password", TestPasswordHashCost());
+  ASSERT_TRUE(hash.ok());
+  ASSERT_TRUE(auth::WriteAuthFile(dir + "/state/auth.json", {"admin", *hash}).ok());
+  const std::vector<std::string> env = {"ROCKPOOL_STATE_DIR=" + dir + "/state",
+                                        "ROCKPOOL_LOG_DIR=" + dir + "/log",
+                                        "ROCKPOOL_RUNTIME=tart",
+                                        std::string("ROCKPOOL_TART=") + ROCKPOOL_FAKE_TART,
+                                        "TART_HOME=" + dir + "/tart",
+                                        "ROCKPOOL_CONTROL_PORT=1",
+                                        "ROCKPOOL_WORKSPACE_PORT=1"};
+
+  CliRun serve = Rockpool({"serve"}, env);
+  EXPECT_EQ(serve.exit_code, 1) << serve.output;
+  EXPECT_NE(serve.output.find("no host firewall for Tart VMs"), std::string::npos) << serve.output;
+  EXPECT_NE(serve.output.find("ROCKPOOL_TART_ALLOW_HOST_ACCESS=1"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/state/control.sock")) << "nothing was served";
+
+  CliRun doctor = Rockpool({"doctor"}, env);
+  EXPECT_NE(doctor.output.find("FAIL host"), std::string::npos) << doctor.output;
+
+  std::vector<std::string> bogus = env;
+  bogus[2] = "ROCKPOOL_RUNTIME=docker";
+  CliRun wrong = Rockpool({"serve"}, bogus);
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.output.find("set it to incus (LXD) or tart"), std::string::npos) << wrong.output;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -5,7 +5,11 @@
 //     is validated with its Tart source swapped for Packer's null source;
 //   - the guest firewall (images/linux/overlay-vm) lets in the VM's host and nobody else on
 //     the VM's network, run in network namespaces that stand in for the VM, its host and a
-//     neighbouring VM.
+//     neighbouring VM;
+//   - `provision.sh vm`, run in a container of the Linux workspace image made to look like a
+//     Cirrus Labs base (admin with a password, sudo, SSH, the guest agent running as admin):
+//     the login goes, the guest agent runs as root, the guest firewall is enabled and the
+//     VM's own network configuration stays.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -16,6 +20,7 @@
 #include <string>
 
 #include "sys/process.h"
+#include "tests/integration/test_project.h"
 
 namespace rockpool {
 namespace {
@@ -204,6 +209,70 @@ TEST_F(GuestFirewallTest, BaseCanBeLoadedAgainWithoutDuplicates) {
   size_t first = rules.out.find("policy drop");
   ASSERT_NE(first, std::string::npos) << rules.out;
   EXPECT_EQ(rules.out.find("policy drop", first + 1), std::string::npos) << rules.out;
+}
+
+class ProvisionVmTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(testing_env::EngineTestProject().empty()) << testing_env::kNoProject;
+    const char* image = std::getenv("ROCKPOOL_TEST_IMAGE");
+    name_ = "rp-provision-" + std::to_string(getpid());
+    Shell launch = Sh("lxc launch " + std::string(image != nullptr ? image : "rockpool-workspace") +
+                      " " + name_ + " 2>&1");
+    ASSERT_EQ(launch.code, 0) << launch.out;
+    launched_ = true;
+    Shell push = Sh("lxc file push -r '" + (kSource / "images/linux").string() + "' " + name_ +
+                    "/root/ 2>&1");
+    ASSERT_EQ(push.code, 0) << push.out;
+  }
+  void TearDown() override {
+    if (launched_) Sh("lxc delete --force " + name_ + " >/dev/null 2>&1");
+  }
+
+  Shell In(const std::string& command) {
+    return Sh("lxc exec " + name_ + " -- sh -c '" + command + "' 2>&1");
+  }
+  // Under /root: the boot may still empty /tmp after the push.
+  Shell Provision() { return In("/root/linux/provision.sh vm /root/linux"); }
+
+  std::string name_;
+  bool launched_ = false;
+};
+
+TEST_F(ProvisionVmTest, TakesTheBaseImagesLoginAwayAndRunsTheGuestAgentAsRoot) {
+  // What a Cirrus Labs Debian base has: admin/admin with passwordless sudo, and its own network.
+  Shell base =
+      In("echo admin:admin | chpasswd && usermod -aG sudo admin && mkdir -p /etc/sudoers.d && "
+         "echo \"admin ALL=(ALL) NOPASSWD:ALL\" > /etc/sudoers.d/admin && "
+         "echo \"# the VM network\" > /etc/network/interfaces");
+  ASSERT_EQ(base.code, 0) << base.out;
+
+  // Without the guest agent the VM could not be configured: provisioning refuses.
+  Shell without = Provision();
+  EXPECT_NE(without.code, 0);
+  EXPECT_NE(without.out.find("tart-guest-agent.service"), std::string::npos) << without.out;
+
+  Shell agent =
+      In("printf \"[Service]\\nUser=admin\\nExecStart=/bin/sleep infinity\\n[Install]\\n"
+         "WantedBy=multi-user.target\\n\" > /etc/systemd/system/tart-guest-agent.service && "
+         "systemctl daemon-reload && systemctl enable tart-guest-agent.service");
+  ASSERT_EQ(agent.code, 0) << agent.out;
+  Shell with = Provision();
+  ASSERT_EQ(with.code, 0) << with.out;
+
+  EXPECT_EQ(In("passwd -S admin | cut -d\" \" -f2").out, "L\n") << "admin's password is locked";
+  EXPECT_EQ(In("id -nG admin").out.find("sudo"), std::string::npos);
+  EXPECT_NE(In("test -e /etc/sudoers.d/admin").code, 0);
+  EXPECT_EQ(In("systemctl is-enabled ssh.service").out, "masked\n");
+  EXPECT_EQ(In("systemctl daemon-reload && systemctl show -p User tart-guest-agent.service").out,
+            "User=root\n");
+  EXPECT_EQ(In("systemctl is-enabled rockpool-guest-firewall.service").out, "enabled\n");
+  EXPECT_EQ(In("systemctl is-enabled rockpool-guest-firewall-gateway.service").out, "enabled\n");
+  EXPECT_EQ(In("systemctl is-enabled code-server.service").out, "enabled\n");
+  EXPECT_EQ(In("cat /etc/network/interfaces").out, "# the VM network\n")
+      << "the VM keeps its own network configuration";
+  EXPECT_EQ(In("test -x /usr/local/lib/rockpool/guest-firewall").code, 0);
+  EXPECT_EQ(In("wc -c < /etc/machine-id").out, "0\n") << "the machine id is made at first boot";
 }
 
 }  // namespace
