@@ -275,8 +275,11 @@ void Answer(int fd, const std::string& vm) {
   ::close(fd);
 }
 
-// Answers HTTP on address:port until SIGINT or SIGTERM.
-int Serve(const std::string& address, int port, const std::string& vm, bool announce) {
+// Answers HTTP on address:port until SIGINT or SIGTERM. `booted` (when not empty) exists
+// while the server listens: the fake guest has its address only then, as a real guest has one
+// only once it has booted and taken a DHCP lease.
+int Serve(const std::string& address, int port, const std::string& vm, bool announce,
+          const fs::path& booted = {}) {
   struct sigaction sa {};
   sa.sa_handler = OnSignal;
   ::sigaction(SIGINT, &sa, nullptr);
@@ -294,6 +297,7 @@ int Serve(const std::string& address, int port, const std::string& vm, bool anno
              std::strerror(errno),
          1);
   }
+  if (!booted.empty()) std::ofstream(booted) << address << "\n";
   if (announce) {
     std::printf("fake VM %s running at %s\n", vm.c_str(), address.c_str());
     std::fflush(stdout);
@@ -304,6 +308,7 @@ int Serve(const std::string& address, int port, const std::string& vm, bool anno
     int fd = ::accept4(server, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd >= 0) std::thread(Answer, fd, vm).detach();
   }
+  if (!booted.empty()) fs::remove(booted);
   ::close(server);
   return 0;
 }
@@ -326,9 +331,10 @@ int Run(const std::vector<std::string>& args) {
   if (lock_fd < 0 || ::fcntl(lock_fd, F_SETLK, &fl) != 0) {
     Fail("VM \"" + name + "\" is already running!", 2);
   }
+  fs::remove(dir / "fake-booted");  // left by a run that was killed
   const char* port = std::getenv("TART_FAKE_CODE_SERVER_PORT");
   return Serve(address, port != nullptr && *port != '\0' ? std::atoi(port) : 8080, name,
-               /*announce=*/true);
+               /*announce=*/true, dir / "fake-booted");
 }
 
 // Not a tart command: `serve <vm> <port>` stands in for a server a user starts inside the
@@ -351,7 +357,7 @@ int Ip(const std::vector<std::string>& args) {
   int wait = p.options.contains("--wait") ? std::atoi(p.options["--wait"].c_str()) : 0;
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
   while (true) {
-    if (Running(dir)) {
+    if (Running(dir) && fs::exists(dir / "fake-booted")) {
       std::printf("%s\n", ReadConfig(dir).value("fakeAddress", "").c_str());
       return 0;
     }
