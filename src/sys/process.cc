@@ -13,26 +13,6 @@ extern char** environ;
 namespace rockpool {
 namespace {
 
-std::vector<char*> CStrings(std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (auto& s : v) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
-std::vector<std::string> MergedEnv(const std::vector<std::string>& extra) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string kv(*e);
-    auto key = kv.substr(0, kv.find('=') + 1);
-    bool overridden = false;
-    for (const auto& x : extra) overridden |= x.rfind(key, 0) == 0;
-    if (!overridden) env.push_back(std::move(kv));
-  }
-  env.insert(env.end(), extra.begin(), extra.end());
-  return env;
-}
-
 Status SpawnError(const ProcessSpec& spec, int err) {
   return Status::Unavailable("start " + CommandLine(spec.argv) + ": " + std::strerror(err));
 }
@@ -62,9 +42,9 @@ Result<ProcessResult> RealProcessRunner::Run(const ProcessSpec& spec) {
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
   std::vector<std::string> argv = spec.argv;
-  std::vector<std::string> env = MergedEnv(spec.env);
-  auto c_argv = CStrings(argv);
-  auto c_env = CStrings(env);
+  std::vector<std::string> env = MergedEnvironment(spec.env);
+  auto c_argv = CStringArray(argv);
+  auto c_env = CStringArray(env);
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -115,15 +95,35 @@ Result<int> RealProcessRunner::SpawnDaemon(const ProcessSpec& spec, const std::s
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
   std::vector<std::string> argv = spec.argv;
-  std::vector<std::string> env = MergedEnv(spec.env);
-  auto c_argv = CStrings(argv);
-  auto c_env = CStrings(env);
+  std::vector<std::string> env = MergedEnvironment(spec.env);
+  auto c_argv = CStringArray(argv);
+  auto c_env = CStringArray(env);
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return SpawnError(spec, rc);
   return static_cast<int>(pid);
+}
+
+std::vector<char*> CStringArray(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+std::vector<std::string> MergedEnvironment(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string kv(*e);
+    auto key = kv.substr(0, kv.find('=') + 1);
+    bool overridden = false;
+    for (const auto& x : extra) overridden |= x.rfind(key, 0) == 0;
+    if (!overridden) env.push_back(std::move(kv));
+  }
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
 }
 
 }  // namespace rockpool

@@ -43,4 +43,11 @@ class RealProcessRunner final : public ProcessRunner {
 // "cmd arg1 'arg two'" for messages.
 std::string CommandLine(const std::vector<std::string>& argv);
 
+// This process's environment with `extra` ("KEY=value") entries added, replacing any of the
+// same key: what a child started with ProcessSpec::env sees.
+std::vector<std::string> MergedEnvironment(const std::vector<std::string>& extra);
+// Pointers to `strings` for exec and posix_spawn, ending with nullptr; valid while `strings`
+// is alive and unchanged.
+std::vector<char*> CStringArray(std::vector<std::string>& strings);
+
 }  // namespace rockpool

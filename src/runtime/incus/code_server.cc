@@ -1,6 +1,7 @@
 // code-server inside a workspace: its config file and its health through the host socket.
 #include <thread>
 
+#include "runtime/code_server_config.h"
 #include "runtime/incus/exec.h"
 #include "runtime/incus/files.h"
 #include "runtime/incus/incus_runtime.h"
@@ -8,17 +9,6 @@
 #include "runtime/incus/operations.h"
 
 namespace rockpool::incus {
-
-// The same file as the image's templates/code-server.yaml.tpl renders at start.
-std::string RenderCodeServerConfig(const CodeServerConfig& config, int port) {
-  return "bind-addr: 127.0.0.1:" + std::to_string(port) +
-         "\n"
-         "auth: none\n"
-         "disable-telemetry: true\n"
-         "disable-update-check: true\n"
-         "abs-proxy-base-path: \"" +
-         config.base_path + "\"\n";
-}
 
 Status IncusRuntime::Configure(const std::string& name, const CodeServerConfig& config) {
   std::string instance = InstanceName(name);
@@ -36,9 +26,10 @@ Status IncusRuntime::Configure(const std::string& name, const CodeServerConfig& 
   if (!current.running() && current.Label(kImageCodeServerConfigKey) == "template") {
     return Status::Ok();
   }
-  const InstanceFilesPost file{.path = kCodeServerConfigPath,
-                               .content = RenderCodeServerConfig(config, options_.code_server_port),
-                               .mode = 0644};
+  const InstanceFilesPost file{
+      .path = kCodeServerConfigPath,
+      .content = RenderCodeServerConfig(config, "127.0.0.1", options_.code_server_port),
+      .mode = 0644};
   Status written = PushFile(*client_, instance, file);
   if (written.code() == Code::kNotFound) {  // an image without /etc/rockpool
     RP_RETURN_IF_ERROR(

@@ -153,6 +153,5 @@ inline constexpr char kCodeServerConfigPath[] = "/etc/rockpool/code-server.yaml"
 inline constexpr char kCodeServerBasePathKey[] = "user.rockpool.code-server.base-path";
 inline constexpr char kCodeServerPortKey[] = "user.rockpool.code-server.port";
 inline constexpr char kImageCodeServerConfigKey[] = "image.rockpool.code-server.config";
-std::string RenderCodeServerConfig(const CodeServerConfig& config, int port);
 
 }  // namespace rockpool::incus

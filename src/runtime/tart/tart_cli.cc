@@ -14,8 +14,6 @@
 #include "core/names.h"
 #include "sys/process.h"
 
-extern char** environ;
-
 namespace rockpool::tart {
 
 std::string VmName(std::string_view workspace) { return kVmPrefix + std::string(workspace); }
@@ -29,26 +27,6 @@ std::optional<std::string> WorkspaceOfVm(std::string_view vm) {
 }
 
 namespace {
-
-std::vector<char*> CStrings(std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (auto& s : v) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
-std::vector<std::string> Environment(const std::vector<std::string>& extra) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string kv(*e);
-    std::string key = kv.substr(0, kv.find('=') + 1);
-    bool overridden = false;
-    for (const auto& x : extra) overridden |= x.starts_with(key);
-    if (!overridden) env.push_back(std::move(kv));
-  }
-  env.insert(env.end(), extra.begin(), extra.end());
-  return env;
-}
 
 // Reads both pipes until both are closed.
 void Drain(int out_fd, int err_fd, std::string& out, std::string& err) {
@@ -100,6 +78,27 @@ Status CannotRun(const std::vector<std::string>& argv, int err) {
                              "ROCKPOOL_TART to its path");
 }
 
+// posix_spawnp of `tart_path args` with this environment plus `env`, only the standard
+// descriptors open, and `flags`; consumes `actions`.
+Result<pid_t> Spawn(const std::string& tart_path, const std::vector<std::string>& args,
+                    const std::vector<std::string>& env, posix_spawn_file_actions_t& actions,
+                    short flags) {
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  OnlyStandardFds(&actions, &attr, flags);
+  std::vector<std::string> argv = {tart_path};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> envp = MergedEnvironment(env);
+  auto c_argv = CStringArray(argv);
+  auto c_env = CStringArray(envp);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) return CannotRun(argv, rc);
+  return pid;
+}
+
 }  // namespace
 
 Result<TartResult> RunTart(const std::string& tart_path, const std::vector<std::string>& args,
@@ -117,29 +116,18 @@ Result<TartResult> RunTart(const std::string& tart_path, const std::vector<std::
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  OnlyStandardFds(&actions, &attr, 0);
-  std::vector<std::string> argv = {tart_path};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<std::string> envp = Environment(env);
-  auto c_argv = CStrings(argv);
-  auto c_env = CStrings(envp);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  Result<pid_t> pid = Spawn(tart_path, args, env, actions, 0);
   close(out_pipe[1]);
   close(err_pipe[1]);
-  if (rc != 0) {
+  if (!pid.ok()) {
     close(out_pipe[0]);
     close(err_pipe[0]);
-    return CannotRun(argv, rc);
+    return pid.status();
   }
   TartResult result;
   Drain(out_pipe[0], err_pipe[0], result.out, result.err);
   int wstatus = 0;
-  while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  while (waitpid(*pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
   result.exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
   return result;
@@ -153,19 +141,7 @@ Result<int> SpawnTartDetached(const std::string& tart_path, const std::vector<st
   posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                    0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  OnlyStandardFds(&actions, &attr, POSIX_SPAWN_SETSID);
-  std::vector<std::string> argv = {tart_path};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<std::string> envp = Environment(env);
-  auto c_argv = CStrings(argv);
-  auto c_env = CStrings(envp);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return CannotRun(argv, rc);
+  RP_ASSIGN_OR_RETURN(pid_t pid, Spawn(tart_path, args, env, actions, POSIX_SPAWN_SETSID));
   // Reaped when it ends, so no zombie stays behind; a restarted control plane is not its parent
   // and does not need to be (the VM is found again through `tart list`).
   std::thread([pid] {

@@ -9,6 +9,7 @@
 
 #include "core/names.h"
 #include "http/curl_client.h"
+#include "runtime/code_server_config.h"
 #include "sockets/workspace_sockets.h"
 
 namespace rockpool::tart {
@@ -38,13 +39,7 @@ int VirtualCpus(double cpus) { return std::max(1, static_cast<int>(std::ceil(cpu
 }  // namespace
 
 std::string RenderTartCodeServerConfig(const CodeServerConfig& config, int port) {
-  return "bind-addr: 0.0.0.0:" + std::to_string(port) +
-         "\n"
-         "auth: none\n"
-         "disable-telemetry: true\n"
-         "disable-update-check: true\n"
-         "abs-proxy-base-path: \"" +
-         config.base_path + "\"\n";
+  return RenderCodeServerConfig(config, "0.0.0.0", port);
 }
 
 // Through `tart exec` rather than a config disk attached at first boot: the config changes

@@ -109,9 +109,9 @@ class TartRuntime final : public Runtime {
   std::map<std::string, std::string> addresses_;  // workspace -> VM address; GUARDED_BY
 };
 
-// /etc/rockpool/code-server.yaml for a Tart VM: the keys of the Linux image's (runtime/incus
-// RenderCodeServerConfig), but code-server listens on all of the VM's addresses, since the
-// host reaches it over the VM's network and not from inside.
+// /etc/rockpool/code-server.yaml for a Tart VM (runtime/code_server_config.h): code-server
+// listens on all of the VM's addresses, since the host reaches it over the VM's network and
+// not from inside.
 std::string RenderTartCodeServerConfig(const CodeServerConfig& config, int port);
 // The `tart exec` command that installs `yaml` as /etc/rockpool/code-server.yaml and restarts
 // code-server (as root: through sudo -n when the guest agent runs as another user).
