@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "runtime/code_server_config.h"
+#include "runtime/health.h"
 #include "runtime/incus/exec.h"
 #include "runtime/incus/files.h"
 #include "runtime/incus/incus_runtime.h"
@@ -74,12 +75,9 @@ Status IncusRuntime::PollHealthy(const std::string& name, std::chrono::milliseco
             .WithContext("incus: start instance " + InstanceName(name));
       }
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    auto per_try =
-        std::clamp(left, std::chrono::milliseconds(100), std::chrono::milliseconds(2000));
-    auto response = client->Send({.target = "/healthz", .timeout = per_try});
-    if (response.ok() && response->status == 200) return Status::Ok();
-    last = response.ok() ? "HTTP " + std::to_string(response->status) : response.status().message();
+    auto answered = ProbeCodeServer(*client, deadline);
+    if (!answered) return Status::Ok();
+    last = *answered;
     if (Clock::now() + options_.health_poll_interval >= deadline) break;
     std::this_thread::sleep_for(options_.health_poll_interval);
   }

@@ -10,6 +10,7 @@
 #include "core/names.h"
 #include "http/curl_client.h"
 #include "runtime/code_server_config.h"
+#include "runtime/health.h"
 #include "sockets/workspace_sockets.h"
 
 namespace rockpool::tart {
@@ -324,12 +325,9 @@ Status TartRuntime::WaitHealthy(const std::string& name, std::chrono::millisecon
   auto client = socket_clients_(SocketPath(name));
   std::string last = "no answer yet";
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    auto per_try =
-        std::clamp(left, std::chrono::milliseconds(100), std::chrono::milliseconds(2000));
-    auto response = client->Send({.target = "/healthz", .timeout = per_try});
-    if (response.ok() && response->status == 200) return Status::Ok();
-    last = response.ok() ? "HTTP " + std::to_string(response->status) : response.status().message();
+    auto answered = ProbeCodeServer(*client, deadline);
+    if (!answered) return Status::Ok();
+    last = *answered;
     if (Clock::now() + options_.health_poll_interval >= deadline) break;
     std::this_thread::sleep_for(options_.health_poll_interval);
   }
