@@ -172,7 +172,8 @@ Result<std::vector<LabelledInstance>> ManagedInstances() {
     const bool has_workspace = config.contains("user.rockpool.workspace");
     if (!managed && !has_workspace) continue;
     out.push_back({inst.value("name", ""), config.value("user.rockpool.workspace", ""),
-                   config.value("user.rockpool.template", "") == "true"});
+                   config.value("user.rockpool.template", "") == "true",
+                   config.value("user.rockpool.spare", "") == "true"});
   }
   return out;
 }

@@ -76,6 +76,7 @@ struct LabelledInstance {
   std::string instance;
   std::string workspace;  // user.rockpool.workspace
   bool is_template = false;
+  bool is_spare = false;  // a copy of a template kept for the next create: it has no row
 };
 Result<std::vector<LabelledInstance>> ManagedInstances();
 
