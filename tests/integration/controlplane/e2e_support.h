@@ -80,9 +80,9 @@ struct LabelledInstance {
 };
 Result<std::vector<LabelledInstance>> ManagedInstances();
 
-// Fixture: an ApiClient through Caddy's :8080 with the environment's credentials, and cleanup
-// of every workspace registered with Track() in TearDown (stop, delete, wait for 404; when the
-// API does not answer, `lxc delete --force`).
+// Fixture: an ApiClient through the private Rockpool's Caddy (ControlUrl()) with the
+// environment's credentials, and cleanup of every workspace registered with Track() in TearDown
+// (stop, delete, wait for 404; when the API does not answer, `lxc delete --force`).
 class ControlPlaneTest : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -97,7 +97,7 @@ class ControlPlaneTest : public ::testing::Test {
                                   std::chrono::seconds timeout);
   // Stops (when needed), deletes and waits for 404. Ok when already gone.
   Status Remove(const std::string& name, std::chrono::seconds timeout);
-  // Status of GET :8081/workspace/<name>/healthz with credentials.
+  // Status of GET <WorkspaceUrl()>/workspace/<name>/healthz with credentials.
   int IdeHealth(const std::string& name);
 
  private:

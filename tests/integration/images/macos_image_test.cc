@@ -109,7 +109,7 @@ TEST_F(PackerTemplateTest, AMissingUploadFailsValidation) {
 }
 
 // Three network namespaces on a bridge of the test's own: "vm" runs the guest firewall and a
-// server on :8080 bound to every address (as code-server in a Tart VM); the host is the VM's
+// server on :8000 bound to every address (as code-server in a Tart VM); the host is the VM's
 // default gateway; "peer" is another VM on the same network.
 class GuestFirewallTest : public ::testing::Test {
  protected:
@@ -128,11 +128,11 @@ class GuestFirewallTest : public ::testing::Test {
     AddNamespace("peer", 3);
     // What code-server is in the VM: a server on every address.
     server_ = Sh("ip netns exec " + id_ +
-                 "vm python3 -m http.server 8080 --bind 0.0.0.0 "
+                 "vm python3 -m http.server 8000 --bind 0.0.0.0 "
                  ">/dev/null 2>&1 & echo $!");
     ASSERT_EQ(server_.code, 0);
     ASSERT_EQ(Sh("for i in $(seq 50); do ip netns exec " + id_ +
-                 "vm ss -ltn | grep -q ':8080 ' && exit 0; sleep 0.1; done; exit 1")
+                 "vm ss -ltn | grep -q ':8000 ' && exit 0; sleep 0.1; done; exit 1")
                   .code,
               0)
         << "the server in the vm namespace did not listen";
@@ -164,10 +164,10 @@ class GuestFirewallTest : public ::testing::Test {
               "' " + stage + " 2>&1");
   }
 
-  // Whether a connection to the vm's :8080 from `from` (empty: the host) gets an answer.
+  // Whether a connection to the vm's :8000 from `from` (empty: the host) gets an answer.
   bool Reaches(const std::string& from) {
     std::string prefix = from.empty() ? "" : "ip netns exec " + id_ + from + " ";
-    return Sh(prefix + "curl -s -o /dev/null --max-time 2 http://" + net_ + ".2:8080/").code == 0;
+    return Sh(prefix + "curl -s -o /dev/null --max-time 2 http://" + net_ + ".2:8000/").code == 0;
   }
 
   std::string id_, net_;
@@ -191,10 +191,10 @@ TEST_F(GuestFirewallTest, OnlyTheHostReachesTheVmOnceTheNetworkIsUp) {
   EXPECT_FALSE(Reaches("peer")) << "another VM on the same network does not";
   // The VM itself still reaches the outside (replies come back in).
   EXPECT_EQ(Sh("ip netns exec " + id_ +
-               "peer python3 -m http.server 8081 --bind 0.0.0.0 "
+               "peer python3 -m http.server 8001 --bind 0.0.0.0 "
                ">/dev/null 2>&1 & p=$!; for i in $(seq 50); do ip netns exec " +
                id_ + "vm curl -s -o /dev/null --max-time 1 http://" + net_ +
-               ".3:8081/ && { kill $p; exit 0; }; sleep 0.1; done; kill $p; exit 1")
+               ".3:8001/ && { kill $p; exit 0; }; sleep 0.1; done; kill $p; exit 1")
                 .code,
             0)
       << "connections the VM opens get their replies";
