@@ -1,8 +1,10 @@
 // Bodies over the limit sent to /api get 413 from Caddy every time, before the control plane
 // reads a byte of them: by Content-Length up front, and for chunked bodies (no length) after
-// Caddy itself read limit + 1 bytes. Never a 502 or a dropped connection.
+// Caddy itself read limit + 1 bytes. Never a 502, and never a dropped connection, except in the
+// one case HTTP/1.1 leaves to chance (ChunkedWithExpectContinue...).
 #include <fstream>
 
+#include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
 
 #include "caddy_fixture.h"
@@ -61,9 +63,30 @@ TEST_F(CaddyBodyLimitTest, ThreeMegabytesGet413TwentyTimesInARow) {
 TEST_F(CaddyBodyLimitTest, ChunkedThreeMegabytesGet413TwentyTimesInARow) {
   std::string file = WriteBody("big", 3 * 1024 * 1024);
   for (int i = 0; i < 20; ++i) {
-    ASSERT_EQ(CurlPost(file, {"-H", "Transfer-Encoding: chunked"}), "413 exit 0")
+    ASSERT_EQ(CurlPost(file, {"-H", "Transfer-Encoding: chunked", "-H", "Expect:"}), "413 exit 0")
         << "attempt " << i;
   }
+  EXPECT_EQ(ApiRequestsSeen(), 0u);
+}
+
+// curl asks for 100-continue before a chunked body. Caddy agrees, reads limit + 1 bytes, answers
+// 413 and closes the connection at once, with the rest of the body unread: the kernel then
+// resets it, and a client still sending may lose the 413 it was sent (about 1 attempt in 600
+// here). Without the Expect header Caddy half-closes and waits before closing (the test above).
+// Either way nothing reaches the control plane and nothing else comes back.
+TEST_F(CaddyBodyLimitTest, ChunkedWithExpectContinueGets413OrAResetButNeverTheControlPlane) {
+  std::string file = WriteBody("big", 3 * 1024 * 1024);
+  int answered = 0;
+  for (int i = 0; i < 20; ++i) {
+    std::string outcome = CurlPost(file, {"-H", "Transfer-Encoding: chunked"});
+    if (outcome == "413 exit 0") {
+      ++answered;
+      continue;
+    }
+    EXPECT_THAT(outcome, ::testing::MatchesRegex(".*(reset by peer|Recv failure).*exit 5[56]"))
+        << "attempt " << i;
+  }
+  EXPECT_GT(answered, 0);
   EXPECT_EQ(ApiRequestsSeen(), 0u);
 }
 
