@@ -79,15 +79,46 @@ ALTER TABLE ports ADD COLUMN state TEXT NOT NULL DEFAULT 'active'
 CREATE INDEX ports_pending ON ports (created_at) WHERE state = 'pending';
 )sql";
 
+// A job's kind is checked by the code that reads it (ParseJobKind), so a release can add kinds
+// without rebuilding the table again; a row of a kind this release does not know fails its read.
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE jobs_v5 (
+  id           INTEGER PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 32),
+  state        TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+  run_after    INTEGER NOT NULL,
+  lease_owner  TEXT,
+  lease_until  INTEGER,
+  last_error   TEXT,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+) STRICT;
+INSERT INTO jobs_v5 (id, workspace_id, kind, state, attempts, max_attempts, run_after,
+                     lease_owner, lease_until, last_error, created_at, updated_at)
+  SELECT id, workspace_id, kind, state, attempts, max_attempts, run_after,
+         lease_owner, lease_until, last_error, created_at, updated_at FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_v5 RENAME TO jobs;
+CREATE INDEX jobs_unfinished ON jobs (state, run_after) WHERE state IN ('queued', 'running');
+CREATE INDEX jobs_by_workspace ON jobs (workspace_id, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
+  // One entry per line: testdata/make_previous_release.sh reads this table.
+  // clang-format off
   static const std::vector<Migration> kMigrations = {
       {1, "workspaces, ports, jobs", kV1},
       {2, "workspaces revision counter", kV2},
       {3, "workspace resource limits", kV3},
       {4, "port state (pending, active)", kV4},
+      {5, "job kinds checked by the code", kV5},
   };
+  // clang-format on
   return kMigrations;
 }
 

@@ -301,30 +301,35 @@ TEST_F(SqliteStoreTest, LimitsRoundTrip) {
   EXPECT_EQ(store_->workspaces().List(10, std::nullopt)->items.at(0).limits, ws.limits);
 }
 
+// A database made by a release whose schema stopped at `version`.
+std::unique_ptr<sqlite::Connection> DatabaseAtVersion(const std::string& path, int version) {
+  auto conn = sqlite::Connection::Open(path);
+  EXPECT_TRUE(conn.ok());
+  EXPECT_TRUE((*conn)
+                  ->Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                         "description TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
+                         "schema")
+                  .ok());
+  for (const Migration& m : SqliteMigrations()) {
+    if (m.version > version) break;
+    EXPECT_TRUE((*conn)->Exec(m.sql, "migrate").ok());
+    EXPECT_TRUE((*conn)
+                    ->Exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
+                               ", 'old', 'then')",
+                           "record")
+                    .ok());
+  }
+  return std::move(*conn);
+}
+
 // A database made before limits were kept: its rows read as the deployment's defaults, and
 // rows created after the migration keep their own.
 TEST_F(SqliteStoreTest, RowsFromBeforeTheLimitsMigrationReadAsTheDefaults) {
   store_.reset();
   const std::string path = dir_.File("old.db");
   {
-    auto conn = sqlite::Connection::Open(path);
-    ASSERT_TRUE(conn.ok());
-    ASSERT_TRUE((*conn)
-                    ->Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                           "description TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
-                           "schema")
-                    .ok());
-    for (const Migration& m : SqliteMigrations()) {
-      if (m.version > 2) break;
-      ASSERT_TRUE((*conn)->Exec(m.sql, "migrate").ok());
-      ASSERT_TRUE((*conn)
-                      ->Exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
-                                 ", 'old', 'then')",
-                             "record")
-                      .ok());
-    }
-    ASSERT_TRUE((*conn)
-                    ->Exec("INSERT INTO workspaces (id, name, status, image, created_at, "
+    auto conn = DatabaseAtVersion(path, 2);
+    ASSERT_TRUE(conn->Exec("INSERT INTO workspaces (id, name, status, image, created_at, "
                            "updated_at) VALUES ('id-old', 'old', 'stopped', 'img', 't', 't')",
                            "old row")
                     .ok());
@@ -346,24 +351,8 @@ TEST_F(SqliteStoreTest, PortsFromBeforeThePortStateMigrationReadAsActive) {
   store_.reset();
   const std::string path = dir_.File("old.db");
   {
-    auto conn = sqlite::Connection::Open(path);
-    ASSERT_TRUE(conn.ok());
-    ASSERT_TRUE((*conn)
-                    ->Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                           "description TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
-                           "schema")
-                    .ok());
-    for (const Migration& m : SqliteMigrations()) {
-      if (m.version > 3) break;
-      ASSERT_TRUE((*conn)->Exec(m.sql, "migrate").ok());
-      ASSERT_TRUE((*conn)
-                      ->Exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
-                                 ", 'old', 'then')",
-                             "record")
-                      .ok());
-    }
-    ASSERT_TRUE((*conn)
-                    ->Exec("INSERT INTO workspaces (id, name, status, image, created_at, "
+    auto conn = DatabaseAtVersion(path, 3);
+    ASSERT_TRUE(conn->Exec("INSERT INTO workspaces (id, name, status, image, created_at, "
                            "updated_at) VALUES ('id-old', 'old', 'running', 'img', 't', 't');"
                            "INSERT INTO ports (workspace_id, port, created_at) "
                            "VALUES ('id-old', 3000, 't')",
@@ -383,6 +372,44 @@ TEST_F(SqliteStoreTest, NonPositiveLimitsAreRefusedByTheSchema) {
   Workspace ws{NewUuidV4(), "zero", WorkspaceStatus::kCreating,      "img", std::nullopt,
                "",          "",     WorkspaceLimits{0, 1024, 256, 4}};
   EXPECT_FALSE(store_->workspaces().Insert(ws).ok());
+}
+
+// Jobs queued before job kinds were left to the code keep every field, and the table takes a
+// kind the old CHECK refused.
+TEST_F(SqliteStoreTest, JobsFromBeforeTheJobKindMigrationSurviveIt) {
+  store_.reset();
+  const std::string path = dir_.File("old.db");
+  {
+    auto conn = DatabaseAtVersion(path, 4);
+    ASSERT_TRUE(conn->Exec("INSERT INTO jobs (id, workspace_id, kind, state, attempts, "
+                           "max_attempts, run_after, last_error, created_at, updated_at) VALUES "
+                           "(7, 'id-old', 'stop', 'queued', 2, 5, 1000, 'engine busy', 10, 20)",
+                           "old job")
+                    .ok());
+    EXPECT_FALSE(conn->Exec("INSERT INTO jobs (workspace_id, kind, state, max_attempts, "
+                            "run_after, created_at, updated_at) VALUES "
+                            "('id-old', 'snapshot', 'queued', 1, 0, 0, 0)",
+                            "new kind")
+                     .ok());
+  }
+  auto store = SqliteStore::Open(path, clock_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto job = (*store)->jobs().Get(7);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_EQ(job->kind, JobKind::kStop);
+  EXPECT_EQ(job->state, JobState::kQueued);
+  EXPECT_EQ(job->attempts, 2);
+  EXPECT_EQ(job->max_attempts, 5);
+  EXPECT_EQ(job->last_error, "engine busy");
+  EXPECT_EQ((*store)->jobs().ListUnfinished()->size(), 1u);
+  auto conn = sqlite::Connection::Open(path);
+  ASSERT_TRUE(conn.ok());
+  EXPECT_TRUE((*conn)
+                  ->Exec("INSERT INTO jobs (workspace_id, kind, state, max_attempts, run_after, "
+                         "created_at, updated_at) VALUES "
+                         "('id-old', 'snapshot', 'queued', 1, 0, 0, 0)",
+                         "new kind")
+                  .ok());
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
--- A Rockpool store at schema version 3, the previous release.
+-- A Rockpool store at schema version 4, the previous release.
 -- Made by src/store/testdata/make_previous_release.sh; do not edit by hand.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
@@ -6,6 +6,7 @@ CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NO
 INSERT INTO schema_migrations VALUES(1,'workspaces, ports, jobs','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(2,'workspaces revision counter','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(3,'workspace resource limits','2026-01-01T00:00:00.000Z');
+INSERT INTO schema_migrations VALUES(4,'port state (pending, active)','2026-01-01T00:00:00.000Z');
 CREATE TABLE workspaces (
   id            TEXT NOT NULL PRIMARY KEY,
   name          TEXT NOT NULL UNIQUE,
@@ -27,12 +28,13 @@ CREATE TABLE ports (
   workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
   port         INTEGER NOT NULL CHECK (port BETWEEN 1024 AND 65535),
   label        TEXT CHECK (label IS NULL OR length(label) <= 64),
-  created_at   TEXT NOT NULL,
+  created_at   TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'active'
+  CHECK (state IN ('pending', 'active')),
   PRIMARY KEY (workspace_id, port)
 ) STRICT;
-INSERT INTO ports VALUES('11111111-1111-4111-8111-111111111111',3000,'web','2026-01-01T10:05:00.000Z');
-INSERT INTO ports VALUES('11111111-1111-4111-8111-111111111111',8888,NULL,'2026-01-01T10:06:00.000Z');
-INSERT INTO ports VALUES('22222222-2222-4222-8222-222222222222',65535,'top','2026-01-01T10:07:00.000Z');
+INSERT INTO ports VALUES('11111111-1111-4111-8111-111111111111',3000,'web','2026-01-01T10:05:00.000Z','active');
+INSERT INTO ports VALUES('11111111-1111-4111-8111-111111111111',8888,NULL,'2026-01-01T10:06:00.000Z','active');
+INSERT INTO ports VALUES('22222222-2222-4222-8222-222222222222',65535,'top','2026-01-01T10:07:00.000Z','active');
 CREATE TABLE jobs (
   id           INTEGER PRIMARY KEY,
   workspace_id TEXT NOT NULL,
@@ -67,4 +69,5 @@ CREATE TRIGGER workspaces_revision_on_update AFTER UPDATE ON workspaces
 BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 CREATE TRIGGER workspaces_revision_on_delete AFTER DELETE ON workspaces
 BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
+CREATE INDEX ports_pending ON ports (created_at) WHERE state = 'pending';
 COMMIT;
