@@ -106,6 +106,26 @@ CREATE INDEX jobs_unfinished ON jobs (state, run_after) WHERE state IN ('queued'
 CREATE INDEX jobs_by_workspace ON jobs (workspace_id, id);
 )sql";
 
+// The git repository each workspace was created from, with the outcome of its clone. Changes
+// move the workspaces revision: a workspace's answer carries its source.
+constexpr std::string_view kV6 = R"sql(
+CREATE TABLE workspace_sources (
+  workspace_id TEXT NOT NULL PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
+  url          TEXT NOT NULL CHECK (length(url) BETWEEN 8 AND 2048),
+  ref          TEXT,
+  username     TEXT NOT NULL,
+  sealed_token TEXT,
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'cloned', 'failed')),
+  error_kind   TEXT,
+  error        TEXT,
+  updated_at   TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER workspaces_revision_on_source_insert AFTER INSERT ON workspace_sources
+BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
+CREATE TRIGGER workspaces_revision_on_source_update AFTER UPDATE ON workspace_sources
+BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -117,6 +137,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {3, "workspace resource limits", kV3},
       {4, "port state (pending, active)", kV4},
       {5, "job kinds checked by the code", kV5},
+      {6, "workspace sources", kV6},
   };
   // clang-format on
   return kMigrations;

@@ -10,6 +10,7 @@
 #include "store/sqlite_connections.h"
 #include "store/sqlite_job_repository.h"
 #include "store/sqlite_port_repository.h"
+#include "store/sqlite_source_repository.h"
 #include "store/sqlite_workspace_repository.h"
 #include "store/store.h"
 
@@ -30,19 +31,21 @@ class SqliteStore : public Store {
   WorkspaceRepository& workspaces() override { return workspaces_; }
   PortRepository& ports() override { return ports_; }
   JobRepository& jobs() override { return jobs_; }
+  SourceRepository& sources() override { return sources_; }
 
   // Applied schema version (for tests and `rockpool doctor`).
   Result<int> AppliedSchemaVersion();
 
  private:
   explicit SqliteStore(std::unique_ptr<SqliteConnections> db)
-      : db_(std::move(db)), workspaces_(*db_), ports_(*db_), jobs_(*db_) {}
+      : db_(std::move(db)), workspaces_(*db_), ports_(*db_), jobs_(*db_), sources_(*db_) {}
   Status Migrate();
 
   std::unique_ptr<SqliteConnections> db_;
   SqliteWorkspaceRepository workspaces_;
   SqlitePortRepository ports_;
   SqliteJobRepository jobs_;
+  SqliteSourceRepository sources_;
 };
 
 }  // namespace rockpool

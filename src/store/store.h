@@ -10,6 +10,7 @@
 #include "core/status.h"
 #include "store/job_repository.h"
 #include "store/port_repository.h"
+#include "store/source_repository.h"
 #include "store/workspace_repository.h"
 
 namespace rockpool {
@@ -26,6 +27,7 @@ class Store {
   virtual WorkspaceRepository& workspaces() = 0;
   virtual PortRepository& ports() = 0;
   virtual JobRepository& jobs() = 0;
+  virtual SourceRepository& sources() = 0;
 };
 
 }  // namespace rockpool
