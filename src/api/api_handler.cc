@@ -60,6 +60,9 @@ Result<Reply> ListWorkspaces(const Deps& d, const ValidatedCall& c) {
 Result<Reply> CreateWorkspace(const Deps& d, const ValidatedCall& c) {
   CreateWorkspaceRequest req{c.body["name"].get<std::string>(), c.body.value("image", ""),
                              LimitsRequestFromJson(c.body.value("limits", json::object()))};
+  if (c.body.contains("repository") && c.body["repository"].is_object()) {
+    req.repository = SourceRequestFromJson(c.body["repository"]);
+  }
   return WorkspaceReply(202, d.service.Create(req));
 }
 
@@ -112,6 +115,10 @@ const std::map<std::string, OperationFn>& Operations() {
       {"stopWorkspace",
        [](const Deps& d, const ValidatedCall& c) {
          return WorkspaceReply(202, d.service.Stop(Ref(c)));
+       }},
+      {"retryClone",
+       [](const Deps& d, const ValidatedCall& c) {
+         return WorkspaceReply(202, d.service.RetryClone(Ref(c)));
        }},
       {"listPorts", ListPorts},
       {"addPort", AddPort},

@@ -78,7 +78,41 @@ class FakeWorkspaceService final : public WorkspaceService {
     workspaces_.push_back(NewWorkspace(r.name, r.image.empty() ? "rockpool-workspace" : r.image,
                                        WorkspaceStatus::kCreating));
     workspaces_.back().limits = limits;
+    if (r.repository) {
+      RP_RETURN_IF_ERROR(ValidateSourceRequest(*r.repository));
+      WorkspaceSource source;
+      source.workspace_id = workspaces_.back().id;
+      source.url = r.repository->url;
+      source.ref = r.repository->ref;
+      source.username = r.repository->username.value_or(kDefaultGitUsername);
+      if (r.repository->token) source.sealed_token = "sealed:" + *r.repository->token;
+      workspaces_.back().source = source;
+    }
     return workspaces_.back();
+  }
+
+  // Fails the clone of `name` the way a real clone would record it.
+  void FailClone(const std::string& name, CloneError kind, const std::string& error) {
+    std::lock_guard lock(mu_);
+    Workspace* ws = Find(name);
+    ws->source->status = SourceStatus::kFailed;
+    ws->source->error_kind = kind;
+    ws->source->error = error;
+  }
+
+  Result<Workspace> RetryClone(const std::string& ref) override {
+    std::lock_guard lock(mu_);
+    RP_RETURN_IF_ERROR(Begin("RetryClone " + ref));
+    RP_ASSIGN_OR_RETURN(Workspace * ws, Lookup(ref));
+    if (!ws->source) return Status::NotFound("workspace has no repository");
+    RP_RETURN_IF_ERROR(CheckAction(*ws, Action::kClone));
+    if (ws->source->status != SourceStatus::kFailed) {
+      return Status::Conflict("only a failed clone is retried");
+    }
+    ws->source->status = SourceStatus::kPending;
+    ws->source->error_kind.reset();
+    ws->source->error.reset();
+    return *ws;
   }
 
   Result<Workspace> Get(const std::string& ref) override {

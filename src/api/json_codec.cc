@@ -43,6 +43,30 @@ LimitsRequest LimitsRequestFromJson(const json& j) {
   return r;
 }
 
+// The token never leaves: an answer says only whether there is one.
+json SourceToJson(const WorkspaceSource& source) {
+  json error = nullptr;
+  if (source.status == SourceStatus::kFailed) {
+    error = {{"kind", std::string(CloneErrorName(source.error_kind.value_or(CloneError::kOther)))},
+             {"message", source.error.value_or("")}};
+  }
+  return {{"url", source.url},
+          {"ref", OptionalString(source.ref)},
+          {"hasToken", source.sealed_token.has_value()},
+          {"status", std::string(SourceStatusName(source.status))},
+          {"error", std::move(error)},
+          {"updatedAt", source.updated_at}};
+}
+
+SourceRequest SourceRequestFromJson(const json& j) {
+  SourceRequest r;
+  r.url = j.value("url", "");
+  r.ref = NullableString(j, "ref");
+  r.username = NullableString(j, "username");
+  r.token = NullableString(j, "token");
+  return r;
+}
+
 json WorkspaceToJson(const Workspace& ws) {
   return {{"id", ws.id},
           {"name", ws.name},
@@ -51,7 +75,8 @@ json WorkspaceToJson(const Workspace& ws) {
           {"statusReason", OptionalString(ws.status_reason)},
           {"createdAt", ws.created_at},
           {"updatedAt", ws.updated_at},
-          {"limits", LimitsToJson(ws.limits)}};
+          {"limits", LimitsToJson(ws.limits)},
+          {"repository", ws.source ? SourceToJson(*ws.source) : json(nullptr)}};
 }
 
 json PortToJson(const Port& port) {
@@ -77,6 +102,21 @@ Result<Workspace> WorkspaceFromJson(const json& j) {
       const json& l = j["limits"];
       ws.limits = {l.at("cpus").get<double>(), l.at("memoryMib").get<int64_t>(),
                    l.at("processes").get<int64_t>(), l.at("diskGib").get<int64_t>()};
+    }
+    if (j.contains("repository") && j["repository"].is_object()) {
+      const json& r = j["repository"];
+      WorkspaceSource source;
+      source.workspace_id = ws.id;
+      source.url = r.at("url").get<std::string>();
+      source.ref = NullableString(r, "ref");
+      if (r.value("hasToken", false)) source.sealed_token = "";
+      source.status = ParseSourceStatus(r.value("status", "")).value_or(SourceStatus::kPending);
+      if (r.contains("error") && r["error"].is_object()) {
+        source.error_kind = ParseCloneError(r["error"].value("kind", ""));
+        source.error = r["error"].value("message", "");
+      }
+      source.updated_at = r.value("updatedAt", "");
+      ws.source = std::move(source);
     }
     return ws;
   } catch (const json::exception& e) {

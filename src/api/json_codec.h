@@ -11,9 +11,13 @@ namespace rockpool::api {
 nlohmann::json WorkspaceToJson(const Workspace& ws);
 nlohmann::json LimitsToJson(const WorkspaceLimits& limits);
 nlohmann::json PortToJson(const Port& port);
+nlohmann::json SourceToJson(const WorkspaceSource& source);
+// The `repository` of a create request, as the contract has validated it.
+SourceRequest SourceRequestFromJson(const nlohmann::json& j);
 
 // The reverse, for clients; InvalidArgument names the missing or mistyped field.
-// A workspace without "limits" (from a server that predates them) keeps the built-in ones.
+// A workspace without "limits" (from a server that predates them) keeps the built-in ones. A
+// repository with a token reads back with an empty sealed_token: only its presence is known.
 Result<Workspace> WorkspaceFromJson(const nlohmann::json& j);
 // The `limits` of a create request, as the contract has validated it: integers too large
 // for int64 become INT64_MAX, which any maximum refuses.

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "api/json_codec.h"
+
 namespace rockpool::api {
 namespace {
 
@@ -150,6 +152,11 @@ void AppendWorkspaceJson(std::string& out, const Workspace& ws) {
   AppendField(out, "updatedAt", ws.updated_at);
   out += ',';
   AppendLimits(out, ws.limits);
+  // Rare and nested: the codec writes it.
+  out += ",\"repository\":";
+  out += ws.source ? SourceToJson(*ws.source).dump(-1, ' ', false,
+                                                   nlohmann::json::error_handler_t::replace)
+                   : "null";
   out += '}';
 }
 

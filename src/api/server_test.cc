@@ -149,6 +149,7 @@ class BlockingService final : public WorkspaceService {
     return inner_.AddPort(r, p, l);
   }
   Status RemovePort(const std::string& r, int p) override { return inner_.RemovePort(r, p); }
+  Result<Workspace> RetryClone(const std::string& r) override { return inner_.RetryClone(r); }
   Result<std::map<WorkspaceStatus, int>> CountByStatus() override { return inner_.CountByStatus(); }
 
  private:

@@ -1,7 +1,6 @@
 #include "core/source.h"
 
-#include <array>
-#include <utility>
+#include "core/enum_names.h"
 
 namespace rockpool {
 namespace {
@@ -11,36 +10,19 @@ constexpr size_t kMaxRefLength = 255;
 constexpr size_t kMaxUsernameLength = 128;
 constexpr size_t kMaxTokenLength = 4096;
 
-constexpr std::array<std::pair<SourceStatus, std::string_view>, 3> kStatusNames = {{
+constexpr EnumNames<SourceStatus, 3> kStatusNames = {{
     {SourceStatus::kPending, "pending"},
     {SourceStatus::kCloned, "cloned"},
     {SourceStatus::kFailed, "failed"},
 }};
 
-constexpr std::array<std::pair<CloneError, std::string_view>, 5> kErrorNames = {{
+constexpr EnumNames<CloneError, 5> kErrorNames = {{
     {CloneError::kBadUrl, "bad_url"},
     {CloneError::kMissingRef, "missing_ref"},
     {CloneError::kAuthentication, "authentication"},
     {CloneError::kUnreachable, "unreachable"},
     {CloneError::kOther, "other"},
 }};
-
-template <typename E, size_t N>
-std::string_view NameOf(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [v, name] : names) {
-    if (v == value) return name;
-  }
-  return "unknown";
-}
-
-template <typename E, size_t N>
-std::optional<E> Parse(const std::array<std::pair<E, std::string_view>, N>& names,
-                       std::string_view text) {
-  for (const auto& [v, name] : names) {
-    if (name == text) return v;
-  }
-  return std::nullopt;
-}
 
 bool HasSpaceOrControl(std::string_view s) {
   for (char c : s) {
@@ -56,9 +38,11 @@ bool Contains(std::string_view haystack, std::string_view needle) {
 }  // namespace
 
 std::string_view SourceStatusName(SourceStatus s) { return NameOf(kStatusNames, s); }
-std::optional<SourceStatus> ParseSourceStatus(std::string_view s) { return Parse(kStatusNames, s); }
+std::optional<SourceStatus> ParseSourceStatus(std::string_view s) {
+  return ParseName(kStatusNames, s);
+}
 std::string_view CloneErrorName(CloneError e) { return NameOf(kErrorNames, e); }
-std::optional<CloneError> ParseCloneError(std::string_view s) { return Parse(kErrorNames, s); }
+std::optional<CloneError> ParseCloneError(std::string_view s) { return ParseName(kErrorNames, s); }
 
 Status ValidateGitRef(std::string_view ref) {
   const std::string shown = "invalid repository ref \"" + std::string(ref.substr(0, 64)) + "\": ";

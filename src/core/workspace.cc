@@ -64,6 +64,10 @@ Status CheckAction(const Workspace& ws, Action action) {
       if (st == WorkspaceStatus::kRunning) return Status::Ok();
       return conflict(action == Action::kAddPort ? "add a port to" : "remove a port from",
                       "ports are forwarded only while the workspace is running");
+    case Action::kClone:
+      if (st == WorkspaceStatus::kRunning) return Status::Ok();
+      return conflict("clone the repository of",
+                      "git runs inside the workspace; start it first, then retry the clone");
   }
   return Status::Internal("unknown action");
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/limits.h"
+#include "core/source.h"
 #include "core/status.h"
 
 namespace rockpool {
@@ -27,6 +28,9 @@ struct Workspace {
   std::string created_at;                    // RFC 3339, UTC
   std::string updated_at;
   WorkspaceLimits limits;  // the effective limits, applied at create and at every start
+  // The repository it was created from, if any. Kept apart from the workspace's row
+  // (store/source_repository.h); the service fills it in its answers.
+  std::optional<WorkspaceSource> source;
 };
 
 // pending: the row is stored and the runtime is being asked to add the host socket; only an
@@ -50,7 +54,7 @@ struct WorkspacePage {
 
 // Lifecycle operations a person can ask for; each checks the current status and answers
 // Conflict with a message that says what to do instead.
-enum class Action { kStart, kStop, kDelete, kAddPort, kRemovePort };
+enum class Action { kStart, kStop, kDelete, kAddPort, kRemovePort, kClone };
 Status CheckAction(const Workspace& ws, Action action);
 
 }  // namespace rockpool

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,13 @@ struct InstanceInfo {
 // What code-server inside a workspace needs to know; written before start and on change.
 struct CodeServerConfig {
   std::string base_path;  // "/workspace/<name>"
+};
+
+// A script run in a workspace: its exit code and what it wrote.
+struct ScriptResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
 };
 
 class Runtime {
@@ -61,6 +69,16 @@ class Runtime {
                                      std::chrono::milliseconds timeout) {
     RP_RETURN_IF_ERROR(Start(name, limits));
     return WaitHealthy(name, timeout);
+  }
+  // Runs `script` with /bin/sh in the running instance as the workspace's user (the one
+  // code-server runs as), in its home, with `env` added to its environment: secrets go there,
+  // never on a command line. Killed after `timeout` (exit code 124). Errors are the engine's;
+  // a script that fails is a result. Runtimes that cannot run commands answer Unavailable.
+  virtual Result<ScriptResult> RunScript(const std::string& name, const std::string& /*script*/,
+                                         const std::map<std::string, std::string>& /*env*/,
+                                         std::chrono::seconds /*timeout*/) {
+    return Status::Unavailable("workspace \"" + name +
+                               "\": this runtime cannot run commands in a workspace");
   }
   // Adds / removes the host socket that reaches `port` inside the running instance.
   virtual Status AddPort(const std::string& name, int port) = 0;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/limits.h"
+#include "core/source.h"
 #include "core/status.h"
 #include "core/workspace.h"
 
@@ -17,8 +18,9 @@ namespace rockpool {
 
 struct CreateWorkspaceRequest {
   std::string name;
-  std::string image;     // empty: the default image
-  LimitsRequest limits;  // fields left out take the deployment's defaults
+  std::string image;                        // empty: the default image
+  LimitsRequest limits;                     // fields left out take the deployment's defaults
+  std::optional<SourceRequest> repository;  // cloned into the IDE folder at create
 };
 
 class WorkspaceService {
@@ -39,6 +41,10 @@ class WorkspaceService {
   virtual Result<Port> AddPort(const std::string& ref, int port,
                                const std::optional<std::string>& label) = 0;
   virtual Status RemovePort(const std::string& ref, int port) = 0;
+  // Clones the workspace's repository again after a failed clone (running workspaces only):
+  // the source turns pending and a clone job is queued. Conflict when it is cloned already or
+  // a job is in progress; NotFound when the workspace has no repository.
+  virtual Result<Workspace> RetryClone(const std::string& ref) = 0;
   // Workspaces per status, for metrics.
   virtual Result<std::map<WorkspaceStatus, int>> CountByStatus() = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "auth/secret_box.h"
 #include "core/names.h"
 #include "service/engine_error.h"
 #include "service/pending_port.h"
@@ -60,7 +61,45 @@ Result<WorkspacePage> WorkspaceServiceImpl::List(int limit,
     return Status::InvalidArgument("invalid limit " + std::to_string(limit) + ": use 1 to " +
                                    std::to_string(kMaxListLimit));
   }
-  return store_.workspaces().List(limit, cursor);
+  RP_ASSIGN_OR_RETURN(WorkspacePage page, store_.workspaces().List(limit, cursor));
+  std::vector<std::string> ids;
+  for (const Workspace& ws : page.items) ids.push_back(ws.id);
+  RP_ASSIGN_OR_RETURN(auto sources, store_.sources().List(ids));
+  for (WorkspaceSource& source : sources) {
+    for (Workspace& ws : page.items) {
+      if (ws.id == source.workspace_id) ws.source = std::move(source);
+    }
+  }
+  return page;
+}
+
+Result<Workspace> WorkspaceServiceImpl::WithSource(Workspace ws) {
+  auto source = store_.sources().Get(ws.id);
+  if (source.ok()) {
+    ws.source = std::move(*source);
+  } else if (source.status().code() != Code::kNotFound) {
+    return source.status();
+  }
+  return ws;
+}
+
+Result<WorkspaceSource> WorkspaceServiceImpl::NewSource(const std::string& workspace_id,
+                                                        const SourceRequest& request) {
+  RP_RETURN_IF_ERROR(ValidateSourceRequest(request));
+  WorkspaceSource source;
+  source.workspace_id = workspace_id;
+  source.url = request.url;
+  source.ref = request.ref;
+  source.username = request.username.value_or(kDefaultGitUsername);
+  if (request.token) {
+    if (options_.secrets == nullptr) {
+      return Status::Internal(
+          "this control plane has no secret key, so it cannot keep a "
+          "repository token; see the control plane's log");
+    }
+    RP_ASSIGN_OR_RETURN(source.sealed_token, options_.secrets->Seal(*request.token));
+  }
+  return source;
 }
 
 std::optional<int64_t> WorkspaceServiceImpl::ListRevision() {
@@ -84,15 +123,51 @@ Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& req
     if (image.code() == Code::kNotFound) return Status::InvalidArgument(image.message());
     return EngineFailure(image, "check image " + Quoted(ws.image));
   }
+  std::optional<WorkspaceSource> source;
+  if (request.repository) {
+    RP_ASSIGN_OR_RETURN(source, NewSource(ws.id, *request.repository));
+  }
   Workspace stored;
   RP_RETURN_IF_ERROR(JobQueued(store_.Transaction([&]() -> Status {
     RP_ASSIGN_OR_RETURN(stored, store_.workspaces().Insert(ws));
+    if (source) {
+      RP_ASSIGN_OR_RETURN(stored.source, store_.sources().Insert(*source));
+    }
     return queue_.Enqueue(ws.id, JobKind::kCreate).status();
   })));
   return stored;
 }
 
-Result<Workspace> WorkspaceServiceImpl::Get(const std::string& ref) { return Resolve(store_, ref); }
+Result<Workspace> WorkspaceServiceImpl::Get(const std::string& ref) {
+  RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
+  return WithSource(std::move(ws));
+}
+
+Result<Workspace> WorkspaceServiceImpl::RetryClone(const std::string& ref) {
+  Workspace result;
+  RP_RETURN_IF_ERROR(JobQueued(store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
+    auto source = store_.sources().Get(ws.id);
+    if (source.status().code() == Code::kNotFound) {
+      return Status::NotFound("workspace " + Quoted(ws.name) +
+                              " was not created from a repository; clone one in its terminal");
+    }
+    RP_RETURN_IF_ERROR(source.status());
+    RP_RETURN_IF_ERROR(CheckAction(ws, Action::kClone));
+    RP_RETURN_IF_ERROR(CheckNoPendingJob(ws));
+    if (source->status != SourceStatus::kFailed) {
+      return Status::Conflict("the repository of workspace " + Quoted(ws.name) + " is " +
+                              std::string(SourceStatusName(source->status)) +
+                              "; only a failed clone is retried");
+    }
+    RP_RETURN_IF_ERROR(
+        store_.sources().SetOutcome(ws.id, SourceStatus::kPending, std::nullopt, std::nullopt));
+    RP_RETURN_IF_ERROR(queue_.Enqueue(ws.id, JobKind::kClone).status());
+    RP_ASSIGN_OR_RETURN(result, WithSource(std::move(ws)));
+    return Status::Ok();
+  })));
+  return result;
+}
 
 Result<std::optional<Job>> WorkspaceServiceImpl::PendingJob(const std::string& workspace_id) {
   RP_ASSIGN_OR_RETURN(auto jobs, store_.jobs().ListForWorkspace(workspace_id));
@@ -128,6 +203,7 @@ Result<Workspace> WorkspaceServiceImpl::Transition(const std::string& ref, Actio
     RP_RETURN_IF_ERROR(store_.workspaces().UpdateStatus(ws.id, next, std::nullopt));
     RP_RETURN_IF_ERROR(queue_.Enqueue(ws.id, kind).status());
     RP_ASSIGN_OR_RETURN(result, store_.workspaces().Get(ws.id));
+    RP_ASSIGN_OR_RETURN(result, WithSource(std::move(result)));
     return Status::Ok();
   })));
   return result;
@@ -145,6 +221,7 @@ Result<Workspace> WorkspaceServiceImpl::Delete(const std::string& ref) {
   Workspace result;
   RP_RETURN_IF_ERROR(JobQueued(store_.Transaction([&]() -> Status {
     RP_ASSIGN_OR_RETURN(result, Resolve(store_, ref));
+    RP_ASSIGN_OR_RETURN(result, WithSource(std::move(result)));
     RP_ASSIGN_OR_RETURN(auto pending, PendingJob(result.id));
     if (pending && pending->kind == JobKind::kDelete) return Status::Ok();  // asked already
     RP_RETURN_IF_ERROR(CheckAction(result, Action::kDelete));

@@ -16,6 +16,10 @@
 
 namespace rockpool {
 
+namespace auth {
+class SecretBox;
+}
+
 struct WorkspaceServiceOptions {
   std::string default_image = "rockpool-workspace";
   // Defaults and maximums of the limits a create request may ask for.
@@ -23,6 +27,8 @@ struct WorkspaceServiceOptions {
   // Called after a transaction that queued a job has committed, e.g. to wake this process's
   // worker rather than leave the job to its next poll.
   std::function<void()> on_job_queued;
+  // Seals repository tokens for the store. None: a create with a token is refused.
+  const auth::SecretBox* secrets = nullptr;
 };
 
 class WorkspaceServiceImpl : public WorkspaceService {
@@ -43,6 +49,7 @@ class WorkspaceServiceImpl : public WorkspaceService {
   Result<Port> AddPort(const std::string& ref, int port,
                        const std::optional<std::string>& label) override;
   Status RemovePort(const std::string& ref, int port) override;
+  Result<Workspace> RetryClone(const std::string& ref) override;
   Result<std::map<WorkspaceStatus, int>> CountByStatus() override;
 
  private:
@@ -57,6 +64,10 @@ class WorkspaceServiceImpl : public WorkspaceService {
   // Phase 1 of AddPort: checks the workspace and its ports and commits a pending row; sets `ws`.
   Result<Port> InsertPendingPort(const std::string& ref, int port,
                                  const std::optional<std::string>& label, Workspace& ws);
+  // The source row of a create request, its token sealed.
+  Result<WorkspaceSource> NewSource(const std::string& workspace_id, const SourceRequest& request);
+  // `ws` with its source, read from the store.
+  Result<Workspace> WithSource(Workspace ws);
   // Runs options_.on_job_queued when `committed` is Ok; returns `committed`.
   Status JobQueued(Status committed);
 

@@ -11,7 +11,8 @@
 
 namespace rockpool {
 
-enum class JobKind { kCreate, kStart, kStop, kDelete };
+// clone: clones the workspace's source again after a failed clone (core/source.h).
+enum class JobKind { kCreate, kStart, kStop, kDelete, kClone };
 // queued: waiting (or waiting for its retry time); running: leased by lease_owner until
 // lease_until; done and failed are final.
 enum class JobState { kQueued, kRunning, kDone, kFailed };

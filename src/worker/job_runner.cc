@@ -24,6 +24,8 @@ Status JobRunner::Run(JobKind kind, const Workspace& ws, const std::atomic<bool>
       return RunStop(ws);
     case JobKind::kDelete:
       return RunDelete(ws);
+    case JobKind::kClone:
+      return RunClone(ws);
   }
   return Status::Internal("unknown job kind");
 }
@@ -44,9 +46,15 @@ Status JobRunner::RunCreate(const Workspace& ws, const std::atomic<bool>& lease_
   } else if (!created.ok()) {
     return created;
   }
-  return BootNewInstance(runtime_, ws.name, ws.limits, options_.health_timeout,
-                         [&] { return !lease_lost.load(); });
+  RP_RETURN_IF_ERROR(BootNewInstance(runtime_, ws.name, ws.limits, options_.health_timeout,
+                                     [&] { return !lease_lost.load(); }));
+  if (lease_lost) return Status::Ok();  // the worker that took the job over clones
+  RP_RETURN_IF_ERROR(cloner_.Clone(ws));
+  cloner_.ApplyDotfiles(ws);
+  return Status::Ok();
 }
+
+Status JobRunner::RunClone(const Workspace& ws) { return cloner_.Clone(ws); }
 
 Status JobRunner::RunStart(const Workspace& ws, const std::atomic<bool>& lease_lost) {
   return StartWorkspaceInstance(runtime_, ws.name, ws.limits, options_.health_timeout,

@@ -6,6 +6,9 @@
 //   start:  Start(limits: applied first when the instance's differ) -> WaitHealthy
 //   stop:   remove every port socket and its row (before the instance stops) -> Stop
 //   delete: remove every port socket and its row -> Remove
+//   clone:  clone the workspace's source again (worker/source_clone.h)
+// A create ends by cloning the workspace's source and applying the dotfiles; a clone that fails
+// is recorded with the source and leaves the workspace usable, so it never fails the create.
 // A failed create or start undoes its finished steps (a Reverter) before the job is retried
 // or failed, so nothing is left half-created. The runner changes no workspace status: the
 // Worker records the outcome together with the job's completion.
@@ -17,17 +20,22 @@
 #include "core/workspace.h"
 #include "runtime/runtime.h"
 #include "store/store.h"
+#include "worker/source_clone.h"
 
 namespace rockpool {
 
 struct JobRunnerOptions {
   std::chrono::milliseconds health_timeout{60'000};
+  CloneOptions clone;
 };
 
 class JobRunner {
  public:
   JobRunner(Store& store, Runtime& runtime, JobRunnerOptions options = {})
-      : store_(store), runtime_(runtime), options_(options) {}
+      : store_(store),
+        runtime_(runtime),
+        options_(options),
+        cloner_(store, runtime, options.clone) {}
 
   // Runs `kind` for `ws`. `lease_lost` turns true when another worker has taken the job over;
   // the runner then leaves the instance alone instead of undoing steps the other worker
@@ -43,6 +51,7 @@ class JobRunner {
   Status RunStart(const Workspace& ws, const std::atomic<bool>& lease_lost);
   Status RunStop(const Workspace& ws);
   Status RunDelete(const Workspace& ws);
+  Status RunClone(const Workspace& ws);
   Status RemovePorts(const Workspace& ws);
   // Ok when an existing instance named like `ws` is Rockpool's (left by a crashed attempt).
   Status AdoptExisting(const Workspace& ws);
@@ -50,6 +59,7 @@ class JobRunner {
   Store& store_;
   Runtime& runtime_;
   JobRunnerOptions options_;
+  SourceCloner cloner_;
 };
 
 }  // namespace rockpool

@@ -148,6 +148,7 @@ Status Worker::RecordSuccess(const Job& job, const Workspace& ws) {
   return store_.Transaction([&]() -> Status {
     RP_RETURN_IF_ERROR(queue_.Complete(job));
     if (job.kind == JobKind::kDelete) return store_.workspaces().Delete(ws.id);
+    if (job.kind == JobKind::kClone) return Status::Ok();  // the source holds the outcome
     return store_.workspaces().UpdateStatus(ws.id, StatusAfter(job.kind), std::nullopt);
   });
 }
@@ -164,6 +165,9 @@ Status Worker::RecordFailure(const Job& job, const Workspace& ws, const Status& 
   spdlog::error("worker {}: {}", id_, reason);
   return store_.Transaction([&]() -> Status {
     RP_RETURN_IF_ERROR(queue_.Fail(job, error.ToString()));
+    if (job.kind == JobKind::kClone) {  // the workspace itself is as usable as before
+      return store_.sources().SetOutcome(ws.id, SourceStatus::kFailed, CloneError::kOther, reason);
+    }
     return store_.workspaces().UpdateStatus(ws.id, WorkspaceStatus::kError, reason);
   });
 }

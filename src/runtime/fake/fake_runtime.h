@@ -46,6 +46,11 @@ class FakeRuntime : public Runtime {
   Result<std::vector<InstanceInfo>> List() override;
   Status Configure(const std::string& name, const CodeServerConfig& config) override;
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
+  // Records the script and its environment; answers what RespondToScripts set (exit 0 by
+  // default). NotFound when the instance is missing, Conflict when it is stopped.
+  Result<ScriptResult> RunScript(const std::string& name, const std::string& script,
+                                 const std::map<std::string, std::string>& env,
+                                 std::chrono::seconds timeout) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;
@@ -62,6 +67,14 @@ class FakeRuntime : public Runtime {
   void PutInstance(const std::string& name, Instance instance);
   // Drops an instance without recording a call (it vanished outside Rockpool).
   void DropInstance(const std::string& name);
+  // What the next RunScript calls answer (the last one set stays).
+  void RespondToScripts(ScriptResult result);
+  struct ScriptRun {
+    std::string name;
+    std::string script;
+    std::map<std::string, std::string> env;
+  };
+  std::vector<ScriptRun> scripts() const;
   void SetRunning(const std::string& name, bool running);
 
   std::optional<Instance> instance(const std::string& name) const;
@@ -84,6 +97,8 @@ class FakeRuntime : public Runtime {
   mutable std::mutex mu_;
   std::map<std::string, Instance> instances_;
   std::vector<std::string> calls_;
+  std::vector<ScriptRun> scripts_;
+  ScriptResult script_result_{0, "", ""};
   bool prewarmed_ = false;
   std::vector<Failure> failures_;
   std::map<std::string, std::chrono::milliseconds> delays_;

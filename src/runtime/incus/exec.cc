@@ -17,11 +17,17 @@ Result<std::string> FetchAndDeleteLog(IncusClient& client, const std::string& pa
 }  // namespace
 
 Json ToJson(const InstanceExecPost& post) {
-  return {{"command", post.command},
-          {"environment", post.environment},
-          {"wait-for-websocket", false},
-          {"record-output", true},
-          {"interactive", false}};
+  Json json = {{"command", post.command},
+               {"environment", post.environment},
+               {"wait-for-websocket", false},
+               {"record-output", true},
+               {"interactive", false}};
+  if (post.user != 0 || post.group != 0) {
+    json["user"] = post.user;
+    json["group"] = post.group;
+  }
+  if (!post.cwd.empty()) json["cwd"] = post.cwd;
+  return json;
 }
 
 Result<ExecResult> ExecInstance(IncusClient& client, const std::string& instance,

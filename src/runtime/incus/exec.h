@@ -21,6 +21,9 @@ struct ExecResult {
 struct InstanceExecPost {
   std::vector<std::string> command;
   std::map<std::string, std::string> environment;
+  int user = 0;  // uid and gid the command runs as
+  int group = 0;
+  std::string cwd;  // empty: the engine's default
 };
 Json ToJson(const InstanceExecPost& post);
 
