@@ -18,6 +18,7 @@
 #include "cli/composition.h"
 #include "cli/serve_dev.h"
 #include "cli/service.h"
+#include "cli/source_settings.h"
 #include "cli/steps.h"
 #include "store/clock.h"
 #include "sys/process_lock.h"
@@ -41,6 +42,14 @@ ControlPlaneOptions PlaneOptions(const Context& ctx, api::Metrics* metrics) {
     };
   }
   return o;
+}
+
+// Repository tokens are sealed by the service and opened by the worker with `secrets`.
+Status AddSourceOptions(const auth::SecretBox& secrets, ControlPlaneOptions& options) {
+  RP_ASSIGN_OR_RETURN(options.worker.runner.clone, CloneOptionsFromEnvironment());
+  options.worker.runner.clone.secrets = &secrets;
+  options.service.secrets = &secrets;
+  return Status::Ok();
 }
 
 api::SecurityOptions SecurityFromConfig(const Config& c) {
@@ -100,6 +109,8 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   ControlPlaneOptions options = PlaneOptions(ctx, &metrics);
   options.reconciler.firewall = firewall;
   options.limits = limits;
+  RP_ASSIGN_OR_RETURN(auto secrets, OpenSecretKey(ctx.config().state_dir));
+  RP_RETURN_IF_ERROR(AddSourceOptions(*secrets, options));
   if (flags.no_worker) options.worker.threads = 0;
   RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));
   api::ApiOptions api;
@@ -126,6 +137,8 @@ Status RunWorker(Context& ctx) {
   RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureIsolation(ctx));
   SystemClock clock;
   options.reconciler.firewall = firewall;
+  RP_ASSIGN_OR_RETURN(auto secrets, OpenSecretKey(ctx.config().state_dir));
+  RP_RETURN_IF_ERROR(AddSourceOptions(*secrets, options));
   RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));
   std::signal(SIGTERM, [](int) { g_stop = 1; });
   std::signal(SIGINT, [](int) { g_stop = 1; });

@@ -1,5 +1,7 @@
 #include "cli/serve_dev.h"
 
+#include "cli/source_settings.h"
+
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
 
@@ -17,6 +19,7 @@
 #include "cli/auth.h"
 #include "cli/config.h"
 #include "cli/install_paths.h"
+#include "cli/source_settings.h"
 #include "proxy/noop/noop_proxy.h"
 #include "runtime/sim/sim_runtime.h"
 #include "store/clock.h"
@@ -136,8 +139,11 @@ Status ServeDev(const DevServeFlags& flags) {
   store_options.default_limits = limits.defaults;
   RP_ASSIGN_OR_RETURN(auto store,
                       SqliteStore::Open(state->path() + "/rockpool.db", clock, store_options));
-  ControlPlane plane(std::move(store), runtime, proxy, ProxyConfig{}, clock,
-                     PlaneOptions(config, limits, sim.delay_scale, metrics));
+  RP_ASSIGN_OR_RETURN(auto secrets, OpenSecretKey(state->path()));
+  ControlPlaneOptions options = PlaneOptions(config, limits, sim.delay_scale, metrics);
+  options.service.secrets = secrets.get();
+  options.worker.runner.clone.secrets = secrets.get();
+  ControlPlane plane(std::move(store), runtime, proxy, ProxyConfig{}, clock, options);
 
   api::ApiOptions api;
   api.address = "127.0.0.1";

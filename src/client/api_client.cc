@@ -108,7 +108,8 @@ Result<std::vector<Workspace>> ApiClient::ListAll() {
 }
 
 Result<Workspace> ApiClient::Create(const std::string& name, const std::string& image,
-                                    const LimitsRequest& limits) {
+                                    const LimitsRequest& limits,
+                                    const std::optional<SourceRequest>& repository) {
   json body = {{"name", name}};
   if (!image.empty()) body["image"] = image;
   json asked = json::object();
@@ -117,6 +118,13 @@ Result<Workspace> ApiClient::Create(const std::string& name, const std::string& 
   if (limits.processes) asked["processes"] = *limits.processes;
   if (limits.disk_gib) asked["diskGib"] = *limits.disk_gib;
   if (!asked.empty()) body["limits"] = std::move(asked);
+  if (repository) {
+    json r = {{"url", repository->url}};
+    if (repository->ref) r["ref"] = *repository->ref;
+    if (repository->username) r["username"] = *repository->username;
+    if (repository->token) r["token"] = *repository->token;
+    body["repository"] = std::move(r);
+  }
   const std::string what = "create workspace " + Quoted(name);
   RP_ASSIGN_OR_RETURN(auto text, Call(what, "POST", "/api/workspaces", body.dump()));
   return Decode<Workspace>(what, text, api::WorkspaceFromJson);
@@ -125,6 +133,13 @@ Result<Workspace> ApiClient::Create(const std::string& name, const std::string& 
 Result<Workspace> ApiClient::Get(const std::string& ref) {
   const std::string what = "get workspace " + Quoted(ref);
   RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", "/api/workspaces/" + UrlEncode(ref)));
+  return Decode<Workspace>(what, text, api::WorkspaceFromJson);
+}
+
+Result<Workspace> ApiClient::RetryClone(const std::string& ref) {
+  const std::string what = "clone the repository of workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(
+      auto text, Call(what, "POST", "/api/workspaces/" + UrlEncode(ref) + "/repository/clone"));
   return Decode<Workspace>(what, text, api::WorkspaceFromJson);
 }
 

@@ -32,7 +32,8 @@ class ApiClient {
   Result<std::vector<Workspace>> ListAll();
   // image "": the server's default; limits left out: the server's defaults.
   Result<Workspace> Create(const std::string& name, const std::string& image,
-                           const LimitsRequest& limits = {});
+                           const LimitsRequest& limits = {},
+                           const std::optional<SourceRequest>& repository = std::nullopt);
   Result<Workspace> Get(const std::string& ref);
   Result<Workspace> Start(const std::string& ref);
   Result<Workspace> Stop(const std::string& ref);
@@ -40,6 +41,7 @@ class ApiClient {
   Result<std::vector<Port>> ListPorts(const std::string& ref);
   Result<Port> AddPort(const std::string& ref, int port, const std::optional<std::string>& label);
   Status RemovePort(const std::string& ref, int port);
+  Result<Workspace> RetryClone(const std::string& ref);
 
   std::string endpoint() const { return http_.Endpoint(); }
 

@@ -58,6 +58,17 @@ std::string FormatWorkspace(const Workspace& ws, const std::string& url) {
       {"disk:", std::to_string(ws.limits.disk_gib) + " GiB"},
   };
   if (ws.status_reason) rows.push_back({"reason:", *ws.status_reason});
+  if (ws.source) {
+    const WorkspaceSource& s = *ws.source;
+    rows.push_back({"repository:", s.url + (s.ref ? " @ " + *s.ref : "") +
+                                       (s.sealed_token ? " (with a token)" : "")});
+    std::string clone(SourceStatusName(s.status));
+    if (s.status == SourceStatus::kFailed) {
+      clone += " (" + std::string(CloneErrorName(s.error_kind.value_or(CloneError::kOther))) +
+               "): " + s.error.value_or("");
+    }
+    rows.push_back({"clone:", clone});
+  }
   return FormatTable({"name:", ws.name}, rows);
 }
 

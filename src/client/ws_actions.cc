@@ -104,10 +104,57 @@ Status WsShow(WsIo& io, const std::string& name) {
   return Status::Ok();
 }
 
+// One line on the repository of `ws`: cloned, or why not and how to retry.
+std::string CloneOutcome(const Workspace& ws) {
+  const WorkspaceSource& s = *ws.source;
+  switch (s.status) {
+    case SourceStatus::kCloned:
+      return "repository " + s.url + " cloned into the IDE folder\n";
+    case SourceStatus::kPending:
+      return "repository " + s.url + ": clone in progress\n";
+    case SourceStatus::kFailed:
+      break;
+  }
+  return "repository " + s.url + " not cloned (" +
+         std::string(CloneErrorName(s.error_kind.value_or(CloneError::kOther))) +
+         "): " + s.error.value_or("") + "\nfix the cause, then retry with: rockpool ws clone " +
+         ws.name + "\n";
+}
+
 Status WsCreate(WsIo& io, const std::string& name, const std::string& image,
-                const LimitsRequest& limits, WaitOptions wait) {
-  RP_ASSIGN_OR_RETURN(auto ws, io.api->Create(name, image, limits));
-  return Finish(io, ws, WorkspaceStatus::kRunning, wait, "is running");
+                const LimitsRequest& limits, WaitOptions wait,
+                const std::optional<SourceRequest>& repository) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->Create(name, image, limits, repository));
+  RP_RETURN_IF_ERROR(Finish(io, ws, WorkspaceStatus::kRunning, wait, "is running"));
+  if (wait.wait && repository && !io.json) {
+    RP_ASSIGN_OR_RETURN(auto now, io.api->Get(name));
+    if (now.source)
+      *(now.source->status == SourceStatus::kFailed ? io.err : io.out) << CloneOutcome(now);
+  }
+  return Status::Ok();
+}
+
+Status WsClone(WsIo& io, const std::string& name, WaitOptions wait) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->RetryClone(name));
+  const auto deadline = io.now() + wait.timeout;
+  while (wait.wait && ws.source && ws.source->status == SourceStatus::kPending) {
+    if (io.now() >= deadline) {
+      return Status::DeadlineExceeded(
+          "the clone of workspace \"" + name + "\" did not finish within " +
+          std::to_string(wait.timeout.count()) + " s; see `rockpool ws show " + name + "`");
+    }
+    io.sleep(wait.poll_interval);
+    RP_ASSIGN_OR_RETURN(ws, io.api->Get(name));
+  }
+  if (io.json) {
+    PrintJson(io, api::WorkspaceToJson(ws));
+  } else if (ws.source) {
+    *io.out << CloneOutcome(ws);
+  }
+  if (ws.source && ws.source->status == SourceStatus::kFailed) {
+    return Status::Unavailable("the clone of workspace \"" + name + "\" failed again");
+  }
+  return Status::Ok();
 }
 
 Status WsStart(WsIo& io, const std::string& name, WaitOptions wait) {

@@ -34,8 +34,13 @@ struct WaitOptions {
 
 Status WsList(WsIo& io);
 Status WsShow(WsIo& io, const std::string& name);
+// With a repository, waiting ends when the workspace runs, its clone finished: a failed clone
+// is printed with what to do, and the command still succeeds (the workspace is usable).
 Status WsCreate(WsIo& io, const std::string& name, const std::string& image,
-                const LimitsRequest& limits, WaitOptions wait);
+                const LimitsRequest& limits, WaitOptions wait,
+                const std::optional<SourceRequest>& repository = std::nullopt);
+// Retries a failed clone and waits for its outcome; fails when the clone fails again.
+Status WsClone(WsIo& io, const std::string& name, WaitOptions wait);
 Status WsStart(WsIo& io, const std::string& name, WaitOptions wait);
 Status WsStop(WsIo& io, const std::string& name, WaitOptions wait);
 Status WsRemove(WsIo& io, const std::string& name, WaitOptions wait);

@@ -16,6 +16,7 @@ namespace rockpool::client {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class WsActionsTest : public ::testing::Test {
  protected:
@@ -155,6 +156,49 @@ TEST_F(WsActionsTest, OpenPrintsTheUrlAndOpensTheBrowserWhenAsked) {
   EXPECT_EQ(out_.str(), "http://devbox:8081/workspace/one/\n");
   EXPECT_THAT(err_.str(), HasSubstr("is stopped; start it with `rockpool ws start one`"));
   EXPECT_EQ(opened_, "http://devbox:8081/workspace/one/");
+}
+
+}  // namespace
+}  // namespace rockpool::client
+
+namespace rockpool::client {
+namespace {
+
+class WsRepositoryTest : public WsActionsTest {};
+
+TEST_F(WsRepositoryTest, ACreateFromARepositorySaysHowTheCloneWentAndNeverShowsTheToken) {
+  on_sleep_ = [this] {
+    if (sleeps_ == 1) service_.SetStatus("demo", WorkspaceStatus::kRunning);
+  };
+  SourceRequest repo{"https://git.example.com/app.git", "main", std::nullopt, "tok-SECRET"};
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {}, {}, repo).ok());
+  EXPECT_THAT(out_.str(), HasSubstr("repository https://git.example.com/app.git: clone in "
+                                    "progress"));
+  out_.str("");
+  service_.FailClone("demo", CloneError::kMissingRef, "Remote branch main not found");
+  ASSERT_TRUE(WsShow(io_, "demo").ok());
+  EXPECT_THAT(out_.str(), HasSubstr("https://git.example.com/app.git @ main (with a token)"));
+  EXPECT_THAT(out_.str(), HasSubstr("failed (missing_ref): Remote branch main not found"));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("tok-SECRET")));
+  io_.json = true;
+  out_.str("");
+  ASSERT_TRUE(WsShow(io_, "demo").ok());
+  EXPECT_THAT(out_.str(), HasSubstr("\"hasToken\": true"));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("tok-SECRET")));
+}
+
+TEST_F(WsRepositoryTest, CloneRetriesAFailedCloneAndWaitsForItsOutcome) {
+  SourceRequest repo{"https://git.example.com/app.git"};
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {}, {.wait = false}, repo).ok());
+  service_.SetStatus("demo", WorkspaceStatus::kRunning);
+  service_.FailClone("demo", CloneError::kUnreachable, "Could not resolve host");
+  out_.str("");
+  on_sleep_ = [this] { service_.FailClone("demo", CloneError::kUnreachable, "still down"); };
+  Status again = WsClone(io_, "demo", {});
+  EXPECT_EQ(again.code(), Code::kUnavailable);
+  EXPECT_THAT(out_.str(), HasSubstr("not cloned (unreachable): still down"));
+  EXPECT_THAT(out_.str(), HasSubstr("rockpool ws clone demo"));
+  EXPECT_EQ(WsClone(io_, "nope", {}).code(), Code::kNotFound);
 }
 
 }  // namespace

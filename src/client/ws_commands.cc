@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "client/ws_actions.h"
@@ -29,7 +32,55 @@ struct WsArgs {
   int64_t memory_mib = 0;
   int64_t processes = 0;
   int64_t disk_gib = 0;
+  // ws create: the repository to clone. The token is never a flag's value (it would land in
+  // shell history and in `ps`): it is read from a file or from an environment variable.
+  std::string repo;
+  std::string ref;
+  std::string repo_user;
+  std::string token_file;
+  std::string token_env;
 };
+
+std::string Trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// The repository asked for with --repo and the flags that go with it.
+Result<std::optional<SourceRequest>> AskedRepository(const WsArgs& a) {
+  if (a.repo.empty()) {
+    if (!a.ref.empty() || !a.repo_user.empty() || !a.token_file.empty() || !a.token_env.empty()) {
+      return Status::InvalidArgument("--ref, --repo-user and the token flags go with --repo URL");
+    }
+    return std::optional<SourceRequest>();
+  }
+  SourceRequest r{a.repo};
+  if (!a.ref.empty()) r.ref = a.ref;
+  if (!a.repo_user.empty()) r.username = a.repo_user;
+  if (!a.token_file.empty() && !a.token_env.empty()) {
+    return Status::InvalidArgument("give the token once: --token-file or --token-env");
+  }
+  if (!a.token_file.empty()) {
+    std::stringstream text;
+    if (a.token_file == "-") {
+      text << std::cin.rdbuf();
+    } else {
+      std::ifstream in(a.token_file);
+      if (!in) return Status::InvalidArgument("--token-file " + a.token_file + ": cannot read it");
+      text << in.rdbuf();
+    }
+    r.token = Trimmed(text.str());
+  }
+  if (!a.token_env.empty()) {
+    const char* v = std::getenv(a.token_env.c_str());
+    if (v == nullptr || *v == '\0') {
+      return Status::InvalidArgument("--token-env " + a.token_env + ": that variable is not set");
+    }
+    r.token = v;
+  }
+  RP_RETURN_IF_ERROR(ValidateSourceRequest(r));
+  return std::optional<SourceRequest>(std::move(r));
+}
 
 // The limits among `create`'s flags that were given on the command line.
 LimitsRequest AskedLimits(const CLI::App& create, const WsArgs& a) {
@@ -139,12 +190,25 @@ void AddWorkspaceCommands(CLI::App& app) {
   create->add_option("--processes", a.processes,
                      "Processes and threads together (default: the server's)");
   create->add_option("--disk-gib", a.disk_gib, "Root disk size in GiB (default: the server's)");
+  create->add_option("--repo", a.repo, "https:// git repository to clone into the IDE folder");
+  create->add_option("--ref", a.ref, "Branch, tag or commit of --repo (default: its default)");
+  create->add_option("--repo-user", a.repo_user, "User name sent with the token");
+  create->add_option("--token-file", a.token_file,
+                     "Read the repository's access token from this file (- for stdin)");
+  create->add_option("--token-env", a.token_env,
+                     "Read the repository's access token from this environment variable");
   AddWaitFlags(create, a);
   create->callback([args, create] {
     const LimitsRequest limits = AskedLimits(*create, *args);
-    Run(*args,
-        [&](WsIo& io) { return WsCreate(io, args->name, args->image, limits, Wait(*args)); });
+    Run(*args, [&](WsIo& io) -> Status {
+      RP_ASSIGN_OR_RETURN(auto repository, AskedRepository(*args));
+      return WsCreate(io, args->name, args->image, limits, Wait(*args), repository);
+    });
   });
+  CLI::App* clone = Leaf(*ws, "clone", "Retry the failed clone of a workspace's repository", a);
+  AddWaitFlags(clone, a);
+  clone->callback(
+      [args] { Run(*args, [&](WsIo& io) { return WsClone(io, args->name, Wait(*args)); }); });
   Leaf(*ws, "show", "Show one workspace", a)->callback([args] {
     Run(*args, [&](WsIo& io) { return WsShow(io, args->name); });
   });

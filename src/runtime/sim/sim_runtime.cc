@@ -142,6 +142,25 @@ Status SimRuntime::WaitHealthy(const std::string& name, std::chrono::millisecond
   return Status::Ok();
 }
 
+Result<ScriptResult> SimRuntime::RunScript(const std::string& name, const std::string& /*script*/,
+                                           const std::map<std::string, std::string>& env,
+                                           std::chrono::seconds /*timeout*/) {
+  const std::string what = What("run a script in", name);
+  Wait(SimDelays::kScript);
+  {
+    std::lock_guard lock(mu_);
+    RP_ASSIGN_OR_RETURN(Instance * instance, Find(name, what));
+    if (instance->state != State::kRunning) {
+      return Status::Conflict(what + ": the instance is not running");
+    }
+  }
+  auto url = env.find("RP_GIT_URL");
+  if (url != env.end() && url->second.find("fail-clone") != std::string::npos) {
+    return ScriptResult{10, "", "fatal: repository '" + url->second + "/' not found\n"};
+  }
+  return ScriptResult{0, "", ""};
+}
+
 Status SimRuntime::AddPort(const std::string& name, int port) {
   const std::string what = What("forward port " + std::to_string(port) + " of", name);
   if (port < 1 || port > 65535) return Status::InvalidArgument(what + ": not a TCP port");

@@ -7,7 +7,9 @@
 //
 // Dev-only failure hook: `fail_start` names workspaces whose Start fails (Unavailable, as an
 // engine that cannot start an instance answers) with the given message, so the dashboard's
-// error display is exercised on a real control plane.
+// error display is exercised on a real control plane. RunScript runs nothing: it answers after
+// SimDelays::kScript, exit 0, unless the script's RP_GIT_URL holds "fail-clone", which fails
+// as git does for a repository that is not there (so the dashboard's clone errors show too).
 #pragma once
 
 #include <chrono>
@@ -35,6 +37,7 @@ struct SimDelays {
   static constexpr std::chrono::milliseconds kStop{500};
   static constexpr std::chrono::milliseconds kRemove{300};
   static constexpr std::chrono::milliseconds kPort{50};
+  static constexpr std::chrono::milliseconds kScript{800};
 };
 
 class SimRuntime final : public Runtime {
@@ -51,6 +54,9 @@ class SimRuntime final : public Runtime {
   Result<std::vector<InstanceInfo>> List() override;
   Status Configure(const std::string& name, const CodeServerConfig& config) override;
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
+  Result<ScriptResult> RunScript(const std::string& name, const std::string& script,
+                                 const std::map<std::string, std::string>& env,
+                                 std::chrono::seconds timeout) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;
