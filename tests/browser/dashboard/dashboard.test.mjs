@@ -191,6 +191,53 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
     await screenshot(page, 'workspace-detail');
   });
 
+  it('creates a workspace from a repository, shows a failed clone and retries it', async () => {
+    const name = uniqueName('repo');
+    // Nothing listens on port 9 of the workspace's own loopback, so the clone fails at once
+    // on a real deployment; dev mode fails every URL that says "fail-clone".
+    const repoUrl = 'https://127.0.0.1:9/fail-clone.git';
+    const token = `tok-${name}`;
+    await page.goto(url('/app/workspaces'));
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create workspace' });
+    await visible(dialog);
+    await dialog.getByLabel('Name').fill(name);
+    const repo = dialog.getByLabel('Repository (optional)');
+    await repo.fill('git@github.com:owner/project.git');
+    await visible(dialog.getByText('Use an https:// URL'));
+    assert.ok(await dialog.getByRole('button', { name: 'Create' }).isDisabled(), 'Create waits for a valid URL');
+    await repo.fill(repoUrl.replace('https://', 'http://'));
+    await dialog.getByLabel('Access token (private repositories)').fill(token);
+    await visible(dialog.getByText('A token is only sent over https.'));
+    await repo.fill(repoUrl);
+    await dialog.getByLabel('Branch, tag or commit').fill('main');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    created.add(name);
+    await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+
+    await page.goto(url(`/app/workspaces/${name}`));
+    await waitStatus(headerStatus, 'running', `${name} header`);
+    await visible(page.getByTestId('repository-url').getByText('(with a token)'));
+    assert.match(await page.getByTestId('repository-url').textContent(), /fail-clone\.git @ main/);
+    const status = page.getByTestId('repository-status');
+    await waitUntil(async () => /Failed:/.test(await status.textContent()), {
+      timeoutMs: STATUS_TIMEOUT_MS, what: 'the clone to fail' });
+    assert.ok((await page.getByTestId('repository-error').textContent()).length > 0, 'git\'s words are shown');
+    assert.ok(!(await page.content()).includes(token), 'the token is never on the page');
+    const answer = await api('GET', `/api/workspaces/${name}`);
+    assert.equal(answer.json.repository.hasToken, true);
+    assert.ok(!JSON.stringify(answer.json).includes(token), 'nor in the API answer');
+    await screenshot(page, 'workspace-clone-failed');
+
+    const retry = page.getByRole('button', { name: 'Retry clone' });
+    await retry.click();
+    await waitUntil(async () => {
+      const r = await api('GET', `/api/workspaces/${name}`);
+      return r.json.repository.status === 'failed' && r.json.repository.updatedAt !== answer.json.repository.updatedAt;
+    }, { timeoutMs: STATUS_TIMEOUT_MS, what: 'the retried clone to end' });
+    await visible(page.getByRole('button', { name: 'Retry clone' }));
+  });
+
   it('adds and removes a port', async () => {
     await page.goto(url(`/app/workspaces/${mainName}`));
     await waitStatus(headerStatus, 'running', `${mainName} header`);

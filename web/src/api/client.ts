@@ -112,6 +112,10 @@ export function startWorkspace(id: string): Promise<Workspace> {
   return call<ResponseOf<'startWorkspace', 202>>('POST', '/api/workspaces/{id}/start', { params: { id } });
 }
 
+export function retryClone(id: string): Promise<Workspace> {
+  return call<ResponseOf<'retryClone', 202>>('POST', '/api/workspaces/{id}/repository/clone', { params: { id } });
+}
+
 export function stopWorkspace(id: string): Promise<Workspace> {
   return call<ResponseOf<'stopWorkspace', 202>>('POST', '/api/workspaces/{id}/stop', { params: { id } });
 }

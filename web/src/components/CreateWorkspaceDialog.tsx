@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { createWorkspace } from '../api/client';
 import type { Workspace } from '../api/types';
 import { showToast } from '../lib/toast';
-import { DEFAULT_IMAGE, validateWorkspaceName } from '../lib/validation';
+import { DEFAULT_IMAGE, validateRepository, validateWorkspaceName } from '../lib/validation';
 import { Dialog } from './Dialog';
 
 interface Props {
@@ -16,12 +16,19 @@ export function CreateWorkspaceDialog({ open, onClose, onCreated }: Props) {
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
+  const [repoUrl, setRepoUrl] = useState('');
+  const [repoRef, setRepoRef] = useState('');
+  const [repoToken, setRepoToken] = useState('');
   const reason = validateWorkspaceName(name);
   const showReason = touched && name !== '' ? reason : null;
-  const message = showReason ?? serverError;
+  const repoReason = validateRepository(repoUrl, repoToken);
+  const message = showReason ?? (repoReason ? null : serverError);
 
   const close = (): void => {
     setName('');
+    setRepoUrl('');
+    setRepoRef('');
+    setRepoToken('');
     setTouched(false);
     setServerError(null);
     onClose();
@@ -34,9 +41,18 @@ export function CreateWorkspaceDialog({ open, onClose, onCreated }: Props) {
       setServerError(reason);
       return;
     }
+    if (repoReason) return;
     setBusy(true);
     try {
-      const ws = await createWorkspace({ name: name.trim(), image: DEFAULT_IMAGE });
+      const repository =
+        repoUrl.trim() === ''
+          ? undefined
+          : {
+              url: repoUrl.trim(),
+              ...(repoRef.trim() !== '' ? { ref: repoRef.trim() } : {}),
+              ...(repoToken !== '' ? { token: repoToken } : {}),
+            };
+      const ws = await createWorkspace({ name: name.trim(), image: DEFAULT_IMAGE, ...(repository ? { repository } : {}) });
       onCreated(ws);
       showToast('success', `Creating workspace ${ws.name}`);
       close();
@@ -80,11 +96,65 @@ export function CreateWorkspaceDialog({ open, onClose, onCreated }: Props) {
             The standard workspace image: Debian 12 with code-server.
           </p>
         </div>
+        <div class="field">
+          <label for="ws-repo">Repository (optional)</label>
+          <input
+            id="ws-repo"
+            name="repository"
+            class="input mono"
+            value={repoUrl}
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="https://github.com/owner/project.git"
+            aria-invalid={repoReason ? 'true' : 'false'}
+            aria-describedby="ws-repo-help"
+            onInput={(e) => {
+              setRepoUrl((e.target as HTMLInputElement).value);
+              setServerError(null);
+            }}
+          />
+          <p id="ws-repo-help" class={repoReason ? 'field-error' : 'field-help'} role={repoReason ? 'alert' : undefined}>
+            {repoReason ?? 'Cloned into the IDE folder once the workspace has booted.'}
+          </p>
+        </div>
+        {repoUrl.trim() !== '' && (
+          <div class="field-row">
+            <div class="field">
+              <label for="ws-ref">Branch, tag or commit</label>
+              <input
+                id="ws-ref"
+                name="ref"
+                class="input mono"
+                value={repoRef}
+                autoComplete="off"
+                spellcheck={false}
+                placeholder="default branch"
+                onInput={(e) => setRepoRef((e.target as HTMLInputElement).value)}
+              />
+            </div>
+            <div class="field">
+              <label for="ws-token">Access token (private repositories)</label>
+              <input
+                id="ws-token"
+                name="token"
+                type="password"
+                class="input mono"
+                value={repoToken}
+                autoComplete="off"
+                aria-describedby="ws-token-help"
+                onInput={(e) => setRepoToken((e.target as HTMLInputElement).value)}
+              />
+              <p id="ws-token-help" class="field-help">
+                Kept sealed; never shown again.
+              </p>
+            </div>
+          </div>
+        )}
         <div class="dialog-actions">
           <button type="button" class="btn" onClick={close}>
             Cancel
           </button>
-          <button type="submit" class="btn btn-primary" disabled={busy}>
+          <button type="submit" class="btn btn-primary" disabled={busy || repoReason !== null}>
             {busy ? 'Creating…' : 'Create'}
           </button>
         </div>

@@ -4,7 +4,7 @@ import type { Workspace } from '../api/types';
 import { anyDeleting, isDeleting, markDeleting } from './deleting';
 
 const ws = (status: Workspace['status']): Workspace => ({
-  id: 'w1', name: 'abc', status, image: 'rockpool-workspace', statusReason: null,
+  id: 'w1', name: 'abc', status, image: 'rockpool-workspace', statusReason: null, repository: null,
   createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z',
   limits: { cpus: 1, memoryMib: 2048, processes: 1024, diskGib: 10 },
 });

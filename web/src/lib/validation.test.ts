@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePort, validatePortForm, validateWorkspaceName } from './validation';
+import { parsePort, validatePortForm, validateRepository, validateWorkspaceName } from './validation';
 
 test('accepts names the contract accepts', () => {
   for (const name of ['abc', 'my-workspace', 'a1b', '0ab', 'a'.repeat(63)]) {
@@ -36,4 +36,15 @@ test('port form refuses a sixth port and duplicates, and trims the label', () =>
   assert.match(JSON.stringify(validatePortForm('3000', '', [3000])), /already forwarded/);
   assert.match(JSON.stringify(validatePortForm('3006', '', [3001, 3002, 3003, 3004, 3005])), /at most 5/);
   assert.match(JSON.stringify(validatePortForm('3000', 'x'.repeat(65), [])), /64 characters/);
+});
+
+test('repositories: https (or http) URLs with a host and no credentials', () => {
+  assert.equal(validateRepository('', ''), null);
+  assert.equal(validateRepository('https://github.com/a/b.git', 'tok'), null);
+  assert.equal(validateRepository('http://git.local/a.git', ''), null);
+  assert.match(validateRepository('git@github.com:a/b.git', '') ?? '', /https:\/\//);
+  assert.match(validateRepository('https://u:p@github.com/a', '') ?? '', /token field/);
+  assert.match(validateRepository('http://git.local/a.git', 'tok') ?? '', /only sent over https/);
+  assert.match(validateRepository('https:///a', '') ?? '', /no host/);
+  assert.match(validateRepository('', 'tok') ?? '', /goes with/);
 });

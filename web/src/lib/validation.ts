@@ -50,3 +50,20 @@ export function validatePortForm(
   if (trimmed.length > LABEL_MAX) return { error: `Keep the label to ${LABEL_MAX} characters.` };
   return trimmed ? { port: parsed.port, label: trimmed } : { port: parsed.port };
 }
+
+/**
+ * Why a repository URL (and token) would be refused, or null: the server's own rules
+ * (core/source.h), checked before sending so a person sees them as they type.
+ */
+export function validateRepository(url: string, token: string): string | null {
+  const u = url.trim();
+  if (u === '') return token === '' ? null : 'A token goes with a repository URL.';
+  const https = u.startsWith('https://');
+  if (!https && !u.startsWith('http://')) return 'Use an https:// URL, such as https://github.com/owner/project.git.';
+  if (/[\s\x00-\x1f\x7f]/.test(u)) return 'The URL may not contain spaces.';
+  const authority = u.slice(https ? 8 : 7).split(/[/?#]/)[0] ?? '';
+  if (authority === '') return 'The URL names no host.';
+  if (authority.includes('@')) return 'Put the token in the token field, not in the URL.';
+  if (token !== '' && !https) return 'A token is only sent over https.';
+  return null;
+}

@@ -1,5 +1,7 @@
 import { Fragment } from 'preact';
-import type { Workspace } from '../api/types';
+import { useState } from 'preact/hooks';
+import { retryClone } from '../api/client';
+import type { Workspace, WorkspaceRepository } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PortsPanel } from '../components/PortsPanel';
 import { StatusBadge } from '../components/StatusBadge';
@@ -8,6 +10,7 @@ import { useWorkspace } from '../hooks/useWorkspace';
 import { limitRows } from '../lib/limits';
 import { canDelete, canOpenIde, canStart, canStop } from '../lib/status';
 import { absoluteTime, relativeTime } from '../lib/time';
+import { showToast } from '../lib/toast';
 import { ideUrl } from '../lib/urls';
 import { BASE, navigate, onLinkClick } from '../router';
 
@@ -48,7 +51,7 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
         <>
           <Header w={w} onAction={actions.request} busy={actions.busy} />
           <div class="grid-2">
-            <Details w={w} />
+            <Details w={w} onChanged={ws.setWorkspace} />
             <PortsPanel workspace={w} ports={ws.ports} loaded={ws.portsLoaded} onPorts={ws.setPorts} />
           </div>
         </>
@@ -103,7 +106,66 @@ function Header(props: { w: Workspace; busy: boolean; onAction: (a: 'start' | 's
   );
 }
 
-function Details({ w }: { w: Workspace }) {
+const CLONE_ERROR_LABEL: Record<NonNullable<WorkspaceRepository['error']>['kind'], string> = {
+  bad_url: 'no repository at this URL',
+  missing_ref: 'the branch, tag or commit does not exist',
+  authentication: 'the token was refused or is missing',
+  unreachable: 'the git server could not be reached',
+  other: 'the clone failed',
+};
+
+function RepositoryRows({ w, onChanged }: { w: Workspace; onChanged: (w: Workspace) => void }) {
+  const [busy, setBusy] = useState(false);
+  const repo = w.repository;
+  if (!repo) return null;
+  const retry = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      onChanged(await retryClone(w.id));
+      showToast('success', `Cloning ${repo.url} again`);
+    } catch (err) {
+      showToast('error', err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <dt>Repository</dt>
+      <dd class="mono" data-testid="repository-url">
+        {repo.url}
+        {repo.ref ? ` @ ${repo.ref}` : ''}
+        {repo.hasToken ? <span class="muted"> (with a token)</span> : null}
+      </dd>
+      <dt>Clone</dt>
+      <dd data-testid="repository-status">
+        {repo.status === 'cloned' && 'Cloned into the IDE folder'}
+        {repo.status === 'pending' && 'Cloning…'}
+        {repo.status === 'failed' && repo.error && (
+          <>
+            <span class="text-danger">
+              Failed: {CLONE_ERROR_LABEL[repo.error.kind]}
+            </span>
+            <pre class="mono small clone-error" data-testid="repository-error">
+              {repo.error.message}
+            </pre>
+            <button
+              type="button"
+              class="btn"
+              disabled={busy || w.status !== 'running'}
+              title={w.status === 'running' ? undefined : 'Start the workspace to retry the clone'}
+              onClick={() => void retry()}
+            >
+              Retry clone
+            </button>
+          </>
+        )}
+      </dd>
+    </>
+  );
+}
+
+function Details({ w, onChanged }: { w: Workspace; onChanged: (w: Workspace) => void }) {
   return (
     <div class="card">
       <h2 class="card-title">Details</h2>
@@ -125,6 +187,7 @@ function Details({ w }: { w: Workspace }) {
         </dd>
         <dt>ID</dt>
         <dd class="mono small">{w.id}</dd>
+        <RepositoryRows w={w} onChanged={onChanged} />
         {limitRows(w.limits).map(([label, value]) => (
           <Fragment key={label}>
             <dt>{label}</dt>
