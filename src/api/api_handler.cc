@@ -60,7 +60,17 @@ Result<Reply> ListWorkspaces(const Deps& d, const ValidatedCall& c) {
 Result<Reply> CreateWorkspace(const Deps& d, const ValidatedCall& c) {
   CreateWorkspaceRequest req{c.body["name"].get<std::string>(), c.body.value("image", ""),
                              LimitsRequestFromJson(c.body.value("limits", json::object()))};
+  if (c.body.contains("idleTimeoutSeconds")) {
+    req.idle_timeout_seconds = c.body["idleTimeoutSeconds"].get<int64_t>();
+  }
   return WorkspaceReply(202, d.service.Create(req));
+}
+
+// The contract has checked the range; null restores the deployment's default.
+Result<Reply> UpdateWorkspace(const Deps& d, const ValidatedCall& c) {
+  std::optional<int64_t> idle;
+  if (const json& v = c.body["idleTimeoutSeconds"]; !v.is_null()) idle = v.get<int64_t>();
+  return WorkspaceReply(200, d.service.SetIdleTimeout(Ref(c), idle));
 }
 
 Result<Reply> ListPorts(const Deps& d, const ValidatedCall& c) {
@@ -101,6 +111,7 @@ const std::map<std::string, OperationFn>& Operations() {
        [](const Deps& d, const ValidatedCall& c) {
          return WorkspaceReply(200, d.service.Get(Ref(c)));
        }},
+      {"updateWorkspace", UpdateWorkspace},
       {"deleteWorkspace",
        [](const Deps& d, const ValidatedCall& c) {
          return WorkspaceReply(202, d.service.Delete(Ref(c)));

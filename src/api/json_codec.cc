@@ -51,7 +51,10 @@ json WorkspaceToJson(const Workspace& ws) {
           {"statusReason", OptionalString(ws.status_reason)},
           {"createdAt", ws.created_at},
           {"updatedAt", ws.updated_at},
-          {"limits", LimitsToJson(ws.limits)}};
+          {"limits", LimitsToJson(ws.limits)},
+          {"idleTimeoutSeconds", ws.idle_timeout_seconds},
+          {"lastActivityAt", OptionalString(ws.last_activity_at)},
+          {"idleStopAt", OptionalString(ws.idle_stop_at)}};
 }
 
 json PortToJson(const Port& port) {
@@ -78,6 +81,10 @@ Result<Workspace> WorkspaceFromJson(const json& j) {
       ws.limits = {l.at("cpus").get<double>(), l.at("memoryMib").get<int64_t>(),
                    l.at("processes").get<int64_t>(), l.at("diskGib").get<int64_t>()};
     }
+    // Absent from a server that predates idle stops.
+    ws.idle_timeout_seconds = j.value("idleTimeoutSeconds", int64_t{0});
+    ws.last_activity_at = NullableString(j, "lastActivityAt");
+    ws.idle_stop_at = NullableString(j, "idleStopAt");
     return ws;
   } catch (const json::exception& e) {
     return Status::InvalidArgument(std::string("workspace: ") + e.what());

@@ -150,6 +150,10 @@ void AppendWorkspaceJson(std::string& out, const Workspace& ws) {
   AppendField(out, "updatedAt", ws.updated_at);
   out += ',';
   AppendLimits(out, ws.limits);
+  out += ",\"idleTimeoutSeconds\":" + std::to_string(ws.idle_timeout_seconds) + ',';
+  AppendNullableField(out, "lastActivityAt", ws.last_activity_at);
+  out += ',';
+  AppendNullableField(out, "idleStopAt", ws.idle_stop_at);
   out += '}';
 }
 

@@ -4,6 +4,7 @@
 
 #include "api/json_codec.h"
 #include "client/table.h"
+#include "core/duration.h"
 
 namespace rockpool::client {
 namespace {
@@ -105,9 +106,24 @@ Status WsShow(WsIo& io, const std::string& name) {
 }
 
 Status WsCreate(WsIo& io, const std::string& name, const std::string& image,
-                const LimitsRequest& limits, WaitOptions wait) {
-  RP_ASSIGN_OR_RETURN(auto ws, io.api->Create(name, image, limits));
+                const LimitsRequest& limits, WaitOptions wait,
+                std::optional<int64_t> idle_timeout_seconds) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->Create(name, image, limits, idle_timeout_seconds));
   return Finish(io, ws, WorkspaceStatus::kRunning, wait, "is running");
+}
+
+Status WsSetIdleTimeout(WsIo& io, const std::string& name, std::optional<int64_t> seconds) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->SetIdleTimeout(name, seconds));
+  if (io.json) {
+    PrintJson(io, api::WorkspaceToJson(ws));
+  } else if (ws.idle_timeout_seconds == 0) {
+    *io.out << "workspace " << ws.name << " is never stopped for being idle\n";
+  } else {
+    *io.out << "workspace " << ws.name << " stops after "
+            << FormatDurationSeconds(ws.idle_timeout_seconds) << " without activity"
+            << (seconds ? "" : " (the server's default)") << "\n";
+  }
+  return Status::Ok();
 }
 
 Status WsStart(WsIo& io, const std::string& name, WaitOptions wait) {

@@ -34,8 +34,12 @@ struct WaitOptions {
 
 Status WsList(WsIo& io);
 Status WsShow(WsIo& io, const std::string& name);
+// idle_timeout_seconds: nullopt: the server's default.
 Status WsCreate(WsIo& io, const std::string& name, const std::string& image,
-                const LimitsRequest& limits, WaitOptions wait);
+                const LimitsRequest& limits, WaitOptions wait,
+                std::optional<int64_t> idle_timeout_seconds = std::nullopt);
+// `rockpool ws set <name> --idle-timeout 45m`: nullopt: back to the server's default.
+Status WsSetIdleTimeout(WsIo& io, const std::string& name, std::optional<int64_t> seconds);
 Status WsStart(WsIo& io, const std::string& name, WaitOptions wait);
 Status WsStop(WsIo& io, const std::string& name, WaitOptions wait);
 Status WsRemove(WsIo& io, const std::string& name, WaitOptions wait);

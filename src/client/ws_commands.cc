@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "client/ws_actions.h"
+#include "core/duration.h"
 #include "http/curl_client.h"
 #include "sys/process.h"
 
@@ -29,7 +30,17 @@ struct WsArgs {
   int64_t memory_mib = 0;
   int64_t processes = 0;
   int64_t disk_gib = 0;
+  // ws create / ws set: "45m", "1h30m", "1800", "0" (never); ws set: "default".
+  std::string idle_timeout;
 };
+
+// --idle-timeout as seconds; nullopt when not given (create) or "default" (set).
+Result<std::optional<int64_t>> AskedIdleTimeout(const std::string& text) {
+  if (text.empty() || text == "default") return std::optional<int64_t>();
+  RP_ASSIGN_OR_RETURN(int64_t seconds,
+                      ParseDurationSeconds(text, "--idle-timeout", kMaxIdleTimeoutSeconds));
+  return std::optional<int64_t>(seconds);
+}
 
 // The limits among `create`'s flags that were given on the command line.
 LimitsRequest AskedLimits(const CLI::App& create, const WsArgs& a) {
@@ -139,11 +150,27 @@ void AddWorkspaceCommands(CLI::App& app) {
   create->add_option("--processes", a.processes,
                      "Processes and threads together (default: the server's)");
   create->add_option("--disk-gib", a.disk_gib, "Root disk size in GiB (default: the server's)");
+  create->add_option("--idle-timeout", a.idle_timeout,
+                     "Stop it after this long without activity: 45m, 1h30m, 1800 (seconds), "
+                     "0 for never (default: the server's)");
   AddWaitFlags(create, a);
   create->callback([args, create] {
     const LimitsRequest limits = AskedLimits(*create, *args);
-    Run(*args,
-        [&](WsIo& io) { return WsCreate(io, args->name, args->image, limits, Wait(*args)); });
+    Run(*args, [&](WsIo& io) -> Status {
+      RP_ASSIGN_OR_RETURN(auto idle, AskedIdleTimeout(args->idle_timeout));
+      return WsCreate(io, args->name, args->image, limits, Wait(*args), idle);
+    });
+  });
+  CLI::App* set = Leaf(*ws, "set", "Change a workspace's settings", a);
+  set->add_option("--idle-timeout", a.idle_timeout,
+                  "Stop it after this long without activity: 45m, 1h30m, 1800 (seconds), 0 for "
+                  "never, or default (the server's)")
+      ->required();
+  set->callback([args] {
+    Run(*args, [&](WsIo& io) -> Status {
+      RP_ASSIGN_OR_RETURN(auto idle, AskedIdleTimeout(args->idle_timeout));
+      return WsSetIdleTimeout(io, args->name, idle);
+    });
   });
   Leaf(*ws, "show", "Show one workspace", a)->callback([args] {
     Run(*args, [&](WsIo& io) { return WsShow(io, args->name); });

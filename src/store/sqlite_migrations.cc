@@ -106,6 +106,14 @@ CREATE INDEX jobs_unfinished ON jobs (state, run_after) WHERE state IN ('queued'
 CREATE INDEX jobs_by_workspace ON jobs (workspace_id, id);
 )sql";
 
+// Idle auto-stop: each workspace's own timeout (NULL: the deployment's default of the day, 0:
+// never) and the last activity the control plane recorded for it.
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE workspaces ADD COLUMN idle_timeout_seconds INTEGER
+  CHECK (idle_timeout_seconds IS NULL OR idle_timeout_seconds >= 0);
+ALTER TABLE workspaces ADD COLUMN last_activity_at TEXT;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -117,6 +125,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {3, "workspace resource limits", kV3},
       {4, "port state (pending, active)", kV4},
       {5, "job kinds checked by the code", kV5},
+      {6, "idle timeout and last activity", kV6},
   };
   // clang-format on
   return kMigrations;

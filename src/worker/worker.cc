@@ -148,7 +148,9 @@ Status Worker::RecordSuccess(const Job& job, const Workspace& ws) {
   return store_.Transaction([&]() -> Status {
     RP_RETURN_IF_ERROR(queue_.Complete(job));
     if (job.kind == JobKind::kDelete) return store_.workspaces().Delete(ws.id);
-    return store_.workspaces().UpdateStatus(ws.id, StatusAfter(job.kind), std::nullopt);
+    // A stop keeps the reason it was asked with (an idle stop says why); the others clear it.
+    const auto reason = job.kind == JobKind::kStop ? ws.status_reason : std::nullopt;
+    return store_.workspaces().UpdateStatus(ws.id, StatusAfter(job.kind), reason);
   });
 }
 

@@ -1,6 +1,7 @@
 import { Fragment } from 'preact';
 import type { Workspace } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { IdlePanel } from '../components/IdlePanel';
 import { PortsPanel } from '../components/PortsPanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { useWorkspaceActions } from '../components/useWorkspaceActions';
@@ -50,6 +51,7 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
           <div class="grid-2">
             <Details w={w} />
             <PortsPanel workspace={w} ports={ws.ports} loaded={ws.portsLoaded} onPorts={ws.setPorts} />
+            <IdlePanel workspace={w} onChanged={ws.setWorkspace} />
           </div>
         </>
       )}
@@ -131,6 +133,12 @@ function Details({ w }: { w: Workspace }) {
             <dd data-testid={`limit-${label.toLowerCase()}`}>{value}</dd>
           </Fragment>
         ))}
+        {w.status === 'stopped' && w.statusReason && (
+          <>
+            <dt>Stopped</dt>
+            <dd data-testid="status-reason">{w.statusReason}</dd>
+          </>
+        )}
         {w.status === 'error' && (
           <>
             <dt>Status reason</dt>
