@@ -121,7 +121,7 @@ TEST_F(ContractConformanceTest, MalformedRequestsAre400WithAHelpfulMessage) {
        "invalid_argument", "body: expected an object, got an array"},
       {"unknown field", JsonRequest("POST", "/api/workspaces", R"({"name":"ok-ws","x":1})"),
        "createWorkspace", 400, "invalid_argument",
-       "body: unknown field \"x\"; allowed fields: image, limits, name"},
+       "body: unknown field \"x\"; allowed fields: idleTimeoutSeconds, image, limits, name"},
       {"missing name", JsonRequest("POST", "/api/workspaces", "{}"), "createWorkspace", 400,
        "invalid_argument", "missing required field \"name\""},
       {"bad name", JsonRequest("POST", "/api/workspaces", R"({"name":"Bad_Name"})"),

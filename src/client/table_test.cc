@@ -52,9 +52,9 @@ TEST(TableTest, OneRunningWorkspaceShowsItsIdleTimeoutLastActivityAndStopTime) {
   ws.last_activity_at = "2026-01-01T10:00:00.000Z";
   ws.idle_stop_at = "2026-01-01T10:45:00.000Z";
   const std::string text = FormatWorkspace(ws, "http://h/");
-  EXPECT_NE(text.find("idle timeout:  45 min\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("last activity: 2026-01-01T10:00:00.000Z\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("idle stop at:  2026-01-01T10:45:00.000Z\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("idle timeout:   45 min\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("last activity:  2026-01-01T10:00:00.000Z\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("idle stop at:   2026-01-01T10:45:00.000Z\n"), std::string::npos) << text;
 }
 
 TEST(TableTest, PortsShowTheirForwardedUrl) {
