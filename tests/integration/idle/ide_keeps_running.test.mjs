@@ -1,7 +1,7 @@
 // An open IDE keeps its workspace running past the idle timeout, and closing it lets the
 // workspace stop: a real Chromium opens code-server's workbench through Caddy (its WebSockets
-// included) on the private Rockpool of scripts/harness.sh, with a 20 s idle timeout and
-// ROCKPOOL_IDLE_CHECK_INTERVAL=2s.
+// included) on the private Rockpool of scripts/harness.sh, with a 20 s idle timeout (quicker
+// with ROCKPOOL_IDLE_CHECK_INTERVAL=2s exported before start_private).
 //   cd tests/browser && npm ci && node --test ../integration/idle/
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
