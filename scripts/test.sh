@@ -64,6 +64,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+# Idle checks every 2 s (instead of 15 s) shorten the idle tests; timeouts stay the default.
+export ROCKPOOL_IDLE_CHECK_INTERVAL=2s
 run_suite "private Rockpool up" start_private
 run_suite "unit and integration tests" ctest --test-dir "$ROCKPOOL_ROOT/build" --output-on-failure -j1
 run_suite "lint" "$ROCKPOOL_ROOT/scripts/lint.sh" "$ROCKPOOL_ROOT/build"
@@ -77,6 +79,7 @@ run_suite "unit tests under ASan/UBSan" ctest --test-dir "$ROCKPOOL_ROOT/build-a
 if [ -f "$ROCKPOOL_ROOT/tests/browser/package.json" ]; then
   run_suite "browser tests" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/browser/"
   run_suite "browser attacks" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/security/"
+  run_suite "browser idle stop" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/integration/idle/"
   # The same dashboard tests on `rockpool serve --dev` (simulated runtime, no LXD or Caddy).
   run_suite "dashboard on serve --dev" env -u ROCKPOOL_APP_URL -u ROCKPOOL_USERNAME -u ROCKPOOL_PASSWORD \
     node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/browser/dashboard/"

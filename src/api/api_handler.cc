@@ -63,7 +63,17 @@ Result<Reply> CreateWorkspace(const Deps& d, const ValidatedCall& c) {
   if (c.body.contains("repository") && c.body["repository"].is_object()) {
     req.repository = SourceRequestFromJson(c.body["repository"]);
   }
+  if (c.body.contains("idleTimeoutSeconds")) {
+    req.idle_timeout_seconds = c.body["idleTimeoutSeconds"].get<int64_t>();
+  }
   return WorkspaceReply(202, d.service.Create(req));
+}
+
+// The contract has checked the range; null restores the deployment's default.
+Result<Reply> UpdateWorkspace(const Deps& d, const ValidatedCall& c) {
+  std::optional<int64_t> idle;
+  if (const json& v = c.body["idleTimeoutSeconds"]; !v.is_null()) idle = v.get<int64_t>();
+  return WorkspaceReply(200, d.service.SetIdleTimeout(Ref(c), idle));
 }
 
 Result<Reply> ListPorts(const Deps& d, const ValidatedCall& c) {
@@ -104,6 +114,7 @@ const std::map<std::string, OperationFn>& Operations() {
        [](const Deps& d, const ValidatedCall& c) {
          return WorkspaceReply(200, d.service.Get(Ref(c)));
        }},
+      {"updateWorkspace", UpdateWorkspace},
       {"deleteWorkspace",
        [](const Deps& d, const ValidatedCall& c) {
          return WorkspaceReply(202, d.service.Delete(Ref(c)));

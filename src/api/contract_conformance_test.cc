@@ -121,7 +121,7 @@ TEST_F(ContractConformanceTest, MalformedRequestsAre400WithAHelpfulMessage) {
        "invalid_argument", "body: expected an object, got an array"},
       {"unknown field", JsonRequest("POST", "/api/workspaces", R"({"name":"ok-ws","x":1})"),
        "createWorkspace", 400, "invalid_argument",
-       "body: unknown field \"x\"; allowed fields: image, limits, name"},
+       "body: unknown field \"x\"; allowed fields: idleTimeoutSeconds, image, limits, name"},
       {"missing name", JsonRequest("POST", "/api/workspaces", "{}"), "createWorkspace", 400,
        "invalid_argument", "missing required field \"name\""},
       {"bad name", JsonRequest("POST", "/api/workspaces", R"({"name":"Bad_Name"})"),
@@ -332,6 +332,49 @@ TEST_F(ContractConformanceTest, ServiceFailuresMapToTheirStatus) {
   service_.FailNextCall(Status::Internal("store: no such column"));
   Run({{"internal", Request("GET", "/api/workspaces/running-ws"), "getWorkspace", 500, "internal",
         "no such column"}});
+}
+
+}  // namespace
+}  // namespace rockpool::api
+
+namespace rockpool::api {
+namespace {
+
+TEST_F(ContractConformanceTest, IdleTimeoutIsShownTakenChangedAndBounded) {
+  Run({
+      {"create with idle timeout",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"idle-ws","idleTimeoutSeconds":2700})"),
+       "createWorkspace", 202, "", ""},
+      {"create never idle",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"never-ws","idleTimeoutSeconds":0})"),
+       "createWorkspace", 202, "", ""},
+      {"patch idle timeout",
+       JsonRequest("PATCH", "/api/workspaces/running-ws", R"({"idleTimeoutSeconds":600})"),
+       "updateWorkspace", 200, "", ""},
+      {"patch back to the default",
+       JsonRequest("PATCH", "/api/workspaces/stopped-ws", R"({"idleTimeoutSeconds":null})"),
+       "updateWorkspace", 200, "", ""},
+      {"negative at create",
+       JsonRequest("POST", "/api/workspaces", R"({"name":"bad-ws","idleTimeoutSeconds":-1})"),
+       "createWorkspace", 400, "invalid_argument", "body.idleTimeoutSeconds"},
+      {"above 30 days",
+       JsonRequest("PATCH", "/api/workspaces/running-ws", R"({"idleTimeoutSeconds":2592001})"),
+       "updateWorkspace", 400, "invalid_argument", "2592000"},
+      {"as a string",
+       JsonRequest("PATCH", "/api/workspaces/running-ws", R"({"idleTimeoutSeconds":"30m"})"),
+       "updateWorkspace", 400, "invalid_argument", "body.idleTimeoutSeconds"},
+      {"patch without the field", JsonRequest("PATCH", "/api/workspaces/running-ws", R"({})"),
+       "updateWorkspace", 400, "invalid_argument", "idleTimeoutSeconds"},
+      {"patch unknown workspace",
+       JsonRequest("PATCH", "/api/workspaces/nope-ws", R"({"idleTimeoutSeconds":60})"),
+       "updateWorkspace", 404, "not_found", "nope-ws"},
+  });
+  EXPECT_EQ(service_.Get("idle-ws")->idle_timeout_seconds, 2700);
+  EXPECT_EQ(service_.Get("never-ws")->idle_timeout_seconds, 0);
+  EXPECT_EQ(service_.Get("running-ws")->idle_timeout_seconds, 600);
+  EXPECT_EQ(service_.Get("stopped-ws")->idle_timeout_seconds,
+            FakeWorkspaceService::kDefaultIdleTimeoutSeconds);
+  EXPECT_FALSE(service_.Get("bad-ws").ok());
 }
 
 }  // namespace

@@ -30,10 +30,10 @@ TEST(ContractTest, HasTheNineOperationsPlusHealthAndMetrics) {
   Contract c = LoadContract();
   for (const char* id : {"getHealth", "getMetrics", "listWorkspaces", "createWorkspace",
                          "getWorkspace", "deleteWorkspace", "startWorkspace", "stopWorkspace",
-                         "listPorts", "addPort", "removePort", "retryClone"}) {
+                         "listPorts", "addPort", "removePort", "retryClone", "updateWorkspace"}) {
     EXPECT_NE(c.FindOperation(id), nullptr) << id;
   }
-  EXPECT_EQ(c.operations().size(), 12u);
+  EXPECT_EQ(c.operations().size(), 13u);
 }
 
 TEST(ContractTest, MatchesTemplatesAndExtractsPathParameters) {
@@ -50,7 +50,7 @@ TEST(ContractTest, KnownPathWithOtherMethodListsAllowedMethods) {
   RouteMatch m = c.Match("PUT", "/api/workspaces/demo");
   EXPECT_EQ(m.operation, nullptr);
   EXPECT_EQ(m.path_template, "/api/workspaces/{id}");
-  EXPECT_THAT(m.allowed_methods, UnorderedElementsAre("GET", "DELETE"));
+  EXPECT_THAT(m.allowed_methods, UnorderedElementsAre("GET", "DELETE", "PATCH"));
 }
 
 TEST(ContractTest, UnknownPathMatchesNothing) {
@@ -66,7 +66,7 @@ TEST(ContractTest, ResolvesReferencesInBodiesAndResponses) {
   ASSERT_TRUE(op->body_schema.has_value());
   EXPECT_EQ((*op->body_schema)["properties"]["name"]["pattern"],
             "^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$");
-  EXPECT_EQ(op->responses.at(202)["required"].size(), 9u);
+  EXPECT_EQ(op->responses.at(202)["required"].size(), 12u);
   EXPECT_EQ(op->responses.at(202)["properties"]["limits"]["properties"]["cpus"]["type"], "number");
   EXPECT_TRUE(c.FindOperation("removePort")->responses.at(204).is_null());
   EXPECT_EQ(c.FindOperation("listWorkspaces")->parameters[0].schema["default"], 25);

@@ -16,6 +16,7 @@ namespace rockpool::api {
 class FakeWorkspaceService final : public WorkspaceService {
  public:
   static constexpr const char* kTime = "2026-01-02T03:04:05Z";
+  static constexpr int64_t kDefaultIdleTimeoutSeconds = 1800;
 
   // What Create resolves a request's limits with (the built-in defaults and maximums).
   LimitsPolicy limits_policy;
@@ -78,6 +79,8 @@ class FakeWorkspaceService final : public WorkspaceService {
     workspaces_.push_back(NewWorkspace(r.name, r.image.empty() ? "rockpool-workspace" : r.image,
                                        WorkspaceStatus::kCreating));
     workspaces_.back().limits = limits;
+    workspaces_.back().idle_timeout_seconds =
+        r.idle_timeout_seconds.value_or(kDefaultIdleTimeoutSeconds);
     if (r.repository) {
       RP_RETURN_IF_ERROR(ValidateSourceRequest(*r.repository));
       WorkspaceSource source;
@@ -89,6 +92,15 @@ class FakeWorkspaceService final : public WorkspaceService {
       workspaces_.back().source = source;
     }
     return workspaces_.back();
+  }
+  Result<Workspace> SetIdleTimeout(const std::string& ref,
+                                   std::optional<int64_t> seconds) override {
+    std::lock_guard lock(mu_);
+    RP_RETURN_IF_ERROR(Begin("SetIdleTimeout " + ref + " " +
+                             (seconds ? std::to_string(*seconds) : std::string("default"))));
+    RP_ASSIGN_OR_RETURN(Workspace * ws, Lookup(ref));
+    ws->idle_timeout_seconds = seconds.value_or(kDefaultIdleTimeoutSeconds);
+    return *ws;
   }
 
   // Fails the clone of `name` the way a real clone would record it.
@@ -213,7 +225,9 @@ class FakeWorkspaceService final : public WorkspaceService {
     char id[40];
     std::snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012llu",
                   static_cast<unsigned long long>(++next_id_));
-    return Workspace{id, name, st, image, std::nullopt, kTime, kTime};
+    Workspace ws{id, name, st, image, std::nullopt, kTime, kTime};
+    ws.idle_timeout_seconds = kDefaultIdleTimeoutSeconds;
+    return ws;
   }
   Result<Workspace> Transition(const char* verb, const std::string& ref, Action action,
                                WorkspaceStatus to) {

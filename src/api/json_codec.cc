@@ -76,7 +76,10 @@ json WorkspaceToJson(const Workspace& ws) {
           {"createdAt", ws.created_at},
           {"updatedAt", ws.updated_at},
           {"limits", LimitsToJson(ws.limits)},
-          {"repository", ws.source ? SourceToJson(*ws.source) : json(nullptr)}};
+          {"repository", ws.source ? SourceToJson(*ws.source) : json(nullptr)},
+          {"idleTimeoutSeconds", ws.idle_timeout_seconds},
+          {"lastActivityAt", OptionalString(ws.last_activity_at)},
+          {"idleStopAt", OptionalString(ws.idle_stop_at)}};
 }
 
 json PortToJson(const Port& port) {
@@ -118,6 +121,10 @@ Result<Workspace> WorkspaceFromJson(const json& j) {
       source.updated_at = r.value("updatedAt", "");
       ws.source = std::move(source);
     }
+    // Absent from a server that predates idle stops.
+    ws.idle_timeout_seconds = j.value("idleTimeoutSeconds", int64_t{0});
+    ws.last_activity_at = NullableString(j, "lastActivityAt");
+    ws.idle_stop_at = NullableString(j, "idleStopAt");
     return ws;
   } catch (const json::exception& e) {
     return Status::InvalidArgument(std::string("workspace: ") + e.what());

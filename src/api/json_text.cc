@@ -154,9 +154,14 @@ void AppendWorkspaceJson(std::string& out, const Workspace& ws) {
   AppendLimits(out, ws.limits);
   // Rare and nested: the codec writes it.
   out += ",\"repository\":";
-  out += ws.source ? SourceToJson(*ws.source).dump(-1, ' ', false,
-                                                   nlohmann::json::error_handler_t::replace)
-                   : "null";
+  out +=
+      ws.source
+          ? SourceToJson(*ws.source).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+          : "null";
+  out += ",\"idleTimeoutSeconds\":" + std::to_string(ws.idle_timeout_seconds) + ',';
+  AppendNullableField(out, "lastActivityAt", ws.last_activity_at);
+  out += ',';
+  AppendNullableField(out, "idleStopAt", ws.idle_stop_at);
   out += '}';
 }
 

@@ -328,6 +328,9 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
     } else {
       api->status = 204;
       api->content_type.clear();
+      if (const auto& seen = server_.options().on_forward_authorized) {
+        if (auto it = req.find("X-Forwarded-Uri"); it != req.end()) seen(it->value());
+      }
     }
   } else if (refusal) {
     api->route = server_.handler().RouteTemplate(std::string(req.method_string()), target.path);

@@ -28,8 +28,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "api/metrics.h"
 #include "api/request_gate.h"
@@ -58,6 +60,10 @@ struct ApiOptions {
   // Dev mode only (`rockpool serve --dev`, where no proxy runs): the built dashboard, served at
   // /app behind the same gate (dashboard_files.h). Empty: none, the proxy serves it.
   std::string dashboard_dir;
+  // Called with X-Forwarded-Uri for each forward-auth check the gate allowed (a request or
+  // WebSocket upgrade the proxy is about to pass on), e.g. to record workspace activity. Runs on
+  // the server's threads: must be cheap and thread-safe. Empty: none.
+  std::function<void(std::string_view forwarded_uri)> on_forward_authorized;
 };
 
 class ApiServer {

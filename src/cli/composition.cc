@@ -8,6 +8,7 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config,
                                          const WorkspaceLimits& default_limits, Clock& clock) {
   SqliteStoreOptions options;
   options.default_limits = default_limits;
+  RP_ASSIGN_OR_RETURN(options.default_idle_timeout_seconds, config.IdleTimeoutSeconds());
   RP_ASSIGN_OR_RETURN(auto store, SqliteStore::Open(config.database(), clock, options));
   return std::unique_ptr<Store>(std::move(store));
 }

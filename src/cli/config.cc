@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "cli/install_paths.h"
+#include "core/duration.h"
+#include "core/workspace.h"
 #include "proxy/caddy/caddy_daemon.h"
 
 namespace rockpool {
@@ -28,6 +30,20 @@ std::string Config::WorkspaceUrl(const std::string& name) const {
 }
 
 std::string Config::caddy_admin() const { return CaddyAdminSocketAddress(caddy_dir()); }
+
+Result<int64_t> Config::IdleTimeoutSeconds() const {
+  return ParseDurationSeconds(idle_timeout, "ROCKPOOL_IDLE_TIMEOUT", kMaxIdleTimeoutSeconds);
+}
+
+Result<std::chrono::milliseconds> Config::IdleCheckInterval() const {
+  RP_ASSIGN_OR_RETURN(int64_t seconds, ParseDurationSeconds(idle_check_interval,
+                                                            "ROCKPOOL_IDLE_CHECK_INTERVAL", 3600));
+  if (seconds == 0) {
+    return Status::InvalidArgument(
+        "ROCKPOOL_IDLE_CHECK_INTERVAL is 0; give an interval of at least 1s, such as 15s");
+  }
+  return std::chrono::milliseconds(seconds * 1000);
+}
 
 Status Config::CheckRuntime() const {
   if (runtime == "incus" || runtime == "tart") return Status::Ok();
@@ -59,6 +75,8 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_API_BURST", c.api_burst);
   c.recipe_dir = RecipeDir();
   FromEnv("ROCKPOOL_RECIPE_DIR", c.recipe_dir);
+  FromEnv("ROCKPOOL_IDLE_TIMEOUT", c.idle_timeout);
+  FromEnv("ROCKPOOL_IDLE_CHECK_INTERVAL", c.idle_check_interval);
   return c;
 }
 

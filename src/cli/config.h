@@ -2,6 +2,8 @@
 // value can be overridden by an environment variable (named beside it) or a flag.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "core/limits.h"
@@ -44,6 +46,15 @@ struct Config {
   // Rockpool has no host firewall for Tart VMs (pf rules on macOS): their code can reach what
   // listens on the Mac. serve refuses to run on tart until this is set to 1, accepting that.
   bool tart_allow_host_access = false;  // ROCKPOOL_TART_ALLOW_HOST_ACCESS=1
+
+  // A running workspace with no open IDE connection and no forwarded-port traffic for this long
+  // is stopped, unless it chose its own timeout; "0": never. How often that is checked.
+  std::string idle_timeout = "30m";         // ROCKPOOL_IDLE_TIMEOUT: 1800, 45m, 1h30m, 0
+  std::string idle_check_interval = "15s";  // ROCKPOOL_IDLE_CHECK_INTERVAL
+
+  // InvalidArgument naming the setting and the accepted forms.
+  Result<int64_t> IdleTimeoutSeconds() const;
+  Result<std::chrono::milliseconds> IdleCheckInterval() const;
 
   std::string socket_dir() const { return state_dir + "/sockets"; }
   bool tart_runtime() const { return runtime == "tart"; }

@@ -22,6 +22,8 @@
 #include "cli/steps.h"
 #include "store/clock.h"
 #include "sys/process_lock.h"
+#include "worker/activity.h"
+#include "worker/socket_activity.h"
 
 namespace rockpool {
 namespace {
@@ -111,12 +113,20 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   options.limits = limits;
   RP_ASSIGN_OR_RETURN(auto secrets, OpenSecretKey(ctx.config().state_dir));
   RP_RETURN_IF_ERROR(AddSourceOptions(*secrets, options));
+  // Idle stops: activity as the proxy's forward-auth checks and the workspaces' host sockets
+  // see it (worker/idle_policy.h).
+  RequestActivity requests(clock);
+  SocketActivity connections(ctx.config().socket_dir());
+  CombinedActivity activity(requests, connections);
+  RP_ASSIGN_OR_RETURN(options.idle.interval, ctx.config().IdleCheckInterval());
+  options.idle.activity = &activity;
   if (flags.no_worker) options.worker.threads = 0;
   RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));
   api::ApiOptions api;
   api.unix_socket = ctx.config().control_socket();
   api.local_socket = ctx.config().local_socket();
   api.handle_signals = true;
+  api.on_forward_authorized = [&requests](std::string_view uri) { requests.Record(uri); };
   api::SecurityGate gate(credentials, SecurityFromConfig(ctx.config()));
   api::ApiServer server(api, plane->service(), metrics, gate);
   RP_RETURN_IF_ERROR(server.Listen());

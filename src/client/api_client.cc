@@ -109,6 +109,7 @@ Result<std::vector<Workspace>> ApiClient::ListAll() {
 
 Result<Workspace> ApiClient::Create(const std::string& name, const std::string& image,
                                     const LimitsRequest& limits,
+                                    std::optional<int64_t> idle_timeout_seconds,
                                     const std::optional<SourceRequest>& repository) {
   json body = {{"name", name}};
   if (!image.empty()) body["image"] = image;
@@ -118,6 +119,7 @@ Result<Workspace> ApiClient::Create(const std::string& name, const std::string& 
   if (limits.processes) asked["processes"] = *limits.processes;
   if (limits.disk_gib) asked["diskGib"] = *limits.disk_gib;
   if (!asked.empty()) body["limits"] = std::move(asked);
+  if (idle_timeout_seconds) body["idleTimeoutSeconds"] = *idle_timeout_seconds;
   if (repository) {
     json r = {{"url", repository->url}};
     if (repository->ref) r["ref"] = *repository->ref;
@@ -127,6 +129,15 @@ Result<Workspace> ApiClient::Create(const std::string& name, const std::string& 
   }
   const std::string what = "create workspace " + Quoted(name);
   RP_ASSIGN_OR_RETURN(auto text, Call(what, "POST", "/api/workspaces", body.dump()));
+  return Decode<Workspace>(what, text, api::WorkspaceFromJson);
+}
+
+Result<Workspace> ApiClient::SetIdleTimeout(const std::string& ref,
+                                            std::optional<int64_t> seconds) {
+  json body = {{"idleTimeoutSeconds", seconds ? json(*seconds) : json(nullptr)}};
+  const std::string what = "set the idle timeout of workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(auto text,
+                      Call(what, "PATCH", "/api/workspaces/" + UrlEncode(ref), body.dump()));
   return Decode<Workspace>(what, text, api::WorkspaceFromJson);
 }
 

@@ -31,9 +31,13 @@ class ApiClient {
   // Every workspace, following nextCursor page by page.
   Result<std::vector<Workspace>> ListAll();
   // image "": the server's default; limits left out: the server's defaults.
+  // idle_timeout_seconds: nullopt: the server's default; 0: never stopped for being idle.
   Result<Workspace> Create(const std::string& name, const std::string& image,
                            const LimitsRequest& limits = {},
+                           std::optional<int64_t> idle_timeout_seconds = std::nullopt,
                            const std::optional<SourceRequest>& repository = std::nullopt);
+  // PATCH: the workspace's idle timeout; nullopt: back to the server's default.
+  Result<Workspace> SetIdleTimeout(const std::string& ref, std::optional<int64_t> seconds);
   Result<Workspace> Get(const std::string& ref);
   Result<Workspace> Start(const std::string& ref);
   Result<Workspace> Stop(const std::string& ref);

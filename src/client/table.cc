@@ -1,8 +1,9 @@
 #include "client/table.h"
 
+#include <algorithm>
 #include <charconv>
 
-#include <algorithm>
+#include "core/duration.h"
 
 namespace rockpool::client {
 
@@ -57,6 +58,9 @@ std::string FormatWorkspace(const Workspace& ws, const std::string& url) {
       {"processes:", std::to_string(ws.limits.processes)},
       {"disk:", std::to_string(ws.limits.disk_gib) + " GiB"},
   };
+  rows.push_back({"idle timeout:", FormatDurationSeconds(ws.idle_timeout_seconds)});
+  if (ws.last_activity_at) rows.push_back({"last activity:", *ws.last_activity_at});
+  if (ws.idle_stop_at) rows.push_back({"idle stop at:", *ws.idle_stop_at});
   if (ws.status_reason) rows.push_back({"reason:", *ws.status_reason});
   if (ws.source) {
     const WorkspaceSource& s = *ws.source;

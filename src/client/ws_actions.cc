@@ -4,6 +4,7 @@
 
 #include "api/json_codec.h"
 #include "client/table.h"
+#include "core/duration.h"
 
 namespace rockpool::client {
 namespace {
@@ -123,8 +124,10 @@ std::string CloneOutcome(const Workspace& ws) {
 
 Status WsCreate(WsIo& io, const std::string& name, const std::string& image,
                 const LimitsRequest& limits, WaitOptions wait,
+                std::optional<int64_t> idle_timeout_seconds,
                 const std::optional<SourceRequest>& repository) {
-  RP_ASSIGN_OR_RETURN(auto ws, io.api->Create(name, image, limits, repository));
+  RP_ASSIGN_OR_RETURN(auto ws,
+                      io.api->Create(name, image, limits, idle_timeout_seconds, repository));
   RP_RETURN_IF_ERROR(Finish(io, ws, WorkspaceStatus::kRunning, wait, "is running"));
   if (wait.wait && repository && !io.json) {
     RP_ASSIGN_OR_RETURN(auto now, io.api->Get(name));
@@ -153,6 +156,20 @@ Status WsClone(WsIo& io, const std::string& name, WaitOptions wait) {
   }
   if (ws.source && ws.source->status == SourceStatus::kFailed) {
     return Status::Unavailable("the clone of workspace \"" + name + "\" failed again");
+  }
+  return Status::Ok();
+}
+
+Status WsSetIdleTimeout(WsIo& io, const std::string& name, std::optional<int64_t> seconds) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->SetIdleTimeout(name, seconds));
+  if (io.json) {
+    PrintJson(io, api::WorkspaceToJson(ws));
+  } else if (ws.idle_timeout_seconds == 0) {
+    *io.out << "workspace " << ws.name << " is never stopped for being idle\n";
+  } else {
+    *io.out << "workspace " << ws.name << " stops after "
+            << FormatDurationSeconds(ws.idle_timeout_seconds) << " without activity"
+            << (seconds ? "" : " (the server's default)") << "\n";
   }
   return Status::Ok();
 }

@@ -34,11 +34,15 @@ struct WaitOptions {
 
 Status WsList(WsIo& io);
 Status WsShow(WsIo& io, const std::string& name);
-// With a repository, waiting ends when the workspace runs, its clone finished: a failed clone
-// is printed with what to do, and the command still succeeds (the workspace is usable).
+// idle_timeout_seconds: nullopt: the server's default. With a repository, waiting ends when the
+// workspace runs, its clone finished: a failed clone is printed with what to do, and the command
+// still succeeds (the workspace is usable).
 Status WsCreate(WsIo& io, const std::string& name, const std::string& image,
                 const LimitsRequest& limits, WaitOptions wait,
+                std::optional<int64_t> idle_timeout_seconds = std::nullopt,
                 const std::optional<SourceRequest>& repository = std::nullopt);
+// `rockpool ws set <name> --idle-timeout 45m`: nullopt: back to the server's default.
+Status WsSetIdleTimeout(WsIo& io, const std::string& name, std::optional<int64_t> seconds);
 // Retries a failed clone and waits for its outcome; fails when the clone fails again.
 Status WsClone(WsIo& io, const std::string& name, WaitOptions wait);
 Status WsStart(WsIo& io, const std::string& name, WaitOptions wait);

@@ -73,10 +73,10 @@ TEST_F(WsActionsTest, CreateAsksForTheLimitsGivenAndShowPrintsTheEffectiveOnes) 
   EXPECT_EQ(service_.Get("demo")->limits, (WorkspaceLimits{1.5, 2048, 1024, 20}));
   out_.str("");
   ASSERT_TRUE(WsShow(io_, "demo").ok());
-  EXPECT_THAT(out_.str(), HasSubstr("cpus:       1.5 cores\n"));
-  EXPECT_THAT(out_.str(), HasSubstr("memory:     2048 MiB\n"));
-  EXPECT_THAT(out_.str(), HasSubstr("processes:  1024\n"));
-  EXPECT_THAT(out_.str(), HasSubstr("disk:       20 GiB\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("cpus:          1.5 cores\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("memory:        2048 MiB\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("processes:     1024\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("disk:          20 GiB\n"));
   out_.str("");
   io_.json = true;
   ASSERT_TRUE(WsShow(io_, "demo").ok());
@@ -84,6 +84,23 @@ TEST_F(WsActionsTest, CreateAsksForTheLimitsGivenAndShowPrintsTheEffectiveOnes) 
   EXPECT_EQ(
       shown["limits"],
       nlohmann::json({{"cpus", 1.5}, {"memoryMib", 2048}, {"processes", 1024}, {"diskGib", 20}}));
+}
+
+TEST_F(WsActionsTest, CreateAsksForTheIdleTimeoutAndSetChangesIt) {
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {}, {.wait = false}, 2700).ok());
+  EXPECT_EQ(service_.Get("demo")->idle_timeout_seconds, 2700);
+  out_.str("");
+  ASSERT_TRUE(WsSetIdleTimeout(io_, "demo", 0).ok());
+  EXPECT_EQ(out_.str(), "workspace demo is never stopped for being idle\n");
+  EXPECT_EQ(service_.Get("demo")->idle_timeout_seconds, 0);
+  out_.str("");
+  ASSERT_TRUE(WsSetIdleTimeout(io_, "demo", std::nullopt).ok());
+  EXPECT_EQ(out_.str(),
+            "workspace demo stops after 30 min without activity (the server's default)\n");
+  EXPECT_EQ(service_.calls().back(), "SetIdleTimeout demo default");
+  Status missing = WsSetIdleTimeout(io_, "nope", 60);
+  EXPECT_EQ(missing.code(), Code::kNotFound);
+  EXPECT_THAT(missing.message(), HasSubstr("set the idle timeout of workspace \"nope\""));
 }
 
 TEST_F(WsActionsTest, CreateAboveTheMaximumPassesTheServersMessageOn) {
@@ -171,7 +188,7 @@ TEST_F(WsRepositoryTest, ACreateFromARepositorySaysHowTheCloneWentAndNeverShowsT
     if (sleeps_ == 1) service_.SetStatus("demo", WorkspaceStatus::kRunning);
   };
   SourceRequest repo{"https://git.example.com/app.git", "main", std::nullopt, "tok-SECRET"};
-  ASSERT_TRUE(WsCreate(io_, "demo", "", {}, {}, repo).ok());
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {}, {}, std::nullopt, repo).ok());
   EXPECT_THAT(out_.str(), HasSubstr("repository https://git.example.com/app.git: clone in "
                                     "progress"));
   out_.str("");
@@ -189,7 +206,7 @@ TEST_F(WsRepositoryTest, ACreateFromARepositorySaysHowTheCloneWentAndNeverShowsT
 
 TEST_F(WsRepositoryTest, CloneRetriesAFailedCloneAndWaitsForItsOutcome) {
   SourceRequest repo{"https://git.example.com/app.git"};
-  ASSERT_TRUE(WsCreate(io_, "demo", "", {}, {.wait = false}, repo).ok());
+  ASSERT_TRUE(WsCreate(io_, "demo", "", {}, {.wait = false}, std::nullopt, repo).ok());
   service_.SetStatus("demo", WorkspaceStatus::kRunning);
   service_.FailClone("demo", CloneError::kUnreachable, "Could not resolve host");
   out_.str("");

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "client/ws_actions.h"
+#include "core/duration.h"
 #include "http/curl_client.h"
 #include "sys/process.h"
 
@@ -39,7 +40,17 @@ struct WsArgs {
   std::string repo_user;
   std::string token_file;
   std::string token_env;
+  // ws create / ws set: "45m", "1h30m", "1800", "0" (never); ws set: "default".
+  std::string idle_timeout;
 };
+
+// --idle-timeout as seconds; nullopt when not given (create) or "default" (set).
+Result<std::optional<int64_t>> AskedIdleTimeout(const std::string& text) {
+  if (text.empty() || text == "default") return std::optional<int64_t>();
+  RP_ASSIGN_OR_RETURN(int64_t seconds,
+                      ParseDurationSeconds(text, "--idle-timeout", kMaxIdleTimeoutSeconds));
+  return std::optional<int64_t>(seconds);
+}
 
 std::string Trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -197,12 +208,27 @@ void AddWorkspaceCommands(CLI::App& app) {
                      "Read the repository's access token from this file (- for stdin)");
   create->add_option("--token-env", a.token_env,
                      "Read the repository's access token from this environment variable");
+  create->add_option("--idle-timeout", a.idle_timeout,
+                     "Stop it after this long without activity: 45m, 1h30m, 1800 (seconds), "
+                     "0 for never (default: the server's)");
   AddWaitFlags(create, a);
   create->callback([args, create] {
     const LimitsRequest limits = AskedLimits(*create, *args);
     Run(*args, [&](WsIo& io) -> Status {
+      RP_ASSIGN_OR_RETURN(auto idle, AskedIdleTimeout(args->idle_timeout));
       RP_ASSIGN_OR_RETURN(auto repository, AskedRepository(*args));
-      return WsCreate(io, args->name, args->image, limits, Wait(*args), repository);
+      return WsCreate(io, args->name, args->image, limits, Wait(*args), idle, repository);
+    });
+  });
+  CLI::App* set = Leaf(*ws, "set", "Change a workspace's settings", a);
+  set->add_option("--idle-timeout", a.idle_timeout,
+                  "Stop it after this long without activity: 45m, 1h30m, 1800 (seconds), 0 for "
+                  "never, or default (the server's)")
+      ->required();
+  set->callback([args] {
+    Run(*args, [&](WsIo& io) -> Status {
+      RP_ASSIGN_OR_RETURN(auto idle, AskedIdleTimeout(args->idle_timeout));
+      return WsSetIdleTimeout(io, args->name, idle);
     });
   });
   CLI::App* clone = Leaf(*ws, "clone", "Retry the failed clone of a workspace's repository", a);

@@ -3,6 +3,7 @@
 //   Delete only from stopped or error; ports only while running.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,14 +25,27 @@ struct Workspace {
   std::string name;
   WorkspaceStatus status = WorkspaceStatus::kCreating;
   std::string image;
-  std::optional<std::string> status_reason;  // why it is in `error`
-  std::string created_at;                    // RFC 3339, UTC
+  // Why it is in `error`, or why it was stopped when Rockpool stopped it by itself (idle).
+  std::optional<std::string> status_reason;
+  std::string created_at;  // RFC 3339, UTC
   std::string updated_at;
   WorkspaceLimits limits;  // the effective limits, applied at create and at every start
+  // Stopped after this long without activity; 0: never. The effective value: a workspace that
+  // did not choose one has the deployment's default (ROCKPOOL_IDLE_TIMEOUT).
+  int64_t idle_timeout_seconds = 0;
+  // The last activity the control plane recorded (RFC 3339, UTC): its start or an IDE or port
+  // connection. Recorded periodically, so it may lag the truth by one idle check interval.
+  std::optional<std::string> last_activity_at;
+  // When it will be stopped if nothing happens before: last_activity_at + the timeout, while it
+  // runs with a timeout; nullopt otherwise. Derived when read, never stored.
+  std::optional<std::string> idle_stop_at;
   // The repository it was created from, if any. Kept apart from the workspace's row
   // (store/source_repository.h); the service fills it in its answers.
   std::optional<WorkspaceSource> source;
 };
+
+// The longest idle timeout a workspace may have (30 days).
+inline constexpr int64_t kMaxIdleTimeoutSeconds = 30 * 86400;
 
 // pending: the row is stored and the runtime is being asked to add the host socket; only an
 // active port is forwarded. A pending row outlives its request only after a crash.

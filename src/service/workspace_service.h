@@ -4,6 +4,7 @@
 // `ref` is a workspace id or, failing that, a workspace name.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,8 +19,10 @@ namespace rockpool {
 
 struct CreateWorkspaceRequest {
   std::string name;
-  std::string image;                        // empty: the default image
-  LimitsRequest limits;                     // fields left out take the deployment's defaults
+  std::string image;     // empty: the default image
+  LimitsRequest limits;  // fields left out take the deployment's defaults
+  // Stop after this long without activity; 0: never; nullopt: the deployment's default.
+  std::optional<int64_t> idle_timeout_seconds;
   std::optional<SourceRequest> repository;  // cloned into the IDE folder at create
 };
 
@@ -37,6 +40,14 @@ class WorkspaceService {
   virtual Result<Workspace> Start(const std::string& ref) = 0;   // -> starting
   virtual Result<Workspace> Stop(const std::string& ref) = 0;    // -> stopping
   virtual Result<Workspace> Delete(const std::string& ref) = 0;  // deletion job queued
+  // Sets how long the workspace may go without activity before it is stopped (0: never;
+  // nullopt: the deployment's default), in any state. InvalidArgument above
+  // kMaxIdleTimeoutSeconds.
+  virtual Result<Workspace> SetIdleTimeout(const std::string& ref, std::optional<int64_t> seconds) {
+    (void)ref;
+    (void)seconds;
+    return Status::Internal("this WorkspaceService cannot set idle timeouts");
+  }
   virtual Result<std::vector<Port>> ListPorts(const std::string& ref) = 0;
   virtual Result<Port> AddPort(const std::string& ref, int port,
                                const std::optional<std::string>& label) = 0;

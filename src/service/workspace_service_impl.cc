@@ -40,6 +40,13 @@ Status ValidateLabel(const std::optional<std::string>& label) {
   return Status::Ok();
 }
 
+Status ValidateIdleTimeout(std::optional<int64_t> seconds) {
+  if (!seconds || (*seconds >= 0 && *seconds <= kMaxIdleTimeoutSeconds)) return Status::Ok();
+  return Status::InvalidArgument("invalid idle timeout " + std::to_string(*seconds) +
+                                 " s: use 0 (never) to " + std::to_string(kMaxIdleTimeoutSeconds) +
+                                 " (30 days)");
+}
+
 // The workspace named by `ref`: an id, else a name.
 Result<Workspace> Resolve(Store& store, const std::string& ref) {
   if (LooksLikeUuid(ref)) {
@@ -117,6 +124,7 @@ Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& req
   ws.image = request.image.empty() ? options_.default_image : request.image;
   RP_RETURN_IF_ERROR(ValidateImage(ws.image));
   RP_ASSIGN_OR_RETURN(ws.limits, options_.limits.Resolve(request.limits));
+  RP_RETURN_IF_ERROR(ValidateIdleTimeout(request.idle_timeout_seconds));
   // A missing image is the caller's mistake: refuse it now rather than fail the job later.
   // Any other answer of the engine is the engine's failure, not the request's.
   if (Status image = runtime_.CheckImage(ws.image); !image.ok()) {
@@ -132,6 +140,10 @@ Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& req
     RP_ASSIGN_OR_RETURN(stored, store_.workspaces().Insert(ws));
     if (source) {
       RP_ASSIGN_OR_RETURN(stored.source, store_.sources().Insert(*source));
+    }
+    if (request.idle_timeout_seconds) {
+      RP_RETURN_IF_ERROR(store_.workspaces().SetIdleTimeout(ws.id, request.idle_timeout_seconds));
+      stored.idle_timeout_seconds = *request.idle_timeout_seconds;
     }
     return queue_.Enqueue(ws.id, JobKind::kCreate).status();
   })));
@@ -228,6 +240,19 @@ Result<Workspace> WorkspaceServiceImpl::Delete(const std::string& ref) {
     RP_RETURN_IF_ERROR(CheckNoPendingJob(result));
     return queue_.Enqueue(result.id, JobKind::kDelete).status();
   })));
+  return result;
+}
+
+Result<Workspace> WorkspaceServiceImpl::SetIdleTimeout(const std::string& ref,
+                                                       std::optional<int64_t> seconds) {
+  RP_RETURN_IF_ERROR(ValidateIdleTimeout(seconds));
+  Workspace result;
+  RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Workspace ws, Resolve(store_, ref));
+    RP_RETURN_IF_ERROR(store_.workspaces().SetIdleTimeout(ws.id, seconds));
+    RP_ASSIGN_OR_RETURN(result, store_.workspaces().Get(ws.id));
+    return Status::Ok();
+  }));
   return result;
 }
 

@@ -45,6 +45,7 @@ class WorkspaceServiceImpl : public WorkspaceService {
   Result<Workspace> Start(const std::string& ref) override;
   Result<Workspace> Stop(const std::string& ref) override;
   Result<Workspace> Delete(const std::string& ref) override;
+  Result<Workspace> SetIdleTimeout(const std::string& ref, std::optional<int64_t> seconds) override;
   Result<std::vector<Port>> ListPorts(const std::string& ref) override;
   Result<Port> AddPort(const std::string& ref, int port,
                        const std::optional<std::string>& label) override;

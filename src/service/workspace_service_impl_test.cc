@@ -414,3 +414,42 @@ TEST_F(WorkspaceServiceTest, CountByStatusReportsEveryStatus) {
 
 }  // namespace
 }  // namespace rockpool
+
+namespace rockpool {
+namespace {
+
+TEST_F(WorkspaceServiceTest, CreateTakesTheDeploymentsIdleTimeoutUnlessItAsksForOne) {
+  EXPECT_EQ(service_->Create({"plain", ""})->idle_timeout_seconds, 1800);
+  CreateWorkspaceRequest asked{"asked", ""};
+  asked.idle_timeout_seconds = 2700;
+  EXPECT_EQ(service_->Create(asked)->idle_timeout_seconds, 2700);
+  EXPECT_EQ(service_->Get("asked")->idle_timeout_seconds, 2700);
+  asked = {"never", ""};
+  asked.idle_timeout_seconds = 0;
+  EXPECT_EQ(service_->Create(asked)->idle_timeout_seconds, 0);
+}
+
+TEST_F(WorkspaceServiceTest, IdleTimeoutOutsideItsRangeIsInvalidArgumentAndStoresNothing) {
+  CreateWorkspaceRequest req{"toolong", ""};
+  req.idle_timeout_seconds = kMaxIdleTimeoutSeconds + 1;
+  auto ws = service_->Create(req);
+  EXPECT_EQ(ws.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(ws.status().message().find("30 days"), std::string::npos) << ws.status().message();
+  EXPECT_EQ(service_->Get("toolong").status().code(), Code::kNotFound);
+  ASSERT_TRUE(service_->Create({"kept", ""}).ok());
+  EXPECT_EQ(service_->SetIdleTimeout("kept", -1).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(service_->Get("kept")->idle_timeout_seconds, 1800);
+}
+
+TEST_F(WorkspaceServiceTest, SetIdleTimeoutChangesItInAnyStateAndNulloptRestoresTheDefault) {
+  ASSERT_TRUE(service_->Create({"later", ""}).ok());
+  auto set = service_->SetIdleTimeout("later", 600);
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->idle_timeout_seconds, 600);
+  EXPECT_EQ(service_->Get("later")->idle_timeout_seconds, 600);
+  EXPECT_EQ(service_->SetIdleTimeout("later", std::nullopt)->idle_timeout_seconds, 1800);
+  EXPECT_EQ(service_->SetIdleTimeout("nope", 60).status().code(), Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace rockpool

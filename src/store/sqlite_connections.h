@@ -25,6 +25,9 @@ struct SqliteStoreOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // What a workspace stored without limits (created before they were kept) reads as.
   WorkspaceLimits default_limits;
+  // What a workspace without an idle timeout of its own reads as (ROCKPOOL_IDLE_TIMEOUT); 0:
+  // never stopped for being idle.
+  int64_t default_idle_timeout_seconds = 1800;
 };
 
 class SqliteConnections {

@@ -126,6 +126,14 @@ CREATE TRIGGER workspaces_revision_on_source_update AFTER UPDATE ON workspace_so
 BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 )sql";
 
+// Idle auto-stop: each workspace's own timeout (NULL: the deployment's default of the day, 0:
+// never) and the last activity the control plane recorded for it.
+constexpr std::string_view kV7 = R"sql(
+ALTER TABLE workspaces ADD COLUMN idle_timeout_seconds INTEGER
+  CHECK (idle_timeout_seconds IS NULL OR idle_timeout_seconds >= 0);
+ALTER TABLE workspaces ADD COLUMN last_activity_at TEXT;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -138,6 +146,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {4, "port state (pending, active)", kV4},
       {5, "job kinds checked by the code", kV5},
       {6, "workspace sources", kV6},
+      {7, "idle timeout and last activity", kV7},
   };
   // clang-format on
   return kMigrations;

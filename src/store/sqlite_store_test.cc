@@ -414,3 +414,58 @@ TEST_F(SqliteStoreTest, JobsFromBeforeTheJobKindMigrationSurviveIt) {
 
 }  // namespace
 }  // namespace rockpool
+
+namespace rockpool {
+namespace {
+
+TEST_F(SqliteStoreTest, IdleTimeoutReadsAsTheDefaultUntilSet) {
+  Workspace ws = Insert("idle");
+  EXPECT_EQ(ws.idle_timeout_seconds, 1800);
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->idle_timeout_seconds, 1800);
+  clock_.Advance(milliseconds(1000));
+  ASSERT_TRUE(store_->workspaces().SetIdleTimeout(ws.id, 0).ok());
+  auto read = store_->workspaces().Get(ws.id);
+  EXPECT_EQ(read->idle_timeout_seconds, 0);
+  EXPECT_EQ(read->updated_at, FormatTime(clock_.Now()));
+  ASSERT_TRUE(store_->workspaces().SetIdleTimeout(ws.id, std::nullopt).ok());
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->idle_timeout_seconds, 1800);
+  EXPECT_EQ(store_->workspaces().SetIdleTimeout("nope", 60).code(), Code::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, RecordActivityOnlyMovesForwardAndKeepsUpdatedAt) {
+  Workspace ws = Insert("busy");
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->last_activity_at, std::nullopt);
+  const TimePoint t0 = clock_.Now();
+  clock_.Advance(milliseconds(60'000));
+  ASSERT_TRUE(store_->workspaces().RecordActivity(ws.id, clock_.Now()).ok());
+  ASSERT_TRUE(store_->workspaces().RecordActivity(ws.id, t0).ok());  // older: ignored
+  auto read = store_->workspaces().Get(ws.id);
+  EXPECT_EQ(read->last_activity_at, FormatTime(clock_.Now()));
+  EXPECT_EQ(read->updated_at, ws.updated_at);
+  EXPECT_EQ(store_->workspaces().RecordActivity("nope", t0).code(), Code::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, BecomingRunningCountsAsActivity) {
+  Workspace ws = Insert("start");
+  clock_.Advance(milliseconds(5000));
+  ASSERT_TRUE(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kRunning, {}).ok());
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->last_activity_at, FormatTime(clock_.Now()));
+  clock_.Advance(milliseconds(5000));
+  ASSERT_TRUE(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kStopping, {}).ok());
+  EXPECT_NE(store_->workspaces().Get(ws.id)->last_activity_at, FormatTime(clock_.Now()));
+}
+
+TEST(SqliteStoreOptionsTest, DefaultIdleTimeoutIsTheStoresOption) {
+  TempDir dir;
+  FakeClock clock;
+  SqliteStoreOptions options;
+  options.default_idle_timeout_seconds = 0;
+  auto store = SqliteStore::Open(dir.File("rockpool.db"), clock, options);
+  ASSERT_TRUE(store.ok());
+  Workspace ws{NewUuidV4(), "never", WorkspaceStatus::kCreating, "img", std::nullopt, "", ""};
+  ASSERT_TRUE((*store)->workspaces().Insert(ws).ok());
+  EXPECT_EQ((*store)->workspaces().GetByName("never")->idle_timeout_seconds, 0);
+}
+
+}  // namespace
+}  // namespace rockpool

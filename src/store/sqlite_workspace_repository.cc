@@ -7,7 +7,15 @@ namespace {
 
 constexpr const char* kWorkspaceColumns =
     "id, name, status, image, status_reason, created_at, updated_at, limit_cpus, "
-    "limit_memory_mib, limit_processes, limit_disk_gib";
+    "limit_memory_mib, limit_processes, limit_disk_gib, idle_timeout_seconds, last_activity_at";
+
+std::optional<std::string> IdleStopAt(const Workspace& ws) {
+  if (ws.status != WorkspaceStatus::kRunning || ws.idle_timeout_seconds <= 0) return std::nullopt;
+  if (!ws.last_activity_at) return std::nullopt;
+  auto last = ParseTime(*ws.last_activity_at);
+  if (!last) return std::nullopt;
+  return FormatTime(*last + std::chrono::seconds(ws.idle_timeout_seconds));
+}
 
 }  // namespace
 
@@ -33,6 +41,9 @@ Result<std::vector<Workspace>> SqliteWorkspaceRepository::Query(sqlite::Statemen
     const WorkspaceLimits& d = db_.options().default_limits;
     ws.limits = {stmt.OptReal(7).value_or(d.cpus), stmt.OptInt(8).value_or(d.memory_mib),
                  stmt.OptInt(9).value_or(d.processes), stmt.OptInt(10).value_or(d.disk_gib)};
+    ws.idle_timeout_seconds = stmt.OptInt(11).value_or(db_.options().default_idle_timeout_seconds);
+    ws.last_activity_at = stmt.OptText(12);
+    ws.idle_stop_at = IdleStopAt(ws);
     out.push_back(std::move(ws));
   }
 }
@@ -56,6 +67,8 @@ Result<Workspace> SqliteWorkspaceRepository::Insert(const Workspace& ws) {
   Workspace stored = ws;
   stored.created_at = now;
   stored.updated_at = now;
+  stored.idle_timeout_seconds = db_.options().default_idle_timeout_seconds;
+  stored.last_activity_at.reset();
   return stored;
 }
 
@@ -120,17 +133,43 @@ Result<std::vector<Workspace>> SqliteWorkspaceRepository::ListAll() {
   return Query(*stmt, "list all workspaces");
 }
 
+// A workspace that becomes running has just had activity: its start.
 Status SqliteWorkspaceRepository::UpdateStatus(const std::string& id, WorkspaceStatus status,
                                                const std::optional<std::string>& reason) {
   auto conn = db_.Writer();
-  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET status = ?, "
-                                               "status_reason = ?, updated_at = ? WHERE id = ?"));
+  RP_ASSIGN_OR_RETURN(auto stmt,
+                      conn->Prepare("UPDATE workspaces SET status = ?1, status_reason = ?2, "
+                                    "updated_at = ?3, last_activity_at = CASE WHEN ?1 = 'running' "
+                                    "THEN ?3 ELSE last_activity_at END WHERE id = ?4"));
   stmt->Bind(1, StatusName(status))
       .Bind(2, reason)
       .Bind(3, FormatTime(db_.clock().Now()))
       .Bind(4, id);
   const std::string what = "set workspace " + id + " " + std::string(StatusName(status));
   RP_RETURN_IF_ERROR(stmt->Run(what));
+  if (stmt->Changes() == 0) return Status::NotFound("workspace " + id + " not found");
+  return Status::Ok();
+}
+
+Status SqliteWorkspaceRepository::SetIdleTimeout(const std::string& id,
+                                                 std::optional<int64_t> seconds) {
+  auto conn = db_.Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET idle_timeout_seconds = ?, "
+                                               "updated_at = ? WHERE id = ?"));
+  stmt->Bind(1, seconds).Bind(2, FormatTime(db_.clock().Now())).Bind(3, id);
+  RP_RETURN_IF_ERROR(stmt->Run("set idle timeout of workspace " + id));
+  if (stmt->Changes() == 0) return Status::NotFound("workspace " + id + " not found");
+  return Status::Ok();
+}
+
+// The text form sorts in time order (FormatTime), so max() on it is the later time.
+Status SqliteWorkspaceRepository::RecordActivity(const std::string& id, TimePoint at) {
+  auto conn = db_.Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET last_activity_at = "
+                                               "max(coalesce(last_activity_at, ''), ?) "
+                                               "WHERE id = ?"));
+  stmt->Bind(1, FormatTime(at)).Bind(2, id);
+  RP_RETURN_IF_ERROR(stmt->Run("record activity of workspace " + id));
   if (stmt->Changes() == 0) return Status::NotFound("workspace " + id + " not found");
   return Status::Ok();
 }

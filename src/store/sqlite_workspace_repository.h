@@ -18,6 +18,8 @@ class SqliteWorkspaceRepository : public WorkspaceRepository {
   Result<std::vector<Workspace>> ListAll() override;
   Status UpdateStatus(const std::string& id, WorkspaceStatus status,
                       const std::optional<std::string>& reason) override;
+  Status SetIdleTimeout(const std::string& id, std::optional<int64_t> seconds) override;
+  Status RecordActivity(const std::string& id, TimePoint at) override;
   Status Delete(const std::string& id) override;
   Result<std::map<WorkspaceStatus, int>> CountByStatus() override;
   Result<int64_t> Revision() override;

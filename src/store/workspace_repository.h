@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "core/workspace.h"
+#include "store/clock.h"
 
 namespace rockpool {
 
@@ -18,8 +19,9 @@ class WorkspaceRepository {
  public:
   virtual ~WorkspaceRepository() = default;
 
-  // Inserts `ws` (id, name, status, image and reason as given; created_at and updated_at are
-  // stamped now) and returns the stored row. AlreadyExists when the name or id is taken.
+  // Inserts `ws` (id, name, status, image, reason and limits as given; created_at and updated_at
+  // are stamped now; the idle timeout is the deployment's default until SetIdleTimeout) and
+  // returns the stored row. AlreadyExists when the name or id is taken.
   virtual Result<Workspace> Insert(const Workspace& ws) = 0;
   virtual Result<Workspace> Get(const std::string& id) = 0;          // NotFound
   virtual Result<Workspace> GetByName(const std::string& name) = 0;  // NotFound
@@ -30,6 +32,11 @@ class WorkspaceRepository {
   // Sets status and reason (nullopt clears it) and stamps updated_at. NotFound.
   virtual Status UpdateStatus(const std::string& id, WorkspaceStatus status,
                               const std::optional<std::string>& reason) = 0;
+  // Sets the idle timeout (nullopt: the deployment's default) and stamps updated_at. NotFound.
+  virtual Status SetIdleTimeout(const std::string& id, std::optional<int64_t> seconds) = 0;
+  // Moves last_activity_at to `at` unless it is already later; updated_at stays. NotFound.
+  // (UpdateStatus to running records activity too: a start counts as activity.)
+  virtual Status RecordActivity(const std::string& id, TimePoint at) = 0;
   // Deletes the workspace and (cascade) its ports. NotFound.
   virtual Status Delete(const std::string& id) = 0;
   virtual Result<std::map<WorkspaceStatus, int>> CountByStatus() = 0;

@@ -17,14 +17,22 @@ ControlPlane::ControlPlane(std::unique_ptr<Store> store, Runtime& runtime, Proxy
   service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime, std::move(service));
   reconciler_ = std::make_unique<Reconciler>(*store_, *queue_, runtime, proxy,
                                              std::move(proxy_config), clock, options.reconciler);
+  IdleStopperOptions idle = options.idle;
+  idle.on_job_queued = [worker = worker_.get(), also = idle.on_job_queued] {
+    worker->Wake();
+    if (also) also();
+  };
+  idle_stopper_ = std::make_unique<IdleStopper>(*store_, *queue_, clock, std::move(idle));
 }
 
 void ControlPlane::StartBackground() {
   reconciler_->Start();
   worker_->Start();
+  idle_stopper_->Start();
 }
 
 void ControlPlane::Stop() {
+  if (idle_stopper_) idle_stopper_->Stop();
   if (reconciler_) reconciler_->Stop();
   if (worker_) worker_->Stop();
 }

@@ -17,6 +17,7 @@
 #include "service/workspace_service_impl.h"
 #include "store/clock.h"
 #include "store/store.h"
+#include "worker/idle_stopper.h"
 #include "worker/reconciler.h"
 #include "worker/worker.h"
 
@@ -31,6 +32,8 @@ struct ControlPlaneOptions {
   WorkspaceServiceOptions service;
   WorkerOptions worker;
   ReconcilerOptions reconciler;
+  // Idle stops; none unless `idle.activity` is set.
+  IdleStopperOptions idle;
 };
 
 class ControlPlane {
@@ -48,8 +51,9 @@ class ControlPlane {
   WorkspaceService& service() { return *service_; }
   Worker& worker() { return *worker_; }
   Reconciler& reconciler() { return *reconciler_; }
+  IdleStopper& idle_stopper() { return *idle_stopper_; }
 
-  // Starts the worker's poll loops and the reconciler's periodic pass.
+  // Starts the worker's poll loops, the reconciler's periodic pass and the idle checks.
   void StartBackground();
   // Stops them: the worker finishes the jobs it is running.
   void Stop();
@@ -60,6 +64,7 @@ class ControlPlane {
   std::unique_ptr<Worker> worker_;
   std::unique_ptr<WorkspaceServiceImpl> service_;
   std::unique_ptr<Reconciler> reconciler_;
+  std::unique_ptr<IdleStopper> idle_stopper_;
 };
 
 }  // namespace rockpool

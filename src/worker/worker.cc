@@ -149,7 +149,9 @@ Status Worker::RecordSuccess(const Job& job, const Workspace& ws) {
     RP_RETURN_IF_ERROR(queue_.Complete(job));
     if (job.kind == JobKind::kDelete) return store_.workspaces().Delete(ws.id);
     if (job.kind == JobKind::kClone) return Status::Ok();  // the source holds the outcome
-    return store_.workspaces().UpdateStatus(ws.id, StatusAfter(job.kind), std::nullopt);
+    // A stop keeps the reason it was asked with (an idle stop says why); the others clear it.
+    const auto reason = job.kind == JobKind::kStop ? ws.status_reason : std::nullopt;
+    return store_.workspaces().UpdateStatus(ws.id, StatusAfter(job.kind), reason);
   });
 }
 

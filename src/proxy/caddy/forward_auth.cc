@@ -63,8 +63,13 @@ json AuthDownErrorRoute() {
 // Removes Authorization, Proxy-Authorization, every X-Rockpool-* header and every cookie whose
 // name starts with "rockpool" (any case); other cookies stay. The cookie header is rewritten
 // in two steps: drop each rockpool pair with the ";" before it, then any leading "; ".
+//
+// Idle upstream connections close after 10 s (Caddy's default is 2 min): the
+// control plane counts the connections open on a workspace's sockets as activity
+// (worker/socket_activity.h), so this bounds how long a finished request keeps one open.
 json WorkspaceProxy(std::string dial) {
   json proxy = ReverseProxy(std::move(dial));
+  proxy["transport"] = {{"protocol", "http"}, {"keep_alive", {{"idle_timeout", "10s"}}}};
   json cookie_edits =
       json::array({{{"search_regexp", R"((?i)(^|;)\s*rockpool[^;]*)"}, {"replace", ""}},
                    {{"search_regexp", R"(^[;\s]+)"}, {"replace", ""}}});

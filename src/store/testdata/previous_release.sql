@@ -1,4 +1,4 @@
--- A Rockpool store at schema version 5, the previous release.
+-- A Rockpool store at schema version 6, the previous release.
 -- Made by src/store/testdata/make_previous_release.sh; do not edit by hand.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
@@ -8,6 +8,7 @@ INSERT INTO schema_migrations VALUES(2,'workspaces revision counter','2026-01-01
 INSERT INTO schema_migrations VALUES(3,'workspace resource limits','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(4,'port state (pending, active)','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(5,'job kinds checked by the code','2026-01-01T00:00:00.000Z');
+INSERT INTO schema_migrations VALUES(6,'workspace sources','2026-01-01T00:00:00.000Z');
 CREATE TABLE workspaces (
   id            TEXT NOT NULL PRIMARY KEY,
   name          TEXT NOT NULL UNIQUE,
@@ -60,6 +61,17 @@ INSERT INTO jobs VALUES(2,'22222222-2222-4222-8222-222222222222','stop','done',1
 INSERT INTO jobs VALUES(3,'33333333-3333-4333-8333-333333333333','start','failed',5,5,1767261750000,NULL,NULL,'incus: start instance rp-gamma-9: 500 boom',1767261720000,1767261750000);
 INSERT INTO jobs VALUES(4,'44444444-4444-4444-8444-444444444444','create','running',1,5,1767261780000,'worker-1',1767261840000,NULL,1767261780000,1767261781000);
 INSERT INTO jobs VALUES(5,'44444444-4444-4444-8444-444444444444','delete','queued',0,5,1767261900000,NULL,NULL,NULL,1767261790000,1767261790000);
+CREATE TABLE workspace_sources (
+  workspace_id TEXT NOT NULL PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
+  url          TEXT NOT NULL CHECK (length(url) BETWEEN 8 AND 2048),
+  ref          TEXT,
+  username     TEXT NOT NULL,
+  sealed_token TEXT,
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'cloned', 'failed')),
+  error_kind   TEXT,
+  error        TEXT,
+  updated_at   TEXT NOT NULL
+) STRICT;
 CREATE UNIQUE INDEX workspaces_by_created ON workspaces (created_at, id);
 CREATE INDEX workspaces_by_status ON workspaces (status);
 CREATE TRIGGER workspaces_revision_on_insert AFTER INSERT ON workspaces
@@ -71,4 +83,8 @@ BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 CREATE INDEX ports_pending ON ports (created_at) WHERE state = 'pending';
 CREATE INDEX jobs_unfinished ON jobs (state, run_after) WHERE state IN ('queued', 'running');
 CREATE INDEX jobs_by_workspace ON jobs (workspace_id, id);
+CREATE TRIGGER workspaces_revision_on_source_insert AFTER INSERT ON workspace_sources
+BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
+CREATE TRIGGER workspaces_revision_on_source_update AFTER UPDATE ON workspace_sources
+BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 COMMIT;

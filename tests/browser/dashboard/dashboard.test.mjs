@@ -191,6 +191,34 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
     await screenshot(page, 'workspace-detail');
   });
 
+  it('sets the idle timeout at create and changes it on the detail page', async () => {
+    const idleName = uniqueName('idle');
+    await page.goto(url('/app/workspaces'));
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create workspace' });
+    await visible(dialog);
+    await dialog.getByLabel('Name').fill(idleName);
+    await dialog.getByLabel('Stop when idle for').selectOption({ label: '1 hour' });
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    created.add(idleName);
+    await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    assert.equal((await api('GET', `/api/workspaces/${idleName}`)).json.idleTimeoutSeconds, 3600);
+
+    await page.goto(url(`/app/workspaces/${idleName}`));
+    await waitStatus(headerStatus, 'running', `${idleName} header`);
+    const panel = page.getByTestId('idle-panel');
+    const select = panel.getByLabel('Stop when idle for');
+    assert.equal(await select.inputValue(), '3600');
+    await waitUntil(async () => /unless it is used/.test(await panel.getByTestId('idle-stop-at').textContent()),
+      { timeoutMs: UI_TIMEOUT_MS, what: 'the stop time of a running workspace' });
+    assert.doesNotMatch(await panel.getByTestId('last-activity').textContent(), /none yet/);
+    await screenshot(page, 'workspace-idle');
+    await select.selectOption({ label: 'Never' });
+    await waitUntil(async () => (await api('GET', `/api/workspaces/${idleName}`)).json.idleTimeoutSeconds === 0,
+      { timeoutMs: UI_TIMEOUT_MS, what: 'the idle timeout to be never' });
+    await visible(panel.getByText('never for being idle'));
+  });
+
   it('creates a workspace from a repository, shows a failed clone and retries it', async () => {
     const name = uniqueName('repo');
     // Nothing listens on port 9 of the workspace's own loopback, so the clone fails at once

@@ -174,7 +174,7 @@ class RepositoryTest : public ControlPlaneTest {
   std::string Url(const std::string& path) { return "https://" + std::string(kServer) + path; }
   // Creates `name` from `repository` and waits until it runs; returns it as the API shows it.
   Result<Workspace> CreateFrom(const std::string& name, SourceRequest repository) {
-    RP_RETURN_IF_ERROR(api().Create(name, "", {}, repository).status());
+    RP_RETURN_IF_ERROR(api().Create(name, "", {}, std::nullopt, repository).status());
     return WaitForStatus(name, WorkspaceStatus::kRunning, seconds(240));
   }
   // Runs `command` as the workspace's user in its home; its output.
@@ -248,7 +248,7 @@ TEST_F(RepositoryTest, FailedClonesAreSortedLeaveTheWorkspaceUsableAndCanBeRetri
        {"https://" + std::string(kServer) + ":9/x.git"},
        CloneError::kUnreachable},
   };
-  for (const Case& c : cases) ASSERT_TRUE(api().Create(c.name, "", {}, c.repo).ok()) << c.name;
+  for (const Case& c : cases) ASSERT_TRUE(api().Create(c.name, "", {}, std::nullopt, c.repo).ok()) << c.name;
   for (const Case& c : cases) {
     auto ws = WaitForStatus(c.name, WorkspaceStatus::kRunning, seconds(240));
     ASSERT_TRUE(ws.ok()) << ws.status().ToString();

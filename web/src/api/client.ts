@@ -37,7 +37,7 @@ export const API_BASE = '/api';
 /** Sent on every call: marks the dashboard's own requests (see the contract's CSRF rule). */
 export const REQUEST_HEADER = { 'X-Rockpool-Request': 'dashboard' } as const;
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 // Accepts only path templates the contract defines, so a renamed route breaks the build.
 type ApiPath = keyof paths;
@@ -102,6 +102,11 @@ export function getWorkspace(id: string): Promise<Workspace> {
 
 export function createWorkspace(body: RequestOf<'createWorkspace'>): Promise<Workspace> {
   return call<ResponseOf<'createWorkspace', 202>>('POST', '/api/workspaces', { body });
+}
+
+/** Changes the workspace's settings: its idle timeout (seconds, 0 never, null the default). */
+export function updateWorkspace(id: string, body: RequestOf<'updateWorkspace'>): Promise<Workspace> {
+  return call<ResponseOf<'updateWorkspace', 200>>('PATCH', '/api/workspaces/{id}', { params: { id }, body });
 }
 
 export function deleteWorkspace(id: string): Promise<Workspace> {

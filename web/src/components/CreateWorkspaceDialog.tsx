@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { createWorkspace } from '../api/client';
 import type { Workspace } from '../api/types';
 import { showToast } from '../lib/toast';
+import { choiceValue, IDLE_CHOICES, parseChoice } from '../lib/idle';
 import { DEFAULT_IMAGE, validateRepository, validateWorkspaceName } from '../lib/validation';
 import { Dialog } from './Dialog';
 
@@ -14,6 +15,7 @@ interface Props {
 export function CreateWorkspaceDialog({ open, onClose, onCreated }: Props) {
   const [name, setName] = useState('');
   const [touched, setTouched] = useState(false);
+  const [idle, setIdle] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
   const [repoUrl, setRepoUrl] = useState('');
@@ -30,6 +32,7 @@ export function CreateWorkspaceDialog({ open, onClose, onCreated }: Props) {
     setRepoRef('');
     setRepoToken('');
     setTouched(false);
+    setIdle(null);
     setServerError(null);
     onClose();
   };
@@ -52,7 +55,12 @@ export function CreateWorkspaceDialog({ open, onClose, onCreated }: Props) {
               ...(repoRef.trim() !== '' ? { ref: repoRef.trim() } : {}),
               ...(repoToken !== '' ? { token: repoToken } : {}),
             };
-      const ws = await createWorkspace({ name: name.trim(), image: DEFAULT_IMAGE, ...(repository ? { repository } : {}) });
+      const ws = await createWorkspace({
+        name: name.trim(),
+        image: DEFAULT_IMAGE,
+        ...(idle === null ? {} : { idleTimeoutSeconds: idle }),
+        ...(repository ? { repository } : {}),
+      });
       onCreated(ws);
       showToast('success', `Creating workspace ${ws.name}`);
       close();
@@ -94,6 +102,25 @@ export function CreateWorkspaceDialog({ open, onClose, onCreated }: Props) {
           <input id="ws-image" class="input mono" value={DEFAULT_IMAGE} readOnly aria-describedby="ws-image-help" />
           <p id="ws-image-help" class="field-help">
             The standard workspace image: Debian 12 with code-server.
+          </p>
+        </div>
+        <div class="field">
+          <label for="ws-idle">Stop when idle for</label>
+          <select
+            id="ws-idle"
+            class="input"
+            value={choiceValue(idle)}
+            aria-describedby="ws-idle-help"
+            onChange={(e) => setIdle(parseChoice((e.target as HTMLSelectElement).value))}
+          >
+            {IDLE_CHOICES.map(([label, seconds]) => (
+              <option key={label} value={choiceValue(seconds)}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <p id="ws-idle-help" class="field-help">
+            With no open IDE and no traffic to its ports for this long, the workspace is stopped. Its files are kept.
           </p>
         </div>
         <div class="field">

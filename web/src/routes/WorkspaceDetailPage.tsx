@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { retryClone } from '../api/client';
 import type { Workspace, WorkspaceRepository } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { IdlePanel } from '../components/IdlePanel';
 import { PortsPanel } from '../components/PortsPanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { useWorkspaceActions } from '../components/useWorkspaceActions';
@@ -53,6 +54,7 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
           <div class="grid-2">
             <Details w={w} onChanged={ws.setWorkspace} />
             <PortsPanel workspace={w} ports={ws.ports} loaded={ws.portsLoaded} onPorts={ws.setPorts} />
+            <IdlePanel workspace={w} onChanged={ws.setWorkspace} />
           </div>
         </>
       )}
@@ -194,6 +196,12 @@ function Details({ w, onChanged }: { w: Workspace; onChanged: (w: Workspace) => 
             <dd data-testid={`limit-${label.toLowerCase()}`}>{value}</dd>
           </Fragment>
         ))}
+        {w.status === 'stopped' && w.statusReason && (
+          <>
+            <dt>Stopped</dt>
+            <dd data-testid="status-reason">{w.statusReason}</dd>
+          </>
+        )}
         {w.status === 'error' && (
           <>
             <dt>Status reason</dt>
