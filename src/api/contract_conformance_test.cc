@@ -377,5 +377,34 @@ TEST_F(ContractConformanceTest, IdleTimeoutIsShownTakenChangedAndBounded) {
   EXPECT_FALSE(service_.Get("bad-ws").ok());
 }
 
+TEST_F(ContractConformanceTest, RepositoriesAreTakenShownWithoutTheirTokenAndRetried) {
+  Run({
+      {"create from a repository",
+       JsonRequest("POST", "/api/workspaces",
+                   R"({"name":"repo-ws","repository":{"url":"https://git.example.com/a.git",)"
+                   R"("ref":"main","token":"tok-secret"}})"),
+       "createWorkspace", 202, "", ""},
+      {"not https",
+       JsonRequest("POST", "/api/workspaces",
+                   R"({"name":"bad-ws","repository":{"url":"git@h:a/b.git"}})"),
+       "createWorkspace", 400, "invalid_argument", "https://"},
+      {"unknown field",
+       JsonRequest("POST", "/api/workspaces",
+                   R"({"name":"bad-ws","repository":{"url":"https://h/a.git","branch":"x"}})"),
+       "createWorkspace", 400, "invalid_argument", "branch"},
+      {"retry a clone that has not failed",
+       JsonRequest("POST", "/api/workspaces/repo-ws/repository/clone", ""), "retryClone", 409,
+       "conflict", ""},
+      {"retry without a repository",
+       JsonRequest("POST", "/api/workspaces/running-ws/repository/clone", ""), "retryClone", 404,
+       "not_found", "no repository"},
+  });
+  auto ws = service_.Get("repo-ws");
+  ASSERT_TRUE(ws.ok());
+  ASSERT_TRUE(ws->source);
+  EXPECT_EQ(ws->source->ref, "main");
+  EXPECT_FALSE(service_.Get("bad-ws").ok());
+}
+
 }  // namespace
 }  // namespace rockpool::api

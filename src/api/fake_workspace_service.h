@@ -76,19 +76,20 @@ class FakeWorkspaceService final : public WorkspaceService {
                                    "\" already exists; pick another name");
     }
     RP_ASSIGN_OR_RETURN(WorkspaceLimits limits, limits_policy.Resolve(r.limits));
+    if (r.repository) RP_RETURN_IF_ERROR(ValidateSourceRequest(*r.repository));
     workspaces_.push_back(NewWorkspace(r.name, r.image.empty() ? "rockpool-workspace" : r.image,
                                        WorkspaceStatus::kCreating));
     workspaces_.back().limits = limits;
     workspaces_.back().idle_timeout_seconds =
         r.idle_timeout_seconds.value_or(kDefaultIdleTimeoutSeconds);
     if (r.repository) {
-      RP_RETURN_IF_ERROR(ValidateSourceRequest(*r.repository));
       WorkspaceSource source;
       source.workspace_id = workspaces_.back().id;
       source.url = r.repository->url;
       source.ref = r.repository->ref;
       source.username = r.repository->username.value_or(kDefaultGitUsername);
       if (r.repository->token) source.sealed_token = "sealed:" + *r.repository->token;
+      source.updated_at = workspaces_.back().created_at;
       workspaces_.back().source = source;
     }
     return workspaces_.back();
