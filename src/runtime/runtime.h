@@ -26,6 +26,18 @@ struct CodeServerConfig {
   std::string base_path;  // "/workspace/<name>"
 };
 
+// A script to run in a workspace with /bin/sh, in the home folder of `user`: the workspace's
+// user (the one code-server runs as) or root, whose processes the workspace's user can neither
+// read nor trace: a secret in `env` given to a root script stays out of reach of code the
+// workspace's user runs. Secrets go in `env`, never in the script.
+struct ScriptSpec {
+  enum class User { kWorkspace, kRoot };
+  std::string script;
+  std::map<std::string, std::string> env;
+  std::chrono::seconds timeout{600};  // then killed (exit code 124)
+  User user = User::kWorkspace;
+};
+
 // A script run in a workspace: its exit code and what it wrote.
 struct ScriptResult {
   int exit_code = -1;
@@ -70,13 +82,9 @@ class Runtime {
     RP_RETURN_IF_ERROR(Start(name, limits));
     return WaitHealthy(name, timeout);
   }
-  // Runs `script` with /bin/sh in the running instance as the workspace's user (the one
-  // code-server runs as), in its home, with `env` added to its environment: secrets go there,
-  // never on a command line. Killed after `timeout` (exit code 124). Errors are the engine's;
-  // a script that fails is a result. Runtimes that cannot run commands answer Unavailable.
-  virtual Result<ScriptResult> RunScript(const std::string& name, const std::string& /*script*/,
-                                         const std::map<std::string, std::string>& /*env*/,
-                                         std::chrono::seconds /*timeout*/) {
+  // Runs `spec` in the running instance. Errors are the engine's; a script that fails is a
+  // result. Runtimes that cannot run commands answer Unavailable.
+  virtual Result<ScriptResult> RunScript(const std::string& name, const ScriptSpec& /*spec*/) {
     return Status::Unavailable("workspace \"" + name +
                                "\": this runtime cannot run commands in a workspace");
   }

@@ -7,9 +7,9 @@
 namespace rockpool {
 namespace {
 
-// Both scripts run as the workspace's user in its home and take their inputs from the
-// environment only. The prelude makes git fail rather than prompt, and trusts RP_GIT_CA (the
-// deployment's extra certificates) besides the system's, for the IDE's later pulls too.
+// The scripts take their inputs from the environment only. The prelude makes git fail rather
+// than prompt, and trusts RP_GIT_CA (the deployment's extra certificates) besides the system's,
+// for the user running it (the workspace's user: for the IDE's later pulls too).
 constexpr char kPrelude[] = R"sh(set -u
 export GIT_TERMINAL_PROMPT=0 LC_ALL=C
 if [ -n "${RP_GIT_CA:-}" ]; then
@@ -20,11 +20,10 @@ if [ -n "${RP_GIT_CA:-}" ]; then
 fi
 )sh";
 
-// Inputs: RP_GIT_URL, RP_GIT_REF, RP_GIT_USERNAME, RP_GIT_TOKEN. Exit codes: 0 cloned (or
-// already there), 3 the IDE folder holds something else, 10 git clone failed, 11 a checkout
-// failed, 12 the ref matches nothing.
-constexpr char kCloneBody[] = R"sh(dest="$HOME/workspace"
-mkdir -p "$dest"
+// 1. The workspace's user: is the IDE folder free? Input: RP_GIT_URL. Exit codes: 0 it holds
+// that repository already, 20 it is empty, 3 it holds something else.
+constexpr char kCheckBody[] = R"sh(dest="$HOME/workspace"
+mkdir -p "$dest" || exit 3
 if [ -e "$dest/.git" ]; then
   [ "$(git -C "$dest" config --get remote.origin.url)" = "$RP_GIT_URL" ] && exit 0
   echo "rockpool: $dest already holds another repository; move it away, then retry" >&2
@@ -34,16 +33,27 @@ if [ -n "$(ls -A "$dest")" ]; then
   echo "rockpool: $dest is not empty; move its files away, then retry" >&2
   exit 3
 fi
-tmp="$HOME/.cache/rockpool/clone"
-rm -rf "$tmp" && mkdir -p "$HOME/.cache/rockpool" || exit 10
+exit 20
+)sh";
+
+// 2. Root clones in its own home, which the workspace's user cannot enter, so the token in
+// git's environment is out of reach of the user's processes (/proc/<pid>/environ is readable
+// by the same user only). The checkout is then handed over: given to uid 1000 and moved into a
+// fresh folder that only root may write and anyone may pass through. Inputs: RP_GIT_URL,
+// RP_GIT_REF, RP_GIT_USERNAME, RP_GIT_TOKEN, RP_CLONE_TMP (where that folder goes). Prints the
+// folder. Exit codes: 10 git clone failed, 11 a checkout failed, 12 the ref matches nothing.
+constexpr char kCloneBody[] = R"sh(umask 022
+work="$HOME/.cache/rockpool-clone"
+trap 'rm -rf "$work"' EXIT
+rm -rf "$work" && mkdir -p "$work" || exit 10
 if [ -n "${RP_GIT_TOKEN:-}" ]; then
   git -c credential.helper= \
     -c 'credential.helper=!f() { test "$1" = get && printf "username=%s\npassword=%s\n" "$RP_GIT_USERNAME" "$RP_GIT_TOKEN"; }; f' \
-    clone --quiet -- "$RP_GIT_URL" "$tmp" || exit 10
+    clone --quiet -- "$RP_GIT_URL" "$work/repo" || exit 10
 else
-  git -c credential.helper= clone --quiet -- "$RP_GIT_URL" "$tmp" || exit 10
+  git -c credential.helper= clone --quiet -- "$RP_GIT_URL" "$work/repo" || exit 10
 fi
-cd "$tmp" || exit 10
+cd "$work/repo" || exit 10
 ref="${RP_GIT_REF:-}"
 if [ -n "$ref" ]; then
   if git rev-parse --verify --quiet "refs/remotes/origin/$ref^{commit}" >/dev/null; then
@@ -57,7 +67,25 @@ if [ -n "$ref" ]; then
     exit 12
   fi
 fi
-cd "$HOME" && find "$tmp" -mindepth 1 -maxdepth 1 -exec mv -t "$dest" {} + && rmdir "$tmp"
+cd / && chown -R 1000:1000 "$work/repo" || exit 10
+out=$(mktemp -d "${RP_CLONE_TMP:-/var/tmp}/rockpool-clone.XXXXXX") && chmod 0711 "$out" &&
+  mv "$work/repo" "$out/repo" && rmdir "$work" || exit 10
+echo "$out"
+)sh";
+
+// 3. The workspace's user moves the checkout into the IDE folder. Input: RP_CLONE_OUT.
+constexpr char kMoveBody[] = R"sh(dest="$HOME/workspace"
+if [ -n "$(ls -A "$dest")" ]; then
+  echo "rockpool: $dest is not empty; move its files away, then retry" >&2
+  exit 3
+fi
+find "$RP_CLONE_OUT/repo" -mindepth 1 -maxdepth 1 -exec mv -t "$dest" {} + || exit 10
+)sh";
+
+// 4. Root removes the hand-over folder.
+constexpr char kCleanupBody[] = R"sh(case "$RP_CLONE_OUT" in
+  */rockpool-clone.*) rm -rf "$RP_CLONE_OUT" ;;
+esac
 )sh";
 
 // Input: RP_DOTFILES_URL. Exit codes: 10 git clone failed, 13 the install script failed, 14 a
@@ -98,7 +126,10 @@ std::string Complaint(std::string err, const std::string& secret) {
 
 }  // namespace
 
+std::string SourceCloner::CheckScript() { return std::string(kPrelude) + kCheckBody; }
 std::string SourceCloner::CloneScript() { return std::string(kPrelude) + kCloneBody; }
+std::string SourceCloner::MoveScript() { return kMoveBody; }
+std::string SourceCloner::CleanupScript() { return kCleanupBody; }
 std::string SourceCloner::DotfilesScript() { return std::string(kPrelude) + kDotfilesBody; }
 
 Status SourceCloner::Clone(const Workspace& ws) {
@@ -111,9 +142,10 @@ Status SourceCloner::Clone(const Workspace& ws) {
                  CloneErrorName(kind), why);
     return store_.sources().SetOutcome(ws.id, SourceStatus::kFailed, kind, why);
   };
-  std::map<std::string, std::string> env = {{"RP_GIT_URL", source->url},
-                                            {"RP_GIT_REF", source->ref.value_or("")},
-                                            {"RP_GIT_CA", options_.ca_pem}};
+  auto cloned = [&] {
+    spdlog::info("workspace \"{}\": cloned {}", ws.name, source->url);
+    return store_.sources().SetOutcome(ws.id, SourceStatus::kCloned, std::nullopt, std::nullopt);
+  };
   std::string token;
   if (source->sealed_token) {
     if (options_.secrets == nullptr) {
@@ -127,42 +159,71 @@ Status SourceCloner::Clone(const Workspace& ws) {
                                                    "with the token");
     }
     token = std::move(*opened);
+  }
+  // Runs one step; an engine error becomes the clone's failure.
+  auto step = [&](std::string script, std::map<std::string, std::string> env,
+                  ScriptSpec::User user) -> Result<ScriptResult> {
+    auto ran =
+        runtime_.RunScript(ws.name, {std::move(script), std::move(env), options_.timeout, user});
+    if (!ran.ok()) {
+      return Status::Unavailable("git could not run in the workspace: " + ran.status().message() +
+                                 "; start the workspace, then retry the clone");
+    }
+    return ran;
+  };
+  const std::string ca = options_.ca_pem;
+  auto check = step(CheckScript(), {{"RP_GIT_URL", source->url}, {"RP_GIT_CA", ca}},
+                    ScriptSpec::User::kWorkspace);
+  if (!check.ok()) return fail(CloneError::kOther, check.status().message());
+  if (check->exit_code == 0) return cloned();  // a crashed attempt got this far
+  if (check->exit_code != 20) return fail(CloneError::kOther, Complaint(check->err, ""));
+
+  std::map<std::string, std::string> env = {{"RP_GIT_URL", source->url},
+                                            {"RP_GIT_REF", source->ref.value_or("")},
+                                            {"RP_GIT_CA", ca},
+                                            {"RP_CLONE_TMP", options_.handover_dir}};
+  if (!token.empty()) {
     env["RP_GIT_USERNAME"] = source->username;
     env["RP_GIT_TOKEN"] = token;
   }
-  auto ran = runtime_.RunScript(ws.name, CloneScript(), env, options_.timeout);
-  if (!ran.ok()) {
-    return fail(CloneError::kOther,
-                "git could not run in the workspace: " + ran.status().message() +
-                    "; start the workspace, then retry the clone");
+  auto clone = step(CloneScript(), std::move(env), ScriptSpec::User::kRoot);
+  if (!clone.ok()) return fail(CloneError::kOther, clone.status().message());
+  if (clone->exit_code != 0) {
+    const std::string why = Complaint(clone->err, token);
+    switch (clone->exit_code) {
+      case 12:
+        return fail(CloneError::kMissingRef, why);
+      case 124:
+      case 137:
+        return fail(
+            CloneError::kUnreachable,
+            "git did not finish within " + std::to_string(options_.timeout.count()) + " s: " + why);
+      case 10:
+      case 11:
+        return fail(ClassifyCloneError(why), why);
+      default:
+        return fail(CloneError::kOther, why);
+    }
   }
-  if (ran->exit_code == 0) {
-    spdlog::info("workspace \"{}\": cloned {}", ws.name, source->url);
-    return store_.sources().SetOutcome(ws.id, SourceStatus::kCloned, std::nullopt, std::nullopt);
+  std::string out = clone->out;
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  out = out.substr(out.find_last_of('\n') == std::string::npos ? 0 : out.find_last_of('\n') + 1);
+  auto moved = step(MoveScript(), {{"RP_CLONE_OUT", out}}, ScriptSpec::User::kWorkspace);
+  auto cleaned = step(CleanupScript(), {{"RP_CLONE_OUT", out}}, ScriptSpec::User::kRoot);
+  if (cleaned.ok() && cleaned->exit_code != 0) {
+    spdlog::warn("workspace \"{}\": {} not removed: {}", ws.name, out, cleaned->err);
   }
-  const std::string why = Complaint(ran->err, token);
-  switch (ran->exit_code) {
-    case 12:
-      return fail(CloneError::kMissingRef, why);
-    case 124:
-    case 137:
-      return fail(
-          CloneError::kUnreachable,
-          "git did not finish within " + std::to_string(options_.timeout.count()) + " s: " + why);
-    case 10:
-    case 11:
-      return fail(ClassifyCloneError(why), why);
-    default:
-      return fail(CloneError::kOther, why);
-  }
+  if (!moved.ok()) return fail(CloneError::kOther, moved.status().message());
+  if (moved->exit_code != 0) return fail(CloneError::kOther, Complaint(moved->err, ""));
+  return cloned();
 }
 
 void SourceCloner::ApplyDotfiles(const Workspace& ws) {
   if (options_.dotfiles_url.empty()) return;
   auto ran = runtime_.RunScript(
-      ws.name, DotfilesScript(),
-      {{"RP_DOTFILES_URL", options_.dotfiles_url}, {"RP_GIT_CA", options_.ca_pem}},
-      options_.timeout);
+      ws.name, {DotfilesScript(),
+                {{"RP_DOTFILES_URL", options_.dotfiles_url}, {"RP_GIT_CA", options_.ca_pem}},
+                options_.timeout});
   if (!ran.ok()) {
     spdlog::warn("workspace \"{}\": dotfiles from {} not applied: {}", ws.name,
                  options_.dotfiles_url, ran.status().ToString());

@@ -1,8 +1,10 @@
-// SourceCloner: puts a workspace's source (core/source.h) into its IDE folder, inside the
-// workspace, as the workspace's user, and records how that went. git runs in the workspace,
-// never on the host: whatever a repository holds stays with the code it belongs to. A token
-// reaches git through the script's environment and a credential helper that reads it there,
-// so it is on no command line, in no file, shell history or remote URL, and in no log.
+// SourceCloner: puts a workspace's source (core/source.h) into its IDE folder and records how
+// that went. git runs in the workspace, never on the host: whatever a repository holds stays
+// with the code it belongs to. It runs as the workspace's root, in root's home, and the
+// checkout is then handed over to the workspace's user: a token reaches git through the
+// script's environment and a credential helper that reads it there, so it is on no command
+// line, in no file, shell history or remote URL, in no log, and out of reach of the processes
+// of the workspace's user (code from the repository itself, on a retry).
 //
 // Each step is idempotent, so a job re-run after a crash converges: a folder that already holds
 // the repository counts as cloned, and a half-finished clone is redone from the start.
@@ -27,7 +29,8 @@ struct CloneOptions {
   // A dotfiles repository (https:// URL) cloned to ~/.dotfiles at every create; its install
   // script runs, or its top-level dotfiles are linked into the home folder.
   std::string dotfiles_url;
-  std::chrono::seconds timeout{600};  // per clone
+  std::chrono::seconds timeout{600};      // per clone
+  std::string handover_dir = "/var/tmp";  // in the workspace: where root hands the checkout over
 };
 
 class SourceCloner {
@@ -45,7 +48,10 @@ class SourceCloner {
   void ApplyDotfiles(const Workspace& ws);
 
   // The scripts, for tests.
+  static std::string CheckScript();
   static std::string CloneScript();
+  static std::string MoveScript();
+  static std::string CleanupScript();
   static std::string DotfilesScript();
 
  private:

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -45,6 +46,21 @@ class SourceCloneTest : public ::testing::Test {
     return ws;
   }
   WorkspaceSource Source(const Workspace& ws) { return *store_->sources().Get(ws.id); }
+  // The IDE folder is free, and the clone step answers `clone`.
+  void CloneAnswers(ScriptResult clone) {
+    runtime_.respond = [clone](const ScriptSpec& spec) {
+      if (spec.script == SourceCloner::CheckScript()) return ScriptResult{20, "", ""};
+      if (spec.script == SourceCloner::CloneScript()) return clone;
+      return ScriptResult{0, "", ""};
+    };
+  }
+  std::vector<FakeRuntime::RecordedScript> Runs(const std::string& script) {
+    std::vector<FakeRuntime::RecordedScript> out;
+    for (auto& r : runtime_.scripts()) {
+      if (r.spec.script == script) out.push_back(r);
+    }
+    return out;
+  }
 
   TempDir dir_;
   FakeClock clock_;
@@ -54,25 +70,47 @@ class SourceCloneTest : public ::testing::Test {
   CloneOptions options_;
 };
 
-TEST_F(SourceCloneTest, TheTokenReachesGitThroughTheEnvironmentOnly) {
+TEST_F(SourceCloneTest, TheTokenReachesOnlyRootsGitThroughTheEnvironment) {
   Workspace ws = Seed("https://git.example.com/app.git", true, "main");
+  CloneAnswers({0, "/var/tmp/rockpool-clone.AbC123\n", ""});
   SourceCloner cloner(*store_, runtime_, options_);
   ASSERT_TRUE(cloner.Clone(ws).ok());
-  auto runs = runtime_.scripts();
-  ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].env.at("RP_GIT_TOKEN"), kToken);
-  EXPECT_EQ(runs[0].env.at("RP_GIT_URL"), "https://git.example.com/app.git");
-  EXPECT_EQ(runs[0].env.at("RP_GIT_REF"), "main");
-  EXPECT_THAT(runs[0].script, Not(HasSubstr(kToken)));
+  auto clones = Runs(SourceCloner::CloneScript());
+  ASSERT_EQ(clones.size(), 1u);
+  EXPECT_EQ(clones[0].spec.user, ScriptSpec::User::kRoot);
+  EXPECT_EQ(clones[0].spec.env.at("RP_GIT_TOKEN"), kToken);
+  EXPECT_EQ(clones[0].spec.env.at("RP_GIT_URL"), "https://git.example.com/app.git");
+  EXPECT_EQ(clones[0].spec.env.at("RP_GIT_REF"), "main");
+  for (const auto& run : runtime_.scripts()) {
+    EXPECT_THAT(run.spec.script, Not(HasSubstr(kToken)));
+    if (run.spec.user == ScriptSpec::User::kRoot) continue;
+    for (const auto& [key, value] : run.spec.env) {
+      EXPECT_THAT(value, Not(HasSubstr(kToken))) << key << " of a script of the workspace's user";
+    }
+  }
+  auto moves = Runs(SourceCloner::MoveScript());
+  ASSERT_EQ(moves.size(), 1u);
+  EXPECT_EQ(moves[0].spec.user, ScriptSpec::User::kWorkspace);
+  EXPECT_EQ(moves[0].spec.env.at("RP_CLONE_OUT"), "/var/tmp/rockpool-clone.AbC123");
+  EXPECT_EQ(Runs(SourceCloner::CleanupScript()).size(), 1u);
   EXPECT_EQ(Source(ws).status, SourceStatus::kCloned);
+  const size_t runs = runtime_.scripts().size();
   ASSERT_TRUE(cloner.Clone(ws).ok());
-  EXPECT_EQ(runtime_.scripts().size(), 1u) << "a cloned source is not cloned again";
+  EXPECT_EQ(runtime_.scripts().size(), runs) << "a cloned source is not cloned again";
+}
+
+TEST_F(SourceCloneTest, AFolderThatHoldsTheRepositoryAlreadyCountsAsCloned) {
+  Workspace ws = Seed("https://git.example.com/app.git");
+  runtime_.RespondToScripts({0, "", ""});  // the check finds it there
+  ASSERT_TRUE(SourceCloner(*store_, runtime_, options_).Clone(ws).ok());
+  EXPECT_EQ(Source(ws).status, SourceStatus::kCloned);
+  EXPECT_TRUE(Runs(SourceCloner::CloneScript()).empty());
 }
 
 TEST_F(SourceCloneTest, FailuresAreSortedAndNeverRepeatTheToken) {
   Workspace ws = Seed("https://git.example.com/app.git", true);
   SourceCloner cloner(*store_, runtime_, options_);
-  runtime_.RespondToScripts(
+  CloneAnswers(
       {10, "", std::string("remote: bad token ") + kToken + "\nfatal: Authentication failed\n"});
   ASSERT_TRUE(cloner.Clone(ws).ok());
   WorkspaceSource s = Source(ws);
@@ -82,12 +120,12 @@ TEST_F(SourceCloneTest, FailuresAreSortedAndNeverRepeatTheToken) {
   EXPECT_THAT(*s.error, Not(HasSubstr(kToken)));
 
   ASSERT_TRUE(store_->sources().SetOutcome(ws.id, SourceStatus::kPending, {}, {}).ok());
-  runtime_.RespondToScripts({12, "", "rockpool: ref nope did not match any branch"});
+  CloneAnswers({12, "", "rockpool: ref nope did not match any branch"});
   ASSERT_TRUE(cloner.Clone(ws).ok());
   EXPECT_EQ(Source(ws).error_kind, CloneError::kMissingRef);
 
   ASSERT_TRUE(store_->sources().SetOutcome(ws.id, SourceStatus::kPending, {}, {}).ok());
-  runtime_.RespondToScripts({124, "", ""});
+  CloneAnswers({124, "", ""});
   ASSERT_TRUE(cloner.Clone(ws).ok());
   EXPECT_EQ(Source(ws).error_kind, CloneError::kUnreachable);
   EXPECT_THAT(*Source(ws).error, HasSubstr("did not finish within"));
@@ -113,12 +151,36 @@ TEST_F(SourceCloneTest, AStoppedWorkspaceOrAForeignKeyFailsTheCloneNotTheWorkspa
 }
 
 // The scripts themselves, run by /bin/sh on this host against local repositories: the
-// workspace's home is a temporary folder.
+// workspace's home and root's home are temporary folders.
+class HostRuntime : public FakeRuntime {
+ public:
+  explicit HostRuntime(std::string dir) : dir_(std::move(dir)) {}
+  Result<ScriptResult> RunScript(const std::string& /*name*/, const ScriptSpec& spec) override {
+    const bool root = spec.user == ScriptSpec::User::kRoot;
+    const std::string home = dir_ + (root ? "/root" : "/home");
+    std::vector<std::string> env = {"HOME=" + home};
+    for (const auto& [k, v] : spec.env) env.push_back(k + "=" + v);
+    RealProcessRunner runner;
+    // stdout and stderr apart: the clone step prints the hand-over folder on stdout.
+    const std::string err = dir_ + "/stderr";
+    ProcessSpec p{
+        .argv = {"/bin/sh", "-c", "( " + spec.script + "\n) 2>" + err}, .env = env, .cwd = home};
+    RP_ASSIGN_OR_RETURN(auto r, runner.Run(p));
+    std::ifstream in(err);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    return ScriptResult{r.exit_code, r.output, text};
+  }
+
+ private:
+  std::string dir_;
+};
+
 class CloneScriptTest : public ::testing::Test {
  protected:
   void SetUp() override {
     home_ = dir_.File("home");
     fs::create_directories(home_ + "/workspace");
+    fs::create_directories(dir_.File("root"));
     repo_ = dir_.File("repo");
     Git({"init", "--quiet", "-b", "main", repo_});
     std::ofstream(repo_ + "/README.md") << "on main\n";
@@ -131,6 +193,9 @@ class CloneScriptTest : public ::testing::Test {
     Git({"-C", repo_, "add", "."});
     Git({"-C", repo_, "commit", "--quiet", "-m", "feature"});
     Git({"-C", repo_, "checkout", "--quiet", "main"});
+    store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
+    runtime_.PutInstance("app", {"img", true});
+    options_.handover_dir = dir_.path();
   }
   std::string Git(std::vector<std::string> args) {
     args.insert(args.begin(), "git");
@@ -143,62 +208,85 @@ class CloneScriptTest : public ::testing::Test {
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
   }
-  ProcessResult Run(const std::string& script, const std::string& ref = "") {
-    auto r = runner_.Run({.argv = {"/bin/sh", "-c", script},
-                          .env = {"HOME=" + home_, "RP_GIT_URL=" + repo_, "RP_GIT_REF=" + ref,
-                                  "RP_DOTFILES_URL=" + repo_},
-                          .cwd = home_});
-    EXPECT_TRUE(r.ok());
-    return r.ok() ? *r : ProcessResult{};
+  // Clones repo_ at `ref` into a new workspace's IDE folder; its source as recorded.
+  WorkspaceSource Clone(std::optional<std::string> ref = std::nullopt) {
+    Workspace ws{NewUuidV4(), "app", WorkspaceStatus::kRunning, "img", std::nullopt, "", ""};
+    (void)store_->workspaces().Delete(last_id_);
+    EXPECT_TRUE(store_->workspaces().Insert(ws).ok());
+    last_id_ = ws.id;
+    WorkspaceSource s;
+    s.workspace_id = ws.id;
+    s.url = repo_;
+    s.ref = std::move(ref);
+    s.username = "x";
+    EXPECT_TRUE(store_->sources().Insert(s).ok());
+    EXPECT_TRUE(SourceCloner(*store_, runtime_, options_).Clone(ws).ok());
+    return *store_->sources().Get(ws.id);
   }
   bool Exists(const std::string& path) { return fs::exists(home_ + "/" + path); }
+  // Nothing of a clone is left behind but the checkout.
+  void ExpectNoLeftovers() {
+    EXPECT_FALSE(fs::exists(dir_.File("root/.cache/rockpool-clone")));
+    for (const auto& e : fs::directory_iterator(dir_.path())) {
+      EXPECT_EQ(e.path().filename().string().rfind("rockpool-clone.", 0), std::string::npos)
+          << e.path();
+    }
+  }
 
   TempDir dir_;
   RealProcessRunner runner_;
-  std::string home_, repo_, first_;
+  FakeClock clock_;
+  std::unique_ptr<SqliteStore> store_;
+  HostRuntime runtime_{dir_.path()};
+  CloneOptions options_;
+  std::string home_, repo_, first_, last_id_;
 };
 
-TEST_F(CloneScriptTest, TheDefaultBranchLandsInTheIdeFolderAndASecondRunKeepsIt) {
-  auto r = Run(SourceCloner::CloneScript());
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+TEST_F(CloneScriptTest, TheDefaultBranchLandsInTheIdeFolderOwnedByTheWorkspacesUser) {
+  WorkspaceSource s = Clone();
+  ASSERT_EQ(s.status, SourceStatus::kCloned) << s.error.value_or("");
   EXPECT_TRUE(Exists("workspace/.git"));
   EXPECT_TRUE(Exists("workspace/README.md"));
   EXPECT_FALSE(Exists("workspace/feature.txt"));
-  EXPECT_FALSE(Exists(".cache/rockpool/clone"));
-  EXPECT_EQ(Run(SourceCloner::CloneScript()).exit_code, 0) << "already there";
+  struct stat st {};
+  ASSERT_EQ(::stat((home_ + "/workspace/README.md").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 1000u);
+  ExpectNoLeftovers();
 }
 
 TEST_F(CloneScriptTest, ABranchATagOrACommitIsCheckedOut) {
-  ASSERT_EQ(Run(SourceCloner::CloneScript(), "feature").exit_code, 0);
+  ASSERT_EQ(Clone("feature").status, SourceStatus::kCloned);
   EXPECT_TRUE(Exists("workspace/feature.txt"));
   fs::remove_all(home_ + "/workspace");
-  ASSERT_EQ(Run(SourceCloner::CloneScript(), "v1").exit_code, 0);
+  ASSERT_EQ(Clone("v1").status, SourceStatus::kCloned);
   EXPECT_FALSE(Exists("workspace/feature.txt"));
   fs::remove_all(home_ + "/workspace");
-  auto r = Run(SourceCloner::CloneScript(), first_);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  WorkspaceSource s = Clone(first_);
+  ASSERT_EQ(s.status, SourceStatus::kCloned) << s.error.value_or("");
   EXPECT_TRUE(Exists("workspace/README.md"));
+  ExpectNoLeftovers();
 }
 
 TEST_F(CloneScriptTest, AMissingRefOrAFolderInUseIsSaidSo) {
-  auto missing = Run(SourceCloner::CloneScript(), "nope");
-  EXPECT_EQ(missing.exit_code, 12);
-  EXPECT_EQ(ClassifyCloneError(missing.output), CloneError::kMissingRef);
-  fs::remove_all(home_ + "/workspace");
-  fs::create_directories(home_ + "/workspace");
+  WorkspaceSource missing = Clone("nope");
+  EXPECT_EQ(missing.status, SourceStatus::kFailed);
+  EXPECT_EQ(missing.error_kind, CloneError::kMissingRef) << missing.error.value_or("");
+  EXPECT_FALSE(Exists("workspace/README.md"));
   std::ofstream(home_ + "/workspace/mine.txt") << "the user's\n";
-  auto busy = Run(SourceCloner::CloneScript());
-  EXPECT_EQ(busy.exit_code, 3);
-  EXPECT_THAT(busy.output, HasSubstr("is not empty"));
+  WorkspaceSource busy = Clone();
+  EXPECT_EQ(busy.status, SourceStatus::kFailed);
+  EXPECT_THAT(busy.error.value_or(""), HasSubstr("is not empty"));
   EXPECT_TRUE(Exists("workspace/mine.txt")) << "nothing of the user's is touched";
+  ExpectNoLeftovers();
 }
 
 TEST_F(CloneScriptTest, DotfilesAreLinkedOrInstalled) {
   std::ofstream(repo_ + "/.vimrc") << "set number\n";
   Git({"-C", repo_, "add", "."});
   Git({"-C", repo_, "commit", "--quiet", "-m", "dotfiles"});
-  auto linked = Run(SourceCloner::DotfilesScript());
-  ASSERT_EQ(linked.exit_code, 0) << linked.output;
+  options_.dotfiles_url = repo_;
+  Workspace ws{NewUuidV4(), "app", WorkspaceStatus::kRunning, "img", std::nullopt, "", ""};
+  SourceCloner(*store_, runtime_, options_).ApplyDotfiles(ws);
   EXPECT_TRUE(fs::is_symlink(home_ + "/.vimrc"));
   EXPECT_FALSE(Exists(".git"));
 
@@ -206,8 +294,7 @@ TEST_F(CloneScriptTest, DotfilesAreLinkedOrInstalled) {
   Git({"-C", repo_, "add", "."});
   Git({"-C", repo_, "commit", "--quiet", "-m", "install"});
   fs::remove_all(home_ + "/.dotfiles");
-  auto installed = Run(SourceCloner::DotfilesScript());
-  ASSERT_EQ(installed.exit_code, 0) << installed.output;
+  SourceCloner(*store_, runtime_, options_).ApplyDotfiles(ws);
   EXPECT_TRUE(Exists("installed"));
 }
 

@@ -133,16 +133,14 @@ Status FakeRuntime::WaitHealthy(const std::string& name, std::chrono::millisecon
   return Status::Ok();
 }
 
-Result<ScriptResult> FakeRuntime::RunScript(const std::string& name, const std::string& script,
-                                            const std::map<std::string, std::string>& env,
-                                            std::chrono::seconds /*timeout*/) {
+Result<ScriptResult> FakeRuntime::RunScript(const std::string& name, const ScriptSpec& spec) {
   RP_RETURN_IF_ERROR(Enter("RunScript", name, "RunScript " + name));
   std::lock_guard lock(mu_);
   auto it = instances_.find(name);
   if (it == instances_.end()) return Status::NotFound("fake: run a script in " + name + ": none");
   if (!it->second.running) return Status::Conflict("fake: " + name + " is not running");
-  scripts_.push_back({name, script, env});
-  return script_result_;
+  scripts_.push_back({name, spec});
+  return respond ? respond(spec) : script_result_;
 }
 
 void FakeRuntime::RespondToScripts(ScriptResult result) {
@@ -150,7 +148,7 @@ void FakeRuntime::RespondToScripts(ScriptResult result) {
   script_result_ = std::move(result);
 }
 
-std::vector<FakeRuntime::ScriptRun> FakeRuntime::scripts() const {
+std::vector<FakeRuntime::RecordedScript> FakeRuntime::scripts() const {
   std::lock_guard lock(mu_);
   return scripts_;
 }

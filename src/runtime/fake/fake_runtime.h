@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -48,9 +49,7 @@ class FakeRuntime : public Runtime {
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
   // Records the script and its environment; answers what RespondToScripts set (exit 0 by
   // default). NotFound when the instance is missing, Conflict when it is stopped.
-  Result<ScriptResult> RunScript(const std::string& name, const std::string& script,
-                                 const std::map<std::string, std::string>& env,
-                                 std::chrono::seconds timeout) override;
+  Result<ScriptResult> RunScript(const std::string& name, const ScriptSpec& spec) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;
@@ -67,14 +66,15 @@ class FakeRuntime : public Runtime {
   void PutInstance(const std::string& name, Instance instance);
   // Drops an instance without recording a call (it vanished outside Rockpool).
   void DropInstance(const std::string& name);
-  // What the next RunScript calls answer (the last one set stays).
+  // What the next RunScript calls answer (the last one set stays); `respond`, when set,
+  // answers instead, from the script run.
   void RespondToScripts(ScriptResult result);
-  struct ScriptRun {
+  std::function<ScriptResult(const ScriptSpec&)> respond;
+  struct RecordedScript {
     std::string name;
-    std::string script;
-    std::map<std::string, std::string> env;
+    ScriptSpec spec;
   };
-  std::vector<ScriptRun> scripts() const;
+  std::vector<RecordedScript> scripts() const;
   void SetRunning(const std::string& name, bool running);
 
   std::optional<Instance> instance(const std::string& name) const;
@@ -97,7 +97,7 @@ class FakeRuntime : public Runtime {
   mutable std::mutex mu_;
   std::map<std::string, Instance> instances_;
   std::vector<std::string> calls_;
-  std::vector<ScriptRun> scripts_;
+  std::vector<RecordedScript> scripts_;
   ScriptResult script_result_{0, "", ""};
   bool prewarmed_ = false;
   std::vector<Failure> failures_;

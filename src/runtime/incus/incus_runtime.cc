@@ -350,24 +350,24 @@ Result<ExecResult> IncusRuntime::Exec(const std::string& name,
   return ExecInstance(*client_, InstanceName(name), {.command = argv}, options_.operation_timeout);
 }
 
-// The image's user (uid 1000, "admin", see images/linux/provision.sh) runs the script under
-// coreutils' timeout, so a script that hangs is killed inside the instance rather than left
-// running after the wait below gives up.
-Result<ScriptResult> IncusRuntime::RunScript(const std::string& name, const std::string& script,
-                                             const std::map<std::string, std::string>& env,
-                                             std::chrono::seconds timeout) {
+// The image's user is uid 1000, "admin" (images/linux/provision.sh). The script runs under
+// coreutils' timeout, so one that hangs is killed inside the instance rather than left running
+// after the wait below gives up.
+Result<ScriptResult> IncusRuntime::RunScript(const std::string& name, const ScriptSpec& spec) {
+  const bool root = spec.user == ScriptSpec::User::kRoot;
   InstanceExecPost post;
-  post.command = {"timeout", "-k", "5", std::to_string(timeout.count()), "/bin/sh", "-c", script};
-  post.environment = env;
-  post.environment["HOME"] = "/home/admin";
-  post.environment["USER"] = "admin";
+  post.command = {"timeout", "-k", "5",        std::to_string(spec.timeout.count()),
+                  "/bin/sh", "-c", spec.script};
+  post.environment = spec.env;
+  post.environment["HOME"] = root ? "/root" : "/home/admin";
+  post.environment["USER"] = root ? "root" : "admin";
   post.environment["LANG"] = "C.UTF-8";
-  post.environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-  post.user = 1000;
-  post.group = 1000;
-  post.cwd = "/home/admin";
+  post.environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  post.user = root ? 0 : 1000;
+  post.group = root ? 0 : 1000;
+  post.cwd = root ? "/root" : "/home/admin";
   RP_ASSIGN_OR_RETURN(ExecResult r, ExecInstance(*client_, InstanceName(name), post,
-                                                 timeout + std::chrono::seconds(15)));
+                                                 spec.timeout + std::chrono::seconds(15)));
   return ScriptResult{r.exit_code, std::move(r.out), std::move(r.err)};
 }
 

@@ -86,9 +86,7 @@ class IncusRuntime final : public Runtime {
   // part of Runtime: nothing above the runtime runs commands in a workspace, and the tests of
   // this adapter use it to look inside.
   Result<ExecResult> Exec(const std::string& name, const std::vector<std::string>& argv);
-  Result<ScriptResult> RunScript(const std::string& name, const std::string& script,
-                                 const std::map<std::string, std::string>& env,
-                                 std::chrono::seconds timeout) override;
+  Result<ScriptResult> RunScript(const std::string& name, const ScriptSpec& spec) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;

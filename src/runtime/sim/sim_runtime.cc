@@ -142,9 +142,7 @@ Status SimRuntime::WaitHealthy(const std::string& name, std::chrono::millisecond
   return Status::Ok();
 }
 
-Result<ScriptResult> SimRuntime::RunScript(const std::string& name, const std::string& /*script*/,
-                                           const std::map<std::string, std::string>& env,
-                                           std::chrono::seconds /*timeout*/) {
+Result<ScriptResult> SimRuntime::RunScript(const std::string& name, const ScriptSpec& spec) {
   const std::string what = What("run a script in", name);
   Wait(SimDelays::kScript);
   {
@@ -154,8 +152,8 @@ Result<ScriptResult> SimRuntime::RunScript(const std::string& name, const std::s
       return Status::Conflict(what + ": the instance is not running");
     }
   }
-  auto url = env.find("RP_GIT_URL");
-  if (url != env.end() && url->second.find("fail-clone") != std::string::npos) {
+  auto url = spec.env.find("RP_GIT_URL");
+  if (url != spec.env.end() && url->second.find("fail-clone") != std::string::npos) {
     return ScriptResult{10, "", "fatal: repository '" + url->second + "/' not found\n"};
   }
   return ScriptResult{0, "", ""};

@@ -54,9 +54,7 @@ class SimRuntime final : public Runtime {
   Result<std::vector<InstanceInfo>> List() override;
   Status Configure(const std::string& name, const CodeServerConfig& config) override;
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
-  Result<ScriptResult> RunScript(const std::string& name, const std::string& script,
-                                 const std::map<std::string, std::string>& env,
-                                 std::chrono::seconds timeout) override;
+  Result<ScriptResult> RunScript(const std::string& name, const ScriptSpec& spec) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """A git server over HTTPS for the repository tests: git's smart HTTP protocol through
 `git http-backend` (CGI), repositories under --root. Everything under /private/ needs Basic
-auth whose password is the content of --token-file; a wrong or missing one gets 401."""
+auth whose password is the content of --token-file; a wrong or missing one gets 401, and an
+allowed one is answered --slow-private seconds late (so a clone takes a while)."""
 import argparse
 import base64
 import http.server
 import os
 import ssl
 import subprocess
+import time
 
 
 def main():
@@ -18,6 +20,7 @@ def main():
     p.add_argument("--token-file", required=True)
     p.add_argument("--address", default="0.0.0.0")
     p.add_argument("--port", type=int, default=443)
+    p.add_argument("--slow-private", type=float, default=0)
     args = p.parse_args()
     with open(args.token_file) as f:
         token = f.read().strip()
@@ -44,6 +47,8 @@ def main():
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
+            if self.path.startswith("/private/"):
+                time.sleep(args.slow_private)
             path, _, query = self.path.partition("?")
             length = int(self.headers.get("Content-Length", "0") or 0)
             body = self.rfile.read(length) if length else b""

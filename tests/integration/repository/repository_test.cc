@@ -106,13 +106,13 @@ class GitServer {
             .status());
     RealProcessRunner runner;
     RP_ASSIGN_OR_RETURN(
-        pid_,
-        runner.SpawnDaemon({.argv = {"ip", "netns", "exec", n, "/usr/bin/python3",
-                                     std::string(ROCKPOOL_SOURCE_DIR) +
-                                         "/tests/integration/repository/git_http_server.py",
-                                     "--root", d + "/root", "--cert", d + "/server.pem", "--key",
-                                     d + "/server.key", "--token-file", d + "/token"}},
-                           d + "/server.log"));
+        pid_, runner.SpawnDaemon({.argv = {"ip", "netns", "exec", n, "/usr/bin/python3",
+                                           std::string(ROCKPOOL_SOURCE_DIR) +
+                                               "/tests/integration/repository/git_http_server.py",
+                                           "--root", d + "/root", "--cert", d + "/server.pem",
+                                           "--key", d + "/server.key", "--token-file", d + "/token",
+                                           "--slow-private", "1"}},
+                                 d + "/server.log"));
     if (!WaitUntil(
             [&] {
               return Sh("curl -sf --cacert " + d + "/ca.pem https://" + kServer +
@@ -232,6 +232,46 @@ TEST_F(RepositoryTest, APrivateRepositoryOpensWithItsTokenAndTheTokenIsKeptNowhe
   EXPECT_EQ(host->exit_code, 1) << "found in: " << host->output;
 }
 
+// The attack: code running in the workspace as its user (say, a dependency of the cloned
+// project) watches every process's environment and command line while a clone with the token
+// is retried. It can read those of its own user (shown first with a decoy), but git runs as the
+// workspace's root, and the token never shows.
+TEST_F(RepositoryTest, CodeOfTheWorkspacesUserCannotReadTheTokenWhileACloneRuns) {
+  const std::string name = Track(UniqueName());
+  const std::string ref = "spied-" + std::to_string(getpid());
+  auto ws = CreateFrom(name, {Url("/private/secret.git"), ref, std::nullopt, kToken});
+  ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+  ASSERT_EQ(ws->source->error_kind, CloneError::kMissingRef) << ws->source->error.value_or("");
+
+  ASSERT_TRUE(AsAdmin(name, "printf '%s\\n' '" + kToken + "' > /tmp/spy.pattern").ok());
+  const std::string spy =
+      "nohup sh -c 'while :; do for f in /proc/[0-9]*/environ /proc/[0-9]*/cmdline; do "
+      "tr \"\\000\" \"\\n\" < $f 2>/dev/null; done | grep -F -f /tmp/spy.pattern "
+      ">> /tmp/spy.hits; echo . >> /tmp/spy.rounds; done' >/dev/null 2>&1 &";
+  ASSERT_TRUE(AsAdmin(name, ": > /tmp/spy.hits; " + spy).ok());
+  // The spy sees what its own user's processes hold.
+  ASSERT_TRUE(AsAdmin(name, "RP_DECOY=$(cat /tmp/spy.pattern) sleep 2").ok());
+  ASSERT_NE(*AsAdmin(name, "wc -l < /tmp/spy.hits"), "0\n") << "the spy cannot see a decoy";
+  ASSERT_TRUE(AsAdmin(name, ": > /tmp/spy.hits; : > /tmp/spy.rounds").ok());
+
+  ASSERT_TRUE(
+      Sh("cd " + g_server->bare("private/secret.git") + " && git branch " + ref + " main").ok());
+  ASSERT_TRUE(api().RetryClone(name).ok());
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        auto now = api().Get(name);
+        return now.ok() && now->source && now->source->status != SourceStatus::kPending;
+      },
+      seconds(120)));
+  auto after = api().Get(name);
+  ASSERT_EQ(after->source->status, SourceStatus::kCloned) << after->source->error.value_or("");
+  (void)AsAdmin(name, "pkill -f spy.pattern; true");
+  const std::string rounds = *AsAdmin(name, "wc -l < /tmp/spy.rounds");
+  EXPECT_GT(std::stoi(rounds), 3) << "the spy ran while the clone did";
+  EXPECT_EQ(*AsAdmin(name, "wc -l < /tmp/spy.hits"), "0\n") << "the spy saw the token";
+  EXPECT_EQ(*AsAdmin(name, "git -C workspace rev-parse --abbrev-ref HEAD"), ref + "\n");
+}
+
 TEST_F(RepositoryTest, FailedClonesAreSortedLeaveTheWorkspaceUsableAndCanBeRetried) {
   struct Case {
     std::string name;
@@ -248,7 +288,8 @@ TEST_F(RepositoryTest, FailedClonesAreSortedLeaveTheWorkspaceUsableAndCanBeRetri
        {"https://" + std::string(kServer) + ":9/x.git"},
        CloneError::kUnreachable},
   };
-  for (const Case& c : cases) ASSERT_TRUE(api().Create(c.name, "", {}, std::nullopt, c.repo).ok()) << c.name;
+  for (const Case& c : cases)
+    ASSERT_TRUE(api().Create(c.name, "", {}, std::nullopt, c.repo).ok()) << c.name;
   for (const Case& c : cases) {
     auto ws = WaitForStatus(c.name, WorkspaceStatus::kRunning, seconds(240));
     ASSERT_TRUE(ws.ok()) << ws.status().ToString();
