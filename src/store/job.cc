@@ -6,11 +6,12 @@
 namespace rockpool {
 namespace {
 
-constexpr std::array<std::pair<JobKind, std::string_view>, 4> kKinds = {{
+constexpr std::array<std::pair<JobKind, std::string_view>, 5> kKinds = {{
     {JobKind::kCreate, "create"},
     {JobKind::kStart, "start"},
     {JobKind::kStop, "stop"},
     {JobKind::kDelete, "delete"},
+    {JobKind::kRestore, "restore"},
 }};
 
 constexpr std::array<std::pair<JobState, std::string_view>, 4> kStates = {{

@@ -11,7 +11,8 @@
 
 namespace rockpool {
 
-enum class JobKind { kCreate, kStart, kStop, kDelete };
+// restore: puts a stopped workspace's instance back to a snapshot (Job::argument names it).
+enum class JobKind { kCreate, kStart, kStop, kDelete, kRestore };
 // queued: waiting (or waiting for its retry time); running: leased by lease_owner until
 // lease_until; done and failed are final.
 enum class JobState { kQueued, kRunning, kDone, kFailed };
@@ -34,6 +35,7 @@ struct Job {
   std::optional<std::string> last_error;
   TimePoint created_at;
   TimePoint updated_at;
+  std::optional<std::string> argument;  // what the kind needs besides the workspace
 };
 
 }  // namespace rockpool

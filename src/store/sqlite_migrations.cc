@@ -106,6 +106,11 @@ CREATE INDEX jobs_unfinished ON jobs (state, run_after) WHERE state IN ('queued'
 CREATE INDEX jobs_by_workspace ON jobs (workspace_id, id);
 )sql";
 
+// A job may carry one argument for its kind (a restore job: the snapshot to restore).
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE jobs ADD COLUMN argument TEXT CHECK (argument IS NULL OR length(argument) <= 255);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -117,6 +122,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {3, "workspace resource limits", kV3},
       {4, "port state (pending, active)", kV4},
       {5, "job kinds checked by the code", kV5},
+      {6, "job argument", kV6},
   };
   // clang-format on
   return kMigrations;

@@ -1,4 +1,4 @@
--- A Rockpool store at schema version 4, the previous release.
+-- A Rockpool store at schema version 5, the previous release.
 -- Made by src/store/testdata/make_previous_release.sh; do not edit by hand.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
@@ -7,6 +7,7 @@ INSERT INTO schema_migrations VALUES(1,'workspaces, ports, jobs','2026-01-01T00:
 INSERT INTO schema_migrations VALUES(2,'workspaces revision counter','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(3,'workspace resource limits','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(4,'port state (pending, active)','2026-01-01T00:00:00.000Z');
+INSERT INTO schema_migrations VALUES(5,'job kinds checked by the code','2026-01-01T00:00:00.000Z');
 CREATE TABLE workspaces (
   id            TEXT NOT NULL PRIMARY KEY,
   name          TEXT NOT NULL UNIQUE,
@@ -35,10 +36,15 @@ CREATE TABLE ports (
 INSERT INTO ports VALUES('11111111-1111-4111-8111-111111111111',3000,'web','2026-01-01T10:05:00.000Z','active');
 INSERT INTO ports VALUES('11111111-1111-4111-8111-111111111111',8888,NULL,'2026-01-01T10:06:00.000Z','active');
 INSERT INTO ports VALUES('22222222-2222-4222-8222-222222222222',65535,'top','2026-01-01T10:07:00.000Z','active');
-CREATE TABLE jobs (
+CREATE TABLE workspaces_revision (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  revision INTEGER NOT NULL
+) STRICT;
+INSERT INTO workspaces_revision VALUES(1,4);
+CREATE TABLE IF NOT EXISTS "jobs" (
   id           INTEGER PRIMARY KEY,
   workspace_id TEXT NOT NULL,
-  kind         TEXT NOT NULL CHECK (kind IN ('create', 'start', 'stop', 'delete')),
+  kind         TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 32),
   state        TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
   attempts     INTEGER NOT NULL DEFAULT 0,
   max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
@@ -54,15 +60,8 @@ INSERT INTO jobs VALUES(2,'22222222-2222-4222-8222-222222222222','stop','done',1
 INSERT INTO jobs VALUES(3,'33333333-3333-4333-8333-333333333333','start','failed',5,5,1767261750000,NULL,NULL,'incus: start instance rp-gamma-9: 500 boom',1767261720000,1767261750000);
 INSERT INTO jobs VALUES(4,'44444444-4444-4444-8444-444444444444','create','running',1,5,1767261780000,'worker-1',1767261840000,NULL,1767261780000,1767261781000);
 INSERT INTO jobs VALUES(5,'44444444-4444-4444-8444-444444444444','delete','queued',0,5,1767261900000,NULL,NULL,NULL,1767261790000,1767261790000);
-CREATE TABLE workspaces_revision (
-  id       INTEGER PRIMARY KEY CHECK (id = 1),
-  revision INTEGER NOT NULL
-) STRICT;
-INSERT INTO workspaces_revision VALUES(1,4);
 CREATE UNIQUE INDEX workspaces_by_created ON workspaces (created_at, id);
 CREATE INDEX workspaces_by_status ON workspaces (status);
-CREATE INDEX jobs_unfinished ON jobs (state, run_after) WHERE state IN ('queued', 'running');
-CREATE INDEX jobs_by_workspace ON jobs (workspace_id, id);
 CREATE TRIGGER workspaces_revision_on_insert AFTER INSERT ON workspaces
 BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 CREATE TRIGGER workspaces_revision_on_update AFTER UPDATE ON workspaces
@@ -70,4 +69,6 @@ BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 CREATE TRIGGER workspaces_revision_on_delete AFTER DELETE ON workspaces
 BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 CREATE INDEX ports_pending ON ports (created_at) WHERE state = 'pending';
+CREATE INDEX jobs_unfinished ON jobs (state, run_after) WHERE state IN ('queued', 'running');
+CREATE INDEX jobs_by_workspace ON jobs (workspace_id, id);
 COMMIT;
