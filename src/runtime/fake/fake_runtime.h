@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/runtime.h"
+#include "runtime/snapshot_book.h"
 
 namespace rockpool {
 
@@ -26,6 +27,7 @@ class FakeRuntime : public Runtime {
     std::set<int> ports;
     WorkspaceLimits limits;  // as given to Create, then to each Start of a stopped instance
     int limit_changes = 0;   // how many Starts found other limits and applied them
+    std::optional<std::string> restored_from;  // the last snapshot restored
   };
 
   explicit FakeRuntime(std::string socket_dir = "/run/rockpool/sockets")
@@ -46,6 +48,12 @@ class FakeRuntime : public Runtime {
   Result<std::vector<InstanceInfo>> List() override;
   Status Configure(const std::string& name, const CodeServerConfig& config) override;
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
+  // Snapshots are kept per instance; a restore is recorded in Instance::restored_from.
+  Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& name) override;
+  Result<SnapshotInfo> CreateSnapshot(const std::string& name,
+                                      const std::string& snapshot) override;
+  Status RestoreSnapshot(const std::string& name, const std::string& snapshot) override;
+  Status DeleteSnapshot(const std::string& name, const std::string& snapshot) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;
@@ -83,6 +91,7 @@ class FakeRuntime : public Runtime {
   const std::string socket_dir_;
   mutable std::mutex mu_;
   std::map<std::string, Instance> instances_;
+  SnapshotBook snapshots_;
   std::vector<std::string> calls_;
   bool prewarmed_ = false;
   std::vector<Failure> failures_;
