@@ -100,6 +100,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   ControlPlaneOptions options = PlaneOptions(ctx, &metrics);
   options.reconciler.firewall = firewall;
   options.limits = limits;
+  RP_ASSIGN_OR_RETURN(options.service.max_snapshots, MaxSnapshotsFromEnvironment());
   if (flags.no_worker) options.worker.threads = 0;
   RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));
   api::ApiOptions api;

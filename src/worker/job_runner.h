@@ -6,6 +6,8 @@
 //   start:  Start(limits: applied first when the instance's differ) -> WaitHealthy
 //   stop:   remove every port socket and its row (before the instance stops) -> Stop
 //   delete: remove every port socket and its row -> Remove
+//   restore: RestoreSnapshot(the job's argument) on the stopped instance; restoring the same
+//           snapshot again gives the same filesystem, so a re-run after a crash converges
 // A failed create or start undoes its finished steps (a Reverter) before the job is retried
 // or failed, so nothing is left half-created. The runner changes no workspace status: the
 // Worker records the outcome together with the job's completion.
@@ -13,6 +15,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <string>
 
 #include "core/workspace.h"
 #include "runtime/runtime.h"
@@ -32,7 +36,9 @@ class JobRunner {
   // Runs `kind` for `ws`. `lease_lost` turns true when another worker has taken the job over;
   // the runner then leaves the instance alone instead of undoing steps the other worker
   // relies on.
-  Status Run(JobKind kind, const Workspace& ws, const std::atomic<bool>& lease_lost);
+  // `argument`: the job's argument (restore: the snapshot).
+  Status Run(JobKind kind, const Workspace& ws, const std::atomic<bool>& lease_lost,
+             const std::optional<std::string>& argument = std::nullopt);
 
   // True for failures that another attempt cannot fix (bad input, a foreign instance in the
   // way, a missing image or instance).
@@ -43,6 +49,7 @@ class JobRunner {
   Status RunStart(const Workspace& ws, const std::atomic<bool>& lease_lost);
   Status RunStop(const Workspace& ws);
   Status RunDelete(const Workspace& ws);
+  Status RunRestore(const Workspace& ws, const std::optional<std::string>& snapshot);
   Status RemovePorts(const Workspace& ws);
   // Ok when an existing instance named like `ws` is Rockpool's (left by a crashed attempt).
   Status AdoptExisting(const Workspace& ws);
