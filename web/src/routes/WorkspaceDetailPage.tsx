@@ -2,6 +2,7 @@ import { Fragment } from 'preact';
 import type { Workspace } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PortsPanel } from '../components/PortsPanel';
+import { SnapshotsPanel } from '../components/SnapshotsPanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { useWorkspaceActions } from '../components/useWorkspaceActions';
 import { useWorkspace } from '../hooks/useWorkspace';
@@ -50,6 +51,7 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
           <div class="grid-2">
             <Details w={w} />
             <PortsPanel workspace={w} ports={ws.ports} loaded={ws.portsLoaded} onPorts={ws.setPorts} />
+            <SnapshotsPanel workspace={w} onChanged={ws.setWorkspace} />
           </div>
         </>
       )}
