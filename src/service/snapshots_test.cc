@@ -32,7 +32,10 @@ class SnapshotServiceTest : public ::testing::Test {
   std::vector<Job> Jobs(const std::string& id) { return *store_->jobs().ListForWorkspace(id); }
   std::vector<std::string> Names(const std::string& ref) {
     std::vector<std::string> out;
-    for (const auto& s : *service_->ListSnapshots(ref)) out.push_back(s.name);
+    auto listed = service_->ListSnapshots(ref);
+    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+    if (!listed.ok()) return out;
+    for (const auto& s : *listed) out.push_back(s.name);
     return out;
   }
 
@@ -67,8 +70,9 @@ TEST_F(SnapshotServiceTest, SnapshotWithoutANameIsNamedAfterTheTime) {
 
 TEST_F(SnapshotServiceTest, BadSnapshotNameIsInvalidArgumentSayingWhatIsAllowed) {
   Seed("demo", WorkspaceStatus::kRunning);
-  for (const std::string bad :
-       {"Upper", "a/b", "-lead", "trail-", "sp ace", std::string(64, 'a'), std::string("..")}) {
+  const std::vector<std::string> bads = {
+      "Upper", "a/b", "-lead", "trail-", "sp ace", std::string(64, 'a'), ".."};
+  for (const std::string& bad : bads) {
     auto made = service_->CreateSnapshot("demo", bad);
     EXPECT_EQ(made.status().code(), Code::kInvalidArgument) << bad;
     EXPECT_THAT(made.status().message(), HasSubstr("lowercase letters, digits and hyphens"));
