@@ -5,6 +5,7 @@
 //   rockpool restore:  POST .../snapshots/<s>/restore (stopped workspace), then until the
 //                      restore job is done (a snapshot request stops answering 409)
 //   raw restore:       `lxc restore rp-<ws> <name>`
+// Which of the two goes first alternates between runs.
 // Talks to the control plane on $ROCKPOOL_STATE_DIR/local.sock (root's own socket) and to LXD
 // through `lxc` in $ROCKPOOL_PROJECT: run it against a private Rockpool (scripts/harness.sh).
 // Usage: snapshot_bench [runs]   (default 5)
@@ -87,24 +88,46 @@ int Main(int runs) {
   for (int i = 0; i < runs; ++i) {
     const std::string ours = "r" + std::to_string(i);
     const std::string raw = "raw" + std::to_string(i);
-    // Running: snapshots of both kinds, then drop them (keeps under the cap).
-    t["rockpool snapshot (running)"].push_back(
-        Timed([&] { return api.CreateSnapshot(name, ours).ok(); }, "rockpool snapshot"));
-    t["raw lxc snapshot (running)"].push_back(Timed(
-        [&] {
-          return Lxc({"snapshot", instance, raw});
-        },
-        "lxc snapshot"));
-    // Stopped: restore each.
+    // Running: snapshots of both kinds, in alternating order (the first snapshot after a
+    // start pays for what the start wrote), then restores of each while stopped.
+    auto ours_snapshot = [&] {
+      t["rockpool snapshot (running)"].push_back(
+          Timed([&] { return api.CreateSnapshot(name, ours).ok(); }, "rockpool snapshot"));
+    };
+    auto raw_snapshot = [&] {
+      t["raw lxc snapshot (running)"].push_back(Timed(
+          [&] {
+            return Lxc({"snapshot", instance, raw});
+          },
+          "lxc snapshot"));
+    };
+    auto ours_restore = [&] {
+      t["rockpool restore (stopped)"].push_back(
+          Timed([&] { return api.RestoreSnapshot(name, ours).ok() && RestoreDone(api, name); },
+                "rockpool restore"));
+    };
+    auto raw_restore = [&] {
+      t["raw lxc restore (stopped)"].push_back(Timed(
+          [&] {
+            return Lxc({"restore", instance, raw});
+          },
+          "lxc restore"));
+    };
+    if (i % 2 == 0) {
+      ours_snapshot();
+      raw_snapshot();
+    } else {
+      raw_snapshot();
+      ours_snapshot();
+    }
     if (!api.Stop(name).ok() || !WaitFor(api, name, WorkspaceStatus::kStopped)) return 1;
-    t["rockpool restore (stopped)"].push_back(
-        Timed([&] { return api.RestoreSnapshot(name, ours).ok() && RestoreDone(api, name); },
-              "rockpool restore"));
-    t["raw lxc restore (stopped)"].push_back(Timed(
-        [&] {
-          return Lxc({"restore", instance, raw});
-        },
-        "lxc restore"));
+    if (i % 2 == 0) {
+      ours_restore();
+      raw_restore();
+    } else {
+      raw_restore();
+      ours_restore();
+    }
     if (!Lxc({"delete", instance + "/" + raw})) return 1;
     if (!api.DeleteSnapshot(name, ours).ok()) return 1;
     if (!api.Start(name).ok() || !WaitFor(api, name, WorkspaceStatus::kRunning)) return 1;
