@@ -5,19 +5,12 @@ import { createSnapshot, deleteSnapshot, listSnapshots, restoreSnapshot } from '
 import type { Snapshot, Workspace } from '../api/types';
 import { absoluteTime, relativeTime } from '../lib/time';
 import { showToast } from '../lib/toast';
+import { snapshotNameError } from '../lib/validation';
 import { ConfirmDialog } from './ConfirmDialog';
 
 interface Props {
   workspace: Workspace;
   onChanged: (w: Workspace) => void;
-}
-
-const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** A snapshot name the server will take, or the reason it will not ('' is allowed: named by time). */
-export function snapshotNameError(name: string): string | null {
-  if (name === '' || NAME_PATTERN.test(name)) return null;
-  return 'Use 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.';
 }
 
 type Pending = { kind: 'restore' | 'delete'; snapshot: Snapshot } | null;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePort, validatePortForm, validateWorkspaceName } from './validation';
+import { parsePort, snapshotNameError, validatePortForm, validateWorkspaceName } from './validation';
 
 test('accepts names the contract accepts', () => {
   for (const name of ['abc', 'my-workspace', 'a1b', '0ab', 'a'.repeat(63)]) {
@@ -36,4 +36,13 @@ test('port form refuses a sixth port and duplicates, and trims the label', () =>
   assert.match(JSON.stringify(validatePortForm('3000', '', [3000])), /already forwarded/);
   assert.match(JSON.stringify(validatePortForm('3006', '', [3001, 3002, 3003, 3004, 3005])), /at most 5/);
   assert.match(JSON.stringify(validatePortForm('3000', 'x'.repeat(65), [])), /64 characters/);
+});
+
+test('snapshot names follow the server: empty or 1-63 of a-z, 0-9 and inner hyphens', () => {
+  for (const name of ['', 'a', 'before-upgrade', 'snap-20260101-120000', 'a'.repeat(63)]) {
+    assert.equal(snapshotNameError(name), null, name);
+  }
+  for (const name of ['A', 'a/b', '-a', 'a-', 'a b', '..', 'a'.repeat(64)]) {
+    assert.match(snapshotNameError(name) ?? '', /1-63 lowercase letters/, name);
+  }
 });

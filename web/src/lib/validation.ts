@@ -50,3 +50,11 @@ export function validatePortForm(
   if (trimmed.length > LABEL_MAX) return { error: `Keep the label to ${LABEL_MAX} characters.` };
   return trimmed ? { port: parsed.port, label: trimmed } : { port: parsed.port };
 }
+
+const SNAPSHOT_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Null when the server takes `name` as a snapshot's name ('' too: it names it after the time). */
+export function snapshotNameError(name: string): string | null {
+  if (name === '' || SNAPSHOT_NAME_PATTERN.test(name)) return null;
+  return 'Use 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.';
+}
