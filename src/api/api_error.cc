@@ -69,6 +69,8 @@ ApiError ApiError::FromStatus(const Status& status) {
       return {503, code, status.message(), {}};
     case Code::kDeadlineExceeded:
       return {504, code, status.message(), {}};
+    case Code::kUnimplemented:
+      return {501, code, status.message(), {}};
     case Code::kOk:
       return {500, "internal", "an operation failed without saying why (a bug)", {}};
     case Code::kInternal:

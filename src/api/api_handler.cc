@@ -95,6 +95,26 @@ Result<Reply> RemovePort(const Deps& d, const ValidatedCall& c) {
   return Reply{204, nullptr, "", "", Ref(c)};
 }
 
+Result<Reply> ListSnapshots(const Deps& d, const ValidatedCall& c) {
+  RP_ASSIGN_OR_RETURN(auto snapshots, d.service.ListSnapshots(Ref(c)));
+  json items = json::array();
+  for (const auto& s : snapshots) items.push_back(SnapshotToJson(s));
+  return Reply{200, {{"items", std::move(items)}}, "", "", Ref(c)};
+}
+
+Result<Reply> CreateSnapshot(const Deps& d, const ValidatedCall& c) {
+  RP_ASSIGN_OR_RETURN(auto snapshot,
+                      d.service.CreateSnapshot(Ref(c), c.body.value("name", std::string())));
+  return Reply{201, SnapshotToJson(snapshot), "", "", Ref(c)};
+}
+
+std::string SnapshotRef(const ValidatedCall& c) { return c.path.value("snapshot", ""); }
+
+Result<Reply> DeleteSnapshot(const Deps& d, const ValidatedCall& c) {
+  RP_RETURN_IF_ERROR(d.service.DeleteSnapshot(Ref(c), SnapshotRef(c)));
+  return Reply{204, nullptr, "", "", Ref(c)};
+}
+
 Result<Reply> GetMetrics(const Deps& d, const ValidatedCall&) {
   RP_ASSIGN_OR_RETURN(auto counts, d.service.CountByStatus());
   return Reply{200, nullptr, d.metrics.Render(counts), "text/plain; version=0.0.4; charset=utf-8",
@@ -134,6 +154,13 @@ const std::map<std::string, OperationFn>& Operations() {
       {"listPorts", ListPorts},
       {"addPort", AddPort},
       {"removePort", RemovePort},
+      {"listSnapshots", ListSnapshots},
+      {"createSnapshot", CreateSnapshot},
+      {"deleteSnapshot", DeleteSnapshot},
+      {"restoreSnapshot",
+       [](const Deps& d, const ValidatedCall& c) {
+         return WorkspaceReply(202, d.service.RestoreSnapshot(Ref(c), SnapshotRef(c)));
+       }},
   };
   return kOps;
 }

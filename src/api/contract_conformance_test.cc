@@ -334,6 +334,45 @@ TEST_F(ContractConformanceTest, ServiceFailuresMapToTheirStatus) {
         "no such column"}});
 }
 
+TEST_F(ContractConformanceTest, SnapshotOperationsAnswerWhatTheContractSays) {
+  Run({
+      {"create snapshot", JsonRequest("POST", "/api/workspaces/running-ws/snapshots", R"({})"),
+       "createSnapshot", 201, "", ""},
+      {"create named snapshot",
+       JsonRequest("POST", "/api/workspaces/stopped-ws/snapshots", R"({"name":"before"})"),
+       "createSnapshot", 201, "", ""},
+      {"list snapshots", Request("GET", "/api/workspaces/stopped-ws/snapshots"), "listSnapshots",
+       200, "", ""},
+      {"restore", Request("POST", "/api/workspaces/stopped-ws/snapshots/before/restore"),
+       "restoreSnapshot", 202, "", ""},
+      {"delete snapshot", Request("DELETE", "/api/workspaces/stopped-ws/snapshots/before"),
+       "deleteSnapshot", 204, "", ""},
+      {"unknown snapshot", Request("DELETE", "/api/workspaces/stopped-ws/snapshots/before"),
+       "deleteSnapshot", 404, "not_found", "no snapshot"},
+      {"restore running", Request("POST", "/api/workspaces/running-ws/snapshots/snap-1/restore"),
+       "restoreSnapshot", 409, "conflict", "stop it first"},
+      {"name not a string",
+       JsonRequest("POST", "/api/workspaces/stopped-ws/snapshots", R"({"name":7})"),
+       "createSnapshot", 400, "invalid_argument", "name"},
+      {"unknown field",
+       JsonRequest("POST", "/api/workspaces/stopped-ws/snapshots", R"({"label":"x"})"),
+       "createSnapshot", 400, "invalid_argument", "label"},
+  });
+  EXPECT_THAT(service_.calls(), ::testing::Contains("RestoreSnapshot stopped-ws before"));
+}
+
+TEST_F(ContractConformanceTest, SnapshotConflictsAndUnsupportedRuntimesAnswerTheirStatus) {
+  service_.FailNextCall(Status::InvalidArgument("invalid snapshot name \"A\": use lowercase"));
+  Run({{"bad name", JsonRequest("POST", "/api/workspaces/stopped-ws/snapshots", R"({"name":"A"})"),
+        "createSnapshot", 400, "invalid_argument", "invalid snapshot name"}});
+  service_.FailNextCall(Status::AlreadyExists("already has a snapshot \"a\"; choose another"));
+  Run({{"taken", JsonRequest("POST", "/api/workspaces/stopped-ws/snapshots", R"({"name":"a"})"),
+        "createSnapshot", 409, "already_exists", "choose another"}});
+  service_.FailNextCall(Status(Code::kUnimplemented, "tart: snapshots are not supported"));
+  Run({{"tart", Request("GET", "/api/workspaces/stopped-ws/snapshots"), "listSnapshots", 501,
+        "unimplemented", "not supported"}});
+}
+
 }  // namespace
 }  // namespace rockpool::api
 

@@ -26,14 +26,15 @@ TEST(ContractTest, EmbeddedCopyEqualsTheFileInTheRepository) {
   EXPECT_FALSE(EmbeddedOpenApiYaml().empty());
 }
 
-TEST(ContractTest, HasTheNineOperationsPlusHealthAndMetrics) {
+TEST(ContractTest, HasTheThirteenOperationsPlusHealthAndMetrics) {
   Contract c = LoadContract();
   for (const char* id : {"getHealth", "getMetrics", "listWorkspaces", "createWorkspace",
                          "getWorkspace", "deleteWorkspace", "startWorkspace", "stopWorkspace",
-                         "listPorts", "addPort", "removePort", "retryClone", "updateWorkspace"}) {
+                         "listPorts", "addPort", "removePort", "retryClone", "updateWorkspace",
+                         "listSnapshots", "createSnapshot", "deleteSnapshot", "restoreSnapshot"}) {
     EXPECT_NE(c.FindOperation(id), nullptr) << id;
   }
-  EXPECT_EQ(c.operations().size(), 13u);
+  EXPECT_EQ(c.operations().size(), 17u);
 }
 
 TEST(ContractTest, MatchesTemplatesAndExtractsPathParameters) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -196,6 +197,50 @@ class FakeWorkspaceService final : public WorkspaceService {
     }
     return Status::Ok();
   }
+  // Snapshots: kept per workspace id; made only while running or stopped, restored only while
+  // stopped (the workspace stays stopped), at most 3 per workspace.
+  static constexpr size_t kMaxSnapshots = 3;
+  Result<std::vector<WorkspaceSnapshot>> ListSnapshots(const std::string& ref) override {
+    std::lock_guard lock(mu_);
+    RP_RETURN_IF_ERROR(Begin("ListSnapshots " + ref));
+    RP_ASSIGN_OR_RETURN(Workspace * ws, Lookup(ref));
+    return snapshots_[ws->id];
+  }
+  Result<WorkspaceSnapshot> CreateSnapshot(const std::string& ref,
+                                           const std::string& name) override {
+    std::lock_guard lock(mu_);
+    RP_RETURN_IF_ERROR(Begin("CreateSnapshot " + ref + " " + name));
+    RP_ASSIGN_OR_RETURN(Workspace * ws, Lookup(ref));
+    if (ws->status != WorkspaceStatus::kRunning && ws->status != WorkspaceStatus::kStopped) {
+      return Status::Conflict("cannot snapshot workspace while it is " +
+                              std::string(StatusName(ws->status)));
+    }
+    auto& list = snapshots_[ws->id];
+    if (list.size() >= kMaxSnapshots) return Status::Conflict("at the maximum; delete one first");
+    const std::string snapshot = name.empty() ? "snap-" + std::to_string(list.size() + 1) : name;
+    for (const auto& s : list) {
+      if (s.name == snapshot) return Status::AlreadyExists("snapshot exists already");
+    }
+    list.push_back({snapshot, kTime});
+    return list.back();
+  }
+  Result<Workspace> RestoreSnapshot(const std::string& ref, const std::string& snapshot) override {
+    std::lock_guard lock(mu_);
+    RP_RETURN_IF_ERROR(Begin("RestoreSnapshot " + ref + " " + snapshot));
+    RP_ASSIGN_OR_RETURN(Workspace * ws, Lookup(ref));
+    if (ws->status != WorkspaceStatus::kStopped) return Status::Conflict("stop it first");
+    RP_RETURN_IF_ERROR(FindSnapshot(ws->id, snapshot).status());
+    return *ws;
+  }
+  Status DeleteSnapshot(const std::string& ref, const std::string& snapshot) override {
+    std::lock_guard lock(mu_);
+    RP_RETURN_IF_ERROR(Begin("DeleteSnapshot " + ref + " " + snapshot));
+    RP_ASSIGN_OR_RETURN(Workspace * ws, Lookup(ref));
+    RP_RETURN_IF_ERROR(FindSnapshot(ws->id, snapshot).status());
+    std::erase_if(snapshots_[ws->id], [&](const auto& s) { return s.name == snapshot; });
+    return Status::Ok();
+  }
+
   Result<std::map<WorkspaceStatus, int>> CountByStatus() override {
     std::lock_guard lock(mu_);
     RP_RETURN_IF_ERROR(Begin("CountByStatus"));
@@ -205,6 +250,12 @@ class FakeWorkspaceService final : public WorkspaceService {
   }
 
  private:
+  Result<WorkspaceSnapshot> FindSnapshot(const std::string& id, const std::string& snapshot) {
+    for (const auto& s : snapshots_[id]) {
+      if (s.name == snapshot) return s;
+    }
+    return Status::NotFound("no snapshot \"" + snapshot + "\"");
+  }
   Status Begin(std::string call) {
     calls_.push_back(std::move(call));
     Status s = std::move(fail_next_);
@@ -245,6 +296,7 @@ class FakeWorkspaceService final : public WorkspaceService {
   Status fail_next_;
   std::vector<Workspace> workspaces_;
   std::vector<Port> ports_;
+  std::map<std::string, std::vector<WorkspaceSnapshot>> snapshots_;
   std::vector<std::string> calls_;
   unsigned long long next_id_ = 0;
 };

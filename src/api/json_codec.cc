@@ -89,6 +89,18 @@ json PortToJson(const Port& port) {
           {"createdAt", port.created_at}};
 }
 
+json SnapshotToJson(const WorkspaceSnapshot& snapshot) {
+  return {{"name", snapshot.name}, {"createdAt", snapshot.created_at}};
+}
+
+Result<WorkspaceSnapshot> SnapshotFromJson(const json& j) {
+  try {
+    return WorkspaceSnapshot{j.at("name").get<std::string>(), j.at("createdAt").get<std::string>()};
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("snapshot: ") + e.what());
+  }
+}
+
 Result<Workspace> WorkspaceFromJson(const json& j) {
   try {
     Workspace ws;

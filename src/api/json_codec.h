@@ -5,6 +5,7 @@
 
 #include "core/status.h"
 #include "core/workspace.h"
+#include "service/workspace_service.h"
 
 namespace rockpool::api {
 
@@ -14,6 +15,7 @@ nlohmann::json PortToJson(const Port& port);
 nlohmann::json SourceToJson(const WorkspaceSource& source);
 // The `repository` of a create request, as the contract has validated it.
 SourceRequest SourceRequestFromJson(const nlohmann::json& j);
+nlohmann::json SnapshotToJson(const WorkspaceSnapshot& snapshot);
 
 // The reverse, for clients; InvalidArgument names the missing or mistyped field.
 // A workspace without "limits" (from a server that predates them) keeps the built-in ones. A
@@ -23,6 +25,7 @@ Result<Workspace> WorkspaceFromJson(const nlohmann::json& j);
 // for int64 become INT64_MAX, which any maximum refuses.
 LimitsRequest LimitsRequestFromJson(const nlohmann::json& j);
 Result<Port> PortFromJson(const nlohmann::json& j);
+Result<WorkspaceSnapshot> SnapshotFromJson(const nlohmann::json& j);
 Result<WorkspacePage> WorkspacePageFromJson(const nlohmann::json& j);
 
 }  // namespace rockpool::api

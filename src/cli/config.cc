@@ -1,5 +1,6 @@
 #include "cli/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "cli/install_paths.h"
@@ -77,6 +78,9 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_RECIPE_DIR", c.recipe_dir);
   FromEnv("ROCKPOOL_IDLE_TIMEOUT", c.idle_timeout);
   FromEnv("ROCKPOOL_IDLE_CHECK_INTERVAL", c.idle_check_interval);
+  if (auto max_snapshots = MaxSnapshotsFromEnvironment(); max_snapshots.ok()) {
+    c.max_snapshots = *max_snapshots;
+  }
   return c;
 }
 
@@ -87,6 +91,22 @@ Result<LimitsPolicy> LimitsPolicyFromEnvironment() {
   });
   if (!policy.ok()) return policy.status().WithContext("workspace limit settings");
   return policy;
+}
+
+Result<int> MaxSnapshotsFromEnvironment() {
+  const char* v = std::getenv("ROCKPOOL_MAX_SNAPSHOTS");
+  if (v == nullptr || *v == '\0') return kDefaultMaxSnapshots;
+  const std::string text(v);
+  const bool digits = text.size() <= 4 && std::all_of(text.begin(), text.end(), [](char ch) {
+                        return ch >= '0' && ch <= '9';
+                      });
+  const int value = digits ? std::stoi(text) : 0;
+  if (value < 1 || value > kMaxMaxSnapshots) {
+    return Status::InvalidArgument(
+        "ROCKPOOL_MAX_SNAPSHOTS is \"" + text + "\"; set it to a whole number from 1 to " +
+        std::to_string(kMaxMaxSnapshots) + " (snapshots kept per workspace)");
+  }
+  return value;
 }
 
 }  // namespace rockpool

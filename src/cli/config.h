@@ -16,6 +16,9 @@ inline constexpr char kDefaultRuntime[] = "tart";
 inline constexpr char kDefaultRuntime[] = "incus";
 #endif
 
+inline constexpr int kDefaultMaxSnapshots = 10;
+inline constexpr int kMaxMaxSnapshots = 1000;
+
 struct Config {
   std::string state_dir = "/var/lib/rockpool";  // ROCKPOOL_STATE_DIR
   std::string log_dir = "/var/log/rockpool";    // ROCKPOOL_LOG_DIR
@@ -46,6 +49,8 @@ struct Config {
   // Rockpool has no host firewall for Tart VMs (pf rules on macOS): their code can reach what
   // listens on the Mac. serve refuses to run on tart until this is set to 1, accepting that.
   bool tart_allow_host_access = false;  // ROCKPOOL_TART_ALLOW_HOST_ACCESS=1
+  // How many snapshots one workspace may keep (1-1000); MaxSnapshotsFromEnvironment checks it.
+  int max_snapshots = kDefaultMaxSnapshots;  // ROCKPOOL_MAX_SNAPSHOTS
 
   // A running workspace with no open IDE connection and no forwarded-port traffic for this long
   // is stopped, unless it chose its own timeout; "0": never. How often that is checked.
@@ -76,5 +81,9 @@ struct Config {
 // Workspace limits from ROCKPOOL_DEFAULT_{CPUS,MEMORY_MIB,PROCESSES,DISK_GIB} and
 // ROCKPOOL_MAX_* (core/limits.h has the built-in values); InvalidArgument naming the setting.
 Result<LimitsPolicy> LimitsPolicyFromEnvironment();
+
+// ROCKPOOL_MAX_SNAPSHOTS (default kDefaultMaxSnapshots): a whole number from 1 to
+// kMaxMaxSnapshots, else InvalidArgument naming the setting and what to set.
+Result<int> MaxSnapshotsFromEnvironment();
 
 }  // namespace rockpool

@@ -120,6 +120,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   CombinedActivity activity(requests, connections);
   RP_ASSIGN_OR_RETURN(options.idle.interval, ctx.config().IdleCheckInterval());
   options.idle.activity = &activity;
+  RP_ASSIGN_OR_RETURN(options.service.max_snapshots, MaxSnapshotsFromEnvironment());
   if (flags.no_worker) options.worker.threads = 0;
   RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));
   api::ApiOptions api;

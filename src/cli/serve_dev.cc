@@ -83,6 +83,7 @@ ControlPlaneOptions PlaneOptions(const Config& config, const LimitsPolicy& limit
   ControlPlaneOptions o;
   o.limits = limits;
   o.service.default_image = config.image;
+  o.service.max_snapshots = config.max_snapshots;
   // A failed job is retried after a backoff that shrinks with the simulated delays, so a
   // failure reaches `error` as soon as the dev runtime's steps would allow.
   o.jobs.backoff_base = std::chrono::milliseconds(

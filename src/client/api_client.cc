@@ -20,6 +20,7 @@ Code CodeFromName(const std::string& name, int http_status) {
       {"unavailable", Code::kUnavailable},
       {"deadline_exceeded", Code::kDeadlineExceeded},
       {"internal", Code::kInternal},
+      {"unimplemented", Code::kUnimplemented},
   };
   for (const auto& [n, c] : kCodes) {
     if (name == n) return c;
@@ -204,6 +205,53 @@ Status ApiClient::RemovePort(const std::string& ref, int port) {
   return Call(what, "DELETE",
               "/api/workspaces/" + UrlEncode(ref) + "/ports/" + std::to_string(port))
       .status();
+}
+
+namespace {
+
+std::string SnapshotsTarget(const std::string& ref) {
+  return "/api/workspaces/" + UrlEncode(ref) + "/snapshots";
+}
+
+}  // namespace
+
+Result<std::vector<WorkspaceSnapshot>> ApiClient::ListSnapshots(const std::string& ref) {
+  const std::string what = "list snapshots of workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", SnapshotsTarget(ref)));
+  return Decode<std::vector<WorkspaceSnapshot>>(
+      what, text, [](const json& j) -> Result<std::vector<WorkspaceSnapshot>> {
+        if (!j.contains("items") || !j["items"].is_array()) {
+          return Status::InvalidArgument("no items array");
+        }
+        std::vector<WorkspaceSnapshot> out;
+        for (const auto& item : j["items"]) {
+          RP_ASSIGN_OR_RETURN(auto s, api::SnapshotFromJson(item));
+          out.push_back(std::move(s));
+        }
+        return out;
+      });
+}
+
+Result<WorkspaceSnapshot> ApiClient::CreateSnapshot(const std::string& ref,
+                                                    const std::string& name) {
+  json body = json::object();
+  if (!name.empty()) body["name"] = name;
+  const std::string what = "snapshot workspace " + Quoted(ref);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "POST", SnapshotsTarget(ref), body.dump()));
+  return Decode<WorkspaceSnapshot>(what, text, api::SnapshotFromJson);
+}
+
+Result<Workspace> ApiClient::RestoreSnapshot(const std::string& ref, const std::string& snapshot) {
+  const std::string what = "restore workspace " + Quoted(ref) + " to snapshot " + Quoted(snapshot);
+  RP_ASSIGN_OR_RETURN(
+      auto text,
+      Call(what, "POST", SnapshotsTarget(ref) + "/" + UrlEncode(snapshot) + "/restore", ""));
+  return Decode<Workspace>(what, text, api::WorkspaceFromJson);
+}
+
+Status ApiClient::DeleteSnapshot(const std::string& ref, const std::string& snapshot) {
+  const std::string what = "delete snapshot " + Quoted(snapshot) + " of workspace " + Quoted(ref);
+  return Call(what, "DELETE", SnapshotsTarget(ref) + "/" + UrlEncode(snapshot)).status();
 }
 
 }  // namespace rockpool::client

@@ -11,6 +11,7 @@
 #include "core/workspace.h"
 #include "http/client.h"
 #include "http/encoding.h"
+#include "service/workspace_service.h"
 
 namespace rockpool::client {
 
@@ -46,6 +47,12 @@ class ApiClient {
   Result<Port> AddPort(const std::string& ref, int port, const std::optional<std::string>& label);
   Status RemovePort(const std::string& ref, int port);
   Result<Workspace> RetryClone(const std::string& ref);
+  Result<std::vector<WorkspaceSnapshot>> ListSnapshots(const std::string& ref);
+  // name "": the server names it after the time.
+  Result<WorkspaceSnapshot> CreateSnapshot(const std::string& ref, const std::string& name);
+  // Queues the restore; the workspace stays stopped.
+  Result<Workspace> RestoreSnapshot(const std::string& ref, const std::string& snapshot);
+  Status DeleteSnapshot(const std::string& ref, const std::string& snapshot);
 
   std::string endpoint() const { return http_.Endpoint(); }
 

@@ -85,4 +85,10 @@ std::string FormatPorts(const std::vector<Port>& ports, const std::string& url_p
   return FormatTable({"PORT", "LABEL", "URL"}, rows);
 }
 
+std::string FormatSnapshots(const std::vector<WorkspaceSnapshot>& snapshots) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : snapshots) rows.push_back({s.name, s.created_at});
+  return FormatTable({"NAME", "CREATED"}, rows);
+}
+
 }  // namespace rockpool::client

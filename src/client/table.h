@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/workspace.h"
+#include "service/workspace_service.h"
 
 namespace rockpool::client {
 
@@ -20,5 +21,7 @@ std::string FormatCpus(double cpus);
 std::string FormatWorkspace(const Workspace& ws, const std::string& url);
 // PORT LABEL URL (url_prefix: the workspace URL, ending in '/')
 std::string FormatPorts(const std::vector<Port>& ports, const std::string& url_prefix);
+// NAME CREATED
+std::string FormatSnapshots(const std::vector<WorkspaceSnapshot>& snapshots);
 
 }  // namespace rockpool::client

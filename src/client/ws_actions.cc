@@ -245,4 +245,45 @@ Status WsPortRemove(WsIo& io, const std::string& name, int port) {
   return Status::Ok();
 }
 
+Status WsSnapshotCreate(WsIo& io, const std::string& name, const std::string& snapshot) {
+  RP_ASSIGN_OR_RETURN(auto s, io.api->CreateSnapshot(name, snapshot));
+  if (io.json) {
+    PrintJson(io, api::SnapshotToJson(s));
+  } else {
+    *io.out << "snapshot " << s.name << " of " << name << " is made\n";
+  }
+  return Status::Ok();
+}
+
+Status WsSnapshotList(WsIo& io, const std::string& name) {
+  RP_ASSIGN_OR_RETURN(auto snapshots, io.api->ListSnapshots(name));
+  if (io.json) {
+    json items = json::array();
+    for (const auto& s : snapshots) items.push_back(api::SnapshotToJson(s));
+    PrintJson(io, {{"items", items}});
+  } else if (snapshots.empty()) {
+    *io.out << "no snapshots; make one with `rockpool ws snapshot create " << name << "`\n";
+  } else {
+    *io.out << FormatSnapshots(snapshots);
+  }
+  return Status::Ok();
+}
+
+Status WsSnapshotRestore(WsIo& io, const std::string& name, const std::string& snapshot) {
+  RP_ASSIGN_OR_RETURN(auto ws, io.api->RestoreSnapshot(name, snapshot));
+  if (io.json) {
+    PrintJson(io, api::WorkspaceToJson(ws));
+  } else {
+    *io.out << "workspace " << ws.name << " is being restored to snapshot " << snapshot
+            << "; start it with `rockpool ws start " << ws.name << "`\n";
+  }
+  return Status::Ok();
+}
+
+Status WsSnapshotRemove(WsIo& io, const std::string& name, const std::string& snapshot) {
+  RP_RETURN_IF_ERROR(io.api->DeleteSnapshot(name, snapshot));
+  if (!io.json) *io.out << "snapshot " << snapshot << " of " << name << " is deleted\n";
+  return Status::Ok();
+}
+
 }  // namespace rockpool::client

@@ -53,5 +53,10 @@ Status WsPortList(WsIo& io, const std::string& name);
 Status WsPortAdd(WsIo& io, const std::string& name, int port,
                  const std::optional<std::string>& label);
 Status WsPortRemove(WsIo& io, const std::string& name, int port);
+// snapshot "": the server names it.
+Status WsSnapshotCreate(WsIo& io, const std::string& name, const std::string& snapshot);
+Status WsSnapshotList(WsIo& io, const std::string& name);
+Status WsSnapshotRestore(WsIo& io, const std::string& name, const std::string& snapshot);
+Status WsSnapshotRemove(WsIo& io, const std::string& name, const std::string& snapshot);
 
 }  // namespace rockpool::client

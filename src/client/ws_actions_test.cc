@@ -175,6 +175,33 @@ TEST_F(WsActionsTest, OpenPrintsTheUrlAndOpensTheBrowserWhenAsked) {
   EXPECT_EQ(opened_, "http://devbox:8081/workspace/one/");
 }
 
+TEST_F(WsActionsTest, SnapshotsCreateListRestoreRemove) {
+  service_.Seed("one", WorkspaceStatus::kStopped);
+  ASSERT_TRUE(WsSnapshotList(io_, "one").ok());
+  ASSERT_TRUE(WsSnapshotCreate(io_, "one", "before").ok());
+  ASSERT_TRUE(WsSnapshotList(io_, "one").ok());
+  ASSERT_TRUE(WsSnapshotRestore(io_, "one", "before").ok());
+  ASSERT_TRUE(WsSnapshotRemove(io_, "one", "before").ok());
+  EXPECT_EQ(out_.str(),
+            "no snapshots; make one with `rockpool ws snapshot create one`\n"
+            "snapshot before of one is made\n"
+            "NAME    CREATED\n"
+            "before  2026-01-02T03:04:05Z\n"
+            "workspace one is being restored to snapshot before; start it with "
+            "`rockpool ws start one`\n"
+            "snapshot before of one is deleted\n");
+  EXPECT_THAT(service_.calls(), ::testing::Contains("RestoreSnapshot one before"));
+}
+
+TEST_F(WsActionsTest, SnapshotErrorsPassTheServersMessageOn) {
+  service_.Seed("one", WorkspaceStatus::kRunning);
+  Status s = WsSnapshotRestore(io_, "one", "nope");
+  EXPECT_EQ(s.code(), Code::kConflict);
+  EXPECT_THAT(s.message(),
+              HasSubstr("restore workspace \"one\" to snapshot \"nope\": 409 stop it first"));
+  EXPECT_EQ(WsSnapshotRemove(io_, "one", "nope").code(), Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace rockpool::client
 

@@ -28,6 +28,7 @@ struct WsArgs {
   std::string image;
   int port = 0;
   std::string label;
+  std::string snapshot;
   // ws create: limits; a flag not given is left to the server's default.
   double cpus = 0;
   int64_t memory_mib = 0;
@@ -179,6 +180,32 @@ void AddPortCommands(CLI::App& ws, const std::shared_ptr<WsArgs>& args) {
       [args] { Run(*args, [&](WsIo& io) { return WsPortRemove(io, args->name, args->port); }); });
 }
 
+void AddSnapshotCommands(CLI::App& ws, const std::shared_ptr<WsArgs>& args) {
+  WsArgs& a = *args;
+  CLI::App* snap = ws.add_subcommand("snapshot", "Snapshot, list, restore and delete snapshots");
+  snap->fallthrough();
+  snap->require_subcommand(1);
+  CLI::App* create = Leaf(*snap, "create", "Snapshot a running or stopped workspace's files", a);
+  create->add_option("snapshot", a.snapshot, "Snapshot name (default: named after the time)");
+  create->callback([args] {
+    Run(*args, [&](WsIo& io) { return WsSnapshotCreate(io, args->name, args->snapshot); });
+  });
+  Leaf(*snap, "ls", "List snapshots, oldest first", a)->callback([args] {
+    Run(*args, [&](WsIo& io) { return WsSnapshotList(io, args->name); });
+  });
+  CLI::App* restore =
+      Leaf(*snap, "restore", "Put a stopped workspace's files back to a snapshot", a);
+  restore->add_option("snapshot", a.snapshot, "Snapshot name")->required();
+  restore->callback([args] {
+    Run(*args, [&](WsIo& io) { return WsSnapshotRestore(io, args->name, args->snapshot); });
+  });
+  CLI::App* rm = Leaf(*snap, "rm", "Delete a snapshot", a);
+  rm->add_option("snapshot", a.snapshot, "Snapshot name")->required();
+  rm->callback([args] {
+    Run(*args, [&](WsIo& io) { return WsSnapshotRemove(io, args->name, args->snapshot); });
+  });
+}
+
 }  // namespace
 
 void AddWorkspaceCommands(CLI::App& app) {
@@ -255,6 +282,7 @@ void AddWorkspaceCommands(CLI::App& app) {
   open->callback(
       [args] { Run(*args, [&](WsIo& io) { return WsOpen(io, args->name, args->browser); }); });
   AddPortCommands(*ws, args);
+  AddSnapshotCommands(*ws, args);
 }
 
 }  // namespace rockpool::client

@@ -76,5 +76,30 @@ TEST(WsCommandsTest, WrongCredentialsGetTheServersMessageOnHowToSignIn) {
   EXPECT_THAT(err, HasSubstr("--user and --password, or ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD"));
 }
 
+TEST(WsCommandsTest, SnapshotCommandsTakeTheWorkspaceAndTheSnapshotName) {
+  api::FakeWorkspaceService service;
+  service.Seed("demo", WorkspaceStatus::kStopped);
+  api::TestServer server(service);
+  const std::vector<std::string> auth = {"--api-url",    server.url(), "--user",
+                                         api::kTestUser, "--password", api::kTestPassword};
+  auto with_auth = [&](std::vector<std::string> args) {
+    args.insert(args.end(), auth.begin(), auth.end());
+    return args;
+  };
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(RunCli(with_auth({"ws", "snapshot", "create", "demo", "keep"})), 0);
+  EXPECT_EQ(RunCli(with_auth({"ws", "snapshot", "create", "demo"})), 0);
+  EXPECT_EQ(RunCli(with_auth({"ws", "snapshot", "ls", "demo"})), 0);
+  EXPECT_EQ(RunCli(with_auth({"ws", "snapshot", "restore", "demo", "keep"})), 0);
+  EXPECT_EQ(RunCli(with_auth({"ws", "snapshot", "rm", "demo", "keep"})), 0);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_THAT(out, HasSubstr("keep    2026-01-02T03:04:05Z"));
+  EXPECT_THAT(service.calls(),
+              ::testing::IsSupersetOf({"CreateSnapshot demo keep", "CreateSnapshot demo ",
+                                       "ListSnapshots demo", "RestoreSnapshot demo keep",
+                                       "DeleteSnapshot demo keep"}));
+  EXPECT_NE(RunCli({"ws", "snapshot", "restore", "demo"}), 0);  // the snapshot is required
+}
+
 }  // namespace
 }  // namespace rockpool::client

@@ -24,6 +24,8 @@ std::string_view CodeName(Code code) {
       return "deadline_exceeded";
     case Code::kInternal:
       return "internal";
+    case Code::kUnimplemented:
+      return "unimplemented";
   }
   return "unknown";
 }

@@ -22,6 +22,7 @@ enum class Code {
   kUnavailable,       // a dependency (daemon, proxy, store) cannot be reached
   kDeadlineExceeded,  // an operation did not finish in time
   kInternal,          // a bug or an unexpected answer from a dependency
+  kUnimplemented,     // this deployment (its runtime) cannot do the operation at all
 };
 
 std::string_view CodeName(Code code);

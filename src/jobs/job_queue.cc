@@ -11,8 +11,9 @@ const std::string& JobQueue::Owner(const Job& job) {
   return job.lease_owner ? *job.lease_owner : kNone;
 }
 
-Result<Job> JobQueue::Enqueue(const std::string& workspace_id, JobKind kind) {
-  return jobs_.Insert({workspace_id, kind, options_.max_attempts});
+Result<Job> JobQueue::Enqueue(const std::string& workspace_id, JobKind kind,
+                              const std::optional<std::string>& argument) {
+  return jobs_.Insert({workspace_id, kind, options_.max_attempts, argument});
 }
 
 Result<std::optional<Job>> JobQueue::Claim(const std::string& owner) {

@@ -35,7 +35,8 @@ class JobQueue {
       : jobs_(jobs), options_(options) {}
 
   // Call inside the Store::Transaction that makes the state change the job carries out.
-  Result<Job> Enqueue(const std::string& workspace_id, JobKind kind);
+  Result<Job> Enqueue(const std::string& workspace_id, JobKind kind,
+                      const std::optional<std::string>& argument = std::nullopt);
   // The oldest runnable job, leased to `owner`; nullopt when there is none.
   Result<std::optional<Job>> Claim(const std::string& owner);
   Status Heartbeat(const Job& job);

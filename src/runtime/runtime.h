@@ -21,6 +21,12 @@ struct InstanceInfo {
   std::string address;  // IPv4 on the workspace network, when known
 };
 
+// A snapshot of a workspace's instance: its root filesystem at one moment (not its memory).
+struct SnapshotInfo {
+  std::string name;
+  std::string created_at;  // RFC 3339, UTC
+};
+
 // What code-server inside a workspace needs to know; written before start and on change.
 struct CodeServerConfig {
   std::string base_path;  // "/workspace/<name>"
@@ -91,6 +97,26 @@ class Runtime {
   // Adds / removes the host socket that reaches `port` inside the running instance.
   virtual Status AddPort(const std::string& name, int port) = 0;
   virtual Status RemovePort(const std::string& name, int port) = 0;
+
+  // Snapshots of the workspace's instance, oldest first. Runtimes without snapshots answer
+  // Unimplemented, naming themselves. NotFound when there is no such instance.
+  virtual Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& /*name*/) {
+    return Status(Code::kUnimplemented, "this runtime does not support snapshots");
+  }
+  // Snapshots the instance, running or stopped. AlreadyExists when the name is taken.
+  virtual Result<SnapshotInfo> CreateSnapshot(const std::string& /*name*/,
+                                              const std::string& /*snapshot*/) {
+    return Status(Code::kUnimplemented, "this runtime does not support snapshots");
+  }
+  // Puts the stopped instance's filesystem back as it was at `snapshot`; idempotent.
+  // NotFound when the snapshot is missing; Conflict when the instance is running.
+  virtual Status RestoreSnapshot(const std::string& /*name*/, const std::string& /*snapshot*/) {
+    return Status(Code::kUnimplemented, "this runtime does not support snapshots");
+  }
+  // NotFound when the snapshot is missing.
+  virtual Status DeleteSnapshot(const std::string& /*name*/, const std::string& /*snapshot*/) {
+    return Status(Code::kUnimplemented, "this runtime does not support snapshots");
+  }
 
   // Host socket paths the proxy dials: <dir>/<name>.sock and <dir>/<name>.<port>.sock
   // (sockets/workspace_sockets.h names them).

@@ -26,6 +26,12 @@ struct CreateWorkspaceRequest {
   std::optional<SourceRequest> repository;  // cloned into the IDE folder at create
 };
 
+// A snapshot of a workspace: its files at one moment (not its running processes).
+struct WorkspaceSnapshot {
+  std::string name;
+  std::string created_at;  // RFC 3339, UTC
+};
+
 class WorkspaceService {
  public:
   virtual ~WorkspaceService() = default;
@@ -56,8 +62,34 @@ class WorkspaceService {
   // the source turns pending and a clone job is queued. Conflict when it is cloned already or
   // a job is in progress; NotFound when the workspace has no repository.
   virtual Result<Workspace> RetryClone(const std::string& ref) = 0;
+  // Snapshots of the workspace, oldest first (none while it is being created).
+  virtual Result<std::vector<WorkspaceSnapshot>> ListSnapshots(const std::string& ref) {
+    return NoSnapshots(ref);
+  }
+  // Snapshots a running or stopped workspace. `name` empty: one is made from the time.
+  // InvalidArgument for a bad name; AlreadyExists when taken; Conflict at the cap or in
+  // another state.
+  virtual Result<WorkspaceSnapshot> CreateSnapshot(const std::string& ref,
+                                                   const std::string& /*name*/) {
+    return NoSnapshots(ref);
+  }
+  // Queues the restore of a stopped workspace to `snapshot`; the workspace stays stopped and
+  // takes no other lifecycle request until the restore job is done. NotFound, Conflict.
+  virtual Result<Workspace> RestoreSnapshot(const std::string& ref,
+                                            const std::string& /*snapshot*/) {
+    return NoSnapshots(ref);
+  }
+  virtual Status DeleteSnapshot(const std::string& ref, const std::string& /*snapshot*/) {
+    return NoSnapshots(ref);
+  }
   // Workspaces per status, for metrics.
   virtual Result<std::map<WorkspaceStatus, int>> CountByStatus() = 0;
+
+ private:
+  static Status NoSnapshots(const std::string& ref) {
+    return Status(Code::kUnimplemented, "snapshots of workspace \"" + ref +
+                                            "\": this control plane does not offer snapshots");
+  }
 };
 
 }  // namespace rockpool

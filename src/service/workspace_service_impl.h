@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "jobs/job_queue.h"
@@ -29,6 +30,8 @@ struct WorkspaceServiceOptions {
   std::function<void()> on_job_queued;
   // Seals repository tokens for the store. None: a create with a token is refused.
   const auth::SecretBox* secrets = nullptr;
+  // How many snapshots one workspace may keep (ROCKPOOL_MAX_SNAPSHOTS).
+  int max_snapshots = 10;
 };
 
 class WorkspaceServiceImpl : public WorkspaceService {
@@ -52,8 +55,28 @@ class WorkspaceServiceImpl : public WorkspaceService {
   Status RemovePort(const std::string& ref, int port) override;
   Result<Workspace> RetryClone(const std::string& ref) override;
   Result<std::map<WorkspaceStatus, int>> CountByStatus() override;
+  // Snapshots (service/snapshots.cc). Restore is a job of kind restore whose argument names the
+  // snapshot, committed with the checks that the workspace is stopped and has no other job:
+  //  - while it is queued or running, start, stop, delete and snapshot changes answer Conflict
+  //    (CheckNoPendingJob), and the queue runs a workspace's jobs one at a time, in order, so
+  //    no start or delete can overlap the restore;
+  //  - after a crash the job's lease expires and it runs again; restoring the same snapshot
+  //    again gives the same files, so it converges. A failed restore puts the workspace in
+  //    error (from where it can be started or deleted as it is).
+  // Create and delete run at once, outside any transaction (they may take a while), after the
+  // same checks; snapshot_mu_ makes this process's count-then-create atomic for the cap.
+  Result<std::vector<WorkspaceSnapshot>> ListSnapshots(const std::string& ref) override;
+  Result<WorkspaceSnapshot> CreateSnapshot(const std::string& ref,
+                                           const std::string& name) override;
+  Result<Workspace> RestoreSnapshot(const std::string& ref, const std::string& snapshot) override;
+  Status DeleteSnapshot(const std::string& ref, const std::string& snapshot) override;
 
  private:
+  // The workspace, checked to be running or stopped (or stopped only) with no job pending.
+  Result<Workspace> SnapshotTarget(const std::string& ref, const std::string& what,
+                                   bool stopped_only);
+  // The workspace's snapshots from the runtime; an engine failure becomes EngineFailure.
+  Result<std::vector<SnapshotInfo>> RuntimeSnapshots(const Workspace& ws);
   // Checks the action against the state and any job in progress, then moves the workspace to
   // `next` and enqueues `kind`, all in one transaction.
   Result<Workspace> Transition(const std::string& ref, Action action, WorkspaceStatus next,
@@ -76,6 +99,7 @@ class WorkspaceServiceImpl : public WorkspaceService {
   JobQueue& queue_;
   Runtime& runtime_;
   const WorkspaceServiceOptions options_;
+  std::mutex snapshot_mu_;
 };
 
 }  // namespace rockpool

@@ -5,12 +5,13 @@
 namespace rockpool {
 namespace {
 
-constexpr EnumNames<JobKind, 5> kKinds = {{
+constexpr EnumNames<JobKind, 6> kKinds = {{
     {JobKind::kCreate, "create"},
     {JobKind::kStart, "start"},
     {JobKind::kStop, "stop"},
     {JobKind::kDelete, "delete"},
     {JobKind::kClone, "clone"},
+    {JobKind::kRestore, "restore"},
 }};
 
 constexpr EnumNames<JobState, 4> kStates = {{

@@ -12,7 +12,8 @@
 namespace rockpool {
 
 // clone: clones the workspace's source again after a failed clone (core/source.h).
-enum class JobKind { kCreate, kStart, kStop, kDelete, kClone };
+// restore: puts a stopped workspace's instance back to a snapshot (Job::argument names it).
+enum class JobKind { kCreate, kStart, kStop, kDelete, kClone, kRestore };
 // queued: waiting (or waiting for its retry time); running: leased by lease_owner until
 // lease_until; done and failed are final.
 enum class JobState { kQueued, kRunning, kDone, kFailed };
@@ -35,6 +36,7 @@ struct Job {
   std::optional<std::string> last_error;
   TimePoint created_at;
   TimePoint updated_at;
+  std::optional<std::string> argument;  // what the kind needs besides the workspace
 };
 
 }  // namespace rockpool

@@ -19,6 +19,7 @@ struct NewJob {
   std::string workspace_id;
   JobKind kind = JobKind::kCreate;
   int max_attempts = 5;
+  std::optional<std::string> argument;
 };
 
 class JobRepository {

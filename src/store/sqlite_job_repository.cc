@@ -5,7 +5,7 @@ namespace {
 
 constexpr const char* kJobColumns =
     "id, workspace_id, kind, state, attempts, max_attempts, run_after, lease_owner, "
-    "lease_until, last_error, created_at, updated_at";
+    "lease_until, last_error, created_at, updated_at, argument";
 
 std::string JobName(int64_t id) { return "job " + std::to_string(id); }
 
@@ -33,6 +33,7 @@ Result<std::vector<Job>> SqliteJobRepository::Query(sqlite::Statement& stmt,
     job.last_error = stmt.OptText(9);
     job.created_at = FromMillis(stmt.Int(10));
     job.updated_at = FromMillis(stmt.Int(11));
+    job.argument = stmt.OptText(12);
     out.push_back(std::move(job));
   }
 }
@@ -42,11 +43,12 @@ Result<Job> SqliteJobRepository::Insert(const NewJob& job) {
   RP_ASSIGN_OR_RETURN(
       auto stmt,
       conn->Prepare(std::string("INSERT INTO jobs (workspace_id, kind, state, max_attempts, "
-                                "run_after, created_at, updated_at) "
-                                "VALUES (?1, ?2, 'queued', ?3, ?4, ?4, ?4) RETURNING ") +
+                                "run_after, created_at, updated_at, argument) "
+                                "VALUES (?1, ?2, 'queued', ?3, ?4, ?4, ?4, ?5) RETURNING ") +
                     kJobColumns));
   stmt->Bind(1, job.workspace_id).Bind(2, JobKindName(job.kind)).Bind(3, job.max_attempts);
   stmt->Bind(4, ToMillis(db_.clock().Now()));
+  stmt->Bind(5, job.argument);
   RP_ASSIGN_OR_RETURN(auto rows,
                       Query(*stmt, std::string("enqueue ") + std::string(JobKindName(job.kind)) +
                                        " job for workspace " + job.workspace_id));

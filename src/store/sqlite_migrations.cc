@@ -134,6 +134,11 @@ ALTER TABLE workspaces ADD COLUMN idle_timeout_seconds INTEGER
 ALTER TABLE workspaces ADD COLUMN last_activity_at TEXT;
 )sql";
 
+// A job may carry one argument for its kind (a restore job: the snapshot to restore).
+constexpr std::string_view kV8 = R"sql(
+ALTER TABLE jobs ADD COLUMN argument TEXT CHECK (argument IS NULL OR length(argument) <= 255);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -147,6 +152,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {5, "job kinds checked by the code", kV5},
       {6, "workspace sources", kV6},
       {7, "idle timeout and last activity", kV7},
+      {8, "job argument", kV8},
   };
   // clang-format on
   return kMigrations;

@@ -14,7 +14,8 @@ bool JobRunner::IsPermanent(const Status& status) {
          status.code() == Code::kNotFound;
 }
 
-Status JobRunner::Run(JobKind kind, const Workspace& ws, const std::atomic<bool>& lease_lost) {
+Status JobRunner::Run(JobKind kind, const Workspace& ws, const std::atomic<bool>& lease_lost,
+                      const std::optional<std::string>& argument) {
   switch (kind) {
     case JobKind::kCreate:
       return RunCreate(ws, lease_lost);
@@ -26,6 +27,8 @@ Status JobRunner::Run(JobKind kind, const Workspace& ws, const std::atomic<bool>
       return RunDelete(ws);
     case JobKind::kClone:
       return RunClone(ws);
+    case JobKind::kRestore:
+      return RunRestore(ws, argument);
   }
   return Status::Internal("unknown job kind");
 }
@@ -80,6 +83,14 @@ Status JobRunner::RunStop(const Workspace& ws) {
 Status JobRunner::RunDelete(const Workspace& ws) {
   RP_RETURN_IF_ERROR(RemovePorts(ws));
   return runtime_.Remove(ws.name);
+}
+
+Status JobRunner::RunRestore(const Workspace& ws, const std::optional<std::string>& snapshot) {
+  if (!snapshot || snapshot->empty()) {
+    return Status::InvalidArgument("restore job of workspace " + Quoted(ws.name) +
+                                   " names no snapshot");
+  }
+  return runtime_.RestoreSnapshot(ws.name, *snapshot);
 }
 
 }  // namespace rockpool

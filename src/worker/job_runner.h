@@ -9,6 +9,8 @@
 //   clone:  clone the workspace's source again (worker/source_clone.h)
 // A create ends by cloning the workspace's source and applying the dotfiles; a clone that fails
 // is recorded with the source and leaves the workspace usable, so it never fails the create.
+//   restore: RestoreSnapshot(the job's argument) on the stopped instance; restoring the same
+//           snapshot again gives the same filesystem, so a re-run after a crash converges
 // A failed create or start undoes its finished steps (a Reverter) before the job is retried
 // or failed, so nothing is left half-created. The runner changes no workspace status: the
 // Worker records the outcome together with the job's completion.
@@ -16,6 +18,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <string>
 
 #include "core/workspace.h"
 #include "runtime/runtime.h"
@@ -40,7 +44,9 @@ class JobRunner {
   // Runs `kind` for `ws`. `lease_lost` turns true when another worker has taken the job over;
   // the runner then leaves the instance alone instead of undoing steps the other worker
   // relies on.
-  Status Run(JobKind kind, const Workspace& ws, const std::atomic<bool>& lease_lost);
+  // `argument`: the job's argument (restore: the snapshot).
+  Status Run(JobKind kind, const Workspace& ws, const std::atomic<bool>& lease_lost,
+             const std::optional<std::string>& argument = std::nullopt);
 
   // True for failures that another attempt cannot fix (bad input, a foreign instance in the
   // way, a missing image or instance).
@@ -52,6 +58,7 @@ class JobRunner {
   Status RunStop(const Workspace& ws);
   Status RunDelete(const Workspace& ws);
   Status RunClone(const Workspace& ws);
+  Status RunRestore(const Workspace& ws, const std::optional<std::string>& snapshot);
   Status RemovePorts(const Workspace& ws);
   // Ok when an existing instance named like `ws` is Rockpool's (left by a crashed attempt).
   Status AdoptExisting(const Workspace& ws);

@@ -8,7 +8,8 @@ namespace rockpool {
 namespace {
 
 WorkspaceStatus StatusAfter(JobKind kind) {
-  return kind == JobKind::kStop ? WorkspaceStatus::kStopped : WorkspaceStatus::kRunning;
+  return kind == JobKind::kStop || kind == JobKind::kRestore ? WorkspaceStatus::kStopped
+                                                             : WorkspaceStatus::kRunning;
 }
 
 }  // namespace
@@ -131,7 +132,7 @@ Status Worker::Execute(const Job& job) {
   spdlog::info("worker {}: {} workspace {} (job {}, attempt {}/{})", id_, JobKindName(job.kind),
                ws->name, job.id, job.attempts, job.max_attempts);
   const auto started = std::chrono::steady_clock::now();
-  Status result = runner_.Run(job.kind, *ws, active->lease_lost);
+  Status result = runner_.Run(job.kind, *ws, active->lease_lost, job.argument);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("worker {}: {} workspace {} {} in {:.3f} s", id_, JobKindName(job.kind), ws->name,

@@ -296,5 +296,53 @@ TEST_F(WorkerRealClockTest, HeartbeatKeepsTheLeaseThroughALongStep) {
   EXPECT_EQ(CountCalls("Create "), 1u);
 }
 
+TEST_F(WorkerTest, RestoreJobRestoresTheNamedSnapshotAndLeavesTheWorkspaceStopped) {
+  Worker worker = MakeWorker();
+  CreateRunning(worker, "test");
+  ASSERT_TRUE(service_->CreateSnapshot("test", "clean").ok());
+  ASSERT_TRUE(service_->Stop("test").ok());
+  ASSERT_TRUE(*worker.RunOnce());
+  ASSERT_TRUE(service_->RestoreSnapshot("test", "clean").ok());
+  runtime_.ClearCalls();
+  ASSERT_TRUE(*worker.RunOnce());
+  EXPECT_THAT(runtime_.calls(), ElementsAre("RestoreSnapshot test clean"));
+  EXPECT_EQ(runtime_.instance("test")->restored_from, "clean");
+  EXPECT_EQ(Get("test").status, WorkspaceStatus::kStopped);
+  EXPECT_TRUE(service_->Start("test").ok());  // the restore no longer holds the workspace
+}
+
+TEST_F(WorkerTest, RestoreRunsAgainAfterItsWorkerDiedAndConverges) {
+  Worker worker = MakeWorker();
+  CreateRunning(worker, "test");
+  ASSERT_TRUE(service_->CreateSnapshot("test", "clean").ok());
+  ASSERT_TRUE(service_->Stop("test").ok());
+  ASSERT_TRUE(*worker.RunOnce());
+  ASSERT_TRUE(service_->RestoreSnapshot("test", "clean").ok());
+  // A worker claims the job and dies before finishing it: the lease runs out.
+  auto claimed = queue_->Claim("dead-worker");
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+  EXPECT_EQ(service_->Start("test").status().code(), Code::kConflict);
+  clock_.Advance(std::chrono::seconds(31));
+  runtime_.ClearCalls();
+  ASSERT_TRUE(*worker.RunOnce());
+  EXPECT_THAT(runtime_.calls(), ElementsAre("RestoreSnapshot test clean"));
+  EXPECT_EQ(Get("test").status, WorkspaceStatus::kStopped);
+  EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
+}
+
+TEST_F(WorkerTest, RestoreOfASnapshotThatWentIsAnErrorWithTheReason) {
+  Worker worker = MakeWorker();
+  CreateRunning(worker, "test");
+  ASSERT_TRUE(service_->CreateSnapshot("test", "clean").ok());
+  ASSERT_TRUE(service_->Stop("test").ok());
+  ASSERT_TRUE(*worker.RunOnce());
+  ASSERT_TRUE(service_->RestoreSnapshot("test", "clean").ok());
+  ASSERT_TRUE(runtime_.DeleteSnapshot("test", "clean").ok());  // removed outside Rockpool
+  ASSERT_TRUE(*worker.RunOnce());
+  Workspace ws = Get("test");
+  EXPECT_EQ(ws.status, WorkspaceStatus::kError);
+  EXPECT_THAT(ws.status_reason.value_or(""), ::testing::HasSubstr("restore workspace \"test\""));
+}
+
 }  // namespace
 }  // namespace rockpool

@@ -92,7 +92,40 @@ Status FakeRuntime::Remove(const std::string& name) {
   RP_RETURN_IF_ERROR(Enter("Remove", name, "Remove " + name));
   std::lock_guard lock(mu_);
   instances_.erase(name);
+  snapshots_.Drop(name);
   return Status::Ok();
+}
+
+Result<std::vector<SnapshotInfo>> FakeRuntime::ListSnapshots(const std::string& name) {
+  RP_RETURN_IF_ERROR(Enter("ListSnapshots", name, "ListSnapshots " + name));
+  std::lock_guard lock(mu_);
+  if (!instances_.contains(name)) return Status::NotFound("fake: instance " + name + ": none");
+  return snapshots_.List(name);
+}
+
+Result<SnapshotInfo> FakeRuntime::CreateSnapshot(const std::string& name,
+                                                 const std::string& snapshot) {
+  RP_RETURN_IF_ERROR(Enter("CreateSnapshot", name, "CreateSnapshot " + name + " " + snapshot));
+  std::lock_guard lock(mu_);
+  if (!instances_.contains(name)) return Status::NotFound("fake: instance " + name + ": none");
+  return snapshots_.Add(name, snapshot);
+}
+
+Status FakeRuntime::RestoreSnapshot(const std::string& name, const std::string& snapshot) {
+  RP_RETURN_IF_ERROR(Enter("RestoreSnapshot", name, "RestoreSnapshot " + name + " " + snapshot));
+  std::lock_guard lock(mu_);
+  auto it = instances_.find(name);
+  if (it == instances_.end()) return Status::NotFound("fake: instance " + name + ": none");
+  if (it->second.running) return Status::Conflict("fake: restore " + name + ": it is running");
+  RP_RETURN_IF_ERROR(snapshots_.Check(name, snapshot));
+  it->second.restored_from = snapshot;
+  return Status::Ok();
+}
+
+Status FakeRuntime::DeleteSnapshot(const std::string& name, const std::string& snapshot) {
+  RP_RETURN_IF_ERROR(Enter("DeleteSnapshot", name, "DeleteSnapshot " + name + " " + snapshot));
+  std::lock_guard lock(mu_);
+  return snapshots_.Remove(name, snapshot);
 }
 
 Result<InstanceInfo> FakeRuntime::Inspect(const std::string& name) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/runtime.h"
+#include "runtime/snapshot_book.h"
 
 namespace rockpool {
 
@@ -27,6 +28,7 @@ class FakeRuntime : public Runtime {
     std::set<int> ports;
     WorkspaceLimits limits;  // as given to Create, then to each Start of a stopped instance
     int limit_changes = 0;   // how many Starts found other limits and applied them
+    std::optional<std::string> restored_from;  // the last snapshot restored
   };
 
   explicit FakeRuntime(std::string socket_dir = "/run/rockpool/sockets")
@@ -50,6 +52,12 @@ class FakeRuntime : public Runtime {
   // Records the script and its environment; answers what RespondToScripts set (exit 0 by
   // default). NotFound when the instance is missing, Conflict when it is stopped.
   Result<ScriptResult> RunScript(const std::string& name, const ScriptSpec& spec) override;
+  // Snapshots are kept per instance; a restore is recorded in Instance::restored_from.
+  Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& name) override;
+  Result<SnapshotInfo> CreateSnapshot(const std::string& name,
+                                      const std::string& snapshot) override;
+  Status RestoreSnapshot(const std::string& name, const std::string& snapshot) override;
+  Status DeleteSnapshot(const std::string& name, const std::string& snapshot) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;
@@ -96,6 +104,7 @@ class FakeRuntime : public Runtime {
   const std::string socket_dir_;
   mutable std::mutex mu_;
   std::map<std::string, Instance> instances_;
+  SnapshotBook snapshots_;
   std::vector<std::string> calls_;
   std::vector<RecordedScript> scripts_;
   ScriptResult script_result_{0, "", ""};

@@ -87,6 +87,11 @@ class IncusRuntime final : public Runtime {
   // this adapter use it to look inside.
   Result<ExecResult> Exec(const std::string& name, const std::vector<std::string>& argv);
   Result<ScriptResult> RunScript(const std::string& name, const ScriptSpec& spec) override;
+  Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& name) override;
+  Result<SnapshotInfo> CreateSnapshot(const std::string& name,
+                                      const std::string& snapshot) override;
+  Status RestoreSnapshot(const std::string& name, const std::string& snapshot) override;
+  Status DeleteSnapshot(const std::string& name, const std::string& snapshot) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;

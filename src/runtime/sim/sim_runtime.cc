@@ -111,7 +111,38 @@ Status SimRuntime::Remove(const std::string& name) {
   Wait(SimDelays::kRemove);
   std::lock_guard lock(mu_);
   instances_.erase(name);
+  snapshots_.Drop(name);
   return Status::Ok();
+}
+
+Result<std::vector<SnapshotInfo>> SimRuntime::ListSnapshots(const std::string& name) {
+  std::lock_guard lock(mu_);
+  RP_RETURN_IF_ERROR(Find(name, What("list snapshots of", name)).status());
+  return snapshots_.List(name);
+}
+
+Result<SnapshotInfo> SimRuntime::CreateSnapshot(const std::string& name,
+                                                const std::string& snapshot) {
+  Wait(SimDelays::kPort);
+  std::lock_guard lock(mu_);
+  RP_RETURN_IF_ERROR(Find(name, What("snapshot", name)).status());
+  return snapshots_.Add(name, snapshot);
+}
+
+Status SimRuntime::RestoreSnapshot(const std::string& name, const std::string& snapshot) {
+  const std::string what = What("restore snapshot " + snapshot + " of", name);
+  Wait(SimDelays::kPort);
+  std::lock_guard lock(mu_);
+  RP_ASSIGN_OR_RETURN(Instance * instance, Find(name, what));
+  if (instance->state != State::kStopped) return Status::Conflict(what + ": it is not stopped");
+  return snapshots_.Check(name, snapshot);
+}
+
+Status SimRuntime::DeleteSnapshot(const std::string& name, const std::string& snapshot) {
+  Wait(SimDelays::kPort);
+  std::lock_guard lock(mu_);
+  RP_RETURN_IF_ERROR(Find(name, What("delete snapshot " + snapshot + " of", name)).status());
+  return snapshots_.Remove(name, snapshot);
 }
 
 Result<InstanceInfo> SimRuntime::Inspect(const std::string& name) {

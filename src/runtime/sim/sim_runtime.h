@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "runtime/runtime.h"
+#include "runtime/snapshot_book.h"
 
 namespace rockpool {
 
@@ -55,6 +56,11 @@ class SimRuntime final : public Runtime {
   Status Configure(const std::string& name, const CodeServerConfig& config) override;
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
   Result<ScriptResult> RunScript(const std::string& name, const ScriptSpec& spec) override;
+  Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& name) override;
+  Result<SnapshotInfo> CreateSnapshot(const std::string& name,
+                                      const std::string& snapshot) override;
+  Status RestoreSnapshot(const std::string& name, const std::string& snapshot) override;
+  Status DeleteSnapshot(const std::string& name, const std::string& snapshot) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;
@@ -84,6 +90,7 @@ class SimRuntime final : public Runtime {
   const SimRuntimeOptions options_;
   mutable std::mutex mu_;
   std::map<std::string, Instance> instances_;
+  SnapshotBook snapshots_;  // GUARDED_BY(mu_)
   int next_index_ = 1;
 };
 

@@ -446,4 +446,27 @@ Status TartRuntime::Reattach() {
   return Status::Ok();
 }
 
+namespace {
+
+Status NoSnapshots(const std::string& name) {
+  return Status(Code::kUnimplemented,
+                "tart: snapshots of workspace " + name +
+                    ": the tart runtime does not support snapshots; use an LXD deployment");
+}
+
+}  // namespace
+
+Result<std::vector<SnapshotInfo>> TartRuntime::ListSnapshots(const std::string& name) {
+  return NoSnapshots(name);
+}
+Result<SnapshotInfo> TartRuntime::CreateSnapshot(const std::string& name, const std::string&) {
+  return NoSnapshots(name);
+}
+Status TartRuntime::RestoreSnapshot(const std::string& name, const std::string&) {
+  return NoSnapshots(name);
+}
+Status TartRuntime::DeleteSnapshot(const std::string& name, const std::string&) {
+  return NoSnapshots(name);
+}
+
 }  // namespace rockpool::tart

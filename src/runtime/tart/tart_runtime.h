@@ -67,6 +67,12 @@ class TartRuntime final : public Runtime {
   Result<std::vector<InstanceInfo>> List() override;
   Status Configure(const std::string& name, const CodeServerConfig& config) override;
   Status WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) override;
+  // Tart has no snapshots of a VM in place: each answers Unimplemented.
+  Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& name) override;
+  Result<SnapshotInfo> CreateSnapshot(const std::string& name,
+                                      const std::string& snapshot) override;
+  Status RestoreSnapshot(const std::string& name, const std::string& snapshot) override;
+  Status DeleteSnapshot(const std::string& name, const std::string& snapshot) override;
   Status AddPort(const std::string& name, int port) override;
   Status RemovePort(const std::string& name, int port) override;
   std::string SocketPath(const std::string& name) const override;

@@ -13,6 +13,8 @@ import type {
   Workspace,
   WorkspaceList,
   PortList,
+  Snapshot,
+  SnapshotList,
 } from './types';
 
 /** Thrown for any failed call. `status` 0 means the API could not be reached at all. */
@@ -135,6 +137,26 @@ export function addPort(id: string, body: RequestOf<'addPort'>): Promise<Port> {
 
 export function removePort(id: string, port: number): Promise<void> {
   return call<void>('DELETE', '/api/workspaces/{id}/ports/{port}', { params: { id, port } });
+}
+
+export function listSnapshots(id: string): Promise<SnapshotList> {
+  return call<ResponseOf<'listSnapshots', 200>>('GET', '/api/workspaces/{id}/snapshots', { params: { id } });
+}
+
+/** Without a name the server names the snapshot after the time. */
+export function createSnapshot(id: string, body: RequestOf<'createSnapshot'>): Promise<Snapshot> {
+  return call<ResponseOf<'createSnapshot', 201>>('POST', '/api/workspaces/{id}/snapshots', { params: { id }, body });
+}
+
+/** Queues the restore of a stopped workspace; it stays stopped. */
+export function restoreSnapshot(id: string, snapshot: string): Promise<Workspace> {
+  return call<ResponseOf<'restoreSnapshot', 202>>('POST', '/api/workspaces/{id}/snapshots/{snapshot}/restore', {
+    params: { id, snapshot },
+  });
+}
+
+export function deleteSnapshot(id: string, snapshot: string): Promise<void> {
+  return call<void>('DELETE', '/api/workspaces/{id}/snapshots/{snapshot}', { params: { id, snapshot } });
 }
 
 export function getHealth(): Promise<Health> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePort, validatePortForm, validateRepository, validateWorkspaceName } from './validation';
+import { parsePort, snapshotNameError, validatePortForm, validateRepository, validateWorkspaceName } from './validation';
 
 test('accepts names the contract accepts', () => {
   for (const name of ['abc', 'my-workspace', 'a1b', '0ab', 'a'.repeat(63)]) {
@@ -47,4 +47,13 @@ test('repositories: https (or http) URLs with a host and no credentials', () => 
   assert.match(validateRepository('http://git.local/a.git', 'tok') ?? '', /only sent over https/);
   assert.match(validateRepository('https:///a', '') ?? '', /no host/);
   assert.match(validateRepository('', 'tok') ?? '', /goes with/);
+});
+
+test('snapshot names follow the server: empty or 1-63 of a-z, 0-9 and inner hyphens', () => {
+  for (const name of ['', 'a', 'before-upgrade', 'snap-20260101-120000', 'a'.repeat(63)]) {
+    assert.equal(snapshotNameError(name), null, name);
+  }
+  for (const name of ['A', 'a/b', '-a', 'a-', 'a b', '..', 'a'.repeat(64)]) {
+    assert.match(snapshotNameError(name) ?? '', /1-63 lowercase letters/, name);
+  }
 });

@@ -67,3 +67,11 @@ export function validateRepository(url: string, token: string): string | null {
   if (token !== '' && !https) return 'A token is only sent over https.';
   return null;
 }
+
+const SNAPSHOT_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Null when the server takes `name` as a snapshot's name ('' too: it names it after the time). */
+export function snapshotNameError(name: string): string | null {
+  if (name === '' || SNAPSHOT_NAME_PATTERN.test(name)) return null;
+  return 'Use 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.';
+}

@@ -5,6 +5,7 @@ import type { Workspace, WorkspaceRepository } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { IdlePanel } from '../components/IdlePanel';
 import { PortsPanel } from '../components/PortsPanel';
+import { SnapshotsPanel } from '../components/SnapshotsPanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { useWorkspaceActions } from '../components/useWorkspaceActions';
 import { useWorkspace } from '../hooks/useWorkspace';
@@ -55,6 +56,7 @@ export function WorkspaceDetailPage({ id }: { id: string }) {
             <Details w={w} onChanged={ws.setWorkspace} />
             <PortsPanel workspace={w} ports={ws.ports} loaded={ws.portsLoaded} onPorts={ws.setPorts} />
             <IdlePanel workspace={w} onChanged={ws.setWorkspace} />
+            <SnapshotsPanel workspace={w} onChanged={ws.setWorkspace} />
           </div>
         </>
       )}

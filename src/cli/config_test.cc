@@ -1,0 +1,38 @@
+#include "cli/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace rockpool {
+namespace {
+
+class MaxSnapshotsTest : public ::testing::Test {
+ protected:
+  void TearDown() override { unsetenv("ROCKPOOL_MAX_SNAPSHOTS"); }
+};
+
+TEST_F(MaxSnapshotsTest, DefaultsToTenAndTakesAWholeNumberInRange) {
+  unsetenv("ROCKPOOL_MAX_SNAPSHOTS");
+  EXPECT_EQ(*MaxSnapshotsFromEnvironment(), 10);
+  setenv("ROCKPOOL_MAX_SNAPSHOTS", "3", 1);
+  EXPECT_EQ(*MaxSnapshotsFromEnvironment(), 3);
+  EXPECT_EQ(Config::FromEnvironment().max_snapshots, 3);
+  setenv("ROCKPOOL_MAX_SNAPSHOTS", "1000", 1);
+  EXPECT_EQ(*MaxSnapshotsFromEnvironment(), 1000);
+}
+
+TEST_F(MaxSnapshotsTest, AnythingElseIsRefusedNamingTheSettingAndTheRange) {
+  for (const char* bad : {"0", "-1", "1001", "ten", "5x", "99999"}) {
+    setenv("ROCKPOOL_MAX_SNAPSHOTS", bad, 1);
+    auto max = MaxSnapshotsFromEnvironment();
+    ASSERT_FALSE(max.ok()) << bad;
+    EXPECT_EQ(max.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(max.status().message().find("ROCKPOOL_MAX_SNAPSHOTS is \"" + std::string(bad)),
+              std::string::npos);
+    EXPECT_NE(max.status().message().find("from 1 to 1000"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace rockpool
