@@ -64,8 +64,9 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-# Idle checks every 2 s (instead of 15 s) shorten the idle tests; timeouts stay the default.
-export ROCKPOOL_IDLE_CHECK_INTERVAL=2s
+# Idle checks every 2 s (instead of 15 s) shorten the idle tests (timeouts stay the default),
+# and a cap of 3 snapshots the snapshot tests.
+export ROCKPOOL_IDLE_CHECK_INTERVAL=2s ROCKPOOL_MAX_SNAPSHOTS=3
 run_suite "private Rockpool up" start_private
 run_suite "unit and integration tests" ctest --test-dir "$ROCKPOOL_ROOT/build" --output-on-failure -j1
 run_suite "lint" "$ROCKPOOL_ROOT/scripts/lint.sh" "$ROCKPOOL_ROOT/build"
