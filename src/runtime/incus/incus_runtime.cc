@@ -13,6 +13,7 @@
 #include "runtime/incus/instance_names.h"
 #include "runtime/incus/instance_state.h"
 #include "runtime/incus/operations.h"
+#include "runtime/incus/quota_accounting.h"
 #include "runtime/incus/socket.h"
 #include "runtime/incus/warm_files.h"
 
@@ -115,6 +116,7 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image,
     return Status::AlreadyExists(context + ": instance exists already");
   }
   if (existing.status().code() != Code::kNotFound) return existing.status();
+  KeepDiskLimitsEnforced(context);
   RP_ASSIGN_OR_RETURN(std::string fingerprint, ResolveImage(image, context));
   RemoveSocketFiles(name);
   Status claimed = ClaimSpare(instance, fingerprint);
@@ -312,6 +314,24 @@ Status IncusRuntime::Stop(const std::string& name) {
   return Status::Ok();
 }
 
+void IncusRuntime::KeepDiskLimitsEnforced(const std::string& context) {
+  if (options_.engine_socket.empty()) return;
+  RealProcessRunner runner;
+  auto rescanned = RepairQuotaAccounting(
+      runner,
+      (std::filesystem::path(options_.engine_socket).parent_path() / "storage-pools").string());
+  if (!rescanned.ok()) {
+    spdlog::warn("{}: {}", context, rescanned.status().ToString());
+    return;
+  }
+  for (const std::string& pool : *rescanned) {
+    spdlog::warn(
+        "{}: btrfs marked the quota accounting of {} inconsistent (disk limits would "
+        "not hold); rescanned it",
+        context, pool);
+  }
+}
+
 Status IncusRuntime::Remove(const std::string& name) {
   std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));
@@ -326,6 +346,7 @@ Status IncusRuntime::Remove(const std::string& name) {
     }
     Status deleted = DeleteInstance(*client_, instance, options_.operation_timeout);
     if (!deleted.ok() && deleted.code() != Code::kNotFound) return deleted;
+    KeepDiskLimitsEnforced("incus: delete instance " + instance);
   }
   RemoveSocketFiles(name);
   return Status::Ok();

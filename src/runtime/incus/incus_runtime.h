@@ -134,6 +134,10 @@ class IncusRuntime final : public Runtime {
   Device ProxyDevice(const std::string& listen_path, int port) const;
   Status ChangePortDevice(const std::string& name, int port, bool add);
   void RemoveSocketFiles(const std::string& name) const;
+  // Rescans the pools whose quota accounting btrfs marked inconsistent, so disk limits hold
+  // (runtime/incus/quota_accounting.h); after deletes, and before a create applies a limit.
+  // Failures are logged: the operation that asked succeeded.
+  void KeepDiskLimitsEnforced(const std::string& context);
 
   std::shared_ptr<IncusClient> client_;
   IncusRuntimeOptions options_;

@@ -74,7 +74,10 @@ Status IncusRuntime::RestoreSnapshot(const std::string& name, const std::string&
 Status IncusRuntime::DeleteSnapshot(const std::string& name, const std::string& snapshot) {
   const std::string instance = InstanceName(name);
   std::lock_guard lock(LockFor(instance));
-  return incus::DeleteSnapshot(*client_, instance, snapshot, options_.operation_timeout);
+  RP_RETURN_IF_ERROR(
+      incus::DeleteSnapshot(*client_, instance, snapshot, options_.operation_timeout));
+  KeepDiskLimitsEnforced("incus: delete snapshot " + snapshot + " of " + instance);
+  return Status::Ok();
 }
 
 }  // namespace rockpool::incus
