@@ -130,8 +130,10 @@ Status EnsureWorkspace(Context& ctx, const std::string& name) {
   auto ws = api.Get(name);
   if (!ws.ok() && ws.status().code() != Code::kNotFound) return ws.status();
   if (!ws.ok()) {
-    Say("workspace " + name + ": creating (it never stops for idleness; change that with "
-        "`rockpool ws set " + name + " --idle-timeout 30m`)");
+    Say("workspace " + name +
+        ": creating (it never stops for idleness; change that with "
+        "`rockpool ws set " +
+        name + " --idle-timeout 30m`)");
     // The workspace `up` promises stays reachable; the ones people create get the default.
     RP_ASSIGN_OR_RETURN(ws, api.Create(name, ctx.config().image, {}, int64_t{0}));
   } else if (ws->status == WorkspaceStatus::kStopped) {
