@@ -73,9 +73,9 @@ Result<WorkspacePage> WorkspaceServiceImpl::List(int limit,
   for (const Workspace& ws : page.items) ids.push_back(ws.id);
   RP_ASSIGN_OR_RETURN(auto sources, store_.sources().List(ids));
   for (WorkspaceSource& source : sources) {
-    for (Workspace& ws : page.items) {
-      if (ws.id == source.workspace_id) ws.source = std::move(source);
-    }
+    auto it = std::find_if(page.items.begin(), page.items.end(),
+                           [&](const Workspace& ws) { return ws.id == source.workspace_id; });
+    if (it != page.items.end()) it->source = std::move(source);
   }
   return page;
 }
