@@ -12,6 +12,17 @@ run_suite() {  # run_suite <label> <command...>: runs one suite, records its out
   log "test: $label"
   if "$@"; then RESULTS+=("pass:$label"); else RESULTS+=("FAIL:$label"); fi
 }
+# ctest_suite <label> <build dir> <ctest arguments...>: run_suite for ctest; the names of the
+# tests that failed are repeated beside the summary at the end, where a reader of the tail sees them.
+FAILED_TESTS=()
+ctest_suite() {
+  local label=$1 dir=$2; shift 2
+  rm -f "$dir/Testing/junit.xml"
+  run_suite "$label" ctest --test-dir "$dir" --output-on-failure --output-junit junit.xml "$@"
+  local t
+  while IFS= read -r t; do FAILED_TESTS+=("$label: $t"); done \
+    < <(python3 "$ROCKPOOL_ROOT/scripts/failed_tests.py" "$dir/Testing/junit.xml" 2>/dev/null)
+}
 
 rp="$ROCKPOOL_ROOT/build/rockpool"
 source "$ROCKPOOL_ROOT/scripts/harness.sh"
@@ -68,14 +79,14 @@ trap cleanup EXIT
 # and a cap of 3 snapshots the snapshot tests.
 export ROCKPOOL_IDLE_CHECK_INTERVAL=2s ROCKPOOL_MAX_SNAPSHOTS=3
 run_suite "private Rockpool up" start_private
-run_suite "unit and integration tests" ctest --test-dir "$ROCKPOOL_ROOT/build" --output-on-failure -j1
+ctest_suite "unit and integration tests" "$ROCKPOOL_ROOT/build" -j1
 run_suite "lint" "$ROCKPOOL_ROOT/scripts/lint.sh" "$ROCKPOOL_ROOT/build"
 
 log "build: ASan/UBSan (cmake preset asan)"
 cmake --preset asan -S "$ROCKPOOL_ROOT" >"$ROCKPOOL_LOG_DIR/cmake-asan.log" 2>&1 &&
   cmake --build "$ROCKPOOL_ROOT/build-asan" -j"$(nproc)" --target unit_tests >"$ROCKPOOL_LOG_DIR/build-asan.log" 2>&1 ||
   { grep -E 'error' "$ROCKPOOL_LOG_DIR/build-asan.log" | head -20; die "ASan build failed"; }
-run_suite "unit tests under ASan/UBSan" ctest --test-dir "$ROCKPOOL_ROOT/build-asan" -L unit --output-on-failure -j2
+ctest_suite "unit tests under ASan/UBSan" "$ROCKPOOL_ROOT/build-asan" -L unit -j2
 
 if [ -f "$ROCKPOOL_ROOT/tests/browser/package.json" ]; then
   run_suite "browser tests" node --test --test-concurrency=1 "$ROCKPOOL_ROOT/tests/browser/"
@@ -101,5 +112,6 @@ passed=0; failed=0
 for r in "${RESULTS[@]}"; do
   case $r in pass:*) passed=$((passed+1)); echo "  ok    ${r#pass:}";; *) failed=$((failed+1)); echo "  FAIL  ${r#FAIL:}";; esac
 done
+for t in "${FAILED_TESTS[@]}"; do echo "  failed test: $t"; done
 echo "suites: $passed passed, $failed failed"
 [ "$failed" = 0 ]
