@@ -67,6 +67,10 @@ class Runtime {
   virtual Status Prewarm(const std::string& /*image*/) { return Status::Ok(); }
   // Whether Prewarm has nothing left to do for `image`.
   virtual Result<bool> IsPrewarmed(const std::string& /*image*/) { return true; }
+  // Repairs what the engine needs for workspace limits to hold (the incus runtime: btrfs quota
+  // accounting the kernel marked inconsistent); cheap when nothing needs it. Returns what it
+  // repaired, each as a line for the log.
+  virtual Result<std::vector<std::string>> RepairLimits() { return std::vector<std::string>{}; }
   // Idempotent: starting a running instance or stopping a stopped one is ok. A stopped
   // instance whose limits differ from `limits` gets them first (a running one keeps its own).
   virtual Status Start(const std::string& name, const WorkspaceLimits& limits) = 0;

@@ -19,7 +19,8 @@ class FakeProcessRunner final : public ProcessRunner {
   };
 
   // Programs whose argv[0] equals `program` or ends in "/<program>" get `reply`. Programs
-  // without a reply exit 0 with no output.
+  // without a reply exit 0 with no output. `program` may go on with arguments ("btrfs quota"):
+  // it then matches commands that start with them, and wins over the program alone.
   void On(const std::string& program, Reply reply) {
     std::lock_guard lock(mu_);
     replies_[program] = std::move(reply);
@@ -35,12 +36,12 @@ class FakeProcessRunner final : public ProcessRunner {
     {
       std::lock_guard lock(mu_);
       ran_.push_back(spec);
-      const std::string program = spec.argv.empty() ? "" : spec.argv[0];
       for (const auto& [name, status] : start_failures_) {
-        if (Matches(program, name)) return status;
+        if (Matches(spec.argv, name)) return status;
       }
+      // In key order, so "btrfs quota" comes after "btrfs" and wins.
       for (const auto& [name, r] : replies_) {
-        if (Matches(program, name)) reply = r;
+        if (Matches(spec.argv, name)) reply = r;
       }
     }
     ProcessResult result{reply.exit_code, ""};
@@ -71,10 +72,18 @@ class FakeProcessRunner final : public ProcessRunner {
   }
 
  private:
-  static bool Matches(const std::string& program, const std::string& name) {
-    if (program == name) return true;
-    return program.size() > name.size() &&
-           program.compare(program.size() - name.size() - 1, std::string::npos, "/" + name) == 0;
+  static bool Matches(const std::vector<std::string>& argv, const std::string& name) {
+    const std::string program = argv.empty() ? "" : argv[0];
+    const std::string wanted = name.substr(0, name.find(' '));
+    const bool same = program == wanted || (program.size() > wanted.size() &&
+                                            program.compare(program.size() - wanted.size() - 1,
+                                                            std::string::npos, "/" + wanted) == 0);
+    if (!same || wanted.size() == name.size()) return same;
+    std::string args;
+    for (size_t i = 1; i < argv.size(); ++i) args += " " + argv[i];
+    const std::string rest = name.substr(wanted.size());
+    return args.compare(0, rest.size(), rest) == 0 &&
+           (args.size() == rest.size() || args[rest.size()] == ' ');
   }
 
   mutable std::mutex mu_;

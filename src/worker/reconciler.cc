@@ -80,6 +80,7 @@ Result<ReconcileReport> Reconciler::RunOnce() {
   std::lock_guard pass(pass_mu_);
   ReconcileReport report;
   ReconcileFirewall(report);
+  ReconcileLimits(report);
   ReconcileProxy(report);
   // Instances first: a workspace row always exists before its instance, so an instance in
   // this list with no row in the later list really has none.
@@ -102,6 +103,13 @@ Result<ReconcileReport> Reconciler::RunOnce() {
   if (!pruned.ok()) report.problems.push_back(pruned.status().ToString());
   if (!options_.spare_image.empty()) Prewarm(jobs.empty(), report);
   return report;
+}
+
+void Reconciler::ReconcileLimits(ReconcileReport& report) {
+  auto repaired = runtime_.RepairLimits();
+  if (!repaired.ok()) return report.problems.push_back(repaired.status().ToString());
+  for (const std::string& line : *repaired) spdlog::warn("reconciler: {}", line);
+  report.limits_repaired = std::move(*repaired);
 }
 
 void Reconciler::Prewarm(bool quiet, ReconcileReport& report) {

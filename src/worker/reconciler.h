@@ -13,7 +13,10 @@
 //  - a port left pending for longer than `pending_port_grace` (its request crashed between
 //    committing the row and confirming it) is reverted: its host socket and row are removed;
 //  - finished jobs older than `job_retention` are deleted;
-//  - the host firewall (when given) is checked first and reinstalled when missing or changed.
+//  - the host firewall (when given) is checked first and reinstalled when missing or changed;
+//  - what the engine needs for workspace limits to hold is repaired (Runtime::RepairLimits:
+//    btrfs quota accounting the kernel marked inconsistent), so a window in which writes pass
+//    a disk limit lasts at most one interval.
 // Workspaces with a queued or running job are left to the worker.
 #pragma once
 
@@ -53,15 +56,16 @@ struct ReconcilerOptions {
 // What one pass found and did.
 struct ReconcileReport {
   bool proxy_bootstrapped = false;
-  bool firewall_restored = false;           // the firewall rules were missing or changed
-  bool prewarmed = false;                   // Runtime::Prewarm ran
-  std::vector<std::string> failed;          // workspaces moved to error
-  std::vector<std::string> stopped;         // instances stopped to match a stopped workspace
-  std::vector<std::string> requeued;        // stuck workspaces whose job was queued again
-  std::vector<std::string> orphans;         // orphan instances still in their grace period
-  std::vector<std::string> removed;         // orphan instances removed
-  std::vector<std::string> ports_reverted;  // "<workspace>:<port>" pending ports undone
-  std::vector<std::string> problems;        // errors met on the way (the pass goes on)
+  bool firewall_restored = false;            // the firewall rules were missing or changed
+  bool prewarmed = false;                    // Runtime::Prewarm ran
+  std::vector<std::string> limits_repaired;  // what Runtime::RepairLimits repaired
+  std::vector<std::string> failed;           // workspaces moved to error
+  std::vector<std::string> stopped;          // instances stopped to match a stopped workspace
+  std::vector<std::string> requeued;         // stuck workspaces whose job was queued again
+  std::vector<std::string> orphans;          // orphan instances still in their grace period
+  std::vector<std::string> removed;          // orphan instances removed
+  std::vector<std::string> ports_reverted;   // "<workspace>:<port>" pending ports undone
+  std::vector<std::string> problems;         // errors met on the way (the pass goes on)
 };
 
 class Reconciler {
@@ -82,6 +86,7 @@ class Reconciler {
  private:
   void ReconcileProxy(ReconcileReport& report);
   void ReconcileFirewall(ReconcileReport& report);
+  void ReconcileLimits(ReconcileReport& report);
   void ReconcilePendingPorts(ReconcileReport& report);
   // `quiet`: no job is queued or running.
   void Prewarm(bool quiet, ReconcileReport& report);

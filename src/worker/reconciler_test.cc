@@ -48,6 +48,17 @@ TEST_F(ReconcilerTest, HealthyStateNeedsNoRepair) {
   EXPECT_EQ(proxy_.bootstrap_calls().size(), 1u);
 }
 
+TEST_F(ReconcilerTest, EveryPassRepairsWhatWorkspaceLimitsNeed) {
+  EXPECT_TRUE(Pass().limits_repaired.empty());
+  runtime_.AnswerNextRepairLimits(std::vector<std::string>{"rescanned pool rockpool"});
+  EXPECT_EQ(Pass().limits_repaired, std::vector<std::string>{"rescanned pool rockpool"});
+  runtime_.AnswerNextRepairLimits(Status::Internal("btrfs quota rescan: no space left"));
+  ReconcileReport failed = Pass();
+  ASSERT_EQ(failed.problems.size(), 1u);
+  EXPECT_THAT(failed.problems[0], ::testing::HasSubstr("btrfs quota rescan"));
+  EXPECT_TRUE(Pass().problems.empty());
+}
+
 TEST_F(ReconcilerTest, PrewarmsOnTheSecondQuietPassThatFindsItNeeded) {
   Pass();  // the fixture's reconciler keeps no spare
   EXPECT_THAT(runtime_.calls(), ::testing::Not(::testing::Contains("Prewarm img")));

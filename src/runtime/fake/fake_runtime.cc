@@ -61,6 +61,18 @@ Result<bool> FakeRuntime::IsPrewarmed(const std::string&) {
   return prewarmed_;
 }
 
+Result<std::vector<std::string>> FakeRuntime::RepairLimits() {
+  std::lock_guard lock(mu_);
+  std::optional<Result<std::vector<std::string>>> answer;
+  answer.swap(next_limit_repair_);
+  return answer ? std::move(*answer) : std::vector<std::string>{};
+}
+
+void FakeRuntime::AnswerNextRepairLimits(Result<std::vector<std::string>> answer) {
+  std::lock_guard lock(mu_);
+  next_limit_repair_ = std::move(answer);
+}
+
 void FakeRuntime::SetPrewarmed(bool prewarmed) {
   std::lock_guard lock(mu_);
   prewarmed_ = prewarmed;

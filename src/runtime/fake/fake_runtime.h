@@ -42,6 +42,10 @@ class FakeRuntime : public Runtime {
   Status Prewarm(const std::string& image) override;
   Result<bool> IsPrewarmed(const std::string& image) override;
   void SetPrewarmed(bool prewarmed);
+  // Answers the next RepairLimits with `answer` (later ones: nothing repaired). Not recorded
+  // as a call: the reconciler asks on every pass.
+  Result<std::vector<std::string>> RepairLimits() override;
+  void AnswerNextRepairLimits(Result<std::vector<std::string>> answer);
   Status Start(const std::string& name, const WorkspaceLimits& limits) override;
   Status Stop(const std::string& name) override;
   Status Remove(const std::string& name) override;
@@ -109,6 +113,7 @@ class FakeRuntime : public Runtime {
   std::vector<RecordedScript> scripts_;
   ScriptResult script_result_{0, "", ""};
   bool prewarmed_ = false;
+  std::optional<Result<std::vector<std::string>>> next_limit_repair_;
   std::vector<Failure> failures_;
   std::map<std::string, std::chrono::milliseconds> delays_;
 };

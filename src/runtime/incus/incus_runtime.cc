@@ -65,7 +65,13 @@ IncusRuntime::IncusRuntime(std::shared_ptr<IncusClient> client, IncusRuntimeOpti
     : client_(std::move(client)),
       options_(std::move(options)),
       socket_clients_(std::move(socket_clients)),
-      limits_(client_, options_.storage_pool, options_.profiles) {}
+      limits_(client_, options_.storage_pool, options_.profiles) {
+  if (!options_.engine_socket.empty()) {
+    quota_keeper_ = std::make_unique<QuotaKeeper>(
+        quota_runner_,
+        (std::filesystem::path(options_.engine_socket).parent_path() / "storage-pools").string());
+  }
+}
 
 std::mutex& IncusRuntime::LockFor(const std::string& instance) {
   std::lock_guard lock(locks_mu_);
@@ -247,6 +253,7 @@ Result<std::string> IncusRuntime::RequestStart(const std::string& name, const st
   RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
   if (current.running()) return std::string();
+  KeepDiskLimitsEnforced("incus: start instance " + instance);
   {
     std::lock_guard allocating(idmap_mu_);
     RP_RETURN_IF_ERROR(Harden(*client_, current, HardeningOf(options_)));  // made before it
@@ -314,22 +321,23 @@ Status IncusRuntime::Stop(const std::string& name) {
   return Status::Ok();
 }
 
+Result<std::vector<std::string>> IncusRuntime::RepairLimits() {
+  if (quota_keeper_ == nullptr) return std::vector<std::string>{};
+  RP_ASSIGN_OR_RETURN(std::vector<std::string> pools, quota_keeper_->Repair());
+  for (std::string& pool : pools) {
+    pool = "btrfs marked the quota accounting of " + pool +
+           " inconsistent (disk limits would not hold); rescanned it";
+  }
+  return pools;
+}
+
 void IncusRuntime::KeepDiskLimitsEnforced(const std::string& context) {
-  if (options_.engine_socket.empty()) return;
-  RealProcessRunner runner;
-  auto rescanned = RepairQuotaAccounting(
-      runner,
-      (std::filesystem::path(options_.engine_socket).parent_path() / "storage-pools").string());
-  if (!rescanned.ok()) {
-    spdlog::warn("{}: {}", context, rescanned.status().ToString());
+  auto repaired = RepairLimits();
+  if (!repaired.ok()) {
+    spdlog::warn("{}: {}", context, repaired.status().ToString());
     return;
   }
-  for (const std::string& pool : *rescanned) {
-    spdlog::warn(
-        "{}: btrfs marked the quota accounting of {} inconsistent (disk limits would "
-        "not hold); rescanned it",
-        context, pool);
-  }
+  for (const std::string& line : *repaired) spdlog::warn("{}: {}", context, line);
 }
 
 Status IncusRuntime::Remove(const std::string& name) {

@@ -20,6 +20,7 @@
 #include "runtime/incus/incus_client.h"
 #include "runtime/incus/instances.h"
 #include "runtime/incus/limits.h"
+#include "runtime/incus/quota_accounting.h"
 #include "runtime/runtime.h"
 
 namespace rockpool::incus {
@@ -71,6 +72,8 @@ class IncusRuntime final : public Runtime {
   // workspace instead of copying, which takes a tenth of the time.
   Status Prewarm(const std::string& image) override;
   Result<bool> IsPrewarmed(const std::string& image) override;
+  // The pools whose quota accounting it rescanned (runtime/incus/quota_accounting.h).
+  Result<std::vector<std::string>> RepairLimits() override;
   Status Start(const std::string& name, const WorkspaceLimits& limits) override;
   Status Stop(const std::string& name) override;
   Status Remove(const std::string& name) override;
@@ -135,7 +138,7 @@ class IncusRuntime final : public Runtime {
   Status ChangePortDevice(const std::string& name, int port, bool add);
   void RemoveSocketFiles(const std::string& name) const;
   // Rescans the pools whose quota accounting btrfs marked inconsistent, so disk limits hold
-  // (runtime/incus/quota_accounting.h); after deletes, and before a create applies a limit.
+  // (runtime/incus/quota_accounting.h); after deletes, and before a create or a start.
   // Failures are logged: the operation that asked succeeded.
   void KeepDiskLimitsEnforced(const std::string& context);
 
@@ -143,6 +146,8 @@ class IncusRuntime final : public Runtime {
   IncusRuntimeOptions options_;
   SocketClientFactory socket_clients_;
   InstanceLimits limits_;
+  RealProcessRunner quota_runner_;
+  std::unique_ptr<QuotaKeeper> quota_keeper_;  // null without a local daemon directory
   // Held around every request that makes LXD allocate an isolated id map (a copy, or a patch
   // that turns security.idmap.isolated on): LXD 5.0.2 picks the range from the other
   // instances' volatile.idmap.base, and one still being made reads as 0, which hands out a

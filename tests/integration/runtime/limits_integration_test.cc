@@ -12,6 +12,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -130,6 +132,23 @@ class LimitsIntegrationTest : public ::testing::Test {
               std::to_string(CpuMillisPer100ms(l.cpus) * 1000) + " 100000");
   }
 
+  // What the kernel says of each btrfs filesystem's quota accounting, for failure messages:
+  // "<uuid> inconsistent=<0|1> drop_subtree_threshold=<n>".
+  static std::string QuotaMarks() {
+    std::string marks;
+    std::error_code ec;
+    for (const auto& fs : std::filesystem::directory_iterator("/sys/fs/btrfs", ec)) {
+      const auto qgroups = fs.path() / "qgroups";
+      if (!std::filesystem::exists(qgroups / "inconsistent", ec)) continue;
+      std::string inconsistent, threshold;
+      std::ifstream(qgroups / "inconsistent") >> inconsistent;
+      std::ifstream(qgroups / "drop_subtree_threshold") >> threshold;
+      marks += fs.path().filename().string() + " inconsistent=" + inconsistent +
+               " drop_subtree_threshold=" + threshold + "; ";
+    }
+    return marks.empty() ? "(no btrfs quota accounting in sysfs)" : marks;
+  }
+
   std::shared_ptr<IncusClient> client_;
   std::unique_ptr<IncusRuntime> runtime_;
   std::string template_;
@@ -172,8 +191,10 @@ TEST_F(LimitsIntegrationTest, CreateRequestLimitsShowInTheContainersCgroupsAndHo
   EXPECT_EQ(Sh(name, "echo alive"), "alive");
 
   // Writing past the disk size fails.
+  const std::string marks_before = QuotaMarks();
   std::string out = Sh(name, "dd if=/dev/zero of=/root/fill bs=1M count=4096 2>&1", &code);
-  EXPECT_NE(code, 0) << out;
+  EXPECT_NE(code, 0) << out << "\nbtrfs quota accounting before the write: " << marks_before
+                     << "; after: " << QuotaMarks();
   EXPECT_THAT(out, HasSubstr("quota exceeded")) << out;
   if (auto at = out.find("dd:"); at != std::string::npos) {
     std::cerr << "[limits] dd past 3 GiB: " << out.substr(at) << "\n";
