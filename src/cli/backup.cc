@@ -217,6 +217,22 @@ Status CheckNoWorkspaces(const RestorePlan& plan, incus::WorkspaceArchiver& arch
   return Status::Ok();
 }
 
+// The engine brings every imported instance back stopped. A workspace the backed-up store
+// has as running (and no job is about to change) is recorded as stopped, with the reason:
+// left running, the reconciler would find its instance stopped and put it in error.
+Result<int> MarkRunningAsStopped(const std::string& database) {
+  RP_ASSIGN_OR_RETURN(auto db, sqlite::Connection::Open(database));
+  RP_ASSIGN_OR_RETURN(
+      auto update,
+      db->Prepare("UPDATE workspaces SET status = 'stopped', status_reason = ?1, updated_at = ?2 "
+                  "WHERE status = 'running' AND id NOT IN (SELECT workspace_id FROM jobs "
+                  "WHERE state IN ('queued', 'running'))"));
+  update->Bind(1, "restored from a backup; start it again")
+      .Bind(2, FormatTime(std::chrono::system_clock::now()));
+  RP_RETURN_IF_ERROR(update->Run("restore: record the restored workspaces as stopped"));
+  return update->Changes();
+}
+
 Status RestoreFiles(const RestorePlan& plan, const BackupManifest& manifest,
                     incus::WorkspaceArchiver& archiver, const Progress& progress) {
   Reverter revert;
@@ -251,6 +267,12 @@ Status RestoreFiles(const RestorePlan& plan, const BackupManifest& manifest,
   std::error_code ec;
   fs::remove(tmp, ec);
   RP_RETURN_IF_ERROR(sqlite::BackupDatabase(plan.source + "/" + manifest.store_file, tmp));
+  RP_ASSIGN_OR_RETURN(int stopped, MarkRunningAsStopped(tmp));
+  if (stopped > 0) {
+    progress("store: " + std::to_string(stopped) +
+             " workspace(s) that ran at the backup are stopped (their instances come back "
+             "stopped); start them with: rockpool ws start <name>");
+  }
   RP_RETURN_IF_ERROR(MakePrivateFile(tmp));
   // The old store's log files must not meet the new store.
   for (const char* suffix : {"-wal", "-shm", "-journal"}) {

@@ -1,5 +1,6 @@
 #include "cli/backup.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -77,14 +78,13 @@ class BackupTest : public ::testing::Test {
     engine_.instances = {{"rp-alpha", "alpha's files"}, {"rp-beta", "beta's files"}};
   }
 
-  void MakeStore(const std::string& path, const std::vector<std::string>& names) {
+  void MakeStore(const std::string& path, const std::vector<std::string>& names,
+                 WorkspaceStatus status = WorkspaceStatus::kStopped) {
     auto store = SqliteStore::Open(path, clock_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     for (const std::string& name : names) {
-      Workspace ws{.id = "id-" + name,
-                   .name = name,
-                   .status = WorkspaceStatus::kStopped,
-                   .image = "rockpool-workspace"};
+      Workspace ws{
+          .id = "id-" + name, .name = name, .status = status, .image = "rockpool-workspace"};
       ASSERT_TRUE((*store)->workspaces().Insert(ws).ok());
     }
   }
@@ -238,6 +238,35 @@ TEST_F(BackupTest, RestoreBringsBackWorkspacesSettingsAndStore) {
   for (const auto& entry : fs::directory_iterator(state)) {
     EXPECT_FALSE(entry.path().string().ends_with(".before-restore")) << entry.path();
   }
+}
+
+// The engine brings instances back stopped: workspaces that ran are recorded as stopped, so
+// the reconciler does not find them "stopped outside Rockpool"; one with a job coming is left
+// to its job.
+TEST_F(BackupTest, WorkspacesThatRanComeBackStoppedWithTheReason) {
+  MakeStore(state_ + "/rockpool.db", {"alpha", "beta"}, WorkspaceStatus::kRunning);
+  {
+    auto store = SqliteStore::Open(state_ + "/rockpool.db", clock_);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->jobs().Insert({.workspace_id = "id-beta", .kind = JobKind::kStop}).ok());
+  }
+  const std::string target = dir_.File("backup");
+  ASSERT_TRUE(WriteBackup(Plan(target), &engine_, Log()).ok());
+
+  FakeArchiver fresh;
+  const std::string state = dir_.File("new-state");
+  Status s = RestoreBackup(Restore(target, state), fresh, Log());
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto store = SqliteStore::Open(state + "/rockpool.db", clock_);
+  ASSERT_TRUE(store.ok());
+  auto alpha = (*store)->workspaces().GetByName("alpha");
+  ASSERT_TRUE(alpha.ok());
+  EXPECT_EQ(alpha->status, WorkspaceStatus::kStopped);
+  EXPECT_EQ(alpha->status_reason, "restored from a backup; start it again");
+  auto beta = (*store)->workspaces().GetByName("beta");
+  ASSERT_TRUE(beta.ok());
+  EXPECT_EQ(beta->status, WorkspaceStatus::kRunning) << "its queued stop decides";
+  EXPECT_THAT(lines_, ::testing::Contains(::testing::HasSubstr("1 workspace(s) that ran")));
 }
 
 TEST_F(BackupTest, RestoreReplacesAnEmptyDeploymentsStoreAndCredentials) {

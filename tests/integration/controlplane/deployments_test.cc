@@ -3,6 +3,8 @@
 // brings up with scripts/harness.sh. Both have a workspace "test" and get a workspace "twin";
 // whatever A does to its own, B's stay as they are, and A's reconciler, which removes an
 // unknown instance in its own project (the control), leaves B's alone.
+// A second test takes B through `rockpool backup`, `rockpool uninstall --purge`, `rockpool
+// restore` and `rockpool up`, as an operator moving a deployment would.
 #include <unistd.h>
 
 #include <map>
@@ -10,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
+#include "store/temp_dir.h"
 
 namespace rockpool::e2e {
 namespace {
@@ -75,6 +78,7 @@ class Peer {
     return out;
   }
   std::string project() { return env_["ROCKPOOL_PROJECT"]; }
+  std::string state_dir() { return env_["ROCKPOOL_STATE_DIR"]; }
 
  private:
   std::vector<std::string> Env() {
@@ -145,6 +149,54 @@ TEST_F(DeploymentsTest, TwoDeploymentsOnOneDaemonLeaveEachOtherAlone) {
   auto a_list = api().ListAll();
   ASSERT_TRUE(a_list.ok());
   for (const auto& ws : *a_list) EXPECT_NE(ws.name, twin) << "B's twin appeared in A";
+}
+
+// What an operator runs, through the binary: a deployment backed up, purged, restored and
+// brought up has its workspaces back, with their files, and serves their IDE again.
+TEST_F(DeploymentsTest, ABackupBringsBackADeploymentThatWasPurged) {
+  Peer b;
+  Status started = b.Start();
+  ASSERT_TRUE(started.ok()) << started.message();
+  const std::string keep = "keep-" + std::to_string(getpid());
+  auto created = b.Rockpool({"ws", "create", keep});
+  ASSERT_TRUE(created.ok() && created->exit_code == 0) << (created.ok() ? created->output : "");
+  auto wrote = b.Lxc(
+      {"exec", "rp-" + keep, "--", "sh", "-c", "echo backed up > /home/admin/workspace/kept.txt"});
+  ASSERT_TRUE(wrote.ok() && wrote->exit_code == 0) << (wrote.ok() ? wrote->output : "");
+
+  TempDir dir;
+  const std::string backup = dir.File("backup");
+  auto backed = b.Rockpool({"backup", backup});
+  ASSERT_TRUE(backed.ok() && backed->exit_code == 0) << (backed.ok() ? backed->output : "");
+  EXPECT_NE(backed->output.find(keep), std::string::npos) << "progress names each workspace\n"
+                                                          << backed->output;
+
+  auto purged = b.Rockpool({"uninstall", "--purge"});
+  ASSERT_TRUE(purged.ok() && purged->exit_code == 0) << (purged.ok() ? purged->output : "");
+  EXPECT_FALSE(std::filesystem::exists(b.state_dir())) << "the state folder is still there";
+  auto project = b.Lxc({"project", "show", b.project()});
+  ASSERT_TRUE(project.ok());
+  EXPECT_NE(project->exit_code, 0) << "the project and its instances are still there";
+
+  auto restored = b.Rockpool({"restore", backup});
+  ASSERT_TRUE(restored.ok() && restored->exit_code == 0) << (restored.ok() ? restored->output : "");
+  auto up = b.Rockpool({"up"});
+  ASSERT_TRUE(up.ok() && up->exit_code == 0) << (up.ok() ? up->output : "");
+  auto view = b.Workspaces();
+  ASSERT_EQ(view.count(keep), 1u) << "workspace " << keep << " is not back";
+  EXPECT_EQ(view.count("test"), 1u) << "workspace test is not back";
+  if (view[keep] != "running") {
+    auto start = b.Rockpool({"ws", "start", keep});
+    ASSERT_TRUE(start.ok() && start->exit_code == 0) << (start.ok() ? start->output : "");
+  }
+  auto kept = b.Lxc({"exec", "rp-" + keep, "--", "cat", "/home/admin/workspace/kept.txt"});
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->output, "backed up\n");
+  auto verified = b.Rockpool({"verify", keep});
+  ASSERT_TRUE(verified.ok());
+  EXPECT_EQ(verified->exit_code, 0)
+      << "its IDE does not answer through the proxy: " << verified->output;
+  EXPECT_EQ(IdeHealth("test"), 200) << "A's workspace test";
 }
 
 }  // namespace
