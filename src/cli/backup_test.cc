@@ -101,6 +101,14 @@ class BackupTest : public ::testing::Test {
     return {.source = source, .state_dir = state, .database = state + "/rockpool.db"};
   }
 
+  // Backs up this deployment (engine_, state_) and restores it into `engine` and `state`.
+  void BackUpAndRestore(FakeArchiver& engine, const std::string& state) {
+    const std::string target = dir_.File("backup");
+    ASSERT_TRUE(WriteBackup(Plan(target), &engine_, Log()).ok());
+    Status s = RestoreBackup(Restore(target, state), engine, Log());
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
   Progress Log() {
     return [this](const std::string& line) { lines_.push_back(line); };
   }
@@ -220,13 +228,9 @@ TEST_F(BackupTest, CopiesALiveStoreWhileAnotherConnectionWrites) {
 
 TEST_F(BackupTest, RestoreBringsBackWorkspacesSettingsAndStore) {
   MakeStore(state_ + "/rockpool.db", {"alpha", "beta"});
-  const std::string target = dir_.File("backup");
-  ASSERT_TRUE(WriteBackup(Plan(target), &engine_, Log()).ok());
-
   FakeArchiver fresh;
   const std::string state = dir_.File("new-state");
-  Status s = RestoreBackup(Restore(target, state), fresh, Log());
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_NO_FATAL_FAILURE(BackUpAndRestore(fresh, state));
   EXPECT_EQ(fresh.instances, engine_.instances);
   EXPECT_EQ(ReadAll(state + "/auth.json"), ReadAll(state_ + "/auth.json"));
   EXPECT_EQ(Mode(state + "/auth.json"), 0600u);
@@ -250,13 +254,9 @@ TEST_F(BackupTest, WorkspacesThatRanComeBackStoppedWithTheReason) {
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE((*store)->jobs().Insert({.workspace_id = "id-beta", .kind = JobKind::kStop}).ok());
   }
-  const std::string target = dir_.File("backup");
-  ASSERT_TRUE(WriteBackup(Plan(target), &engine_, Log()).ok());
-
   FakeArchiver fresh;
   const std::string state = dir_.File("new-state");
-  Status s = RestoreBackup(Restore(target, state), fresh, Log());
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_NO_FATAL_FAILURE(BackUpAndRestore(fresh, state));
   auto store = SqliteStore::Open(state + "/rockpool.db", clock_);
   ASSERT_TRUE(store.ok());
   auto alpha = (*store)->workspaces().GetByName("alpha");
