@@ -56,9 +56,16 @@ void Reconciler::Start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] {
+    std::set<std::string> logged;  // the problems of the last pass: each is logged once in a row
     for (;;) {
       auto report = RunOnce();
       if (!report.ok()) spdlog::warn("reconciler: {}", report.status().ToString());
+      std::set<std::string> problems;
+      if (report.ok()) problems.insert(report->problems.begin(), report->problems.end());
+      for (const std::string& p : problems) {
+        if (logged.count(p) == 0) spdlog::warn("reconciler: {}", p);
+      }
+      logged = std::move(problems);
       std::unique_lock lock(mu_);
       if (cv_.wait_for(lock, options_.interval, [&] { return stopping_; })) return;
     }

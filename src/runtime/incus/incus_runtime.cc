@@ -326,7 +326,7 @@ Result<std::vector<std::string>> IncusRuntime::RepairLimits() {
   RP_ASSIGN_OR_RETURN(std::vector<std::string> pools, quota_keeper_->Repair());
   for (std::string& pool : pools) {
     pool = "btrfs marked the quota accounting of " + pool +
-           " inconsistent (disk limits would not hold); rescanned it";
+           " inconsistent (its numbers, and so disk limits, could not be trusted); rescanned it";
   }
   return pools;
 }

@@ -1,7 +1,8 @@
 // btrfs enforces a workspace's disk limit (a qgroup limit) only while its quota accounting is
 // consistent. The kernel marks it inconsistent when, e.g., a subvolume that had snapshots is
-// deleted while its extents are still being freed, and from then on writes can pass any limit
-// until the accounting is rescanned. QuotaKeeper looks at every pool mounted under `pools_dir`
+// deleted while its extents are still being freed; from then on the numbers the limits are
+// checked against can be wrong (a workspace wrote 4 GiB past a 3 GiB limit), until the
+// accounting is rescanned. QuotaKeeper looks at every pool mounted under `pools_dir`
 // (<daemon dir>/storage-pools) and rescans the ones marked (`btrfs quota rescan -w`: about a
 // second on a pool of a few GiB). Pools that are not local btrfs mounts, or have no quotas, are
 // left alone.
