@@ -47,9 +47,15 @@ npm_install "$ROCKPOOL_ROOT/tests/browser"
 sentinel_dir=$(mktemp -d /tmp/rockpool-sentinel.XXXXXX)
 sentinel_pid=
 deployment_pw=${ROCKPOOL_DEPLOYMENT_PASSWORD:-$(cat "$deployment_pw_file" 2>/dev/null || true)}
+# The deployment's project and ports, as its settings (the environment `up` ran in) give them.
+deployment_setting() { env -u LXD_CONF "$rp" paths | awk -v k="$1" '$1 == k { print $2 }'; }
 if [ -n "$deployment_pw" ]; then
-  lxc_conf_for "$sentinel_dir/lxc" "${ROCKPOOL_PROJECT:-rockpool}"
+  deployment_project=$(deployment_setting project)
+  lxc_conf_for "$sentinel_dir/lxc" "$deployment_project"
   LXD_CONF="$sentinel_dir/lxc" ROCKPOOL_USERNAME=admin ROCKPOOL_PASSWORD="$deployment_pw" \
+    ROCKPOOL_DEPLOYMENT_PROJECT="$deployment_project" \
+    ROCKPOOL_DEPLOYMENT_CONTROL_PORT="$(deployment_setting api-port)" \
+    ROCKPOOL_DEPLOYMENT_WORKSPACE_PORT="$(deployment_setting ws-port)" \
     node "$ROCKPOOL_ROOT/tests/hermetic/deployment_sentinel.mjs" "$sentinel_dir" >"$sentinel_dir/log" 2>&1 &
   sentinel_pid=$!
   for _ in $(seq 300); do

@@ -1,5 +1,6 @@
 // rockpool paths: where this rockpool finds its files and keeps its state, and whether each is
-// there; what an installed copy uses, to check an install.
+// there; what an installed copy uses, to check an install. Also the LXD project and the ports
+// the deployment's settings give it (scripts/test.sh reads them to watch the deployment).
 #include <cstdio>
 #include <filesystem>
 
@@ -27,6 +28,9 @@ void AddPaths(CLI::App& sub, Context& ctx) {
     Line("recipe", c.recipe_dir, "build.sh");
     std::printf("%-10s %s\n", "state", c.state_dir.c_str());
     std::printf("%-10s %s\n", "logs", c.log_dir.c_str());
+    std::printf("%-10s %s\n", "project", c.project.c_str());
+    std::printf("%-10s %d\n", "api-port", c.control_port);
+    std::printf("%-10s %d\n", "ws-port", c.workspace_port);
   });
 }
 

@@ -1,6 +1,6 @@
 // Watches the deployment people use while the test suite runs, to prove the suite leaves it
 // alone. Started by scripts/test.sh before the suite, against the deployment brought up by
-// the README's first command (workspace "test" behind Caddy on :8080/:8081):
+// the README's first command (workspace "test" behind the deployment's Caddy):
 //   1. opens workspace test's IDE in Chromium with a terminal, and records the terminal's
 //      WebSockets, the workspace's record, its instance's identity and a digest of its files;
 //   2. writes <dir>/ready and waits for <dir>/check (the suite has ended);
@@ -8,7 +8,9 @@
 //      credentials still sign in, and workspace test, its instance and its files are
 //      unchanged. Prints each finding; exits 1 if any fails.
 // Usage: node deployment_sentinel.mjs <dir>, with ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD set to
-// the deployment's credentials and `lxc` acting in the deployment's LXD project.
+// the deployment's credentials, ROCKPOOL_DEPLOYMENT_PROJECT / _CONTROL_PORT / _WORKSPACE_PORT
+// to its LXD project and ports (scripts/test.sh takes them from `rockpool paths`), and `lxc`
+// acting in that project.
 import { existsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { openBrowser, screenshot, watchWebSockets, httpCredentials } from '../browser/lib/browser.mjs';
@@ -17,10 +19,19 @@ import { waitFor } from '../browser/lib/poll.mjs';
 import { answerDialogsAutomatically, openTerminal, openWorkbench, runInTerminal } from '../browser/lib/workbench.mjs';
 
 const dir = process.argv[2];
+/** A setting the caller must give: the sentinel never guesses which deployment to watch. */
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`sentinel: ${name} is not set; scripts/test.sh sets it from \`rockpool paths\``);
+    process.exit(2);
+  }
+  return value;
+}
 const HOST = process.env.ROCKPOOL_DEPLOYMENT_HOST || 'localhost';
-const CONTROL = `http://${HOST}:${process.env.ROCKPOOL_DEPLOYMENT_CONTROL_PORT || 8080}`;
-const WORKSPACES = `http://${HOST}:${process.env.ROCKPOOL_DEPLOYMENT_WORKSPACE_PORT || 8081}`;
-const PROJECT = process.env.ROCKPOOL_DEPLOYMENT_PROJECT || 'rockpool';
+const CONTROL = `http://${HOST}:${required('ROCKPOOL_DEPLOYMENT_CONTROL_PORT')}`;
+const WORKSPACES = `http://${HOST}:${required('ROCKPOOL_DEPLOYMENT_WORKSPACE_PORT')}`;
+const PROJECT = required('ROCKPOOL_DEPLOYMENT_PROJECT');
 const INSTANCE = 'rp-test';
 const FILES = '/home/admin/workspace';
 const WAIT_LIMIT_MS = 100 * 60 * 1000;
