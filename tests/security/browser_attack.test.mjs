@@ -8,12 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { openBrowser, screenshot } from '../browser/lib/browser.mjs';
-import { rockpool, run, runOk } from '../browser/lib/host.mjs';
+import { requiredEnv, rockpool, run, runOk } from '../browser/lib/host.mjs';
 import { waitFor } from '../browser/lib/poll.mjs';
 
 const HOST = process.env.ROCKPOOL_TEST_HOST || 'localhost';
-const CONTROL = `http://${HOST}:${process.env.ROCKPOOL_CONTROL_PORT || 8080}`;
-const WORKSPACES = `http://${HOST}:${process.env.ROCKPOOL_WORKSPACE_PORT || 8081}`;
+const CONTROL = `http://${HOST}:${requiredEnv('ROCKPOOL_CONTROL_PORT')}`;
+const WORKSPACES = `http://${HOST}:${requiredEnv('ROCKPOOL_WORKSPACE_PORT')}`;
 const MARK = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const A = `attacker-${MARK}`;
 const B = `victim-${MARK}`;

@@ -197,7 +197,9 @@ TEST_F(WorkspaceAttackTest, SpoofedSourceAddressesAreDropped) {
 TEST_F(WorkspaceAttackTest, HostServicesAreUnreachableButDnsWorks) {
   auto gateway = GatewayOf(a_);
   ASSERT_TRUE(gateway.ok()) << gateway.status().message();
-  for (int port : {e2e::ControlPort(), e2e::WorkspacePort(), 8080, 8081, 22, 2119, 7163}) {
+  // Rockpool's own ports (the private Rockpool's) and ssh. IsolationTest shows the same for a
+  // host service the test starts itself.
+  for (int port : {e2e::ControlPort(), e2e::WorkspacePort(), 22}) {
     EXPECT_FALSE(AReaches("http://" + *gateway + ":" + std::to_string(port) + "/"))
         << "A reached the host on " << *gateway << ":" << port;
   }

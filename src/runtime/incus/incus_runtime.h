@@ -72,7 +72,7 @@ class IncusRuntime final : public Runtime {
   // workspace instead of copying, which takes a tenth of the time.
   Status Prewarm(const std::string& image) override;
   Result<bool> IsPrewarmed(const std::string& image) override;
-  // The pools whose quota accounting it rescanned (runtime/incus/quota_accounting.h).
+  // A line for each pool whose quota accounting it rescanned (runtime/incus/quota_accounting.h).
   Result<std::vector<std::string>> RepairLimits() override;
   Status Start(const std::string& name, const WorkspaceLimits& limits) override;
   Status Stop(const std::string& name) override;

@@ -1,6 +1,6 @@
 // End to end on a real deployment (ROCKPOOL_APP_URL): a person creates a workspace in the
 // dashboard's dialog, waits for it to run, opens VS Code from "Open IDE" in a new tab through
-// Caddy on :8081, then deletes the workspace with the confirmation dialog. In dev mode
+// the private Rockpool's Caddy, then deletes the workspace with the confirmation dialog. In dev mode
 // there is no IDE to open, so the test is skipped.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +15,7 @@ import {
   uniqueName,
   waitUntil,
 } from './harness.mjs';
+import { requiredEnv } from '../lib/host.mjs';
 
 const REAL = Boolean(process.env.ROCKPOOL_APP_URL);
 const STATUS_TIMEOUT_MS = Number(process.env.ROCKPOOL_STATUS_TIMEOUT_MS ?? 120000);
@@ -75,7 +76,7 @@ describe('dashboard on the real runtime', { skip: !REAL && 'needs a real deploym
     const host = new URL(target.origin).hostname;
     // The link goes to /workspace/<name>/ on the dashboard's origin; the proxy redirects it to
     // the workspace origin (ROCKPOOL_WORKSPACE_PORT).
-    const ideUrl = `http://${host}:${process.env.ROCKPOOL_WORKSPACE_PORT || 8081}/workspace/${name}/`;
+    const ideUrl = `http://${host}:${requiredEnv('ROCKPOOL_WORKSPACE_PORT')}/workspace/${name}/`;
     const [ide] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open IDE' }).click()]);
     // The tab starts blank (rel="noopener"), then navigates to the IDE.
     await ide.waitForURL((u) => u.href.startsWith(ideUrl), { timeout: UI_TIMEOUT_MS, waitUntil: 'commit' }).catch(() => {});

@@ -6,6 +6,19 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const ROCKPOOL_BIN = process.env.ROCKPOOL_BIN || `${REPO_ROOT}build/rockpool`;
 
 /** Runs a program; resolves {code, stdout, stderr}, never rejects on a non-zero exit. */
+/**
+ * A setting the private Rockpool (scripts/harness.sh) exports; the tests never fall back to a
+ * deployment's defaults, so run without the harness they stop here and say so.
+ */
+export function requiredEnv(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run the tests through ./scripts/test.sh, or bring up a ` +
+      'private Rockpool with scripts/harness.sh\'s start_private and export what it sets');
+  }
+  return value;
+}
+
 export function run(file, args, { timeoutMs = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
     execFile(file, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
