@@ -5,7 +5,12 @@
 //     reconciler does between creates) + BootNewInstance (the worker's steps), then GET
 //     through Caddy until the workbench is 200
 //   rockpool start: stop, then StartWorkspaceInstance and the same GET
-//   API create: POST /api/workspaces, poll until running, the same GET
+//   rockpool warm create: the same as rockpool create, with a booted member in the image's
+//     warm pool (Runtime::FillWarmPools) to claim
+//   rockpool cold create while the pool refills: rockpool create, started together with the
+//     making of a warm member
+//   API warm create: POST /api/workspaces to the running control plane once its own warm pool
+//     has a member, then the same GET, timed from the POST
 //   raw launch: `lxc launch <image>` (uid-shifting an image copy) until /healthz is 200
 //   raw copy+start: `lxc copy <template>` + `lxc start`, the engine work of a create without
 //     a spare
@@ -28,6 +33,9 @@
 #include "http/curl_client.h"
 #include "http/encoding.h"
 #include "runtime/incus/incus_runtime.h"
+#include "runtime/incus/instance_names.h"
+#include "runtime/incus/instances.h"
+#include "runtime/incus/socket.h"
 #include "runtime/lifecycle.h"
 #include "sys/process.h"
 
@@ -121,6 +129,41 @@ bool EnsureSpare(Runtime& rt) {
   return true;
 }
 
+// Fills the image's warm pool to one ready member (or empties it, with size 0), then lets
+// the engine settle.
+bool FillPool(Runtime& rt, int size) {
+  for (int i = 0; i < 5; ++i) {
+    auto made = rt.FillWarmPools({{kImage, size}}, {});
+    if (!made.ok()) {
+      std::fprintf(stderr, "fill the warm pool: %s\n", made.status().ToString().c_str());
+      return false;
+    }
+    if (*made == 0) break;
+  }
+  Settle();
+  return true;
+}
+
+// The ready warm members in `project` (of the control plane, or this bench's: default).
+std::vector<incus::Instance> WarmMembers(incus::IncusClient& engine) {
+  std::vector<incus::Instance> out;
+  auto all = incus::GetInstances(engine, true);
+  if (!all.ok()) return out;
+  for (const incus::Instance& i : *all) {
+    if (i.Label(incus::kLabelWarm) == "true" && i.Label(incus::kLabelSpareReady) == "true") {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+// What a ready warm member uses in memory, in MiB (the engine's cgroup figure); -1 unknown.
+double MemberMemoryMiB(incus::IncusClient& engine, const std::string& member) {
+  auto state = engine.Call({.path = "/1.0/instances/" + member + "/state"});
+  if (!state.ok()) return -1;
+  return state->metadata["memory"].value("usage", 0.0) / (1024.0 * 1024.0);
+}
+
 // Says what failed, for a step that must succeed.
 bool Succeeded(const Status& status, const char* what) {
   if (!status.ok()) std::fprintf(stderr, "%s: %s\n", what, status.ToString().c_str());
@@ -191,6 +234,12 @@ int Main(int runs) {
     return 1;
   }
   MakeRawProfile();
+  auto engine_socket = incus::DetectSocket();
+  if (!engine_socket.ok()) return 1;
+  auto default_engine = incus::IncusClient::ForSocket(*engine_socket, "");
+  const char* project = std::getenv("ROCKPOOL_PROJECT");
+  auto deployment_engine = incus::IncusClient::ForSocket(
+      *engine_socket, project != nullptr && *project != '\0' ? project : "rockpool");
   CurlHttpClient api_http(HttpEndpoint::Unix("/var/lib/rockpool/local.sock"));
   client::ApiClient api(api_http);
   const bool with_api = api.Health().ok();
@@ -201,7 +250,7 @@ int Main(int runs) {
     const std::string rp = "bench-rp-" + tag + "-" + std::to_string(i);
     const std::string raw = "bench-raw-" + tag + "-" + std::to_string(i);
     const std::string copy = "bench-copy-" + tag + "-" + std::to_string(i);
-    if (!EnsureSpare(rt)) return 1;
+    if (!EnsureSpare(rt) || !FillPool(rt, 0)) return 1;  // cold: no warm member to claim
     t["rockpool create -> workbench 200 via Caddy"].push_back(Timed([&] {
       return Succeeded(rt.Create(rp, kImage, {}), "create") &&
              Succeeded(BootNewInstance(rt, rp, {}), "boot") && WorkbenchThroughCaddy(rp);
@@ -217,15 +266,6 @@ int Main(int runs) {
     }));
     (void)rt.Remove(rp);
     Settle();
-
-    if (with_api) {
-      const std::string viaapi = "bench-api-" + tag + "-" + std::to_string(i);
-      if (!EnsureSpare(rt)) return 1;
-      t["rockpool API create -> running -> workbench 200"].push_back(
-          Timed([&] { return CreateThroughApi(api, viaapi) && WorkbenchThroughCaddy(viaapi); }));
-      DeleteThroughApi(api, viaapi);
-      Settle();
-    }
 
     t["raw lxc launch <image> -> /healthz 200"].push_back(Timed([&] {
       return Lxc({"launch", kImage, raw, "-p", "default", "-p", kRawProfile}) && RawHealthy();
@@ -243,6 +283,45 @@ int Main(int runs) {
     }));
     Lxc({"delete", "--force", copy});
     Settle();
+
+    // The warm pool, on this bench's own runtime (the default project).
+    const std::string warm = "bench-warm-" + tag + "-" + std::to_string(i);
+    if (!FillPool(rt, 1)) return 1;
+    for (const incus::Instance& m : WarmMembers(*default_engine)) {
+      t["idle warm member memory (MiB)"].push_back(MemberMemoryMiB(*default_engine, m.name));
+    }
+    t["rockpool warm create -> workbench 200 via Caddy"].push_back(Timed([&] {
+      return Succeeded(rt.Create(warm, kImage, {}), "create") &&
+             Succeeded(BootNewInstance(rt, warm, {}), "boot") && WorkbenchThroughCaddy(warm);
+    }));
+    (void)rt.Remove(warm);
+    Settle();
+    const std::string during = "bench-refill-" + tag + "-" + std::to_string(i);
+    if (!EnsureSpare(rt)) return 1;
+    std::thread refill([&] { (void)rt.FillWarmPools({{kImage, 1}}, {}); });
+    t["rockpool cold create while the pool refills"].push_back(Timed([&] {
+      return Succeeded(rt.Create(during, kImage, {}), "create") &&
+             Succeeded(BootNewInstance(rt, during, {}), "boot") && WorkbenchThroughCaddy(during);
+    }));
+    refill.join();
+    (void)rt.Remove(during);
+    if (!FillPool(rt, 0)) return 1;
+
+    if (with_api) {
+      const std::string viaapi = "bench-apiwarm-" + tag + "-" + std::to_string(i);
+      if (!PollUntil([&] { return !WarmMembers(*deployment_engine).empty(); },
+                     std::chrono::seconds(120))) {
+        std::fprintf(stderr, "the control plane's warm pool stays empty (ROCKPOOL_WARM_POOL=0?)\n");
+        return 1;
+      }
+      Settle();
+      t["API warm create: POST -> workbench 200"].push_back(
+          Timed([&] { return api.Create(viaapi, kImage).ok() && WorkbenchThroughCaddy(viaapi); }));
+      PollUntil([&] { return api.Get(viaapi)->status == WorkspaceStatus::kRunning; },
+                std::chrono::seconds(60));
+      DeleteThroughApi(api, viaapi);
+      Settle();
+    }
     std::fprintf(stderr, "run %d/%d done\n", i + 1, runs);
   }
   Lxc({"profile", "delete", kRawProfile});
@@ -251,7 +330,7 @@ int Main(int runs) {
   std::map<std::string, Summary> s;
   for (auto& [what, v] : t) {
     s[what] = Summarize(v);
-    PrintRow(what, s[what]);
+    PrintRow(what, s[what], what.find("MiB") != std::string::npos ? "MiB" : "s");
     std::string runs;
     for (double x : v) runs += (runs.empty() ? "" : " ") + std::to_string(x).substr(0, 5);
     std::printf("%60s runs in order: %s\n", "", runs.c_str());
@@ -268,6 +347,9 @@ int Main(int runs) {
   std::printf(
       "rockpool start vs raw lxc start:                      %+.1f%%\n",
       overhead("rockpool start -> workbench 200 via Caddy", "raw lxc start -> /healthz 200"));
+  std::printf("cold create while the pool refills vs cold create:    %+.1f%%\n",
+              overhead("rockpool cold create while the pool refills",
+                       "rockpool create -> workbench 200 via Caddy"));
   return 0;
 }
 

@@ -103,6 +103,10 @@ start_private() {
   ROCKPOOL_CONTROL_PORT=$(free_port); ROCKPOOL_WORKSPACE_PORT=$(free_port)
   export ROCKPOOL_CONTROL_PORT ROCKPOOL_WORKSPACE_PORT
   export ROCKPOOL_USERNAME=admin
+  # Tests look at workspaces' instances by their cold names ("rp-<name>"), so the private
+  # Rockpool keeps no warm pool unless ROCKPOOL_TEST_WARM_POOL asks for one (the warm pool's
+  # own tests start Rockpools that do).
+  export ROCKPOOL_WARM_POOL=${ROCKPOOL_TEST_WARM_POOL:-0}
   ROCKPOOL_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+='); export ROCKPOOL_PASSWORD
   lxc_conf_for "$PRIVATE_DIR/lxc" "$PRIVATE_PROJECT"
   export LXD_CONF="$PRIVATE_DIR/lxc"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "cli/install_paths.h"
 #include "core/duration.h"
@@ -107,6 +108,47 @@ Result<int> MaxSnapshotsFromEnvironment() {
         std::to_string(kMaxMaxSnapshots) + " (snapshots kept per workspace)");
   }
   return value;
+}
+
+namespace {
+
+std::optional<int> WarmPoolSize(const std::string& text) {
+  if (text.empty() || text.size() > 2 ||
+      !std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    return std::nullopt;
+  }
+  const int value = std::stoi(text);
+  return value <= kMaxWarmPool ? std::optional<int>(value) : std::nullopt;
+}
+
+}  // namespace
+
+Result<std::map<std::string, int>> WarmPoolsFromEnvironment(const std::string& default_image) {
+  const char* v = std::getenv("ROCKPOOL_WARM_POOL");
+  if (v == nullptr || *v == '\0') return std::map<std::string, int>{{default_image, 1}};
+  const std::string text(v);
+  auto invalid = [&] {
+    return Status::InvalidArgument(
+        "ROCKPOOL_WARM_POOL is \"" + text + "\"; set it to a whole number from 0 to " +
+        std::to_string(kMaxWarmPool) + " (booted workspaces kept ready for image " + default_image +
+        "; 0 turns the pool off), or to <image>=<number> pairs separated by "
+        "commas, such as \"" +
+        default_image + "=2,other-image=1\"");
+  };
+  if (auto size = WarmPoolSize(text)) return std::map<std::string, int>{{default_image, *size}};
+  std::map<std::string, int> out;
+  size_t from = 0;
+  while (from <= text.size()) {
+    size_t comma = text.find(',', from);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string pair = text.substr(from, comma - from);
+    const size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) return invalid();
+    auto size = WarmPoolSize(pair.substr(eq + 1));
+    if (!size || !out.emplace(pair.substr(0, eq), *size).second) return invalid();
+    from = comma + 1;
+  }
+  return out;
 }
 
 }  // namespace rockpool

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "core/limits.h"
@@ -85,5 +86,11 @@ Result<LimitsPolicy> LimitsPolicyFromEnvironment();
 // ROCKPOOL_MAX_SNAPSHOTS (default kDefaultMaxSnapshots): a whole number from 1 to
 // kMaxMaxSnapshots, else InvalidArgument naming the setting and what to set.
 Result<int> MaxSnapshotsFromEnvironment();
+
+// ROCKPOOL_WARM_POOL: how many booted workspaces to keep ready per image. A whole number from 0
+// to kMaxWarmPool for `default_image` (unset: 1), or "<image>=<n>,<image>=<n>" for several
+// images; 0 turns a pool off. Else InvalidArgument naming the setting and the forms.
+inline constexpr int kMaxWarmPool = 20;
+Result<std::map<std::string, int>> WarmPoolsFromEnvironment(const std::string& default_image);
 
 }  // namespace rockpool

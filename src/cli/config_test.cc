@@ -34,5 +34,34 @@ TEST_F(MaxSnapshotsTest, AnythingElseIsRefusedNamingTheSettingAndTheRange) {
   }
 }
 
+class WarmPoolTest : public ::testing::Test {
+ protected:
+  void TearDown() override { unsetenv("ROCKPOOL_WARM_POOL"); }
+  using Sizes = std::map<std::string, int>;
+};
+
+TEST_F(WarmPoolTest, DefaultsToOneForTheImageAndTakesASizeOrSizesByImage) {
+  unsetenv("ROCKPOOL_WARM_POOL");
+  EXPECT_EQ(*WarmPoolsFromEnvironment("img"), (Sizes{{"img", 1}}));
+  setenv("ROCKPOOL_WARM_POOL", "0", 1);
+  EXPECT_EQ(*WarmPoolsFromEnvironment("img"), (Sizes{{"img", 0}}));
+  setenv("ROCKPOOL_WARM_POOL", "20", 1);
+  EXPECT_EQ(*WarmPoolsFromEnvironment("img"), (Sizes{{"img", 20}}));
+  setenv("ROCKPOOL_WARM_POOL", "img=2,other-image=0", 1);
+  EXPECT_EQ(*WarmPoolsFromEnvironment("img"), (Sizes{{"img", 2}, {"other-image", 0}}));
+}
+
+TEST_F(WarmPoolTest, AnythingElseIsRefusedNamingTheSettingAndTheForms) {
+  for (const char* bad : {"-1", "21", "two", "img=", "=2", "img=2,", "img=2,img=3", "a=1;b=2"}) {
+    setenv("ROCKPOOL_WARM_POOL", bad, 1);
+    auto sizes = WarmPoolsFromEnvironment("img");
+    ASSERT_FALSE(sizes.ok()) << bad;
+    EXPECT_EQ(sizes.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(sizes.status().message().find("ROCKPOOL_WARM_POOL is \"" + std::string(bad)),
+              std::string::npos);
+    EXPECT_NE(sizes.status().message().find("from 0 to 20"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace rockpool

@@ -121,6 +121,8 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   RP_ASSIGN_OR_RETURN(options.idle.interval, ctx.config().IdleCheckInterval());
   options.idle.activity = &activity;
   RP_ASSIGN_OR_RETURN(options.service.max_snapshots, MaxSnapshotsFromEnvironment());
+  RP_ASSIGN_OR_RETURN(options.reconciler.warm_pools, WarmPoolsFromEnvironment(ctx.config().image));
+  options.reconciler.warm_limits = options.limits.defaults;
   if (flags.no_worker) options.worker.threads = 0;
   RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));
   api::ApiOptions api;

@@ -14,8 +14,6 @@ void LogFailedUndo(const Status& st, const std::string& name, const char* left) 
 
 }  // namespace
 
-std::string BasePath(const std::string& name) { return "/workspace/" + name; }
-
 Status BootNewInstance(Runtime& runtime, const std::string& name, const WorkspaceLimits& limits,
                        std::chrono::milliseconds health_timeout, const UndoPolicy& undo) {
   Reverter revert;
@@ -26,7 +24,7 @@ Status BootNewInstance(Runtime& runtime, const std::string& name, const Workspac
                     "the workspace is gone, or the job's retry adopts it)");
     }
   });
-  RP_RETURN_IF_ERROR(runtime.Configure(name, CodeServerConfig{BasePath(name)}));
+  RP_RETURN_IF_ERROR(runtime.Configure(name, CodeServerConfig{kCodeServerBasePath}));
   RP_RETURN_IF_ERROR(runtime.StartAndWaitHealthy(name, limits, health_timeout));
   revert.Success();
   return Status::Ok();

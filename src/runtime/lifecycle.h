@@ -29,6 +29,4 @@ Status StartWorkspaceInstance(Runtime& runtime, const std::string& name,
                               std::chrono::milliseconds health_timeout = kHealthTimeout,
                               const UndoPolicy& undo = AlwaysUndo);
 
-std::string BasePath(const std::string& name);  // "/workspace/<name>"
-
 }  // namespace rockpool

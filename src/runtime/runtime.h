@@ -29,8 +29,13 @@ struct SnapshotInfo {
 
 // What code-server inside a workspace needs to know; written before start and on change.
 struct CodeServerConfig {
-  std::string base_path;  // "/workspace/<name>"
+  std::string base_path;  // the path it is served under, after the proxy stripped its prefix
 };
+
+// code-server is served at its root behind every workspace URL: it computes its URLs relative
+// to each request, so one config serves any workspace, and a booted instance can become a
+// workspace without a restart (the warm pool).
+inline constexpr char kCodeServerBasePath[] = "/";
 
 // A script to run in a workspace with /bin/sh, in the home folder of `user`: the workspace's
 // user (the one code-server runs as) or root, whose processes the workspace's user can neither
@@ -67,6 +72,15 @@ class Runtime {
   virtual Status Prewarm(const std::string& /*image*/) { return Status::Ok(); }
   // Whether Prewarm has nothing left to do for `image`.
   virtual Result<bool> IsPrewarmed(const std::string& /*image*/) { return true; }
+  // Keeps the warm pools: for each image in `sizes`, that many booted instances with
+  // code-server up (made with `limits`), which Create claims instead of booting one. Makes at
+  // most one member per call (it takes seconds); removes the members beyond a size and those
+  // of images not in `sizes` or of an image's earlier builds. Returns how many it made.
+  // Runtimes without a pool answer 0.
+  virtual Result<int> FillWarmPools(const std::map<std::string, int>& /*sizes*/,
+                                    const WorkspaceLimits& /*limits*/) {
+    return 0;
+  }
   // Repairs what the engine needs for workspace limits to hold (the incus runtime: btrfs quota
   // accounting the kernel marked inconsistent); cheap when nothing needs it. Returns what it
   // repaired, each as a line for the log.

@@ -109,6 +109,7 @@ Result<ReconcileReport> Reconciler::RunOnce() {
   auto pruned = store_.jobs().PruneFinished(options_.job_retention);
   if (!pruned.ok()) report.problems.push_back(pruned.status().ToString());
   if (!options_.spare_image.empty()) Prewarm(jobs.empty(), report);
+  if (jobs.empty() && !options_.warm_pools.empty()) FillWarmPools(report);
   return report;
 }
 
@@ -131,6 +132,12 @@ void Reconciler::Prewarm(bool quiet, ReconcileReport& report) {
   if (!warmed.ok()) return report.problems.push_back(warmed.ToString());
   report.prewarmed = true;
   unready_passes_ = 0;
+}
+
+void Reconciler::FillWarmPools(ReconcileReport& report) {
+  auto made = runtime_.FillWarmPools(options_.warm_pools, options_.warm_limits);
+  if (!made.ok()) return report.problems.push_back(made.status().ToString());
+  report.warm_made = *made;
 }
 
 void Reconciler::ReconcilePendingPorts(ReconcileReport& report) {

@@ -14,6 +14,7 @@
 //    committing the row and confirming it) is reverted: its host socket and row are removed;
 //  - finished jobs older than `job_retention` are deleted;
 //  - the host firewall (when given) is checked first and reinstalled when missing or changed;
+//  - the warm pools are kept at their sizes (one member made per quiet pass);
 //  - what the engine needs for workspace limits to hold is repaired (Runtime::RepairLimits:
 //    btrfs quota accounting the kernel marked inconsistent), so a window in which writes pass
 //    a disk limit lasts at most one interval.
@@ -49,6 +50,12 @@ struct ReconcilerOptions {
   // unready on two passes in a row with no job running, so the work does not compete with
   // a workspace that is booting; empty: never.
   std::string spare_image;
+  // Warm pools to keep (Runtime::FillWarmPools): booted members per image alias, made with
+  // `warm_limits`; filled, one member per pass, only on passes with no job queued or running.
+  // Members of images not listed here (or listed with 0) are removed; empty: the pools are
+  // left alone.
+  std::map<std::string, int> warm_pools;
+  WorkspaceLimits warm_limits;
   // Kept in place every pass (Firewall::Ensure); null: none. Must outlive the reconciler.
   Firewall* firewall = nullptr;
 };
@@ -58,6 +65,7 @@ struct ReconcileReport {
   bool proxy_bootstrapped = false;
   bool firewall_restored = false;            // the firewall rules were missing or changed
   bool prewarmed = false;                    // Runtime::Prewarm ran
+  int warm_made = 0;                         // warm pool members Runtime::FillWarmPools made
   std::vector<std::string> limits_repaired;  // what Runtime::RepairLimits repaired
   std::vector<std::string> failed;           // workspaces moved to error
   std::vector<std::string> stopped;          // instances stopped to match a stopped workspace
@@ -90,6 +98,7 @@ class Reconciler {
   void ReconcilePendingPorts(ReconcileReport& report);
   // `quiet`: no job is queued or running.
   void Prewarm(bool quiet, ReconcileReport& report);
+  void FillWarmPools(ReconcileReport& report);
   // REQUIRES: `ws` is not in error and had no pending job when listed.
   void ReconcileWorkspace(const Workspace& ws, const std::map<std::string, InstanceInfo>& instances,
                           ReconcileReport& report);

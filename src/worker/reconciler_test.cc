@@ -88,6 +88,22 @@ TEST_F(ReconcilerTest, PrewarmsOnTheSecondQuietPassThatFindsItNeeded) {
   EXPECT_FALSE(Pass().prewarmed);
 }
 
+TEST_F(ReconcilerTest, KeepsTheWarmPoolsOnlyOnPassesWithNoJob) {
+  ReconcilerOptions options{seconds(5), seconds(60), seconds(300), seconds(3600)};
+  options.warm_pools = {{"img", 2}};
+  reconciler_ =
+      std::make_unique<Reconciler>(*store_, *queue_, runtime_, proxy_, config_, clock_, options);
+  Pass();
+  EXPECT_THAT(runtime_.calls(), ::testing::Contains("FillWarmPools img=2"));
+
+  runtime_.ClearCalls();
+  Workspace ws = Seed("busy", WorkspaceStatus::kCreating, false, false);
+  ASSERT_TRUE(queue_->Enqueue(ws.id, JobKind::kCreate).ok());
+  Pass();
+  EXPECT_THAT(runtime_.calls(), ::testing::Not(::testing::Contains("FillWarmPools img=2")))
+      << "a job is running: the pool waits rather than compete with its boot";
+}
+
 TEST_F(ReconcilerTest, BootstrapsProxyAgainAfterItRestarted) {
   proxy_.Restart();
   EXPECT_TRUE(Pass().proxy_bootstrapped);

@@ -33,9 +33,8 @@ TEST_F(WorkerTest, CreateRunsEveryStepThenMarksRunning) {
   ASSERT_TRUE(service_->Create({"test", ""}).ok());
   auto ran = worker.RunOnce();
   ASSERT_TRUE(ran.ok() && *ran) << ran.status().ToString();
-  EXPECT_THAT(runtime_.calls(),
-              ElementsAre("Create test rockpool-workspace", "Configure test /workspace/test",
-                          "Start test", "WaitHealthy test"));
+  EXPECT_THAT(runtime_.calls(), ElementsAre("Create test rockpool-workspace", "Configure test /",
+                                            "Start test", "WaitHealthy test"));
   EXPECT_EQ(Get("test").status, WorkspaceStatus::kRunning);
   EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
   EXPECT_FALSE(*worker.RunOnce());

@@ -56,6 +56,14 @@ Status FakeRuntime::Prewarm(const std::string& image) {
   return Status::Ok();
 }
 
+Result<int> FakeRuntime::FillWarmPools(const std::map<std::string, int>& sizes,
+                                       const WorkspaceLimits&) {
+  std::string call = "FillWarmPools";
+  for (const auto& [image, size] : sizes) call += " " + image + "=" + std::to_string(size);
+  RP_RETURN_IF_ERROR(Enter("FillWarmPools", "", call));
+  return 0;
+}
+
 Result<bool> FakeRuntime::IsPrewarmed(const std::string&) {
   std::lock_guard lock(mu_);
   return prewarmed_;

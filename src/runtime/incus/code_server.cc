@@ -12,16 +12,27 @@
 namespace rockpool::incus {
 
 Status IncusRuntime::Configure(const std::string& name, const CodeServerConfig& config) {
-  std::string instance = InstanceName(name);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
   std::lock_guard lock(LockFor(instance));
   RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
+  return WriteCodeServerConfig(current, config);
+}
+
+Status IncusRuntime::WriteCodeServerConfig(const Instance& current,
+                                           const CodeServerConfig& config) {
+  const std::string& instance = current.name;
+  const std::string port = std::to_string(options_.code_server_port);
+  // A claimed warm member: code-server runs with these values, and restarting it would cost
+  // the person a second.
+  if (current.running() && current.Label(kCodeServerBasePathKey) == config.base_path &&
+      current.Label(kCodeServerPortKey) == port) {
+    return Status::Ok();
+  }
   // Kept in the instance's config: an image that renders the file at start reads them there.
-  RP_RETURN_IF_ERROR(
-      PatchInstance(*client_, instance,
-                    {.config = {{kCodeServerBasePathKey, config.base_path},
-                                {kCodeServerPortKey, std::to_string(options_.code_server_port)}}},
-                    ""));
+  RP_RETURN_IF_ERROR(PatchInstance(
+      *client_, instance,
+      {.config = {{kCodeServerBasePathKey, config.base_path}, {kCodeServerPortKey, port}}}, ""));
   // Pushing a file into a stopped instance leaves the engine a file helper to end before the
   // next start, which sometimes holds that start back a whole second.
   if (!current.running() && current.Label(kImageCodeServerConfigKey) == "template") {
@@ -51,14 +62,15 @@ Status IncusRuntime::Configure(const std::string& name, const CodeServerConfig& 
 }
 
 Status IncusRuntime::WaitHealthy(const std::string& name, std::chrono::milliseconds timeout) {
-  return PollHealthy(name, timeout, "");
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
+  return PollHealthy(SocketPath(name), instance, timeout, "");
 }
 
-Status IncusRuntime::PollHealthy(const std::string& name, std::chrono::milliseconds timeout,
+Status IncusRuntime::PollHealthy(const std::string& path, const std::string& instance,
+                                 std::chrono::milliseconds timeout,
                                  const std::string& start_operation) {
   using Clock = std::chrono::steady_clock;
   auto deadline = Clock::now() + timeout;
-  std::string path = SocketPath(name);
   auto client = socket_clients_(path);
   std::string last = "no answer yet";
   bool started = start_operation.empty();
@@ -66,13 +78,13 @@ Status IncusRuntime::PollHealthy(const std::string& name, std::chrono::milliseco
     if (!started) {
       // The start is still being finished: fail as soon as the daemon says it failed.
       auto op = client_->Call({.path = start_operation});
-      if (!op.ok()) return op.status().WithContext("incus: start instance " + InstanceName(name));
+      if (!op.ok()) return op.status().WithContext("incus: start instance " + instance);
       const std::string status = op->metadata.value("status", "");
       if (status == "Success") {
         started = true;
       } else if (status != "Running" && status != "Pending") {
         return OperationOutcome(op->metadata, std::chrono::seconds(0))
-            .WithContext("incus: start instance " + InstanceName(name));
+            .WithContext("incus: start instance " + instance);
       }
     }
     auto answered = ProbeCodeServer(*client, deadline);
@@ -81,7 +93,7 @@ Status IncusRuntime::PollHealthy(const std::string& name, std::chrono::milliseco
     if (Clock::now() + options_.health_poll_interval >= deadline) break;
     std::this_thread::sleep_for(options_.health_poll_interval);
   }
-  return Status::DeadlineExceeded("incus: wait for code-server in instance " + InstanceName(name) +
+  return Status::DeadlineExceeded("incus: wait for code-server in instance " + instance +
                                   ": not healthy after " + std::to_string(timeout.count()) +
                                   " ms; last: " + last);
 }

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -60,6 +61,21 @@ class FakeDaemon {
     On("GET", "/1.0", [](const HttpRequest&) {
       return Sync({{"environment", {{"server", "lxd"}, {"server_version", "5.0.2"}}}});
     });
+    On("GET", "/1.0/instances?", Sync(Json::array()));
+  }
+
+  // GET /1.0/instances/<name> answers `instance`, and the listing answers it with the others
+  // given so far.
+  void HaveInstance(const Json& instance, const std::string& etag = "\"e1\"") {
+    const std::string name = instance["name"].get<std::string>();
+    On("GET", "/1.0/instances/" + name, Sync(instance, etag));
+    Json all = Json::array();
+    {
+      std::lock_guard lock(mu_);
+      listed_[name] = instance;
+      for (const auto& [n, one] : listed_) all.push_back(one);
+    }
+    On("GET", "/1.0/instances?", Sync(std::move(all)));
   }
 
   void On(std::string method, std::string prefix, Responder responder) {
@@ -119,6 +135,7 @@ class FakeDaemon {
 
   std::mutex mu_;
   std::vector<RouteEntry> routes_;
+  std::map<std::string, Json> listed_;  // GUARDED_BY(mu_)
   FakeHttpClient http_;
 };
 

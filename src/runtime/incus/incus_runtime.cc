@@ -20,7 +20,10 @@
 namespace rockpool::incus {
 namespace {
 
-bool IsReadySpare(const Instance& instance) { return instance.Label(kLabelSpareReady) == "true"; }
+bool IsReadySpare(const Instance& instance) {
+  return instance.Label(kLabelSpareReady) == "true" &&
+         instance.Label(kLabelTemplateGeneration) == kTemplateGeneration;
+}
 
 bool IsWorkspace(const Instance& instance) {
   return instance.Label(kLabelManaged) == "true" && !instance.Label(kLabelWorkspace).empty() &&
@@ -113,18 +116,31 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image,
   std::string instance = InstanceName(name);
   std::string context = "incus: create instance " + instance;
   std::lock_guard lock(LockFor(instance));
-  auto existing = GetInstance(*client_, instance, false);
-  if (existing.ok()) {
-    const std::string from = existing->Label(kLabelImage);
-    if (existing->Label(kLabelSpare) == "true" && !from.empty()) {
-      return MakeWorkspace(instance, name, from, limits);  // a claim that was interrupted
+  // One listing answers whether the workspace has an instance (by its name or by its label)
+  // and which warm members are there to claim.
+  RP_ASSIGN_OR_RETURN(std::vector<Instance> all, GetInstances(*client_, false));
+  for (const Instance& existing : all) {
+    if (existing.name == instance) {
+      const std::string from = existing.Label(kLabelImage);
+      if (existing.Label(kLabelSpare) == "true" && !from.empty()) {
+        return MakeWorkspace(instance, name, from, limits);  // a claim that was interrupted
+      }
+      return Status::AlreadyExists(context + ": instance exists already");
     }
-    return Status::AlreadyExists(context + ": instance exists already");
+    if (IsWorkspace(existing) && existing.Label(kLabelWorkspace) == name) {
+      return Status::AlreadyExists("incus: create workspace " + name + ": instance " +
+                                   existing.name + " is the workspace's already");
+    }
   }
-  if (existing.status().code() != Code::kNotFound) return existing.status();
   KeepDiskLimitsEnforced(context);
   RP_ASSIGN_OR_RETURN(std::string fingerprint, ResolveImage(image, context));
   RemoveSocketFiles(name);
+  auto warm = ClaimWarm(name, image, fingerprint, limits, all);
+  if (warm.ok() && *warm) return Status::Ok();
+  if (!warm.ok()) {
+    spdlog::warn("{}: no warm pool member claimed, making one: {}", context,
+                 warm.status().ToString());
+  }
   Status claimed = ClaimSpare(instance, fingerprint);
   // Until MakeWorkspace lands the instance is a spare by its labels: a Create after an
   // interruption here finishes it (above).
@@ -146,6 +162,42 @@ Status IncusRuntime::Create(const std::string& name, const std::string& image,
   return CreateInstance(*client_, post, options_.operation_timeout);
 }
 
+Result<std::string> IncusRuntime::InstanceOf(const std::string& name) {
+  std::string known;
+  {
+    std::lock_guard lock(locks_mu_);
+    if (auto it = instance_of_.find(name); it != instance_of_.end()) known = it->second;
+  }
+  if (!known.empty()) {
+    auto current = GetInstance(*client_, known, false);
+    if (current.ok() && current->Label(kLabelWorkspace) == name) return known;
+    if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
+    Forget(name);  // deleted, or another process made the workspace anew
+  }
+  const std::string plain = InstanceName(name);
+  auto current = GetInstance(*client_, plain, false);
+  if (current.ok()) return plain;
+  if (current.status().code() != Code::kNotFound) return current.status();
+  RP_ASSIGN_OR_RETURN(std::vector<Instance> all, GetInstances(*client_, false));
+  for (const Instance& instance : all) {
+    if (IsWorkspace(instance) && instance.Label(kLabelWorkspace) == name) {
+      Remember(name, instance.name);
+      return instance.name;
+    }
+  }
+  return plain;
+}
+
+void IncusRuntime::Remember(const std::string& name, const std::string& instance) {
+  std::lock_guard lock(locks_mu_);
+  instance_of_[name] = instance;
+}
+
+void IncusRuntime::Forget(const std::string& name) {
+  std::lock_guard lock(locks_mu_);
+  instance_of_.erase(name);
+}
+
 Result<bool> IncusRuntime::IsPrewarmed(const std::string& image) {
   RP_ASSIGN_OR_RETURN(std::string fingerprint,
                       ResolveImage(image, "incus: look for the spare of image " + image));
@@ -165,6 +217,11 @@ Status IncusRuntime::Prewarm(const std::string& image) {
     // One that exists but is not ready is being made by another process (or was left by one
     // that died: `rockpool up` prunes those).
     auto existing = GetInstance(*client_, spare, false);
+    if (existing.ok() && existing->Label(kLabelSpareReady) == "true" && !IsReadySpare(*existing)) {
+      // Copied from an outdated template: made again.
+      RP_RETURN_IF_ERROR(DeleteInstance(*client_, spare, options_.operation_timeout));
+      existing = Status::NotFound("replaced an outdated spare");
+    }
     if (existing.ok() || existing.status().code() != Code::kNotFound) return existing.status();
     InstancesPost post{.name = spare,
                        .profiles = options_.profiles,
@@ -252,13 +309,22 @@ Result<std::string> IncusRuntime::RequestStart(const std::string& name, const st
                                                const WorkspaceLimits& limits) {
   RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
-  if (current.running()) return std::string();
+  if (current.running()) {
+    MoveWarmSocket(name, instance);
+    return std::string();
+  }
   KeepDiskLimitsEnforced("incus: start instance " + instance);
   {
     std::lock_guard allocating(idmap_mu_);
     RP_RETURN_IF_ERROR(Harden(*client_, current, HardeningOf(options_)));  // made before it
   }
   RP_RETURN_IF_ERROR(limits_.ApplyIfChanged(current, limits));
+  // A claimed warm member's IDE socket is still the one named for the member.
+  if (auto it = current.devices.find(kCodeDevice);
+      it != current.devices.end() && it->second["listen"] != "unix:" + SocketPath(name)) {
+    const Device ide = ProxyDevice(SocketPath(name), options_.code_server_port);
+    RP_RETURN_IF_ERROR(PatchInstance(*client_, instance, {.devices = {{kCodeDevice, ide}}}, ""));
+  }
   RemoveSocketFiles(name);  // stale sockets from the last run
   auto started =
       client_->Call({.method = "PUT",
@@ -270,7 +336,7 @@ Result<std::string> IncusRuntime::RequestStart(const std::string& name, const st
 
 Status IncusRuntime::StartAndWaitHealthy(const std::string& name, const WorkspaceLimits& limits,
                                          std::chrono::milliseconds timeout) {
-  std::string instance = InstanceName(name);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
   std::string operation;
   {
     std::lock_guard lock(LockFor(instance));
@@ -283,11 +349,11 @@ Status IncusRuntime::StartAndWaitHealthy(const std::string& name, const Workspac
   // The daemon finishes a start only once the helper behind each proxy device has reported
   // in, which it checks once a second: code-server often answers through its socket before.
   // What comes next for the instance waits for the start to be finished (SettleStart).
-  return PollHealthy(name, timeout, operation);
+  return PollHealthy(SocketPath(name), instance, timeout, operation);
 }
 
 Status IncusRuntime::Start(const std::string& name, const WorkspaceLimits& limits) {
-  std::string instance = InstanceName(name);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
   std::lock_guard lock(LockFor(instance));
   RP_ASSIGN_OR_RETURN(std::string operation, RequestStart(name, instance, limits));
   if (operation.empty()) return Status::Ok();  // running already, or a synchronous answer
@@ -312,12 +378,14 @@ Status IncusRuntime::StopInstance(const Instance& instance) {
 }
 
 Status IncusRuntime::Stop(const std::string& name) {
-  std::string instance = InstanceName(name);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
   std::lock_guard lock(LockFor(instance));
   RP_RETURN_IF_ERROR(SettleStart(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
   RP_RETURN_IF_ERROR(StopInstance(current));
   RemoveSocketFiles(name);
+  std::error_code ec;
+  std::filesystem::remove(WarmSocketPath(instance), ec);
   return Status::Ok();
 }
 
@@ -341,7 +409,7 @@ void IncusRuntime::KeepDiskLimitsEnforced(const std::string& context) {
 }
 
 Status IncusRuntime::Remove(const std::string& name) {
-  std::string instance = InstanceName(name);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
   std::lock_guard lock(LockFor(instance));
   (void)SettleStart(instance);  // removed whether or not that start worked
   auto current = GetInstance(*client_, instance, false);
@@ -356,12 +424,16 @@ Status IncusRuntime::Remove(const std::string& name) {
     if (!deleted.ok() && deleted.code() != Code::kNotFound) return deleted;
     KeepDiskLimitsEnforced("incus: delete instance " + instance);
   }
+  Forget(name);
   RemoveSocketFiles(name);
+  std::error_code ec;
+  std::filesystem::remove(WarmSocketPath(instance), ec);
   return Status::Ok();
 }
 
 Result<InstanceInfo> IncusRuntime::Inspect(const std::string& name) {
-  RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, InstanceName(name), true));
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
+  RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, true));
   return ToInfo(current, name);
 }
 
@@ -376,7 +448,8 @@ Result<std::vector<InstanceInfo>> IncusRuntime::List() {
 
 Result<ExecResult> IncusRuntime::Exec(const std::string& name,
                                       const std::vector<std::string>& argv) {
-  return ExecInstance(*client_, InstanceName(name), {.command = argv}, options_.operation_timeout);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
+  return ExecInstance(*client_, instance, {.command = argv}, options_.operation_timeout);
 }
 
 // The image's user is uid 1000, "admin" (images/linux/provision.sh). The script runs under
@@ -395,7 +468,8 @@ Result<ScriptResult> IncusRuntime::RunScript(const std::string& name, const Scri
   post.user = root ? 0 : 1000;
   post.group = root ? 0 : 1000;
   post.cwd = root ? "/root" : "/home/admin";
-  RP_ASSIGN_OR_RETURN(ExecResult r, ExecInstance(*client_, InstanceName(name), post,
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
+  RP_ASSIGN_OR_RETURN(ExecResult r, ExecInstance(*client_, instance, post,
                                                  spec.timeout + std::chrono::seconds(15)));
   return ScriptResult{r.exit_code, std::move(r.out), std::move(r.err)};
 }

@@ -1,10 +1,21 @@
 // IncusRuntime: workspaces as unprivileged system containers on an Incus or LXD daemon.
 //
-// Each workspace is an instance "rp-<name>" (instance_names.h) labelled as Rockpool's, copied
-// from a per-image template instance that was started once (so its filesystem is already
-// uid-shifted: a copy is a btrfs snapshot and starts without remapping). code-server and
-// forwarded ports are reached through `proxy` devices that listen on host unix sockets in
-// `socket_dir`, so the proxy in front never changes configuration.
+// A workspace is an instance labelled with its name (kLabelWorkspace): "rp-<name>"
+// (instance_names.h) when it was copied or renamed for it, or a warm pool member "rpw-..."
+// that it claimed while running; InstanceOf finds either. Copies come from a per-image
+// template instance that was started once (so its filesystem is already uid-shifted: a copy
+// is a btrfs snapshot and starts without remapping). code-server and forwarded ports are
+// reached through `proxy` devices that listen on host unix sockets in `socket_dir`, so the
+// proxy in front never changes configuration.
+//
+// The warm pool (FillWarmPools): members are copies of the template that run, with
+// code-server up behind a socket named for the member (WarmSocketFile), which the proxy
+// never routes. Create claims one with a single PATCH under the member's ETag (labels, and
+// limits when they differ) and renames its socket file to the workspace's: the listening
+// socket is the same, so the IDE answers at once. code-server needs no per-workspace setting
+// (it computes its URLs relative to each request), so it is not restarted. Each member boots
+// once from the template (whose machine-id is empty) and is claimed once: its machine-id,
+// code-server's state, logs and temp files are its own, made after it was copied.
 #pragma once
 
 #include <chrono>
@@ -72,6 +83,11 @@ class IncusRuntime final : public Runtime {
   // workspace instead of copying, which takes a tenth of the time.
   Status Prewarm(const std::string& image) override;
   Result<bool> IsPrewarmed(const std::string& image) override;
+  Result<int> FillWarmPools(const std::map<std::string, int>& sizes,
+                            const WorkspaceLimits& limits) override;
+  // The instance of workspace `name`: the one labelled with it, else "rp-<name>" (which may
+  // not exist). Remembered; checked against the engine at every call.
+  Result<std::string> InstanceOf(const std::string& name);
   // A line for each pool whose quota accounting it rescanned (runtime/incus/quota_accounting.h).
   Result<std::vector<std::string>> RepairLimits() override;
   Status Start(const std::string& name, const WorkspaceLimits& limits) override;
@@ -121,6 +137,26 @@ class IncusRuntime final : public Runtime {
   Status MakeWorkspace(const std::string& instance, const std::string& name,
                        const std::string& fingerprint, const WorkspaceLimits& limits);
   Config WorkspaceLabels(const std::string& name, const std::string& fingerprint) const;
+  // Claims a ready warm member of `image` (at `fingerprint`) among `all` for workspace `name`;
+  // false when none is ready (or another process claimed each first).
+  Result<bool> ClaimWarm(const std::string& name, const std::string& image,
+                         const std::string& fingerprint, const WorkspaceLimits& limits,
+                         const std::vector<Instance>& all);
+  // Makes, boots and marks ready one warm member; deletes it again on failure.
+  Status MakeWarmMember(const std::string& image, const std::string& fingerprint,
+                        const std::string& tpl, const WorkspaceLimits& limits);
+  // Takes `member` out of the pool under its ETag (so no claim can land after) and deletes it.
+  // False when a claim got there first.
+  Result<bool> RetireWarmMember(const Instance& member);
+  std::string WarmSocketPath(const std::string& instance) const;
+  // A claimed member's code-server socket still under its warm name (a claim interrupted
+  // between the PATCH and the rename) moves to the workspace's.
+  void MoveWarmSocket(const std::string& name, const std::string& instance) const;
+  // Writes code-server's config into `current` (see Configure); nothing when it runs with
+  // these values already.
+  Status WriteCodeServerConfig(const Instance& current, const CodeServerConfig& config);
+  void Remember(const std::string& name, const std::string& instance);
+  void Forget(const std::string& name);
   // Waits for a start StartAndWaitHealthy left unfinished. REQUIRES: LockFor(instance) held.
   Status SettleStart(const std::string& instance);
   // Asks the daemon to start `instance` (workspace `name`) unless it runs, without waiting,
@@ -128,9 +164,10 @@ class IncusRuntime final : public Runtime {
   // none to wait for. REQUIRES: LockFor held.
   Result<std::string> RequestStart(const std::string& name, const std::string& instance,
                                    const WorkspaceLimits& limits);
-  // WaitHealthy; with `start_operation`, also fails as soon as that operation fails.
-  Status PollHealthy(const std::string& name, std::chrono::milliseconds timeout,
-                     const std::string& start_operation);
+  // Polls code-server's /healthz through the socket at `path` (of `instance`); with
+  // `start_operation`, also fails as soon as that operation fails.
+  Status PollHealthy(const std::string& path, const std::string& instance,
+                     std::chrono::milliseconds timeout, const std::string& start_operation);
   // Reads the spare's warm_paths into the page cache, best effort.
   void WarmSpare(const std::string& spare);
   Status StopInstance(const Instance& instance);
@@ -157,6 +194,7 @@ class IncusRuntime final : public Runtime {
   std::map<std::string, std::unique_ptr<std::mutex>> locks_;  // GUARDED_BY(locks_mu_)
   std::map<std::string, std::string>
       starting_;  // instance -> start operation; GUARDED_BY(locks_mu_)
+  std::map<std::string, std::string> instance_of_;  // workspace -> instance; GUARDED_BY(locks_mu_)
 };
 
 // The code-server config file (/etc/rockpool/code-server.yaml). Configure keeps its values in
@@ -168,5 +206,10 @@ inline constexpr char kCodeServerConfigPath[] = "/etc/rockpool/code-server.yaml"
 inline constexpr char kCodeServerBasePathKey[] = "user.rockpool.code-server.base-path";
 inline constexpr char kCodeServerPortKey[] = "user.rockpool.code-server.port";
 inline constexpr char kImageCodeServerConfigKey[] = "image.rockpool.code-server.config";
+// A warm member's CPU weight against the workspaces while it waits (LXD's 0-10, default 10):
+// booting a member never takes CPU time a workspace wants. A claim sets it back.
+inline constexpr char kCpuPriorityKey[] = "limits.cpu.priority";
+inline constexpr char kWarmCpuPriority[] = "0";
+inline constexpr char kWorkspaceCpuPriority[] = "10";
 
 }  // namespace rockpool::incus

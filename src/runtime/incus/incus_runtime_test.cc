@@ -75,12 +75,13 @@ class IncusRuntimeTest : public ::testing::Test {
   ~IncusRuntimeTest() override { std::filesystem::remove_all(dir_); }
 
   void HaveInstance(const Json& instance, const std::string& etag = "\"e1\"") {
-    std::string path = "/1.0/instances/" + instance["name"].get<std::string>();
-    daemon_.On("GET", path, Sync(instance, etag));
+    daemon_.HaveInstance(instance, etag);
   }
   void HaveReadyTemplate() {
     HaveInstance(InstanceJson("rp-tpl-d1337eb00d5e", "Stopped",
-                              {{kLabelTemplate, "true"}, {kLabelTemplateReady, "true"}}));
+                              {{kLabelTemplate, "true"},
+                               {kLabelTemplateReady, "true"},
+                               {kLabelTemplateGeneration, kTemplateGeneration}}));
   }
   void Touch(const std::string& path) { std::ofstream(path) << ""; }
   // What Configure of the running "rp-abc" asks for: its keys, the file and a restart.
@@ -150,7 +151,9 @@ TEST_F(IncusRuntimeTest, CreatePreparesTheTemplateWhenMissing) {
   bool ready = false;
   daemon_.On("GET", "/1.0/instances/rp-tpl-d1337eb00d5e", [&](const HttpRequest&) {
     if (!ready) return testing::Error(404, "Instance not found");
-    return Sync(InstanceJson("rp-tpl-d1337eb00d5e", "Stopped", {{kLabelTemplateReady, "true"}}));
+    return Sync(InstanceJson(
+        "rp-tpl-d1337eb00d5e", "Stopped",
+        {{kLabelTemplateReady, "true"}, {kLabelTemplateGeneration, kTemplateGeneration}}));
   });
   daemon_.On("PUT", "/1.0/instances/rp-tpl-d1337eb00d5e/state", Async("op-state"));
   daemon_.On("POST", "/1.0/instances/rp-tpl-d1337eb00d5e/exec", Async("op-exec"));
@@ -188,7 +191,9 @@ TEST_F(IncusRuntimeTest, ConcurrentCreatesBuildTheTemplateOnce) {
   daemon_.On("GET", "/1.0/instances/rp-tpl-d1337eb00d5e", [&](const HttpRequest&) {
     std::lock_guard lock(mu);
     if (!ready) return testing::Error(404, "Instance not found");
-    return Sync(InstanceJson("rp-tpl-d1337eb00d5e", "Stopped", {{kLabelTemplateReady, "true"}}));
+    return Sync(InstanceJson(
+        "rp-tpl-d1337eb00d5e", "Stopped",
+        {{kLabelTemplateReady, "true"}, {kLabelTemplateGeneration, kTemplateGeneration}}));
   });
   daemon_.On("PUT", "/1.0/instances/rp-tpl-d1337eb00d5e/state", Async("op-state"));
   daemon_.On("POST", "/1.0/instances/rp-tpl-d1337eb00d5e/exec", Async("op-exec"));
@@ -219,7 +224,9 @@ TEST_F(IncusRuntimeTest, ConcurrentCreatesBuildTheTemplateOnce) {
 
 TEST_F(IncusRuntimeTest, CreateRenamesTheSpareAndMakesItTheWorkspace) {
   HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped",
-                            {{kLabelSpare, "true"}, {kLabelSpareReady, "true"}}));
+                            {{kLabelSpare, "true"},
+                             {kLabelSpareReady, "true"},
+                             {kLabelTemplateGeneration, kTemplateGeneration}}));
   daemon_.On("POST", "/1.0/instances/rps-d1337eb00d5e", Async("op-rename"));
   daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));
   ASSERT_TRUE(runtime_->Create("abc", "rp-img", {}).ok());
@@ -308,7 +315,9 @@ TEST_F(IncusRuntimeTest, PrewarmCopiesTheTemplateIntoOneSpare) {
   EXPECT_EQ(requests.back().method, "PATCH");  // ready only after the stop
 
   HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped",
-                            {{kLabelSpare, "true"}, {kLabelSpareReady, "true"}}));
+                            {{kLabelSpare, "true"},
+                             {kLabelSpareReady, "true"},
+                             {kLabelTemplateGeneration, kTemplateGeneration}}));
   EXPECT_TRUE(*runtime_->IsPrewarmed("rp-img"));
   ASSERT_TRUE(runtime_->Prewarm("rp-img").ok());
   EXPECT_EQ(Creations().size(), 1u);  // the spare is there: nothing to do

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <random>
 
 namespace rockpool::incus {
 namespace {
@@ -37,6 +38,17 @@ std::string TemplateName(std::string_view fingerprint) {
 std::string SpareName(std::string_view fingerprint) {
   return "rps-" + std::string(fingerprint.substr(0, 12));
 }
+
+std::string WarmName(std::string_view fingerprint) {
+  std::random_device random;
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(random()));
+  return "rpw-" + std::string(fingerprint.substr(0, 12)) + "-" + hex;
+}
+
+bool IsWarmName(std::string_view instance) { return instance.rfind("rpw-", 0) == 0; }
+
+std::string WarmSocketFile(std::string_view instance) { return std::string(instance) + ".warm"; }
 
 std::string PortDeviceName(int port) { return "port-" + std::to_string(port); }
 

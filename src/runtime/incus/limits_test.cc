@@ -90,9 +90,7 @@ class IncusRuntimeLimitsTest : public ::testing::Test {
     });
     return *runtime_;
   }
-  void HaveInstance(const Json& instance) {
-    daemon_.On("GET", "/1.0/instances/" + instance["name"].get<std::string>(), Sync(instance));
-  }
+  void HaveInstance(const Json& instance) { daemon_.HaveInstance(instance); }
   std::vector<Json> Patches() const {
     std::vector<Json> out;
     for (const auto& r : daemon_.Sent("PATCH", "/1.0/instances/rp-abc")) {
@@ -108,7 +106,9 @@ class IncusRuntimeLimitsTest : public ::testing::Test {
 
 TEST_F(IncusRuntimeLimitsTest, ACopyCarriesTheLimitsInItsOneCreateRequest) {
   HaveInstance(InstanceJson("rp-tpl-d1337eb00d5e", "Stopped",
-                            {{kLabelTemplate, "true"}, {kLabelTemplateReady, "true"}}));
+                            {{kLabelTemplate, "true"},
+                             {kLabelTemplateReady, "true"},
+                             {kLabelTemplateGeneration, kTemplateGeneration}}));
   daemon_.On("POST", "/1.0/instances", Async("op-create"));
   daemon_.On("POST", "/1.0/instances/rps-", testing::Error(404, "Instance not found"));
   ASSERT_TRUE(Runtime().Create("abc", "rp-img", kLimits).ok());
@@ -128,7 +128,9 @@ TEST_F(IncusRuntimeLimitsTest, ACopyCarriesTheLimitsInItsOneCreateRequest) {
 
 TEST_F(IncusRuntimeLimitsTest, ARenamedSpareGetsTheLimitsInThePatchThatMakesItTheWorkspace) {
   HaveInstance(InstanceJson("rps-d1337eb00d5e", "Stopped",
-                            {{kLabelSpare, "true"}, {kLabelSpareReady, "true"}}));
+                            {{kLabelSpare, "true"},
+                             {kLabelSpareReady, "true"},
+                             {kLabelTemplateGeneration, kTemplateGeneration}}));
   daemon_.On("POST", "/1.0/instances/rps-d1337eb00d5e", Async("op-rename"));
   ASSERT_TRUE(Runtime("rockpool").Create("abc", "rp-img", kLimits).ok());
   auto patches = Patches();

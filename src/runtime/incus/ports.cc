@@ -1,5 +1,7 @@
 // Host sockets: the `proxy` devices that expose code-server and forwarded ports as unix
 // sockets on the host, and the socket files they leave behind.
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <system_error>
 
@@ -21,6 +23,22 @@ std::string IncusRuntime::SocketPath(const std::string& name) const {
 
 std::string IncusRuntime::PortSocketPath(const std::string& name, int port) const {
   return sockets::PortSocketPath(options_.socket_dir, name, port);
+}
+
+std::string IncusRuntime::WarmSocketPath(const std::string& instance) const {
+  return sockets::SocketDir(options_.socket_dir) + "/" + WarmSocketFile(instance);
+}
+
+void IncusRuntime::MoveWarmSocket(const std::string& name, const std::string& instance) const {
+  std::error_code ec;
+  if (!std::filesystem::exists(WarmSocketPath(instance), ec)) return;
+  // rename(2) keeps the socket's inode, which is what the listener is bound to: connections to
+  // the new name reach the same code-server at once.
+  std::filesystem::rename(WarmSocketPath(instance), SocketPath(name), ec);
+  if (ec) {
+    spdlog::warn("incus: move the IDE socket of instance {} to {}: {}", instance, SocketPath(name),
+                 ec.message());
+  }
 }
 
 Device IncusRuntime::ProxyDevice(const std::string& listen_path, int port) const {
@@ -58,7 +76,7 @@ Status IncusRuntime::RemovePort(const std::string& name, int port) {
 // Read-modify-write of the instance's devices, guarded by the instance's mutex against this
 // process and by If-Match against everyone else (retried when the ETag moved).
 Status IncusRuntime::ChangePortDevice(const std::string& name, int port, bool add) {
-  std::string instance = InstanceName(name);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
   std::string device = PortDeviceName(port);
   std::string path = PortSocketPath(name, port);
   std::lock_guard lock(LockFor(instance));

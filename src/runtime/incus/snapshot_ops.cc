@@ -14,7 +14,8 @@ SnapshotInfo ToInfo(const InstanceSnapshot& s) { return {s.name, s.created_at}; 
 }  // namespace
 
 Result<std::vector<SnapshotInfo>> IncusRuntime::ListSnapshots(const std::string& name) {
-  RP_ASSIGN_OR_RETURN(auto snapshots, GetSnapshots(*client_, InstanceName(name)));
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
+  RP_ASSIGN_OR_RETURN(auto snapshots, GetSnapshots(*client_, instance));
   std::vector<SnapshotInfo> out;
   for (const InstanceSnapshot& s : snapshots) out.push_back(ToInfo(s));
   return out;
@@ -22,7 +23,7 @@ Result<std::vector<SnapshotInfo>> IncusRuntime::ListSnapshots(const std::string&
 
 Result<SnapshotInfo> IncusRuntime::CreateSnapshot(const std::string& name,
                                                   const std::string& snapshot) {
-  const std::string instance = InstanceName(name);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
   std::lock_guard lock(LockFor(instance));
   RP_ASSIGN_OR_RETURN(auto existing, GetSnapshots(*client_, instance));
   for (const InstanceSnapshot& s : existing) {
@@ -44,7 +45,7 @@ Result<SnapshotInfo> IncusRuntime::CreateSnapshot(const std::string& name,
 // The snapshot brings back the instance's config as it was, forwarded ports' devices included;
 // those ports are not forwarded any more (the store no longer lists them), so their devices go.
 Status IncusRuntime::RestoreSnapshot(const std::string& name, const std::string& snapshot) {
-  const std::string instance = InstanceName(name);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
   const std::string what = "incus: restore snapshot " + snapshot + " of instance " + instance;
   std::lock_guard lock(LockFor(instance));
   RP_ASSIGN_OR_RETURN(Instance current, GetInstance(*client_, instance, false));
@@ -72,7 +73,7 @@ Status IncusRuntime::RestoreSnapshot(const std::string& name, const std::string&
 }
 
 Status IncusRuntime::DeleteSnapshot(const std::string& name, const std::string& snapshot) {
-  const std::string instance = InstanceName(name);
+  RP_ASSIGN_OR_RETURN(std::string instance, InstanceOf(name));
   std::lock_guard lock(LockFor(instance));
   RP_RETURN_IF_ERROR(
       incus::DeleteSnapshot(*client_, instance, snapshot, options_.operation_timeout));

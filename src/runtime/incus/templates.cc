@@ -16,7 +16,13 @@ namespace rockpool::incus {
 namespace {
 
 bool IsReadyTemplate(const Instance& instance) {
-  return instance.Label(kLabelTemplateReady) == "true";
+  return instance.Label(kLabelTemplateReady) == "true" &&
+         instance.Label(kLabelTemplateGeneration) == kTemplateGeneration;
+}
+
+// Finished by an earlier Rockpool, which made templates another way.
+bool IsOutdatedTemplate(const Instance& instance) {
+  return instance.Label(kLabelTemplateReady) == "true" && !IsReadyTemplate(instance);
 }
 
 bool IsTemplateOf(const Instance& instance, const std::string& alias) {
@@ -28,9 +34,18 @@ bool IsSpareOf(const Instance& instance, const std::string& alias) {
 }
 
 // Copies must not share the template's machine id: systemd commits a generated id at first
-// boot, and a bind-mounted transient one hides the file while running.
+// boot, and a bind-mounted transient one hides the file while running. The reset waits (up to
+// 60 s) until systemd has finished booting, so no commit comes after it; systemctl fails at
+// once while systemd is still coming up. Then the file must be empty. The temp files that boot
+// made go too: every copy makes its own.
 const std::vector<std::string> kResetMachineId = {
-    "sh", "-c", "umount /etc/machine-id 2>/dev/null; : > /etc/machine-id"};
+    "sh", "-c",
+    "i=0; until s=$(systemctl is-system-running --wait 2>/dev/null); "
+    "[ \"$s\" = running ] || [ \"$s\" = degraded ]; do "
+    "i=$((i+1)); [ $i -lt 600 ] || { echo \"systemd did not finish booting: $s\" >&2; exit 1; }; "
+    "sleep 0.1; done; "
+    "umount /etc/machine-id 2>/dev/null; : > /etc/machine-id && test ! -s /etc/machine-id && "
+    "find /tmp /var/tmp -mindepth 1 -maxdepth 1 -exec rm -rf {} +"};
 
 }  // namespace
 
@@ -57,14 +72,14 @@ Result<std::string> IncusRuntime::EnsureTemplate(const std::string& alias,
   auto existing = GetInstance(*client_, name, false);
   if (existing.ok() && IsReadyTemplate(*existing)) return name;
   if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
-  if (existing.ok()) {
+  if (existing.ok() && !IsOutdatedTemplate(*existing)) {
     // Another process may be preparing it right now: give it time before starting over.
     existing = WaitForTemplate(name);
     if (existing.ok() && IsReadyTemplate(*existing)) return name;
     if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
   }
   if (existing.ok()) {
-    // Left half-made by an interrupted preparation: start over.
+    // Left half-made by an interrupted preparation, or outdated: start over.
     if (existing->running()) {
       RP_RETURN_IF_ERROR(PutInstanceState(*client_, name, {.action = "stop", .force = true},
                                           options_.operation_timeout));
@@ -117,8 +132,10 @@ Status IncusRuntime::BuildTemplate(const std::string& name, const std::string& a
   RP_RETURN_IF_ERROR(PutInstanceState(*client_, name,
                                       {.action = "stop", .timeout = -1, .force = true},
                                       options_.operation_timeout));
-  RP_RETURN_IF_ERROR(
-      PatchInstance(*client_, name, {.config = {{kLabelTemplateReady, "true"}}}, ""));
+  RP_RETURN_IF_ERROR(PatchInstance(
+      *client_, name,
+      {.config = {{kLabelTemplateReady, "true"}, {kLabelTemplateGeneration, kTemplateGeneration}}},
+      ""));
   revert.Success();
   return Status::Ok();
 }
@@ -128,6 +145,7 @@ Status IncusRuntime::PruneTemplates(const std::string& image) {
   RP_ASSIGN_OR_RETURN(std::string current, ResolveImage(image, context));
   RP_ASSIGN_OR_RETURN(std::vector<Instance> all, GetInstances(*client_, false));
   for (const Instance& instance : all) {
+    if (instance.Label(kLabelWarm) == "true") continue;  // FillWarmPools keeps those
     const bool stale_template =
         IsTemplateOf(instance, image) && instance.name != TemplateName(current);
     const bool stale_spare = IsSpareOf(instance, image) && instance.name != SpareName(current);

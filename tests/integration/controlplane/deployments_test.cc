@@ -24,14 +24,16 @@ const std::string kRoot = ROCKPOOL_SOURCE_DIR;
 // The settings of a second private Rockpool, as scripts/harness.sh's start_private exports them.
 class Peer {
  public:
-  Status Start() {
+  // `env`: settings for start_private (scripts/harness.sh), such as ROCKPOOL_TEST_WARM_POOL.
+  Status Start(std::vector<std::string> env = {}) {
+    env.push_back("ROCKPOOL_SUITE_PID=" + std::to_string(getpid()));
     auto r = RunCommand({"bash", "-c",
                          "source " + kRoot + "/scripts/lib.sh && source " + kRoot +
                              "/scripts/harness.sh && start_private >&2 && env | grep -E "
                              "'^(ROCKPOOL_[A-Z_]+|LXD_CONF)=' && printf '%s\\n' "
                              "PRIVATE_DIR=$PRIVATE_DIR PRIVATE_PROJECT=$PRIVATE_PROJECT "
                              "PRIVATE_BRIDGE=$PRIVATE_BRIDGE"},
-                        {"ROCKPOOL_SUITE_PID=" + std::to_string(getpid())});
+                        env);
     if (!r.ok()) return r.status();
     for (size_t at = 0; at < r->output.size();) {
       size_t end = r->output.find('\n', at);
@@ -149,6 +151,58 @@ TEST_F(DeploymentsTest, TwoDeploymentsOnOneDaemonLeaveEachOtherAlone) {
   auto a_list = api().ListAll();
   ASSERT_TRUE(a_list.ok());
   for (const auto& ws : *a_list) EXPECT_NE(ws.name, twin) << "B's twin appeared in A";
+}
+
+// The warm pool end to end: a control plane that keeps one booted member hands it to the next
+// create (the workspace's instance is that member), its IDE answers through the proxy, and
+// the pool refills itself.
+TEST_F(DeploymentsTest, AWarmPoolHandsABootedInstanceToACreateAndRefills) {
+  Peer b;
+  Status started = b.Start({"ROCKPOOL_TEST_WARM_POOL=1"});
+  ASSERT_TRUE(started.ok()) << started.message();
+  auto members = [&] {
+    auto r = b.Lxc({"list", "user.rockpool.warm=true", "user.rockpool.spare.ready=true", "-c", "n",
+                    "--format", "csv"});
+    return r.ok() && r->exit_code == 0 ? r->output : "";
+  };
+  std::string before;
+  ASSERT_TRUE(WaitUntil([&] { return !(before = members()).empty(); }, std::chrono::seconds(120)))
+      << "no warm member was made";
+  before.pop_back();  // the newline
+
+  const std::string name = "warm-" + std::to_string(getpid());
+  auto created = b.Rockpool({"ws", "create", name});
+  ASSERT_TRUE(created.ok() && created->exit_code == 0) << (created.ok() ? created->output : "");
+  auto instance = b.Lxc({"list", "user.rockpool.workspace=" + name, "-c", "n", "--format", "csv"});
+  ASSERT_TRUE(instance.ok());
+  EXPECT_EQ(instance->output, before + "\n") << "the create did not claim the member";
+  auto verified = b.Rockpool({"verify", name});
+  ASSERT_TRUE(verified.ok());
+  EXPECT_EQ(verified->exit_code, 0)
+      << "its IDE does not answer through the proxy: " << verified->output;
+  auto wrote = b.Lxc({"exec", before, "--", "sh", "-c", "echo mine > /home/admin/workspace/a"});
+  ASSERT_TRUE(wrote.ok() && wrote->exit_code == 0);
+
+  std::string after;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        after = members();
+        return !after.empty() && after != before + "\n";
+      },
+      std::chrono::seconds(120)))
+      << "the pool was not refilled";
+
+  auto stopped = b.Rockpool({"ws", "stop", name});
+  ASSERT_TRUE(stopped.ok() && stopped->exit_code == 0) << (stopped.ok() ? stopped->output : "");
+  auto deleted = b.Rockpool({"ws", "rm", name});
+  ASSERT_TRUE(deleted.ok() && deleted->exit_code == 0) << (deleted.ok() ? deleted->output : "");
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        auto gone = b.Lxc({"info", before});
+        return gone.ok() && gone->exit_code != 0;
+      },
+      std::chrono::seconds(60)))
+      << "the claimed instance outlived its workspace";
 }
 
 // What an operator runs, through the binary: a deployment backed up, purged, restored and

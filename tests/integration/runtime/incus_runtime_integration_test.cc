@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "http/curl_client.h"
@@ -298,6 +299,171 @@ TEST_F(IncusRuntimeIntegrationTest, ExecReportsExitCodeAndOutput) {
   auto missing = runtime_->Exec(name, {"no-such-command-rp"});
   ASSERT_TRUE(missing.ok()) << missing.status().ToString();
   EXPECT_EQ(missing->exit_code, 127);
+}
+
+// The warm pool of a private alias of the test image, so that no other test's Create claims
+// its members (a pool belongs to an image alias).
+class WarmPoolIntegrationTest : public IncusRuntimeIntegrationTest {
+ protected:
+  void SetUp() override {
+    IncusRuntimeIntegrationTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto target = GetImageAliasTarget(*client_, TestImage());
+    ASSERT_TRUE(target.ok() && target->has_value());
+    fingerprint_ = **target;
+    alias_ = "rp-warm-itest-" + std::to_string(::getpid());
+    ASSERT_TRUE(PostImageAlias(*client_, {.name = alias_, .target = fingerprint_}).ok());
+  }
+  void TearDown() override {
+    if (!alias_.empty()) {
+      auto retired = runtime_->FillWarmPools({}, {});
+      EXPECT_TRUE(retired.ok()) << retired.status().ToString();
+      EXPECT_TRUE(Members().empty()) << "members are left after the pool was turned off";
+      (void)client_->Call({.method = "DELETE", .path = "/1.0/images/aliases/" + alias_});
+    }
+    IncusRuntimeIntegrationTest::TearDown();
+  }
+
+  // The warm members of the alias, ready or not.
+  std::vector<Instance> Members() {
+    std::vector<Instance> out;
+    auto all = GetInstances(*client_, false);
+    EXPECT_TRUE(all.ok()) << all.status().ToString();
+    if (!all.ok()) return out;
+    for (const Instance& i : *all) {
+      if (i.Label(kLabelWarm) == "true" && i.Label(kLabelTemplateAlias) == alias_) {
+        out.push_back(i);
+      }
+    }
+    return out;
+  }
+
+  // What `command` prints inside workspace `name` (as root).
+  std::string In(const std::string& name, const std::string& command) {
+    auto r = runtime_->Exec(name, {"sh", "-c", command});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) return "";
+    EXPECT_EQ(r->exit_code, 0) << command << ": " << r->err;
+    return r->out;
+  }
+
+  // A file or a folder's listing in the stopped template, through the daemon.
+  std::string InTemplate(const std::string& path) {
+    auto r = client_->Fetch(
+        {.path = "/1.0/instances/" + TemplateName(fingerprint_) + "/files?path=" + path});
+    return r.ok() ? r->body : "<" + r.status().ToString() + ">";
+  }
+
+  std::string alias_;
+  std::string fingerprint_;
+};
+
+TEST_F(WarmPoolIntegrationTest, AClaimedMemberIsTheWorkspaceAtOnceAndCarriesNothingOver) {
+  const std::map<std::string, int> sizes{{alias_, 2}};
+  auto t = Clock::now();
+  auto made = runtime_->FillWarmPools(sizes, {});
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  EXPECT_EQ(*made, 1) << "one member per call";
+  std::cerr << "[timing] make a warm member " << Ms(t) << " ms\n";
+  ASSERT_EQ(*runtime_->FillWarmPools(sizes, {}), 1);
+  EXPECT_EQ(*runtime_->FillWarmPools(sizes, {}), 0) << "the pool is full";
+  std::vector<Instance> members = Members();
+  ASSERT_EQ(members.size(), 2u);
+  for (const Instance& m : members) {
+    EXPECT_TRUE(m.running()) << m.name;
+    EXPECT_EQ(m.Label(kCpuPriorityKey), kWarmCpuPriority) << m.name;
+  }
+  // Before a claim the proxy has nothing to route to: only the members' own socket files.
+  for (const auto& entry : std::filesystem::directory_iterator(socket_dir_)) {
+    EXPECT_EQ(entry.path().extension(), ".warm") << entry.path();
+  }
+
+  const std::string a = NewWorkspace();
+  const std::string b = NewWorkspace();
+  const WorkspaceLimits small{.cpus = 0.5, .memory_mib = 1024, .processes = 512, .disk_gib = 5};
+  t = Clock::now();
+  ASSERT_TRUE(runtime_->Create(a, alias_, {}).ok());
+  ASSERT_TRUE(runtime_->Configure(a, {.base_path = kCodeServerBasePath}).ok());
+  Status healthy = runtime_->StartAndWaitHealthy(a, {}, std::chrono::seconds(30));
+  ASSERT_TRUE(healthy.ok()) << healthy.ToString();
+  std::cerr << "[timing] warm create->healthz " << Ms(t) << " ms\n";
+  ASSERT_TRUE(runtime_->Create(b, alias_, small).ok());
+  ASSERT_TRUE(runtime_->StartAndWaitHealthy(b, small, std::chrono::seconds(30)).ok());
+
+  auto instance_a = runtime_->InstanceOf(a);
+  auto instance_b = runtime_->InstanceOf(b);
+  ASSERT_TRUE(instance_a.ok() && instance_b.ok());
+  EXPECT_TRUE(IsWarmName(*instance_a)) << *instance_a;
+  EXPECT_TRUE(IsWarmName(*instance_b)) << *instance_b;
+  EXPECT_NE(*instance_a, *instance_b);
+  EXPECT_TRUE(Members().empty()) << "both members were claimed";
+  EXPECT_EQ(StatusThrough(runtime_->SocketPath(a), "/healthz"), 200);
+  EXPECT_EQ(StatusThrough(runtime_->SocketPath(b), "/healthz"), 200);
+  EXPECT_FALSE(std::filesystem::exists(socket_dir_ + "/" + WarmSocketFile(*instance_a)));
+  // code-server serves the workspace at its root, its URLs relative: no restart at the claim.
+  auto uptime = runtime_->Exec(a, {"sh", "-c", "ps -o etimes= -C node | sort -n | tail -1"});
+  ASSERT_TRUE(uptime.ok());
+  EXPECT_GE(std::stoi(uptime->out), 1) << "code-server was not restarted by the claim";
+
+  // The claim gave each its own labels and limits, and its CPU weight back.
+  auto got_b = GetInstance(*client_, *instance_b, false);
+  ASSERT_TRUE(got_b.ok());
+  EXPECT_EQ(got_b->Label(kLabelWorkspace), b);
+  EXPECT_EQ(got_b->Label(kLabelWarm), "false");
+  EXPECT_EQ(got_b->Label(kCpuPriorityKey), kWorkspaceCpuPriority);
+  EXPECT_EQ(got_b->Label(kMemoryKey), "1024MiB");
+  EXPECT_EQ(got_b->devices["root"]["size"], "5GiB");
+  auto listed = runtime_->List();
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(std::any_of(listed->begin(), listed->end(),
+                          [&](const InstanceInfo& i) { return i.name == a && i.running; }));
+  EXPECT_EQ(runtime_->Create(a, alias_, {}).code(), Code::kAlreadyExists);
+
+  // Nothing carried over. The template every member is copied from holds no machine-id, no
+  // host keys, no code-server state, logs or temp files; so what each workspace has, it made
+  // itself, in its only boot.
+  EXPECT_EQ(InTemplate("/etc/machine-id"), "");
+  EXPECT_THAT(InTemplate("/tmp"), ::testing::HasSubstr("\"metadata\":[]"));
+  EXPECT_THAT(InTemplate("/home/admin/.local/share/code-server"),
+              ::testing::HasSubstr("\"metadata\":[\"User\"]"));
+  EXPECT_THAT(InTemplate("/etc/ssh"), ::testing::Not(::testing::HasSubstr("ssh_host_")));
+  const std::string id_a = In(a, "cat /etc/machine-id");
+  const std::string id_b = In(b, "cat /etc/machine-id");
+  EXPECT_EQ(id_a.size(), 33u) << id_a;
+  EXPECT_NE(id_a, id_b);
+  const std::string keys = "cat /etc/ssh/ssh_host_*_key.pub 2>/dev/null | sha256sum";
+  EXPECT_EQ(In(a, "ls /etc/ssh | grep -c ssh_host_ || true"), "0\n") << "no host keys at all";
+  EXPECT_EQ(In(a, keys), In(b, keys));  // both empty: the same hash of nothing
+  // code-server's own ids and keys come with the first browser connection, after the claim.
+  EXPECT_EQ(In(a, "ls /home/admin/.local/share/code-server/User | grep -c machineid || true"),
+            "0\n");
+  EXPECT_EQ(In(a, "journalctl --list-boots --no-pager -q | wc -l"), "1\n");
+  // Every log of code-server and every temp file dates from this instance's boot.
+  const std::string older =
+      "find /tmp /var/tmp /home/admin/.local/share/code-server/logs -mindepth 1 "
+      "! -newermt \"@$(( $(date +%s) - $(cut -d. -f1 /proc/uptime) - 2 ))\" | head";
+  EXPECT_EQ(In(a, older), "");
+
+  // It stops and starts as any workspace, its IDE socket now named for the workspace.
+  ASSERT_TRUE(runtime_->Stop(a).ok());
+  EXPECT_FALSE(std::filesystem::exists(runtime_->SocketPath(a)));
+  ASSERT_TRUE(runtime_->StartAndWaitHealthy(a, {}, std::chrono::seconds(30)).ok());
+  EXPECT_EQ(StatusThrough(runtime_->SocketPath(a), "/healthz"), 200);
+  auto restarted = GetInstance(*client_, *instance_a, false);
+  ASSERT_TRUE(restarted.ok());
+  EXPECT_EQ(restarted->devices[kCodeDevice]["listen"], "unix:" + runtime_->SocketPath(a));
+
+  // Removing the workspace removes the member it claimed.
+  ASSERT_TRUE(runtime_->Remove(a).ok());
+  EXPECT_EQ(GetInstance(*client_, *instance_a, false).status().code(), Code::kNotFound);
+  EXPECT_EQ(runtime_->Inspect(a).status().code(), Code::kNotFound);
+  created_.erase(std::find(created_.begin(), created_.end(), a));
+
+  // Refilled; a smaller size removes what is beyond it.
+  ASSERT_EQ(*runtime_->FillWarmPools(sizes, {}), 1);
+  ASSERT_EQ(*runtime_->FillWarmPools(sizes, {}), 1);
+  EXPECT_EQ(*runtime_->FillWarmPools({{alias_, 1}}, {}), 0);
+  EXPECT_EQ(Members().size(), 1u);
 }
 
 TEST_F(IncusRuntimeIntegrationTest, ErrorsNameTheInstance) {
