@@ -16,15 +16,20 @@
 //     a spare
 //   raw start: `lxc stop` + `lxc start` of the raw launch, until /healthz is 200
 // The raw instances reach code-server through a proxy device from a profile made here.
+// Everything the bench makes lives in an LXD project and bridge of its own (rp-bench,
+// rpbench0), removed at the end: LXD refuses two instances of one name on a bridge whatever
+// their projects, and each deployment's template is named after its image.
 //
 // With ROCKPOOL_RUNTIME=tart (macOS) the workspaces' host sockets belong to the control
 // plane's TartRuntime, so only the API rows are measured: create and start through the
 // running control plane, each until the workbench is 200 through Caddy.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "bench/bench_util.h"
@@ -44,14 +49,23 @@ namespace {
 
 constexpr char kImage[] = "rockpool-workspace";
 constexpr char kRawProfile[] = "rp-bench-raw";
+constexpr char kBenchProject[] = "rp-bench";
+constexpr char kBenchBridge[] = "rpbench0";
 const std::string kRawSocket = "/var/lib/rockpool/bench-raw.sock";
 
 RealProcessRunner runner;
 
-bool Lxc(std::vector<std::string> args) {
+// `lxc <args>`, in the bench's project unless `global` (networks, projects); says what
+// failed unless `quiet`.
+bool Lxc(std::vector<std::string> args, bool global = false, bool quiet = false) {
   args.insert(args.begin(), "lxc");
+  if (!global) {
+    args.push_back("--project");
+    args.push_back(kBenchProject);
+  }
   auto r = runner.Run({.argv = args});
   if (!r.ok() || r->exit_code != 0) {
+    if (quiet) return false;
     std::fprintf(stderr, "%s: %s\n", CommandLine(args).c_str(),
                  r.ok() ? r->output.c_str() : r.status().message().c_str());
     return false;
@@ -84,8 +98,41 @@ bool WorkbenchThroughCaddy(const std::string& name) {
   return answered;
 }
 
+void DropBenchProject() {
+  auto listed = runner.Run(
+      {.argv = {"lxc", "list", "--project", kBenchProject, "-c", "n", "--format", "csv"}});
+  if (listed.ok() && listed->exit_code == 0) {
+    std::istringstream names(listed->output);
+    for (std::string name; std::getline(names, name);) {
+      if (!name.empty()) Lxc({"delete", "--force", name});
+    }
+  }
+  Lxc({"profile", "delete", kRawProfile}, false, true);
+  Lxc({"project", "delete", kBenchProject}, true, true);
+  Lxc({"network", "delete", kBenchBridge}, true, true);
+}
+
+bool MakeBenchProject() {
+  DropBenchProject();
+  bool bridge = false;
+  for (int subnet = 77; subnet < 87 && !bridge; ++subnet) {
+    bridge = Lxc({"network", "create", kBenchBridge,
+                  "ipv4.address=10.251." + std::to_string(subnet) + ".1/24", "ipv4.nat=true",
+                  "ipv6.address=none"},
+                 true, true);
+  }
+  if (!bridge) std::fprintf(stderr, "could not make bridge %s\n", kBenchBridge);
+  return bridge &&
+         Lxc({"project", "create", kBenchProject, "-c", "features.images=false", "-c",
+              "features.profiles=true", "-c", "features.storage.volumes=false"},
+             true) &&
+         Lxc({"profile", "device", "add", "default", "root", "disk", "path=/", "pool=rockpool"}) &&
+         Lxc({"profile", "device", "add", "default", "eth0", "nic",
+              std::string("network=") + kBenchBridge, "name=eth0"});
+}
+
 void MakeRawProfile() {
-  Lxc({"profile", "delete", kRawProfile});  // left over from an interrupted run
+  Lxc({"profile", "delete", kRawProfile}, false, true);  // left over from an interrupted run
   std::filesystem::remove(kRawSocket);
   Lxc({"profile", "create", kRawProfile});
   Lxc({"profile", "device", "add", kRawProfile, "code", "proxy", "listen=unix:" + kRawSocket,
@@ -144,13 +191,14 @@ bool FillPool(Runtime& rt, int size) {
   return true;
 }
 
-// The ready warm members in `project` (of the control plane, or this bench's: default).
-std::vector<incus::Instance> WarmMembers(incus::IncusClient& engine) {
+// The warm members (`ready`: only those ready) in `engine`'s project.
+std::vector<incus::Instance> WarmMembers(incus::IncusClient& engine, bool ready = true) {
   std::vector<incus::Instance> out;
   auto all = incus::GetInstances(engine, true);
   if (!all.ok()) return out;
   for (const incus::Instance& i : *all) {
-    if (i.Label(incus::kLabelWarm) == "true" && i.Label(incus::kLabelSpareReady) == "true") {
+    if (i.Label(incus::kLabelWarm) == "true" &&
+        (!ready || i.Label(incus::kLabelSpareReady) == "true")) {
       out.push_back(i);
     }
   }
@@ -222,7 +270,8 @@ int Main(int runs) {
       rt != nullptr && std::string(rt) == "tart") {
     return ApiOnlyMain(runs);
   }
-  auto runtime = incus::IncusRuntime::Open({});
+  if (!MakeBenchProject()) return 1;
+  auto runtime = incus::IncusRuntime::Open({.network = kBenchBridge, .project = kBenchProject});
   if (!runtime.ok()) {
     std::fprintf(stderr, "%s\n", runtime.status().message().c_str());
     return 1;
@@ -236,7 +285,7 @@ int Main(int runs) {
   MakeRawProfile();
   auto engine_socket = incus::DetectSocket();
   if (!engine_socket.ok()) return 1;
-  auto default_engine = incus::IncusClient::ForSocket(*engine_socket, "");
+  auto bench_engine = incus::IncusClient::ForSocket(*engine_socket, kBenchProject);
   const char* project = std::getenv("ROCKPOOL_PROJECT");
   auto deployment_engine = incus::IncusClient::ForSocket(
       *engine_socket, project != nullptr && *project != '\0' ? project : "rockpool");
@@ -284,11 +333,11 @@ int Main(int runs) {
     Lxc({"delete", "--force", copy});
     Settle();
 
-    // The warm pool, on this bench's own runtime (the default project).
+    // The warm pool, on this bench's own runtime.
     const std::string warm = "bench-warm-" + tag + "-" + std::to_string(i);
     if (!FillPool(rt, 1)) return 1;
-    for (const incus::Instance& m : WarmMembers(*default_engine)) {
-      t["idle warm member memory (MiB)"].push_back(MemberMemoryMiB(*default_engine, m.name));
+    for (const incus::Instance& m : WarmMembers(*bench_engine)) {
+      t["idle warm member memory (MiB)"].push_back(MemberMemoryMiB(*bench_engine, m.name));
     }
     t["rockpool warm create -> workbench 200 via Caddy"].push_back(Timed([&] {
       return Succeeded(rt.Create(warm, kImage, {}), "create") &&
@@ -298,11 +347,19 @@ int Main(int runs) {
     Settle();
     const std::string during = "bench-refill-" + tag + "-" + std::to_string(i);
     if (!EnsureSpare(rt)) return 1;
-    std::thread refill([&] { (void)rt.FillWarmPools({{kImage, 1}}, {}); });
+    // As in the control plane, where the worker's queued job is what `busy` sees: the refill
+    // has begun (its member is being copied) when the create comes.
+    std::atomic<bool> creating{false};
+    std::thread refill([&] {
+      (void)rt.FillWarmPools({{kImage, 1}}, {}, [&] { return creating.load(); });
+    });
+    PollUntil([&] { return !WarmMembers(*bench_engine, false).empty(); }, std::chrono::seconds(30));
+    creating = true;
     t["rockpool cold create while the pool refills"].push_back(Timed([&] {
       return Succeeded(rt.Create(during, kImage, {}), "create") &&
              Succeeded(BootNewInstance(rt, during, {}), "boot") && WorkbenchThroughCaddy(during);
     }));
+    creating = false;
     refill.join();
     (void)rt.Remove(during);
     if (!FillPool(rt, 0)) return 1;
@@ -324,7 +381,8 @@ int Main(int runs) {
     }
     std::fprintf(stderr, "run %d/%d done\n", i + 1, runs);
   }
-  Lxc({"profile", "delete", kRawProfile});
+  runtime->reset();
+  DropBenchProject();
 
   std::printf("\nslice_bench: %d runs, image %s, template %s\n", runs, kImage, tpl->c_str());
   std::map<std::string, Summary> s;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -76,9 +77,12 @@ class Runtime {
   // code-server up (made with `limits`), which Create claims instead of booting one. Makes at
   // most one member per call (it takes seconds); removes the members beyond a size and those
   // of images not in `sizes` or of an image's earlier builds. Returns how many it made.
+  // While `busy` answers true (a workspace is being created or started), it waits before each
+  // step that makes the engine work hard, so a member never slows a workspace down.
   // Runtimes without a pool answer 0.
   virtual Result<int> FillWarmPools(const std::map<std::string, int>& /*sizes*/,
-                                    const WorkspaceLimits& /*limits*/) {
+                                    const WorkspaceLimits& /*limits*/,
+                                    const std::function<bool()>& /*busy*/ = {}) {
     return 0;
   }
   // Repairs what the engine needs for workspace limits to hold (the incus runtime: btrfs quota

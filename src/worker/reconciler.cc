@@ -135,7 +135,12 @@ void Reconciler::Prewarm(bool quiet, ReconcileReport& report) {
 }
 
 void Reconciler::FillWarmPools(ReconcileReport& report) {
-  auto made = runtime_.FillWarmPools(options_.warm_pools, options_.warm_limits);
+  // A job queued meanwhile (a create, a start) goes first.
+  auto busy = [this] {
+    auto jobs = store_.jobs().ListUnfinished();
+    return !jobs.ok() || !jobs->empty();
+  };
+  auto made = runtime_.FillWarmPools(options_.warm_pools, options_.warm_limits, busy);
   if (!made.ok()) return report.problems.push_back(made.status().ToString());
   report.warm_made = *made;
 }

@@ -51,7 +51,8 @@ struct ReconcilerOptions {
   // a workspace that is booting; empty: never.
   std::string spare_image;
   // Warm pools to keep (Runtime::FillWarmPools): booted members per image alias, made with
-  // `warm_limits`; filled, one member per pass, only on passes with no job queued or running.
+  // `warm_limits`; filled, one member per pass, only on passes with no job queued or running;
+  // a job queued while a member is made goes first (Runtime::FillWarmPools' `busy`).
   // Members of images not listed here (or listed with 0) are removed; empty: the pools are
   // left alone.
   std::map<std::string, int> warm_pools;

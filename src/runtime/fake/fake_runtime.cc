@@ -57,7 +57,7 @@ Status FakeRuntime::Prewarm(const std::string& image) {
 }
 
 Result<int> FakeRuntime::FillWarmPools(const std::map<std::string, int>& sizes,
-                                       const WorkspaceLimits&) {
+                                       const WorkspaceLimits&, const std::function<bool()>&) {
   std::string call = "FillWarmPools";
   for (const auto& [image, size] : sizes) call += " " + image + "=" + std::to_string(size);
   RP_RETURN_IF_ERROR(Enter("FillWarmPools", "", call));

@@ -43,8 +43,8 @@ class FakeRuntime : public Runtime {
   Result<bool> IsPrewarmed(const std::string& image) override;
   void SetPrewarmed(bool prewarmed);
   // Recorded as "FillWarmPools <image>=<size> ..." (sizes in image order); makes nothing.
-  Result<int> FillWarmPools(const std::map<std::string, int>& sizes,
-                            const WorkspaceLimits& limits) override;
+  Result<int> FillWarmPools(const std::map<std::string, int>& sizes, const WorkspaceLimits& limits,
+                            const std::function<bool()>& busy = {}) override;
   // Answers the next RepairLimits with `answer` (later ones: nothing repaired). Not recorded
   // as a call: the reconciler asks on every pass.
   Result<std::vector<std::string>> RepairLimits() override;

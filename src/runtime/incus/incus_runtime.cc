@@ -314,9 +314,12 @@ Result<std::string> IncusRuntime::RequestStart(const std::string& name, const st
     return std::string();
   }
   KeepDiskLimitsEnforced("incus: start instance " + instance);
-  {
+  // Made before hardening: patched under the id-map lock. Otherwise the lock is not taken, so
+  // a start never waits for a copy in progress (a warm member being made).
+  if (InstancePatch missing = MissingHardening(current, HardeningOf(options_));
+      !missing.config.empty() || !missing.devices.empty()) {
     std::lock_guard allocating(idmap_mu_);
-    RP_RETURN_IF_ERROR(Harden(*client_, current, HardeningOf(options_)));  // made before it
+    RP_RETURN_IF_ERROR(Harden(*client_, current, HardeningOf(options_)));
   }
   RP_RETURN_IF_ERROR(limits_.ApplyIfChanged(current, limits));
   // A claimed warm member's IDE socket is still the one named for the member.

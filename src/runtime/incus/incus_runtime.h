@@ -83,8 +83,8 @@ class IncusRuntime final : public Runtime {
   // workspace instead of copying, which takes a tenth of the time.
   Status Prewarm(const std::string& image) override;
   Result<bool> IsPrewarmed(const std::string& image) override;
-  Result<int> FillWarmPools(const std::map<std::string, int>& sizes,
-                            const WorkspaceLimits& limits) override;
+  Result<int> FillWarmPools(const std::map<std::string, int>& sizes, const WorkspaceLimits& limits,
+                            const std::function<bool()>& busy = {}) override;
   // The instance of workspace `name`: the one labelled with it, else "rp-<name>" (which may
   // not exist). Remembered; checked against the engine at every call.
   Result<std::string> InstanceOf(const std::string& name);
@@ -144,7 +144,8 @@ class IncusRuntime final : public Runtime {
                          const std::vector<Instance>& all);
   // Makes, boots and marks ready one warm member; deletes it again on failure.
   Status MakeWarmMember(const std::string& image, const std::string& fingerprint,
-                        const std::string& tpl, const WorkspaceLimits& limits);
+                        const std::string& tpl, const WorkspaceLimits& limits,
+                        const std::function<bool()>& busy);
   // Takes `member` out of the pool under its ETag (so no claim can land after) and deletes it.
   // False when a claim got there first.
   Result<bool> RetireWarmMember(const Instance& member);

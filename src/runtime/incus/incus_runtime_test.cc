@@ -434,6 +434,66 @@ TEST_F(IncusRuntimeTest, ListReturnsOnlyLabelledWorkspaces) {
   EXPECT_EQ((*list)[0].address, "10.187.42.5");
 }
 
+// A ready warm member of image rp-img, running, as the daemon lists it.
+Json WarmMember(const std::string& name) {
+  Json config = HardenedConfig({});
+  config[kLabelManaged] = "true";
+  config[kLabelSpare] = "true";
+  config[kLabelSpareReady] = "true";
+  config[kLabelWarm] = "true";
+  config[kLabelTemplateAlias] = "rp-img";
+  config[kLabelImage] = kFingerprint;
+  config[kLabelTemplateGeneration] = kTemplateGeneration;
+  config[kCpuPriorityKey] = kWarmCpuPriority;
+  return InstanceJson(name, "Running", config);
+}
+
+TEST_F(IncusRuntimeTest, CreateClaimsAWarmMemberUnderItsEtagAndMovesItsSocket) {
+  const std::string taken = "rpw-d1337eb00d5e-00000001", free = "rpw-d1337eb00d5e-00000002";
+  HaveInstance(WarmMember(taken), "\"m1\"");
+  HaveInstance(WarmMember(free), "\"m2\"");
+  // Another process claims the first between this one's GET and PATCH.
+  daemon_.On("PATCH", "/1.0/instances/" + taken, testing::Error(412, "ETag doesn't match"));
+  daemon_.On("PATCH", "/1.0/instances/" + free, Sync(Json::object()));
+  Touch((dir_ / (free + ".warm")).string());
+
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img", {}).ok());
+
+  auto lost = daemon_.Sent("PATCH", "/1.0/instances/" + taken);
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ((HttpResponse{0, lost[0].headers, ""}.Header("If-Match")), "\"m1\"");
+  auto won = daemon_.Sent("PATCH", "/1.0/instances/" + free);
+  ASSERT_EQ(won.size(), 1u);
+  EXPECT_EQ((HttpResponse{0, won[0].headers, ""}.Header("If-Match")), "\"m2\"");
+  Json config = Json::parse(won[0].body)["config"];
+  EXPECT_EQ(config[kLabelWorkspace], "abc");
+  EXPECT_EQ(config[kLabelWarm], "false");
+  EXPECT_EQ(config[kLabelSpare], "false");
+  EXPECT_EQ(config[kCpuPriorityKey], kWorkspaceCpuPriority);
+  EXPECT_TRUE(Creations().empty()) << "nothing copied";
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "abc.sock"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / (free + ".warm")));
+  Json claimed = WarmMember(free);
+  claimed["config"][kLabelWorkspace] = "abc";
+  HaveInstance(claimed);
+  EXPECT_EQ(*runtime_->InstanceOf("abc"), free) << "found by its label";
+}
+
+TEST_F(IncusRuntimeTest, CreateCopiesWhenNoWarmMemberIsReadyForTheImage) {
+  HaveReadyTemplate();
+  Json stopped = WarmMember("rpw-d1337eb00d5e-00000003");
+  stopped["status"] = "Stopped";  // after a host restart: not claimable
+  HaveInstance(stopped);
+  Json other = WarmMember("rpw-d1337eb00d5e-00000004");
+  other["config"][kLabelTemplateAlias] = "other-image";  // another image's pool
+  HaveInstance(other);
+  daemon_.On("POST", "/1.0/instances", Async("op-create"));
+  NoSpare();
+  ASSERT_TRUE(runtime_->Create("abc", "rp-img", {}).ok());
+  EXPECT_EQ(Creations().size(), 1u);
+  EXPECT_TRUE(daemon_.Sent("PATCH", "/1.0/instances/rpw-").empty());
+}
+
 TEST_F(IncusRuntimeTest, AddPortPatchesAProxyDeviceWithIfMatch) {
   HaveInstance(InstanceJson("rp-abc", "Running", WorkspaceConfig("abc")), "\"etag-1\"");
   daemon_.On("PATCH", "/1.0/instances/rp-abc", Sync(Json::object()));

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "core/reverter.h"
 #include "runtime/incus/hardening.h"
@@ -21,6 +22,15 @@ bool IsWarmMember(const Instance& instance) {
 bool IsReadyWarmMember(const Instance& instance) {
   return IsWarmMember(instance) && instance.Label(kLabelSpareReady) == "true" &&
          instance.Label(kLabelTemplateGeneration) == kTemplateGeneration && instance.running();
+}
+
+// Waits while `busy` says a workspace is being created or started, up to `limit`.
+void WaitWhileBusy(const std::function<bool()>& busy, std::chrono::seconds limit) {
+  if (!busy) return;
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (busy() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 }  // namespace
@@ -66,7 +76,8 @@ Result<bool> IncusRuntime::ClaimWarm(const std::string& name, const std::string&
 }
 
 Result<int> IncusRuntime::FillWarmPools(const std::map<std::string, int>& sizes,
-                                        const WorkspaceLimits& limits) {
+                                        const WorkspaceLimits& limits,
+                                        const std::function<bool()>& busy) {
   std::map<std::string, std::string> fingerprints;  // image alias -> its current build
   for (const auto& [image, size] : sizes) {
     if (size <= 0) continue;
@@ -93,14 +104,15 @@ Result<int> IncusRuntime::FillWarmPools(const std::map<std::string, int>& sizes,
   for (const auto& [image, fingerprint] : fingerprints) {
     if (ready[image] >= sizes.at(image)) continue;
     RP_ASSIGN_OR_RETURN(std::string tpl, EnsureTemplate(image, fingerprint));
-    RP_RETURN_IF_ERROR(MakeWarmMember(image, fingerprint, tpl, limits));
+    RP_RETURN_IF_ERROR(MakeWarmMember(image, fingerprint, tpl, limits, busy));
     return 1;
   }
   return 0;
 }
 
 Status IncusRuntime::MakeWarmMember(const std::string& image, const std::string& fingerprint,
-                                    const std::string& tpl, const WorkspaceLimits& limits) {
+                                    const std::string& tpl, const WorkspaceLimits& limits,
+                                    const std::function<bool()>& busy) {
   const std::string member = WarmName(fingerprint);
   const std::string context = "incus: make warm instance " + member + " of image " + image;
   const auto start = std::chrono::steady_clock::now();
@@ -120,6 +132,8 @@ Status IncusRuntime::MakeWarmMember(const std::string& image, const std::string&
       .devices = {{kCodeDevice, ProxyDevice(WarmSocketPath(member), options_.code_server_port)}}};
   AddHardening(post, HardeningOf(options_));
   RP_RETURN_IF_ERROR(limits_.AddTo(limits, post.config, post.devices));
+  // The copy and the start are the engine's heavy steps; a workspace being made goes first.
+  WaitWhileBusy(busy, options_.operation_timeout);
   {
     std::lock_guard allocating(idmap_mu_);
     Status copied = CreateInstance(*client_, post, options_.operation_timeout);
@@ -137,6 +151,7 @@ Status IncusRuntime::MakeWarmMember(const std::string& image, const std::string&
   RP_ASSIGN_OR_RETURN(Instance made, GetInstance(*client_, member, false));
   Status configured = WriteCodeServerConfig(made, {.base_path = kCodeServerBasePath});
   if (!configured.ok()) return configured.WithContext(context);
+  WaitWhileBusy(busy, options_.operation_timeout);
   Status started = PutInstanceState(*client_, member, {.action = "start", .timeout = 30},
                                     options_.operation_timeout);
   if (!started.ok()) return started.WithContext(context);
