@@ -64,8 +64,9 @@ describe('a workspace from the warm pool', { timeout: 600_000 }, () => {
     if (state.browser) await state.browser.close();
     if (state.peer) {
       const { PRIVATE_DIR, PRIVATE_PROJECT, PRIVATE_BRIDGE } = state.peer;
-      const env = { ...process.env };
-      delete env.LXD_CONF;  // purge_private works across projects, as the harness runs it
+      // None of the second Rockpool's settings: purge_private ends every process whose
+      // environment names its state folder, and works across projects.
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME };
       await bash(`${HARNESS} && purge_private "$0" "$1" "$2"`, [PRIVATE_DIR, PRIVATE_PROJECT, PRIVATE_BRIDGE], env)
         .catch((err) => console.log(`# cleanup: purge: ${err.message}`));
     }
