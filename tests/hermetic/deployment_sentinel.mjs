@@ -32,7 +32,15 @@ const HOST = process.env.ROCKPOOL_DEPLOYMENT_HOST || 'localhost';
 const CONTROL = `http://${HOST}:${required('ROCKPOOL_DEPLOYMENT_CONTROL_PORT')}`;
 const WORKSPACES = `http://${HOST}:${required('ROCKPOOL_DEPLOYMENT_WORKSPACE_PORT')}`;
 const PROJECT = required('ROCKPOOL_DEPLOYMENT_PROJECT');
-const INSTANCE = 'rp-test';
+// Workspace test's instance: the one labelled with its name ("rp-test", or a warm pool member
+// it claimed, which keeps its own name). Found once, before anything is recorded.
+let INSTANCE = '';
+async function instanceOf(name) {
+  const listed = await lxc(['list', `user.rockpool.workspace=${name}`, '-c', 'n', '--format', 'csv']);
+  const names = listed.stdout.split('\n').filter(Boolean);
+  if (names.length !== 1) throw new Error(`workspace ${name}: ${names.length} instances carry its label`);
+  return names[0];
+}
 const FILES = '/home/admin/workspace';
 const WAIT_LIMIT_MS = 100 * 60 * 1000;
 
@@ -65,6 +73,7 @@ async function main() {
   try {
     answerDialogsAutomatically(page);
     const sockets = watchWebSockets(page);
+    INSTANCE = await instanceOf('test');
     const before = await snapshot();
     if (before.apiStatus !== 200 || before.status !== 'running') {
       throw new Error(`the deployment's workspace test is not running: ${JSON.stringify(before)}`);

@@ -75,7 +75,7 @@ class FakeDaemon {
       listed_[name] = instance;
       for (const auto& [n, one] : listed_) all.push_back(one);
     }
-    On("GET", "/1.0/instances?", Sync(std::move(all)));
+    On("GET", "/1.0/instances?", Sync(all));
   }
 
   void On(std::string method, std::string prefix, Responder responder) {
