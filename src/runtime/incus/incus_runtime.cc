@@ -88,7 +88,13 @@ Config IncusRuntime::WorkspaceLabels(const std::string& name,
   // A copy inherits the template's labels and a spare its own unless they are overridden.
   return {{kLabelManaged, "true"},        {kLabelWorkspace, name},   {kLabelTemplate, "false"},
           {kLabelTemplateReady, "false"}, {kLabelTemplateAlias, ""}, {kLabelSpare, "false"},
-          {kLabelSpareReady, "false"},    {kLabelImage, fingerprint}};
+          {kLabelSpareReady, "false"},    {kLabelWarm, "false"},     {kLabelImage, fingerprint}};
+}
+
+Config IncusRuntime::SpareLabels(const std::string& image, const std::string& fingerprint) {
+  return {{kLabelManaged, "true"},   {kLabelSpare, "true"},          {kLabelSpareReady, "false"},
+          {kLabelTemplate, "false"}, {kLabelTemplateReady, "false"}, {kLabelTemplateAlias, image},
+          {kLabelImage, fingerprint}};
 }
 
 Status IncusRuntime::MakeWorkspace(const std::string& instance, const std::string& name,
@@ -226,13 +232,7 @@ Status IncusRuntime::Prewarm(const std::string& image) {
     InstancesPost post{.name = spare,
                        .profiles = options_.profiles,
                        .source = {.type = "copy", .source = tpl},
-                       .config = {{kLabelManaged, "true"},
-                                  {kLabelSpare, "true"},
-                                  {kLabelSpareReady, "false"},
-                                  {kLabelTemplate, "false"},
-                                  {kLabelTemplateReady, "false"},
-                                  {kLabelTemplateAlias, image},
-                                  {kLabelImage, fingerprint}}};
+                       .config = SpareLabels(image, fingerprint)};
     AddHardening(post, HardeningOf(options_));
     Status copied = [&] {
       std::lock_guard allocating(idmap_mu_);

@@ -137,6 +137,8 @@ class IncusRuntime final : public Runtime {
   Status MakeWorkspace(const std::string& instance, const std::string& name,
                        const std::string& fingerprint, const WorkspaceLimits& limits);
   Config WorkspaceLabels(const std::string& name, const std::string& fingerprint) const;
+  // The labels of a spare (stopped, or a warm member) of `image` at `fingerprint`, not ready.
+  static Config SpareLabels(const std::string& image, const std::string& fingerprint);
   // Claims a ready warm member of `image` (at `fingerprint`) among `all` for workspace `name`;
   // false when none is ready (or another process claimed each first).
   Result<bool> ClaimWarm(const std::string& name, const std::string& image,

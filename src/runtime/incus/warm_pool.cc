@@ -54,7 +54,9 @@ Result<bool> IncusRuntime::ClaimWarm(const std::string& name, const std::string&
   };
   InstancePatch wanted;
   for (const Instance& listed : all) {
-    if (!IsWarmMember(listed) || !of_image(listed)) continue;
+    // Ready by the listing (members being made are skipped without a request), and again by
+    // the member's own GET, whose ETag the claim is made under.
+    if (!IsReadyWarmMember(listed) || !of_image(listed)) continue;
     if (wanted.config.empty()) {
       RP_RETURN_IF_ERROR(limits_.AddTo(limits, wanted.config, wanted.devices));
     }
@@ -64,7 +66,6 @@ Result<bool> IncusRuntime::ClaimWarm(const std::string& name, const std::string&
     RP_RETURN_IF_ERROR(member.status());
     if (!IsReadyWarmMember(*member) || !of_image(*member)) continue;
     InstancePatch patch{.config = WorkspaceLabels(name, fingerprint)};
-    patch.config[kLabelWarm] = "false";
     patch.config[kCpuPriorityKey] = kWorkspaceCpuPriority;
     if (!Carries(*member, wanted)) {
       patch.config.insert(wanted.config.begin(), wanted.config.end());
@@ -131,16 +132,10 @@ Status IncusRuntime::MakeWarmMember(const std::string& image, const std::string&
       .name = member,
       .profiles = options_.profiles,
       .source = {.type = "copy", .source = tpl},
-      .config = {{kLabelManaged, "true"},
-                 {kLabelSpare, "true"},
-                 {kLabelSpareReady, "false"},
-                 {kLabelWarm, "true"},
-                 {kLabelTemplate, "false"},
-                 {kLabelTemplateReady, "false"},
-                 {kLabelTemplateAlias, image},
-                 {kLabelImage, fingerprint},
-                 {kCpuPriorityKey, kWarmCpuPriority}},
+      .config = SpareLabels(image, fingerprint),
       .devices = {{kCodeDevice, ProxyDevice(WarmSocketPath(member), options_.code_server_port)}}};
+  post.config[kLabelWarm] = "true";
+  post.config[kCpuPriorityKey] = kWarmCpuPriority;
   AddHardening(post, HardeningOf(options_));
   RP_RETURN_IF_ERROR(limits_.AddTo(limits, post.config, post.devices));
   // The copy and the start are the engine's heavy steps; a workspace being made goes first.
