@@ -2,6 +2,9 @@
 // SQLite store (the real WorkspaceServiceImpl, fake runtime, no worker), next to Caddy's own
 // static_response on the same machine, plus the server's RSS at idle.
 //   api_bench [--count N] [--seconds S] [--runs R] [--gates-only]
+//   api_bench --stores [--runs R]   the list on SQLite and on PostgreSQL, with one server
+//             process and two sharing the database (a cluster of the bench's own, as the tests
+//             start it), with and without the list cache
 // Servers run as child processes (this binary with --serve <mode>) so RSS is their own:
 //   secure    the SecurityGate as `rockpool serve` wires it (credentials from an auth.json,
 //             argon2id at its default cost, sign-in throttle, request budget), except that the
@@ -28,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -43,7 +47,8 @@
 #include "http/encoding.h"
 #include "runtime/fake/fake_runtime.h"
 #include "service/workspace_service_impl.h"
-#include "store/sqlite_store.h"
+#include "store/pg_store.h"
+#include "store/testing/test_postgres.h"
 #include "store/uuid.h"
 
 extern char** environ;
@@ -75,9 +80,10 @@ class OpenGate final : public api::RequestGate {
   void Check(const api::GateRequest&, Done done) override { done(std::nullopt); }
 };
 
+// `db`: a SQLite path or a postgres:// URL; auth.json is beside `port_file`.
 int Serve(const std::string& db, const std::string& port_file, const std::string& mode) {
   SystemClock clock;
-  auto store = SqliteStore::Open(db, clock);
+  auto store = OpenStore(db, clock);
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
   JobQueue queue((*store)->jobs());
   FakeRuntime runtime;
@@ -101,7 +107,8 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
   options.port = 0;
   options.handle_signals = true;
   if (mode == "uncached") options.list_cache_bytes = 0;
-  auth::FileCredentialSource credentials(std::filesystem::path(db).parent_path() / "auth.json");
+  auth::FileCredentialSource credentials(std::filesystem::path(port_file).parent_path() /
+                                         "auth.json");
   api::SecurityOptions security;
   if (mode != "defaults") {
     security.budget.requests_per_second = 1e9;
@@ -307,8 +314,9 @@ struct Server {
 };
 
 // Starts `rockpool serve`'s API on `db` in a child process and waits for its port.
-Server StartServer(const std::string& dir, const std::string& db, const std::string& mode) {
-  const std::string port_file = dir + "/port-" + mode;
+Server StartServer(const std::string& dir, const std::string& db, const std::string& mode,
+                   const std::string& instance = "") {
+  const std::string port_file = dir + "/port-" + mode + instance;
   std::filesystem::remove(port_file);
   Server server;
   server.pid = Spawn({"/proc/self/exe", "--serve", db, port_file, mode});
@@ -444,18 +452,113 @@ void BudgetBurst(int port) {
       other.load());
 }
 
+// One load spread over several servers (each gets its share of the connections and requests),
+// as a proxy spreads it over several control-plane processes; with fewer connections than
+// servers, only as many servers as connections get any.
+Outcome LoadSpread(const std::vector<Server>& servers, const std::string& target, int concurrency,
+                   int count, int seconds) {
+  const int n = std::min(static_cast<int>(servers.size()), concurrency);
+  std::vector<Outcome> parts(n);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      parts[i] =
+          Load(servers[i].port, target, concurrency / n, count / n, std::chrono::seconds(seconds));
+    });
+  }
+  for (auto& t : threads) t.join();
+  Outcome all;
+  for (const Outcome& o : parts) {
+    all.latencies_ms.insert(all.latencies_ms.end(), o.latencies_ms.begin(), o.latencies_ms.end());
+    all.errors += o.errors;
+    all.seconds = std::max(all.seconds, o.seconds);
+  }
+  std::sort(all.latencies_ms.begin(), all.latencies_ms.end());
+  return all;
+}
+
+// The list on SQLite and on PostgreSQL, one server process and two, each row the median of
+// `runs` runs, the setups taking turns run by run.
+int CompareStores(int runs, int count, int seconds) {
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("rockpool-store-bench-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/auth.json")
+      << nlohmann::json{{"username", kUser}, {"passwordHash", *HashPassword(kPassword)}}.dump();
+  auto url = testing::NewTestDatabase();
+  if (!url.ok()) return std::fprintf(stderr, "api_bench: %s\n", url.status().ToString().c_str()), 1;
+  struct Setup {
+    std::string label;
+    std::vector<Server> servers;
+  };
+  std::vector<Setup> setups;
+  for (const std::string mode : {"secure", "uncached"}) {
+    const std::string cache = mode == "secure" ? "" : ", uncached";
+    setups.push_back({"SQLite, 1 process" + cache, {StartServer(dir, dir + "/rockpool.db", mode)}});
+    setups.push_back({"PostgreSQL, 1 process" + cache, {StartServer(dir, *url, mode, "-a")}});
+    setups.push_back({"PostgreSQL, 2 processes" + cache,
+                      {setups.back().servers[0], StartServer(dir, *url, mode, "-b")}});
+  }
+  for (const auto& setup : setups) {
+    for (const Server& server : setup.servers) {
+      if (server.port == 0) return std::fprintf(stderr, "api_bench: a server did not start\n"), 1;
+    }
+  }
+  const std::string middle = CursorAt(setups[0].servers[0].port, kWorkspaces / 2);
+  const std::vector<std::pair<std::string, std::string>> pages = {
+      {"first page", "/api/workspaces?limit=50"},
+      {"middle page", "/api/workspaces?limit=50&cursor=" + middle},
+  };
+  std::printf(
+      "GET /api/workspaces?limit=50 with %d workspaces, signed in; median of %d runs of %d "
+      "requests (or %d s), setups in turn; %u cores\n",
+      kWorkspaces, runs, count, seconds, std::thread::hardware_concurrency());
+  std::printf("%-44s %-12s %5s %9s %9s %10s %6s\n", "store", "page", "conc", "p50 ms", "p99 ms",
+              "req/s", "errors");
+  for (const auto& [page, target] : pages) {
+    for (int c : {1, 32}) {
+      std::vector<std::vector<double>> p50(setups.size()), p99(setups.size()), rps(setups.size());
+      std::vector<int> errors(setups.size(), 0);
+      for (int r = 0; r < runs; ++r) {
+        for (size_t k = 0; k < setups.size(); ++k) {
+          const size_t which = (k + r) % setups.size();
+          Outcome o = LoadSpread(setups[which].servers, target, c, count, seconds);
+          p50[which].push_back(Percentile(o.latencies_ms, 0.5));
+          p99[which].push_back(Percentile(o.latencies_ms, 0.99));
+          rps[which].push_back(o.latencies_ms.size() / o.seconds);
+          errors[which] += o.errors;
+        }
+      }
+      for (size_t k = 0; k < setups.size(); ++k) {
+        std::printf("%-44s %-12s %5d %9.3f %9.3f %10.0f %6d\n", setups[k].label.c_str(),
+                    page.c_str(), c, Median(p50[k]), Median(p99[k]), Median(rps[k]), errors[k]);
+      }
+    }
+  }
+  std::set<pid_t> stopped;
+  for (const auto& setup : setups) {
+    for (const Server& server : setup.servers) {
+      if (stopped.insert(server.pid).second) StopChild(server.pid);
+    }
+  }
+  std::filesystem::remove_all(dir);
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   int count = 20000, seconds = 5, runs = 5, compare_count = 5000;
-  bool gates_only = false;
+  bool gates_only = false, stores = false;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--serve" && i + 3 < argc) return Serve(argv[i + 1], argv[i + 2], argv[i + 3]);
     if (flag == "--gates-only") gates_only = true;
+    if (flag == "--stores") stores = true;
     if (i + 1 >= argc) continue;
     if (flag == "--count") count = std::atoi(argv[++i]);
     if (flag == "--seconds") seconds = std::atoi(argv[++i]);
     if (flag == "--runs") runs = std::atoi(argv[++i]);
   }
+  if (stores) return CompareStores(runs, count, seconds);
   const std::string dir =
       std::filesystem::temp_directory_path() / ("rockpool-api-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);

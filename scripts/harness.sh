@@ -138,3 +138,39 @@ stop_private() {
   (unset LXD_CONF; purge_private "$PRIVATE_DIR" "$PRIVATE_PROJECT" "$PRIVATE_BRIDGE")
   PRIVATE_DIR=
 }
+
+# The suite's PostgreSQL, for the store and job tests on PostgreSQL (src/store/testing/
+# test_postgres.h makes a database per test in it): a cluster of its own in /tmp/rockpool-pg.<id>,
+# run by the postgres user, listening only on a unix socket in that folder (nothing on TCP, so
+# no port to collide with), without fsync. Exported as ROCKPOOL_TEST_POSTGRES.
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_PREFIX=/tmp/rockpool-pg.
+stop_test_postgres_at() {  # stop_test_postgres_at <folder>: stops its cluster, removes the folder
+  [ -f "$1/data/postmaster.pid" ] &&
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null 2>&1
+  rm -rf "$1"
+}
+start_test_postgres() {
+  local d
+  for d in "$PG_PREFIX"*; do  # left by a run that was killed
+    [ -d "$d" ] && [ -f "$d/suite.pid" ] && ! kill -0 "$(cat "$d/suite.pid")" 2>/dev/null &&
+      stop_test_postgres_at "$d"
+  done
+  TEST_PG_DIR=$(mktemp -d "${PG_PREFIX}XXXXXX")
+  echo "${ROCKPOOL_SUITE_PID:-$$}" >"$TEST_PG_DIR/suite.pid"
+  chown postgres: "$TEST_PG_DIR"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$TEST_PG_DIR/data" -U rockpool_test -A trust \
+    --no-sync --no-locale -E UTF8 >"$TEST_PG_DIR/initdb.log" 2>&1 ||
+    { tail -5 "$TEST_PG_DIR/initdb.log"; return 1; }
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/data/server.log" \
+    -w -o "-k $TEST_PG_DIR -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null || { tail -5 "$TEST_PG_DIR/data/server.log"; return 1; }
+  export ROCKPOOL_TEST_POSTGRES=$TEST_PG_DIR
+  log "harness: PostgreSQL for the store tests in $TEST_PG_DIR"
+}
+stop_test_postgres() {
+  [ -n "${TEST_PG_DIR:-}" ] || return 0
+  stop_test_postgres_at "$TEST_PG_DIR"
+  TEST_PG_DIR=
+  unset ROCKPOOL_TEST_POSTGRES
+}

@@ -18,6 +18,9 @@ APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config g++ clang-format clang-tidy git
   libboost1.81-dev nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcrypt-dev libssl-dev libsodium-dev
+  libpq-dev
+  # the store tests on PostgreSQL (a cluster of the suite's own; no system cluster is made)
+  postgresql
   # engine, proxy, image
   lxd nftables iptables dnsmasq-base btrfs-progs caddy mmdebstrap ca-certificates curl jq
   # code-server's native modules (built on the host for the image)
@@ -49,6 +52,11 @@ install_packages() {
     return
   fi
   log "packages: installing ${missing[*]}"
+  # Debian's postgresql would make and start a cluster on port 5432; the tests run their own.
+  if [ ! -e /etc/postgresql-common/createcluster.d/rockpool.conf ]; then
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/rockpool.conf
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
     >"$ROCKPOOL_LOG_DIR/apt.log" 2>&1 || { tail -20 "$ROCKPOOL_LOG_DIR/apt.log"; die "apt-get install failed (full log: $ROCKPOOL_LOG_DIR/apt.log)"; }

@@ -1,6 +1,6 @@
-// The API server on the real WorkspaceServiceImpl (SQLite in a temp file, fake runtime):
-// the whole request path of `rockpool serve` minus the worker, with responses checked
-// against api/openapi.yaml.
+// The API server on the real WorkspaceServiceImpl (on each store engine: SQLite in a temp
+// file, PostgreSQL in a database of its own; fake runtime): the whole request path of
+// `rockpool serve` minus the worker, with responses checked against api/openapi.yaml.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,8 +11,7 @@
 #include "api/test_server.h"
 #include "runtime/fake/fake_runtime.h"
 #include "service/workspace_service_impl.h"
-#include "store/sqlite_store.h"
-#include "store/temp_dir.h"
+#include "store/testing/test_database.h"
 
 namespace rockpool::api {
 namespace {
@@ -20,10 +19,12 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-class ServerOnSqliteTest : public ::testing::Test {
+class ServerOnStoreTest : public ::testing::TestWithParam<rockpool::testing::Engine> {
  protected:
+  ServerOnStoreTest() : db_(GetParam()) {}
   void SetUp() override {
-    store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
+    store_ = db_.Open(clock_);
+    ASSERT_NE(store_, nullptr);
     queue_ = std::make_unique<JobQueue>(store_->jobs());
     service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
     server_ = std::make_unique<TestServer>(*service_);
@@ -46,10 +47,10 @@ class ServerOnSqliteTest : public ::testing::Test {
     return body;
   }
 
-  TempDir dir_;
   SystemClock clock_;
+  rockpool::testing::TestDatabase db_;
   FakeRuntime runtime_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<SqlStore> store_;
   std::unique_ptr<JobQueue> queue_;
   std::unique_ptr<WorkspaceServiceImpl> service_;
   std::unique_ptr<TestServer> server_;
@@ -57,7 +58,10 @@ class ServerOnSqliteTest : public ::testing::Test {
   std::unique_ptr<Contract> contract_;
 };
 
-TEST_F(ServerOnSqliteTest, CreateGetListAndConflictsConformToTheContract) {
+INSTANTIATE_TEST_SUITE_P(Engines, ServerOnStoreTest, rockpool::testing::kEngines,
+                         rockpool::testing::EngineName);
+
+TEST_P(ServerOnStoreTest, CreateGetListAndConflictsConformToTheContract) {
   json ws =
       Send(JsonRequest("POST", "/api/workspaces", R"({"name":"demo"})"), "createWorkspace", 202);
   EXPECT_EQ(ws["status"], "creating");
@@ -77,7 +81,7 @@ TEST_F(ServerOnSqliteTest, CreateGetListAndConflictsConformToTheContract) {
 
 // The engine's 404 or 409 is not the client's: it answers 500 naming the engine, and the
 // engine's own words stay in the log.
-TEST_F(ServerOnSqliteTest, EngineNotFoundOrAlreadyExistsOnAddPortIsAServerError) {
+TEST_P(ServerOnStoreTest, EngineNotFoundOrAlreadyExistsOnAddPortIsAServerError) {
   runtime_.PutInstance("demo", {"rockpool-workspace", true});
   ASSERT_TRUE(store_->workspaces()
                   .Insert({"0b0e4d56-0d3a-4c1e-9a57-8f4f1f3e2a11", "demo",
@@ -97,7 +101,7 @@ TEST_F(ServerOnSqliteTest, EngineNotFoundOrAlreadyExistsOnAddPortIsAServerError)
   Send(JsonRequest("POST", "/api/workspaces/demo/ports", R"({"port":3000})"), "addPort", 201);
 }
 
-TEST_F(ServerOnSqliteTest, PaginatesWithTheStoresCursor) {
+TEST_P(ServerOnStoreTest, PaginatesWithTheStoresCursor) {
   for (int i = 0; i < 5; ++i) {
     Send(JsonRequest("POST", "/api/workspaces", "{\"name\":\"ws-" + std::to_string(i) + "\"}"),
          "createWorkspace", 202);
@@ -117,7 +121,7 @@ TEST_F(ServerOnSqliteTest, PaginatesWithTheStoresCursor) {
   EXPECT_EQ(bad["error"]["code"], "invalid_argument");
 }
 
-TEST_F(ServerOnSqliteTest, ListAnswersFollowChangesMadeByAnotherProcess) {
+TEST_P(ServerOnStoreTest, ListAnswersFollowChangesMadeByAnotherProcess) {
   for (const char* name : {"alpha", "beta", "gamma"}) {
     Send(JsonRequest("POST", "/api/workspaces", std::string(R"({"name":")") + name + "\"}"),
          "createWorkspace", 202);
@@ -131,7 +135,8 @@ TEST_F(ServerOnSqliteTest, ListAnswersFollowChangesMadeByAnotherProcess) {
   EXPECT_EQ(Send(Request("GET", "/api/workspaces?limit=2"), "listWorkspaces", 200), first);
 
   // The worker runs in its own process with its own connection to the database.
-  auto worker_store = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
+  auto worker_store = db_.Open(clock_);
+  ASSERT_NE(worker_store, nullptr);
   const std::string id = first["items"][0]["id"];
   ASSERT_TRUE(worker_store->workspaces().UpdateStatus(id, WorkspaceStatus::kError, "boom").ok());
   json changed = Send(Request("GET", "/api/workspaces?limit=2"), "listWorkspaces", 200);
@@ -145,7 +150,7 @@ TEST_F(ServerOnSqliteTest, ListAnswersFollowChangesMadeByAnotherProcess) {
   Send(Request("GET", "/api/workspaces/" + last_id), "getWorkspace", 404);
 }
 
-TEST_F(ServerOnSqliteTest, MetricsCountWorkspacesFromTheStore) {
+TEST_P(ServerOnStoreTest, MetricsCountWorkspacesFromTheStore) {
   Send(JsonRequest("POST", "/api/workspaces", R"({"name":"demo"})"), "createWorkspace", 202);
   auto r = client_->Send(Request("GET", "/api/metrics"));
   ASSERT_TRUE(r.ok());

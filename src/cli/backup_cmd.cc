@@ -35,9 +35,20 @@ Result<std::unique_ptr<incus::IncusArchiver>> Archiver(Context& ctx) {
       incus::IncusArchiverOptions{.storage_pool = ctx.config().pool});
 }
 
+// Backups copy the SQLite store; a PostgreSQL store is the database's administrator's to back up.
+Status RefusePostgres(const Config& c, std::string_view what) {
+  if (!c.postgres_store()) return Status::Ok();
+  return Status::InvalidArgument(
+      std::string(what) + ": this deployment's store is the PostgreSQL database " +
+      c.DatabaseForDisplay() +
+      " (ROCKPOOL_DATABASE_URL), which rockpool backup does not copy; back it up with pg_dump "
+      "and restore it with pg_restore");
+}
+
 Status Backup(Context& ctx, const std::string& dir, bool only_store) {
   ::umask(077);  // what the backup holds is root's alone, whatever is made along the way
   const Config& c = ctx.config();
+  RP_RETURN_IF_ERROR(RefusePostgres(c, "backup"));
   BackupPlan plan{
       .state_dir = c.state_dir, .database = c.database(), .target = dir, .only_store = only_store};
   std::unique_ptr<incus::IncusArchiver> archiver;
@@ -57,6 +68,7 @@ Status Backup(Context& ctx, const std::string& dir, bool only_store) {
 Status Restore(Context& ctx, const std::string& dir) {
   ::umask(077);
   const Config& c = ctx.config();
+  RP_RETURN_IF_ERROR(RefusePostgres(c, "restore"));
   CurlHttpClient local(HttpEndpoint::Unix(c.local_socket()));
   if (local.Send({.target = "/api/health", .timeout = std::chrono::seconds(2)}).ok()) {
     return Status::Conflict("restore: the control plane answers on " + c.local_socket() +

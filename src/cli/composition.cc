@@ -1,16 +1,19 @@
 #include "cli/composition.h"
 
-#include "store/sqlite_store.h"
+#include "store/pg_store.h"
 
 namespace rockpool {
 
 Result<std::unique_ptr<Store>> OpenStore(const Config& config,
                                          const WorkspaceLimits& default_limits, Clock& clock) {
-  SqliteStoreOptions options;
+  StoreOptions options;
   options.default_limits = default_limits;
   RP_ASSIGN_OR_RETURN(options.default_idle_timeout_seconds, config.IdleTimeoutSeconds());
-  RP_ASSIGN_OR_RETURN(auto store, SqliteStore::Open(config.database(), clock, options));
-  return std::unique_ptr<Store>(std::move(store));
+  RP_RETURN_IF_ERROR(config.CheckDatabase());
+  auto store = rockpool::OpenStore(config.database(), clock, options);
+  if (!store.ok())
+    return store.status().WithContext("open the store " + config.DatabaseForDisplay());
+  return std::unique_ptr<Store>(std::move(store).value());
 }
 
 Result<std::unique_ptr<ControlPlane>> ComposeControlPlane(Context& ctx, ControlPlaneOptions options,

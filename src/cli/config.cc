@@ -8,6 +8,7 @@
 #include "core/duration.h"
 #include "core/workspace.h"
 #include "proxy/caddy/caddy_daemon.h"
+#include "store/pg_store.h"
 
 namespace rockpool {
 namespace {
@@ -53,6 +54,35 @@ Status Config::CheckRuntime() const {
                                  "\"; set it to incus (LXD) or tart (Tart VMs on macOS)");
 }
 
+std::string Config::DatabaseForDisplay() const {
+  if (database_url.empty()) return database();
+  std::string out = database_url;
+  // postgres://user:password@host/db: the password goes.
+  const size_t scheme = out.find("://");
+  const size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t at = out.find('@', authority);
+  const size_t colon = out.find(':', authority);
+  if (scheme != std::string::npos && at != std::string::npos && colon < at) {
+    out = out.substr(0, colon) + ":***" + out.substr(at);
+  }
+  // …?password=… (libpq takes it as a parameter too).
+  for (size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p)) {
+    const size_t value = p + 9;
+    const size_t end = out.find('&', value);
+    out = out.substr(0, value) + "***" + (end == std::string::npos ? "" : out.substr(end));
+    p = value;
+  }
+  return out;
+}
+
+Status Config::CheckDatabase() const {
+  if (database_url.empty() || IsPostgresUrl(database_url)) return Status::Ok();
+  return Status::InvalidArgument(
+      "ROCKPOOL_DATABASE_URL must be a PostgreSQL URL, postgres://user:password@host:5432/rockpool "
+      "(or postgresql://…); unset it to keep the store in SQLite under " +
+      state_dir);
+}
+
 Config Config::FromEnvironment() {
   Config c;
   FromEnv("ROCKPOOL_STATE_DIR", c.state_dir);
@@ -71,6 +101,7 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_POOL", c.pool);
   FromEnv("ROCKPOOL_SUBNET", c.subnet);
   FromEnv("ROCKPOOL_PROJECT", c.project);
+  FromEnv("ROCKPOOL_DATABASE_URL", c.database_url);
   FromEnv("ROCKPOOL_EGRESS", c.egress);
   FromEnv("ROCKPOOL_EGRESS_ALLOW", c.egress_allow);
   FromEnv("ROCKPOOL_API_RATE", c.api_requests_per_second);

@@ -63,11 +63,22 @@ struct Config {
   Result<std::chrono::milliseconds> IdleCheckInterval() const;
 
   std::string socket_dir() const { return state_dir + "/sockets"; }
+  std::string auth_file() const { return state_dir + "/auth.json"; }  // the account's hash
   bool tart_runtime() const { return runtime == "tart"; }
   // InvalidArgument, with the fix, unless `runtime` is one Rockpool has.
   Status CheckRuntime() const;
   std::string caddy_dir() const { return state_dir + "/caddy"; }
-  std::string database() const { return state_dir + "/rockpool.db"; }
+  // The store: the PostgreSQL database ROCKPOOL_DATABASE_URL names (postgres://…), shared by
+  // several control-plane processes, or else the SQLite file in the state directory.
+  std::string database_url;
+  std::string database() const {
+    return database_url.empty() ? state_dir + "/rockpool.db" : database_url;
+  }
+  bool postgres_store() const { return !database_url.empty(); }
+  // database() without a password, for logs and messages.
+  std::string DatabaseForDisplay() const;
+  // InvalidArgument, with the fix, unless ROCKPOOL_DATABASE_URL is empty or a postgres:// URL.
+  Status CheckDatabase() const;
   // Root-only unix sockets: the control plane's for the proxy (every request authenticated),
   // its own for this host's tools run as root, and Caddy's admin endpoint.
   std::string control_socket() const { return state_dir + "/control.sock"; }

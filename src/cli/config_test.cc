@@ -12,6 +12,36 @@ class MaxSnapshotsTest : public ::testing::Test {
   void TearDown() override { unsetenv("ROCKPOOL_MAX_SNAPSHOTS"); }
 };
 
+TEST(DatabaseTest, APostgresUrlSelectsPostgresAndAnythingElseIsRefused) {
+  Config c;
+  c.state_dir = "/var/lib/rockpool";
+  EXPECT_EQ(c.database(), "/var/lib/rockpool/rockpool.db");
+  EXPECT_FALSE(c.postgres_store());
+  EXPECT_TRUE(c.CheckDatabase().ok());
+  c.database_url = "postgresql://rockpool@db/rockpool";
+  EXPECT_TRUE(c.postgres_store());
+  EXPECT_EQ(c.database(), "postgresql://rockpool@db/rockpool");
+  EXPECT_TRUE(c.CheckDatabase().ok());
+  c.database_url = "mysql://rockpool@db/rockpool";
+  Status refused = c.CheckDatabase();
+  EXPECT_EQ(refused.code(), Code::kInvalidArgument);
+  EXPECT_NE(refused.message().find("postgres://"), std::string::npos) << refused.message();
+}
+
+TEST(DatabaseTest, ThePasswordNeverShowsInWhatIsLoggedOrPrinted) {
+  Config c;
+  c.database_url = "postgres://rockpool:s3cret@db-host:5432/rockpool?sslmode=require";
+  EXPECT_EQ(c.DatabaseForDisplay(),
+            "postgres://rockpool:***@db-host:5432/rockpool?sslmode=require");
+  c.database_url = "postgres://rockpool@db-host:5432/rockpool";
+  EXPECT_EQ(c.DatabaseForDisplay(), "postgres://rockpool@db-host:5432/rockpool");
+  c.database_url = "postgresql://rockpool@db/rockpool?password=s3cret&sslmode=require";
+  EXPECT_EQ(c.DatabaseForDisplay(),
+            "postgresql://rockpool@db/rockpool?password=***&sslmode=require");
+  c.database_url = "postgresql:///rockpool?host=/run/postgresql";
+  EXPECT_EQ(c.DatabaseForDisplay(), "postgresql:///rockpool?host=/run/postgresql");
+}
+
 TEST_F(MaxSnapshotsTest, DefaultsToTenAndTakesAWholeNumberInRange) {
   unsetenv("ROCKPOOL_MAX_SNAPSHOTS");
   EXPECT_EQ(*MaxSnapshotsFromEnvironment(), 10);

@@ -15,10 +15,11 @@
 namespace rockpool {
 namespace {
 
-// The instance names of the workspaces in this deployment's store; empty without a store.
+// The instance names of the workspaces in this deployment's store; empty without a store. (A
+// PostgreSQL store came after projects: its deployment has nothing to adopt.)
 Result<std::set<std::string>> StoredInstances(const Config& c) {
   std::set<std::string> out;
-  if (!std::filesystem::exists(c.database())) return out;
+  if (c.postgres_store() || !std::filesystem::exists(c.database())) return out;
   RP_ASSIGN_OR_RETURN(auto db, sqlite::Connection::Open(c.database()));
   RP_ASSIGN_OR_RETURN(auto names, db->Prepare("SELECT name FROM workspaces"));
   while (true) {

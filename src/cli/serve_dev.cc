@@ -136,7 +136,7 @@ Status ServeDev(const DevServeFlags& flags) {
   NoopProxy proxy;
   SystemClock clock;
   api::Metrics metrics;
-  SqliteStoreOptions store_options;
+  StoreOptions store_options;
   store_options.default_limits = limits.defaults;
   RP_ASSIGN_OR_RETURN(auto store,
                       SqliteStore::Open(state->path() + "/rockpool.db", clock, store_options));

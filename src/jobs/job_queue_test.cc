@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "store/sqlite_store.h"
-#include "store/temp_dir.h"
+#include "store/testing/test_database.h"
 #include "store/uuid.h"
 
 namespace rockpool {
@@ -12,10 +11,12 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-class JobQueueTest : public ::testing::Test {
+class JobQueueTest : public ::testing::TestWithParam<testing::Engine> {
  protected:
+  JobQueueTest() : db_(GetParam()) {}
   void SetUp() override {
-    store_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
+    store_ = db_.Open(clock_);
+    ASSERT_NE(store_, nullptr);
     queue_ = std::make_unique<JobQueue>(store_->jobs(),
                                         JobQueueOptions{seconds(10), 3, seconds(2), seconds(5)});
     ws_ = *store_->workspaces().Insert(
@@ -27,14 +28,16 @@ class JobQueueTest : public ::testing::Test {
     return job.ok() && *job ? **job : Job{};
   }
 
-  TempDir dir_;
   FakeClock clock_;
-  std::unique_ptr<SqliteStore> store_;
+  testing::TestDatabase db_;
+  std::unique_ptr<SqlStore> store_;
   std::unique_ptr<JobQueue> queue_;
   Workspace ws_;
 };
 
-TEST_F(JobQueueTest, JobEnqueuedWithStateChangeCommitsTogether) {
+INSTANTIATE_TEST_SUITE_P(Engines, JobQueueTest, testing::kEngines, testing::EngineName);
+
+TEST_P(JobQueueTest, JobEnqueuedWithStateChangeCommitsTogether) {
   ASSERT_TRUE(store_
                   ->Transaction([&]() -> Status {
                     RP_RETURN_IF_ERROR(
@@ -48,14 +51,14 @@ TEST_F(JobQueueTest, JobEnqueuedWithStateChangeCommitsTogether) {
   EXPECT_EQ(jobs->front().max_attempts, 3);
 }
 
-TEST_F(JobQueueTest, BackoffDoublesUpToTheCap) {
+TEST_P(JobQueueTest, BackoffDoublesUpToTheCap) {
   EXPECT_EQ(queue_->BackoffAfter(1), seconds(2));
   EXPECT_EQ(queue_->BackoffAfter(2), seconds(4));
   EXPECT_EQ(queue_->BackoffAfter(3), seconds(5));
   EXPECT_EQ(queue_->BackoffAfter(30), seconds(5));
 }
 
-TEST_F(JobQueueTest, RetriedJobComesBackAfterBackoffUntilExhausted) {
+TEST_P(JobQueueTest, RetriedJobComesBackAfterBackoffUntilExhausted) {
   ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStart).ok());
   Job job = ClaimOne("w1");
   EXPECT_FALSE(queue_->Exhausted(job));
@@ -73,7 +76,7 @@ TEST_F(JobQueueTest, RetriedJobComesBackAfterBackoffUntilExhausted) {
   EXPECT_EQ(store_->jobs().Get(job.id)->state, JobState::kFailed);
 }
 
-TEST_F(JobQueueTest, HeartbeatKeepsLeaseAndExpiredLeaseIsTakenOver) {
+TEST_P(JobQueueTest, HeartbeatKeepsLeaseAndExpiredLeaseIsTakenOver) {
   ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStart).ok());
   Job job = ClaimOne("w1");
   clock_.Advance(seconds(9));
@@ -88,14 +91,14 @@ TEST_F(JobQueueTest, HeartbeatKeepsLeaseAndExpiredLeaseIsTakenOver) {
   EXPECT_TRUE(queue_->Complete(taken).ok());
 }
 
-TEST_F(JobQueueTest, ReleasedJobIsClaimableAtOnceWithoutLosingAnAttempt) {
+TEST_P(JobQueueTest, ReleasedJobIsClaimableAtOnceWithoutLosingAnAttempt) {
   ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStart).ok());
   Job job = ClaimOne("w1");
   ASSERT_TRUE(queue_->Release(job).ok());
   EXPECT_EQ(ClaimOne("w2").attempts, 1);
 }
 
-TEST_F(JobQueueTest, JobsOfDeadOwnersAreClaimableAtOnceOthersKeepTheirLease) {
+TEST_P(JobQueueTest, JobsOfDeadOwnersAreClaimableAtOnceOthersKeepTheirLease) {
   Workspace beta = *store_->workspaces().Insert(
       {NewUuidV4(), "beta", WorkspaceStatus::kRunning, "img", std::nullopt, "", ""});
   ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStop).ok());
@@ -111,7 +114,7 @@ TEST_F(JobQueueTest, JobsOfDeadOwnersAreClaimableAtOnceOthersKeepTheirLease) {
   EXPECT_EQ(queue_->TakeOverFrom([](const std::string&) { return true; }), 1);  // only `taken`
 }
 
-TEST_F(JobQueueTest, JobClaimedMoreOftenThanAllowedIsAbandoned) {
+TEST_P(JobQueueTest, JobClaimedMoreOftenThanAllowedIsAbandoned) {
   ASSERT_TRUE(queue_->Enqueue(ws_.id, JobKind::kStart).ok());
   Job job;
   for (int i = 0; i < 4; ++i) {

@@ -17,7 +17,7 @@ void LogFailedRollback(const Status& st) {
 }  // namespace
 
 Result<std::unique_ptr<sqlite::Connection>> SqliteConnections::Connect(
-    const std::string& path, const SqliteStoreOptions& options) {
+    const std::string& path, const StoreOptions& options) {
   RP_ASSIGN_OR_RETURN(auto conn, sqlite::Connection::Open(path));
   sqlite3_busy_timeout(conn->raw(), static_cast<int>(options.busy_timeout.count()));
   RP_RETURN_IF_ERROR(conn->Exec(
@@ -28,26 +28,48 @@ Result<std::unique_ptr<sqlite::Connection>> SqliteConnections::Connect(
 
 Result<std::unique_ptr<SqliteConnections>> SqliteConnections::Open(const std::string& path,
                                                                    Clock& clock,
-                                                                   SqliteStoreOptions options) {
+                                                                   StoreOptions options) {
   RP_ASSIGN_OR_RETURN(auto conn, Connect(path, options));
   return std::unique_ptr<SqliteConnections>(
       new SqliteConnections(std::move(conn), clock, path, options));
 }
 
-SqliteConnections::ConnRef::ConnRef(SqliteConnections& db, bool read) : db_(db) {
-  if (read && db.txn_owner_.load() != std::this_thread::get_id()) {
-    reader_ = db.TakeReader();
-    if (reader_) {
-      conn_ = reader_.get();
-      return;
-    }
+// Holds the writer's lock, or a reader taken from the pool, for one call.
+class SqliteConnections::Hold : public sql::ConnRef::Hold {
+ public:
+  explicit Hold(SqliteConnections& db) : db_(db), lock_(db.mu_) {}
+  Hold(SqliteConnections& db, std::unique_ptr<sqlite::Connection> reader)
+      : db_(db), reader_(std::move(reader)) {}
+  ~Hold() override {
+    if (reader_) db_.ReturnReader(std::move(reader_));
   }
-  lock_ = std::unique_lock(db.mu_);
-  conn_ = db.conn_.get();
+  sqlite::Connection* reader() const { return reader_.get(); }
+
+ private:
+  SqliteConnections& db_;
+  std::unique_lock<std::recursive_mutex> lock_;
+  std::unique_ptr<sqlite::Connection> reader_;
+};
+
+sql::ConnRef SqliteConnections::Writer() {
+  auto hold = std::make_unique<Hold>(*this);
+  return sql::ConnRef(conn_.get(), std::move(hold));
 }
 
-SqliteConnections::ConnRef::~ConnRef() {
-  if (reader_) db_.ReturnReader(std::move(reader_));
+sql::ConnRef SqliteConnections::Reader() {
+  if (txn_owner_.load() != std::this_thread::get_id()) {
+    if (auto reader = TakeReader()) {
+      auto hold = std::make_unique<Hold>(*this, std::move(reader));
+      sqlite::Connection* conn = hold->reader();
+      return sql::ConnRef(conn, std::move(hold));
+    }
+  }
+  return Writer();
+}
+
+const sql::Dialect& SqliteConnections::dialect() const {
+  static constexpr sql::Dialect kSqlite{"sqlite", " STRICT", ""};
+  return kSqlite;
 }
 
 std::unique_ptr<sqlite::Connection> SqliteConnections::TakeReader() {

@@ -28,49 +28,21 @@ Statement::~Statement() {
   sqlite3_clear_bindings(stmt_);
 }
 
-Statement& Statement::Bind(int i, std::string_view v) {
+void Statement::BindText(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  return *this;
 }
 
-Statement& Statement::Bind(int i, int64_t v) {
-  sqlite3_bind_int64(stmt_, i, v);
-  return *this;
-}
+void Statement::BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
 
-Statement& Statement::Bind(int i, double v) {
-  sqlite3_bind_double(stmt_, i, v);
-  return *this;
-}
+void Statement::BindReal(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
 
-Statement& Statement::Bind(int i, const std::optional<std::string>& v) {
-  if (!v) {
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  return Bind(i, std::string_view(*v));
-}
-
-Statement& Statement::Bind(int i, const std::optional<int64_t>& v) {
-  if (!v) {
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  return Bind(i, *v);
-}
+void Statement::BindNull(int i) { sqlite3_bind_null(stmt_, i); }
 
 Result<bool> Statement::Step(std::string_view what) {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return Error(db_, sqlite3_extended_errcode(db_), what);
-}
-
-Status Statement::Run(std::string_view what) {
-  for (;;) {
-    RP_ASSIGN_OR_RETURN(bool row, Step(what));
-    if (!row) return Status::Ok();
-  }
 }
 
 std::string Statement::Text(int col) const {
@@ -123,7 +95,7 @@ Status Connection::Exec(std::string_view sql, std::string_view what) {
   return Error(db_, sqlite3_extended_errcode(db_), what);
 }
 
-Result<std::unique_ptr<Statement>> Connection::Prepare(const std::string& sql) {
+Result<std::unique_ptr<sql::Statement>> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
@@ -132,7 +104,7 @@ Result<std::unique_ptr<Statement>> Connection::Prepare(const std::string& sql) {
     if (rc != SQLITE_OK) return Error(db_, rc, "prepare \"" + sql + "\"");
     it = cache_.emplace(sql, stmt).first;
   }
-  return std::make_unique<Statement>(db_, it->second);
+  return std::unique_ptr<sql::Statement>(std::make_unique<Statement>(db_, it->second));
 }
 
 namespace {

@@ -1,5 +1,5 @@
-// Thin RAII layer over the SQLite C API, private to the store: a connection with a cache of
-// prepared statements, and a Statement cursor that binds, steps and reads columns.
+// The SQL layer (store/sql.h) on the SQLite C API, private to the store: a connection with a
+// cache of prepared statements, and a Statement cursor that binds, steps and reads columns.
 #pragma once
 
 #include <sqlite3.h>
@@ -13,56 +13,47 @@
 #include <unordered_map>
 
 #include "core/status.h"
+#include "store/sql.h"
 
 namespace rockpool::sqlite {
 
 // Maps an SQLite result code to a Status naming `what` was attempted.
 Status Error(sqlite3* db, int rc, std::string_view what);
 
-class Statement {
+class Statement : public sql::Statement {
  public:
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
-  ~Statement();  // resets and clears bindings; the connection keeps the statement
+  ~Statement() override;  // resets and clears bindings; the connection keeps the statement
 
-  Statement& Bind(int i, std::string_view v);
-  Statement& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
-  Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
-  Statement& Bind(int i, int64_t v);
-  Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
-  Statement& Bind(int i, double v);
-  Statement& Bind(int i, const std::optional<std::string>& v);
-  Statement& Bind(int i, const std::optional<int64_t>& v);
+  void BindText(int i, std::string_view v) override;
+  void BindInt(int i, int64_t v) override;
+  void BindReal(int i, double v) override;
+  void BindNull(int i) override;
+  Result<bool> Step(std::string_view what) override;
 
-  // True when a row is available, false when done; errors name `what`.
-  Result<bool> Step(std::string_view what);
-  // Steps to completion, for statements that return no rows.
-  Status Run(std::string_view what);
-
-  std::string Text(int col) const;
-  std::optional<std::string> OptText(int col) const;
-  int64_t Int(int col) const;
-  std::optional<int64_t> OptInt(int col) const;
-  std::optional<double> OptReal(int col) const;
-  int Changes() const { return sqlite3_changes(db_); }
+  std::string Text(int col) const override;
+  std::optional<std::string> OptText(int col) const override;
+  int64_t Int(int col) const override;
+  std::optional<int64_t> OptInt(int col) const override;
+  std::optional<double> OptReal(int col) const override;
+  int Changes() const override { return sqlite3_changes(db_); }
 
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
 };
 
-class Connection {
+class Connection : public sql::Connection {
  public:
   static Result<std::unique_ptr<Connection>> Open(const std::string& path);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
-  ~Connection();
+  ~Connection() override;
 
-  // Runs one or more statements without results.
-  Status Exec(std::string_view sql, std::string_view what);
-  // A statement prepared once per connection and reused.
-  Result<std::unique_ptr<Statement>> Prepare(const std::string& sql);
+  Status Exec(std::string_view sql, std::string_view what) override;
+  Result<std::unique_ptr<sql::Statement>> Prepare(const std::string& sql) override;
   sqlite3* raw() { return db_; }
 
  private:

@@ -60,7 +60,7 @@ BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 )sql";
 
 // Each workspace's resource limits. Rows from before this migration keep NULLs: the store
-// reads them as the deployment's defaults of the day (SqliteStoreOptions::default_limits).
+// reads them as the deployment's defaults of the day (StoreOptions::default_limits).
 constexpr std::string_view kV3 = R"sql(
 ALTER TABLE workspaces ADD COLUMN limit_cpus REAL CHECK (limit_cpus IS NULL OR limit_cpus > 0);
 ALTER TABLE workspaces ADD COLUMN limit_memory_mib INTEGER
@@ -139,6 +139,15 @@ constexpr std::string_view kV8 = R"sql(
 ALTER TABLE jobs ADD COLUMN argument TEXT CHECK (argument IS NULL OR length(argument) <= 255);
 )sql";
 
+// Named leases for work exactly one control-plane process does (store/lease_repository.h).
+constexpr std::string_view kV9 = R"sql(
+CREATE TABLE leases (
+  name     TEXT NOT NULL PRIMARY KEY,
+  holder   TEXT NOT NULL,
+  until_ms INTEGER NOT NULL
+) STRICT;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -153,6 +162,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {6, "workspace sources", kV6},
       {7, "idle timeout and last activity", kV7},
       {8, "job argument", kV8},
+      {9, "leases", kV9},
   };
   // clang-format on
   return kMigrations;

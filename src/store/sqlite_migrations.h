@@ -2,16 +2,11 @@
 // recorded in schema_migrations. Never edit a released migration: add the next one.
 #pragma once
 
-#include <string_view>
 #include <vector>
 
-namespace rockpool {
+#include "store/sql_store.h"
 
-struct Migration {
-  int version;
-  std::string_view description;
-  std::string_view sql;
-};
+namespace rockpool {
 
 const std::vector<Migration>& SqliteMigrations();
 

@@ -39,7 +39,7 @@ class UpgradeTest : public ::testing::Test {
   TempDir dir_;
   std::string path_ = dir_.File("store.db");
   FakeClock clock_;
-  SqliteStoreOptions options_;
+  StoreOptions options_;
   std::unique_ptr<SqliteStore> store_;
 };
 

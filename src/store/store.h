@@ -1,7 +1,7 @@
-// Store: persistence of workspaces, their forwarded ports and the job queue, as three
-// repositories on one database that share its transactions, so a state change and the job that
-// carries it out commit together. Implementations: SqliteStore (the embedded default). Nothing
-// engine-specific appears here, so a PostgreSQL store can follow. Every method is safe to call
+// Store: persistence of workspaces, their forwarded ports and sources, the job queue and leases,
+// as repositories on one database that share its transactions, so a state change and the job
+// that carries it out commit together. Implementations: SqliteStore (the embedded default) and
+// PgStore, both SqlStore; nothing engine-specific appears here. Every method is safe to call
 // from several threads; several processes may share one database.
 #pragma once
 
@@ -9,6 +9,7 @@
 
 #include "core/status.h"
 #include "store/job_repository.h"
+#include "store/lease_repository.h"
 #include "store/port_repository.h"
 #include "store/source_repository.h"
 #include "store/workspace_repository.h"
@@ -28,6 +29,7 @@ class Store {
   virtual PortRepository& ports() = 0;
   virtual JobRepository& jobs() = 0;
   virtual SourceRepository& sources() = 0;
+  virtual LeaseRepository& leases() = 0;
 };
 
 }  // namespace rockpool

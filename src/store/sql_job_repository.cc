@@ -1,4 +1,4 @@
-#include "store/sqlite_job_repository.h"
+#include "store/sql_job_repository.h"
 
 namespace rockpool {
 namespace {
@@ -11,8 +11,7 @@ std::string JobName(int64_t id) { return "job " + std::to_string(id); }
 
 }  // namespace
 
-Result<std::vector<Job>> SqliteJobRepository::Query(sqlite::Statement& stmt,
-                                                    std::string_view what) {
+Result<std::vector<Job>> SqlJobRepository::Query(sql::Statement& stmt, std::string_view what) {
   std::vector<Job> out;
   for (;;) {
     RP_ASSIGN_OR_RETURN(bool row, stmt.Step(what));
@@ -38,7 +37,7 @@ Result<std::vector<Job>> SqliteJobRepository::Query(sqlite::Statement& stmt,
   }
 }
 
-Result<Job> SqliteJobRepository::Insert(const NewJob& job) {
+Result<Job> SqlJobRepository::Insert(const NewJob& job) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(
       auto stmt,
@@ -56,7 +55,7 @@ Result<Job> SqliteJobRepository::Insert(const NewJob& job) {
   return std::move(rows.front());
 }
 
-Result<Job> SqliteJobRepository::Get(int64_t id) {
+Result<Job> SqlJobRepository::Get(int64_t id) {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(
       auto stmt, conn->Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?"));
@@ -66,26 +65,29 @@ Result<Job> SqliteJobRepository::Get(int64_t id) {
   return std::move(rows.front());
 }
 
-Result<std::optional<Job>> SqliteJobRepository::Claim(const std::string& owner,
-                                                      std::chrono::milliseconds lease) {
-  // One statement under BEGIN IMMEDIATE: the pick and the lease cannot be split by another
-  // process, so two claimers never get the same job.
-  static const std::string kClaim =
-      std::string(
-          "UPDATE jobs SET state = 'running', lease_owner = ?1, lease_until = ?2, "
-          "attempts = attempts + 1, updated_at = ?3 WHERE id = ("
-          " SELECT j.id FROM jobs j WHERE j.state IN ('queued', 'running')"
-          "  AND ((j.state = 'queued' AND j.run_after <= ?3)"
-          "       OR (j.state = 'running' AND j.lease_until <= ?3))"
-          "  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.workspace_id = j.workspace_id"
-          "                  AND k.state IN ('queued', 'running') AND k.id < j.id)"
-          "  ORDER BY j.run_after, j.id LIMIT 1) RETURNING ") +
-      kJobColumns;
+// The claim is one statement in a write transaction: the pick and the lease cannot be split by
+// another process, so two claimers never get the same job. On PostgreSQL the pick also locks its
+// row (and skips rows another claim holds).
+SqlJobRepository::SqlJobRepository(sql::Database& db)
+    : db_(db),
+      claim_sql_(
+          std::string("UPDATE jobs SET state = 'running', lease_owner = ?1, lease_until = ?2, "
+                      "attempts = attempts + 1, updated_at = ?3 WHERE id = ("
+                      " SELECT j.id FROM jobs j WHERE j.state IN ('queued', 'running')"
+                      "  AND ((j.state = 'queued' AND j.run_after <= ?3)"
+                      "       OR (j.state = 'running' AND j.lease_until <= ?3))"
+                      "  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.workspace_id = j.workspace_id"
+                      "                  AND k.state IN ('queued', 'running') AND k.id < j.id)"
+                      "  ORDER BY j.run_after, j.id LIMIT 1") +
+          std::string(db.dialect().claim_lock) + ") RETURNING " + kJobColumns) {}
+
+Result<std::optional<Job>> SqlJobRepository::Claim(const std::string& owner,
+                                                   std::chrono::milliseconds lease) {
   std::optional<Job> claimed;
   RP_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
     const int64_t now = ToMillis(db_.clock().Now());
     auto conn = db_.Writer();
-    RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(kClaim));
+    RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(claim_sql_));
     stmt->Bind(1, owner).Bind(2, now + lease.count()).Bind(3, now);
     RP_ASSIGN_OR_RETURN(auto rows, Query(*stmt, "claim a job for " + owner));
     if (!rows.empty()) claimed = std::move(rows.front());
@@ -94,8 +96,8 @@ Result<std::optional<Job>> SqliteJobRepository::Claim(const std::string& owner,
   return claimed;
 }
 
-Status SqliteJobRepository::CheckLeaseHeld(sqlite::Statement& stmt, int64_t id,
-                                           const std::string& owner, std::string_view what) {
+Status SqlJobRepository::CheckLeaseHeld(sql::Statement& stmt, int64_t id, const std::string& owner,
+                                        std::string_view what) {
   RP_RETURN_IF_ERROR(stmt.Run(std::string(what) + " " + JobName(id)));
   if (stmt.Changes() > 0) return Status::Ok();
   return Status::Conflict("cannot " + std::string(what) + " " + JobName(id) + ": " + owner +
@@ -103,8 +105,8 @@ Status SqliteJobRepository::CheckLeaseHeld(sqlite::Statement& stmt, int64_t id,
                           "or the job is finished)");
 }
 
-Status SqliteJobRepository::ExtendLease(int64_t id, const std::string& owner,
-                                        std::chrono::milliseconds lease) {
+Status SqlJobRepository::ExtendLease(int64_t id, const std::string& owner,
+                                     std::chrono::milliseconds lease) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE jobs SET lease_until = ?1, "
                                                "updated_at = ?2 WHERE id = ?3 AND state = "
@@ -114,8 +116,8 @@ Status SqliteJobRepository::ExtendLease(int64_t id, const std::string& owner,
   return CheckLeaseHeld(*stmt, id, owner, "extend the lease of");
 }
 
-Status SqliteJobRepository::Finish(int64_t id, const std::string& owner, JobState final_state,
-                                   const std::optional<std::string>& error) {
+Status SqlJobRepository::Finish(int64_t id, const std::string& owner, JobState final_state,
+                                const std::optional<std::string>& error) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE jobs SET state = ?1, last_error = ?2, "
                                                "lease_owner = NULL, lease_until = NULL, "
@@ -126,9 +128,9 @@ Status SqliteJobRepository::Finish(int64_t id, const std::string& owner, JobStat
   return CheckLeaseHeld(*stmt, id, owner, "finish");
 }
 
-Status SqliteJobRepository::Requeue(int64_t id, const std::string& owner,
-                                    std::chrono::milliseconds delay,
-                                    const std::optional<std::string>& error, bool count_attempt) {
+Status SqlJobRepository::Requeue(int64_t id, const std::string& owner,
+                                 std::chrono::milliseconds delay,
+                                 const std::optional<std::string>& error, bool count_attempt) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt,
                       conn->Prepare("UPDATE jobs SET state = 'queued', run_after = ?1, "
@@ -141,7 +143,7 @@ Status SqliteJobRepository::Requeue(int64_t id, const std::string& owner,
   return CheckLeaseHeld(*stmt, id, owner, "requeue");
 }
 
-Result<std::vector<Job>> SqliteJobRepository::ListUnfinished() {
+Result<std::vector<Job>> SqlJobRepository::ListUnfinished() {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt,
                       conn->Prepare(std::string("SELECT ") + kJobColumns +
@@ -149,7 +151,7 @@ Result<std::vector<Job>> SqliteJobRepository::ListUnfinished() {
   return Query(*stmt, "list unfinished jobs");
 }
 
-Result<std::vector<Job>> SqliteJobRepository::ListForWorkspace(const std::string& workspace_id) {
+Result<std::vector<Job>> SqlJobRepository::ListForWorkspace(const std::string& workspace_id) {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kJobColumns +
                                                " FROM jobs WHERE workspace_id = ? ORDER BY id"));
@@ -157,7 +159,7 @@ Result<std::vector<Job>> SqliteJobRepository::ListForWorkspace(const std::string
   return Query(*stmt, "list jobs of workspace " + workspace_id);
 }
 
-Result<int> SqliteJobRepository::PruneFinished(std::chrono::milliseconds age) {
+Result<int> SqlJobRepository::PruneFinished(std::chrono::milliseconds age) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("DELETE FROM jobs WHERE state IN ('done', "
                                                "'failed') AND updated_at < ?"));

@@ -1,15 +1,17 @@
-// SqliteJobRepository: the JobRepository on a SqliteStore's connections.
+// SqlJobRepository: the JobRepository on a sql::Database (SQLite or PostgreSQL).
 #pragma once
 
+#include <string>
+
 #include "store/job_repository.h"
-#include "store/sqlite_connections.h"
+#include "store/sql.h"
 
 namespace rockpool {
 
-class SqliteJobRepository : public JobRepository {
+class SqlJobRepository : public JobRepository {
  public:
   // `db` must outlive the repository.
-  explicit SqliteJobRepository(SqliteConnections& db) : db_(db) {}
+  explicit SqlJobRepository(sql::Database& db);
 
   Result<Job> Insert(const NewJob& job) override;
   Result<Job> Get(int64_t id) override;
@@ -26,12 +28,13 @@ class SqliteJobRepository : public JobRepository {
   Result<int> PruneFinished(std::chrono::milliseconds age) override;
 
  private:
-  Result<std::vector<Job>> Query(sqlite::Statement& stmt, std::string_view what);
+  Result<std::vector<Job>> Query(sql::Statement& stmt, std::string_view what);
   // Checks that `owner` holds job `id` after an UPDATE ... WHERE lease_owner = owner.
-  Status CheckLeaseHeld(sqlite::Statement& stmt, int64_t id, const std::string& owner,
+  Status CheckLeaseHeld(sql::Statement& stmt, int64_t id, const std::string& owner,
                         std::string_view what);
 
-  SqliteConnections& db_;
+  sql::Database& db_;
+  const std::string claim_sql_;  // in the database's dialect, built once
 };
 
 }  // namespace rockpool

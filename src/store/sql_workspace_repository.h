@@ -1,15 +1,15 @@
-// SqliteWorkspaceRepository: the WorkspaceRepository on a SqliteStore's connections.
+// SqlWorkspaceRepository: the WorkspaceRepository on a sql::Database (SQLite or PostgreSQL).
 #pragma once
 
-#include "store/sqlite_connections.h"
+#include "store/sql.h"
 #include "store/workspace_repository.h"
 
 namespace rockpool {
 
-class SqliteWorkspaceRepository : public WorkspaceRepository {
+class SqlWorkspaceRepository : public WorkspaceRepository {
  public:
   // `db` must outlive the repository.
-  explicit SqliteWorkspaceRepository(SqliteConnections& db) : db_(db) {}
+  explicit SqlWorkspaceRepository(sql::Database& db) : db_(db) {}
 
   Result<Workspace> Insert(const Workspace& ws) override;
   Result<Workspace> Get(const std::string& id) override;
@@ -25,10 +25,10 @@ class SqliteWorkspaceRepository : public WorkspaceRepository {
   Result<int64_t> Revision() override;
 
  private:
-  Result<std::vector<Workspace>> Query(sqlite::Statement& stmt, std::string_view what);
+  Result<std::vector<Workspace>> Query(sql::Statement& stmt, std::string_view what);
   Result<Workspace> GetWhere(const char* column, const std::string& value);
 
-  SqliteConnections& db_;
+  sql::Database& db_;
 };
 
 }  // namespace rockpool

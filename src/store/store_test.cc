@@ -8,6 +8,7 @@
 
 #include "store/sqlite_migrations.h"
 #include "store/temp_dir.h"
+#include "store/testing/test_database.h"
 #include "store/uuid.h"
 
 namespace rockpool {
@@ -15,14 +16,17 @@ namespace {
 
 using std::chrono::milliseconds;
 
-class SqliteStoreTest : public ::testing::Test {
+// The store's behaviour, on every engine.
+class StoreTest : public ::testing::TestWithParam<testing::Engine> {
  protected:
+  StoreTest() : db_(GetParam()) {}
   void SetUp() override { store_ = Open(); }
 
-  std::unique_ptr<SqliteStore> Open() {
-    auto store = SqliteStore::Open(dir_.File("rockpool.db"), clock_);
-    EXPECT_TRUE(store.ok()) << store.status().ToString();
-    return store.ok() ? std::move(store).value() : nullptr;
+  // Another store on the same database: another process's view.
+  std::unique_ptr<SqlStore> Open(StoreOptions options = {}) { return db_.Open(clock_, options); }
+  int SchemaVersion() const {
+    return GetParam() == testing::Engine::kSqlite ? SqliteStore::SchemaVersion()
+                                                  : PgStore::SchemaVersion();
   }
 
   Workspace Insert(const std::string& name, WorkspaceStatus status = WorkspaceStatus::kCreating) {
@@ -32,20 +36,29 @@ class SqliteStoreTest : public ::testing::Test {
     return stored.ok() ? *stored : ws;
   }
 
-  TempDir dir_;
   FakeClock clock_;
-  std::unique_ptr<SqliteStore> store_;
+  testing::TestDatabase db_;
+  std::unique_ptr<SqlStore> store_;
 };
 
-TEST_F(SqliteStoreTest, OpenAppliesEveryMigrationOnce) {
-  EXPECT_EQ(*store_->AppliedSchemaVersion(), SqliteStore::SchemaVersion());
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, testing::kEngines, testing::EngineName);
+
+// What only the SQLite store has: databases left by earlier releases.
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  FakeClock clock_;
+};
+
+TEST_P(StoreTest, OpenAppliesEveryMigrationOnce) {
+  EXPECT_EQ(*store_->AppliedSchemaVersion(), SchemaVersion());
   Insert("kept");
   store_ = Open();  // a second open finds the schema current and keeps the data
-  EXPECT_EQ(*store_->AppliedSchemaVersion(), SqliteStore::SchemaVersion());
+  EXPECT_EQ(*store_->AppliedSchemaVersion(), SchemaVersion());
   EXPECT_TRUE(store_->workspaces().GetByName("kept").ok());
 }
 
-TEST_F(SqliteStoreTest, InsertStampsTimesAndReadsBackByIdAndName) {
+TEST_P(StoreTest, InsertStampsTimesAndReadsBackByIdAndName) {
   Workspace ws = Insert("alpha");
   EXPECT_EQ(ws.created_at, FormatTime(clock_.Now()));
   EXPECT_EQ(ws.updated_at, ws.created_at);
@@ -58,7 +71,7 @@ TEST_F(SqliteStoreTest, InsertStampsTimesAndReadsBackByIdAndName) {
   EXPECT_EQ(store_->workspaces().Get("nope").status().code(), Code::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, DuplicateNameIsAlreadyExists) {
+TEST_P(StoreTest, DuplicateNameIsAlreadyExists) {
   Insert("alpha");
   Workspace dup{NewUuidV4(), "alpha", WorkspaceStatus::kCreating, "img", std::nullopt, "", ""};
   auto st = store_->workspaces().Insert(dup);
@@ -66,7 +79,7 @@ TEST_F(SqliteStoreTest, DuplicateNameIsAlreadyExists) {
   EXPECT_EQ(st.status().message(), "workspace \"alpha\" already exists");
 }
 
-TEST_F(SqliteStoreTest, UpdateStatusSetsReasonAndUpdatedAt) {
+TEST_P(StoreTest, UpdateStatusSetsReasonAndUpdatedAt) {
   Workspace ws = Insert("alpha");
   clock_.Advance(milliseconds(1500));
   ASSERT_TRUE(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kError, "boom").ok());
@@ -79,7 +92,7 @@ TEST_F(SqliteStoreTest, UpdateStatusSetsReasonAndUpdatedAt) {
             Code::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, PaginatesTwoHundredFiftyRowsInCreationOrder) {
+TEST_P(StoreTest, PaginatesTwoHundredFiftyRowsInCreationOrder) {
   std::vector<std::string> want;
   for (int i = 0; i < 250; ++i) {
     if (i % 3 == 0) clock_.Advance(milliseconds(1));  // some rows share a created_at
@@ -106,7 +119,7 @@ TEST_F(SqliteStoreTest, PaginatesTwoHundredFiftyRowsInCreationOrder) {
   EXPECT_EQ(ids, std::set<std::string>(want.begin(), want.end()));
 }
 
-TEST_F(SqliteStoreTest, ExactMultipleOfLimitEndsWithoutCursor) {
+TEST_P(StoreTest, ExactMultipleOfLimitEndsWithoutCursor) {
   for (int i = 0; i < 4; ++i) Insert("ws-" + std::to_string(100 + i));
   auto first = store_->workspaces().List(2, std::nullopt);
   ASSERT_TRUE(first->next_cursor);
@@ -115,12 +128,12 @@ TEST_F(SqliteStoreTest, ExactMultipleOfLimitEndsWithoutCursor) {
   EXPECT_FALSE(second->next_cursor);
 }
 
-TEST_F(SqliteStoreTest, MalformedCursorIsInvalidArgument) {
+TEST_P(StoreTest, MalformedCursorIsInvalidArgument) {
   EXPECT_EQ(store_->workspaces().List(10, "garbage!").status().code(), Code::kInvalidArgument);
   EXPECT_EQ(store_->workspaces().List(10, "Zm9v").status().code(), Code::kInvalidArgument);
 }
 
-TEST_F(SqliteStoreTest, DeletingWorkspaceCascadesToPorts) {
+TEST_P(StoreTest, DeletingWorkspaceCascadesToPorts) {
   Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
   ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, "web", ""}).ok());
   ASSERT_TRUE(store_->ports().Insert({ws.id, 5173, std::nullopt, ""}).ok());
@@ -130,7 +143,7 @@ TEST_F(SqliteStoreTest, DeletingWorkspaceCascadesToPorts) {
   EXPECT_EQ(store_->workspaces().Delete(ws.id).code(), Code::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, RevisionMovesWithEveryWorkspaceChangeFromAnyConnection) {
+TEST_P(StoreTest, RevisionMovesWithEveryWorkspaceChangeFromAnyConnection) {
   auto revision = [&] {
     auto r = store_->workspaces().Revision();
     EXPECT_TRUE(r.ok()) << r.status().ToString();
@@ -159,7 +172,7 @@ TEST_F(SqliteStoreTest, RevisionMovesWithEveryWorkspaceChangeFromAnyConnection) 
   EXPECT_NE(revision(), updated);
 }
 
-TEST_F(SqliteStoreTest, PortsAreUniquePerWorkspaceAndNeedTheWorkspace) {
+TEST_P(StoreTest, PortsAreUniquePerWorkspaceAndNeedTheWorkspace) {
   Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
   ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, "web", ""}).ok());
   EXPECT_EQ(store_->ports().Insert({ws.id, 3000, "again", ""}).status().code(),
@@ -173,7 +186,7 @@ TEST_F(SqliteStoreTest, PortsAreUniquePerWorkspaceAndNeedTheWorkspace) {
   EXPECT_TRUE(store_->ports().Delete(ws.id, 3000).ok());
 }
 
-TEST_F(SqliteStoreTest, PendingPortTurnsActiveOrIsDeletedOnlyWhilePending) {
+TEST_P(StoreTest, PendingPortTurnsActiveOrIsDeletedOnlyWhilePending) {
   Workspace ws = Insert("alpha", WorkspaceStatus::kRunning);
   ASSERT_TRUE(store_->ports().Insert({ws.id, 3000, "web", "", PortState::kPending}).ok());
   clock_.Advance(milliseconds(5));
@@ -196,7 +209,7 @@ TEST_F(SqliteStoreTest, PendingPortTurnsActiveOrIsDeletedOnlyWhilePending) {
   EXPECT_TRUE(store_->ports().ListPending()->empty());
 }
 
-TEST_F(SqliteStoreTest, FailedTransactionRollsBackEverything) {
+TEST_P(StoreTest, FailedTransactionRollsBackEverything) {
   Workspace ws = Insert("alpha");
   Status st = store_->Transaction([&]() -> Status {
     RP_RETURN_IF_ERROR(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kRunning, {}));
@@ -208,7 +221,7 @@ TEST_F(SqliteStoreTest, FailedTransactionRollsBackEverything) {
   EXPECT_TRUE(store_->jobs().ListUnfinished()->empty());
 }
 
-TEST_F(SqliteStoreTest, FailedNestedTransactionUndoesOnlyItsOwnWrites) {
+TEST_P(StoreTest, FailedNestedTransactionUndoesOnlyItsOwnWrites) {
   Workspace ws = Insert("alpha");
   Status st = store_->Transaction([&]() -> Status {
     RP_RETURN_IF_ERROR(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kRunning, {}));
@@ -224,7 +237,7 @@ TEST_F(SqliteStoreTest, FailedNestedTransactionUndoesOnlyItsOwnWrites) {
   EXPECT_TRUE(store_->ports().List(ws.id)->empty());
 }
 
-TEST_F(SqliteStoreTest, ReadsOnOtherThreadsDoNotWaitForATransaction) {
+TEST_P(StoreTest, ReadsOnOtherThreadsDoNotWaitForATransaction) {
   Workspace ws = Insert("alpha");
   ASSERT_TRUE(store_
                   ->Transaction([&]() -> Status {
@@ -246,7 +259,7 @@ TEST_F(SqliteStoreTest, ReadsOnOtherThreadsDoNotWaitForATransaction) {
   EXPECT_EQ(store_->workspaces().Get(ws.id)->status, WorkspaceStatus::kRunning);
 }
 
-TEST_F(SqliteStoreTest, CountsWorkspacesByStatus) {
+TEST_P(StoreTest, CountsWorkspacesByStatus) {
   Insert("a-1", WorkspaceStatus::kRunning);
   Insert("a-2", WorkspaceStatus::kRunning);
   Insert("a-3", WorkspaceStatus::kError);
@@ -257,7 +270,7 @@ TEST_F(SqliteStoreTest, CountsWorkspacesByStatus) {
   EXPECT_EQ(counts->count(WorkspaceStatus::kStopped), 0u);
 }
 
-TEST_F(SqliteStoreTest, ListPagesStayFastWithTenThousandRows) {
+TEST_P(StoreTest, ListPagesStayFastWithTenThousandRows) {
   ASSERT_TRUE(store_
                   ->Transaction([&]() -> Status {
                     for (int i = 0; i < 10000; ++i) {
@@ -293,7 +306,7 @@ TEST_F(SqliteStoreTest, ListPagesStayFastWithTenThousandRows) {
   }
 }
 
-TEST_F(SqliteStoreTest, LimitsRoundTrip) {
+TEST_P(StoreTest, LimitsRoundTrip) {
   Workspace ws{NewUuidV4(), "limited", WorkspaceStatus::kCreating,         "img", std::nullopt,
                "",          "",        WorkspaceLimits{1.25, 3072, 300, 7}};
   ASSERT_TRUE(store_->workspaces().Insert(ws).ok());
@@ -325,7 +338,6 @@ std::unique_ptr<sqlite::Connection> DatabaseAtVersion(const std::string& path, i
 // A database made before limits were kept: its rows read as the deployment's defaults, and
 // rows created after the migration keep their own.
 TEST_F(SqliteStoreTest, RowsFromBeforeTheLimitsMigrationReadAsTheDefaults) {
-  store_.reset();
   const std::string path = dir_.File("old.db");
   {
     auto conn = DatabaseAtVersion(path, 2);
@@ -334,7 +346,7 @@ TEST_F(SqliteStoreTest, RowsFromBeforeTheLimitsMigrationReadAsTheDefaults) {
                            "old row")
                     .ok());
   }
-  SqliteStoreOptions options;
+  StoreOptions options;
   options.default_limits = {0.5, 1024, 256, 4};
   auto store = SqliteStore::Open(path, clock_, options);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -348,7 +360,6 @@ TEST_F(SqliteStoreTest, RowsFromBeforeTheLimitsMigrationReadAsTheDefaults) {
 
 // Ports forwarded before ports had a state were all forwarded: they read as active.
 TEST_F(SqliteStoreTest, PortsFromBeforeThePortStateMigrationReadAsActive) {
-  store_.reset();
   const std::string path = dir_.File("old.db");
   {
     auto conn = DatabaseAtVersion(path, 3);
@@ -368,7 +379,7 @@ TEST_F(SqliteStoreTest, PortsFromBeforeThePortStateMigrationReadAsActive) {
   EXPECT_TRUE((*store)->ports().ListPending()->empty());
 }
 
-TEST_F(SqliteStoreTest, NonPositiveLimitsAreRefusedByTheSchema) {
+TEST_P(StoreTest, NonPositiveLimitsAreRefusedByTheSchema) {
   Workspace ws{NewUuidV4(), "zero", WorkspaceStatus::kCreating,      "img", std::nullopt,
                "",          "",     WorkspaceLimits{0, 1024, 256, 4}};
   EXPECT_FALSE(store_->workspaces().Insert(ws).ok());
@@ -377,7 +388,6 @@ TEST_F(SqliteStoreTest, NonPositiveLimitsAreRefusedByTheSchema) {
 // Jobs queued before job kinds were left to the code keep every field, and the table takes a
 // kind the old CHECK refused.
 TEST_F(SqliteStoreTest, JobsFromBeforeTheJobKindMigrationSurviveIt) {
-  store_.reset();
   const std::string path = dir_.File("old.db");
   {
     auto conn = DatabaseAtVersion(path, 4);
@@ -418,7 +428,7 @@ TEST_F(SqliteStoreTest, JobsFromBeforeTheJobKindMigrationSurviveIt) {
 namespace rockpool {
 namespace {
 
-TEST_F(SqliteStoreTest, IdleTimeoutReadsAsTheDefaultUntilSet) {
+TEST_P(StoreTest, IdleTimeoutReadsAsTheDefaultUntilSet) {
   Workspace ws = Insert("idle");
   EXPECT_EQ(ws.idle_timeout_seconds, 1800);
   EXPECT_EQ(store_->workspaces().Get(ws.id)->idle_timeout_seconds, 1800);
@@ -432,7 +442,7 @@ TEST_F(SqliteStoreTest, IdleTimeoutReadsAsTheDefaultUntilSet) {
   EXPECT_EQ(store_->workspaces().SetIdleTimeout("nope", 60).code(), Code::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, RecordActivityOnlyMovesForwardAndKeepsUpdatedAt) {
+TEST_P(StoreTest, RecordActivityOnlyMovesForwardAndKeepsUpdatedAt) {
   Workspace ws = Insert("busy");
   EXPECT_EQ(store_->workspaces().Get(ws.id)->last_activity_at, std::nullopt);
   const TimePoint t0 = clock_.Now();
@@ -445,7 +455,7 @@ TEST_F(SqliteStoreTest, RecordActivityOnlyMovesForwardAndKeepsUpdatedAt) {
   EXPECT_EQ(store_->workspaces().RecordActivity("nope", t0).code(), Code::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, BecomingRunningCountsAsActivity) {
+TEST_P(StoreTest, BecomingRunningCountsAsActivity) {
   Workspace ws = Insert("start");
   clock_.Advance(milliseconds(5000));
   ASSERT_TRUE(store_->workspaces().UpdateStatus(ws.id, WorkspaceStatus::kRunning, {}).ok());
@@ -455,16 +465,51 @@ TEST_F(SqliteStoreTest, BecomingRunningCountsAsActivity) {
   EXPECT_NE(store_->workspaces().Get(ws.id)->last_activity_at, FormatTime(clock_.Now()));
 }
 
-TEST(SqliteStoreOptionsTest, DefaultIdleTimeoutIsTheStoresOption) {
-  TempDir dir;
-  FakeClock clock;
-  SqliteStoreOptions options;
+TEST_P(StoreTest, ALeaseHasOneHolderUntilItRunsOutOrIsGivenUp) {
+  LeaseRepository& leases = store_->leases();
+  EXPECT_EQ(*leases.Get("reconciler"), std::nullopt);
+  EXPECT_TRUE(*leases.Acquire("reconciler", "a", milliseconds(10'000)));
+  auto other = Open();  // another process
+  EXPECT_FALSE(*other->leases().Acquire("reconciler", "b", milliseconds(10'000)));
+  EXPECT_TRUE(*other->leases().Acquire("other-work", "b", milliseconds(10'000)));
+  clock_.Advance(milliseconds(6'000));
+  EXPECT_TRUE(*leases.Acquire("reconciler", "a", milliseconds(10'000)));  // renewed
+  clock_.Advance(milliseconds(6'000));
+  EXPECT_FALSE(*other->leases().Acquire("reconciler", "b", milliseconds(10'000)));
+  clock_.Advance(milliseconds(5'000));  // a stopped renewing: run out
+  EXPECT_TRUE(*other->leases().Acquire("reconciler", "b", milliseconds(10'000)));
+  EXPECT_FALSE(*leases.Acquire("reconciler", "a", milliseconds(10'000)));
+  auto held = leases.Get("reconciler");
+  ASSERT_TRUE(held.ok() && held->has_value());
+  EXPECT_EQ((*held)->holder, "b");
+  EXPECT_EQ((*held)->until, clock_.Now() + milliseconds(10'000));
+  ASSERT_TRUE(leases.Release("reconciler", "a").ok());  // not a's: stays
+  EXPECT_EQ((*leases.Get("reconciler"))->holder, "b");
+  ASSERT_TRUE(other->leases().Release("reconciler", "b").ok());
+  EXPECT_TRUE(*leases.Acquire("reconciler", "a", milliseconds(10'000)));  // no wait after that
+}
+
+TEST_P(StoreTest, ProcessesRacingForALeaseNeverBothGetIt) {
+  auto other = Open();
+  for (int round = 0; round < 50; ++round) {
+    const std::string name = "lease-" + std::to_string(round);
+    bool a = false, b = false;
+    std::thread ta([&] { a = *store_->leases().Acquire(name, "a", milliseconds(10'000)); });
+    std::thread tb([&] { b = *other->leases().Acquire(name, "b", milliseconds(10'000)); });
+    ta.join();
+    tb.join();
+    EXPECT_NE(a, b) << name;  // exactly one
+  }
+}
+
+TEST_P(StoreTest, DefaultIdleTimeoutIsTheStoresOption) {
+  StoreOptions options;
   options.default_idle_timeout_seconds = 0;
-  auto store = SqliteStore::Open(dir.File("rockpool.db"), clock, options);
-  ASSERT_TRUE(store.ok());
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
   Workspace ws{NewUuidV4(), "never", WorkspaceStatus::kCreating, "img", std::nullopt, "", ""};
-  ASSERT_TRUE((*store)->workspaces().Insert(ws).ok());
-  EXPECT_EQ((*store)->workspaces().GetByName("never")->idle_timeout_seconds, 0);
+  ASSERT_TRUE(store->workspaces().Insert(ws).ok());
+  EXPECT_EQ(store->workspaces().GetByName("never")->idle_timeout_seconds, 0);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "store/sqlite_source_repository.h"
+#include "store/sql_source_repository.h"
 
 namespace rockpool {
 namespace {
@@ -13,8 +13,8 @@ std::optional<std::string> ErrorKindText(std::optional<CloneError> kind) {
 
 }  // namespace
 
-Result<std::vector<WorkspaceSource>> SqliteSourceRepository::Query(sqlite::Statement& stmt,
-                                                                   std::string_view what) {
+Result<std::vector<WorkspaceSource>> SqlSourceRepository::Query(sql::Statement& stmt,
+                                                                std::string_view what) {
   std::vector<WorkspaceSource> out;
   for (;;) {
     RP_ASSIGN_OR_RETURN(bool row, stmt.Step(what));
@@ -39,7 +39,7 @@ Result<std::vector<WorkspaceSource>> SqliteSourceRepository::Query(sqlite::State
   }
 }
 
-Result<WorkspaceSource> SqliteSourceRepository::Insert(const WorkspaceSource& source) {
+Result<WorkspaceSource> SqlSourceRepository::Insert(const WorkspaceSource& source) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(
       auto stmt, conn->Prepare(std::string("INSERT INTO workspace_sources (") + kSourceColumns +
@@ -61,7 +61,7 @@ Result<WorkspaceSource> SqliteSourceRepository::Insert(const WorkspaceSource& so
   return stored;
 }
 
-Result<WorkspaceSource> SqliteSourceRepository::Get(const std::string& workspace_id) {
+Result<WorkspaceSource> SqlSourceRepository::Get(const std::string& workspace_id) {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kSourceColumns +
                                                " FROM workspace_sources WHERE workspace_id = ?"));
@@ -71,7 +71,7 @@ Result<WorkspaceSource> SqliteSourceRepository::Get(const std::string& workspace
   return std::move(rows.front());
 }
 
-Result<std::vector<WorkspaceSource>> SqliteSourceRepository::List(
+Result<std::vector<WorkspaceSource>> SqlSourceRepository::List(
     const std::vector<std::string>& workspace_ids) {
   if (workspace_ids.empty()) return std::vector<WorkspaceSource>();
   std::string sql =
@@ -86,9 +86,9 @@ Result<std::vector<WorkspaceSource>> SqliteSourceRepository::List(
   return Query(*stmt, "list workspace sources");
 }
 
-Status SqliteSourceRepository::SetOutcome(const std::string& workspace_id, SourceStatus status,
-                                          std::optional<CloneError> error_kind,
-                                          const std::optional<std::string>& error) {
+Status SqlSourceRepository::SetOutcome(const std::string& workspace_id, SourceStatus status,
+                                       std::optional<CloneError> error_kind,
+                                       const std::optional<std::string>& error) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspace_sources SET status = ?, "
                                                "error_kind = ?, error = ?, updated_at = ? "

@@ -6,8 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "store/sqlite_store.h"
-#include "store/temp_dir.h"
+#include "store/testing/test_database.h"
 
 namespace rockpool {
 namespace {
@@ -15,11 +14,12 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-class JobStoreTest : public ::testing::Test {
+class JobStoreTest : public ::testing::TestWithParam<testing::Engine> {
  protected:
+  JobStoreTest() : db_(GetParam()) {}
   void SetUp() override { store_ = Open(); }
-  std::unique_ptr<SqliteStore> Open() { return std::move(SqliteStore::Open(db(), clock_)).value(); }
-  std::string db() const { return dir_.File("rockpool.db"); }
+  // Another store on the same database, as another worker would have.
+  std::unique_ptr<SqlStore> Open() { return db_.Open(clock_); }
 
   Job Enqueue(const std::string& ws, JobKind kind = JobKind::kCreate) {
     return std::move(store_->jobs().Insert({ws, kind, 3})).value();
@@ -30,12 +30,14 @@ class JobStoreTest : public ::testing::Test {
     return job.ok() ? *job : std::nullopt;
   }
 
-  TempDir dir_;
   FakeClock clock_;
-  std::unique_ptr<SqliteStore> store_;
+  testing::TestDatabase db_;
+  std::unique_ptr<SqlStore> store_;
 };
 
-TEST_F(JobStoreTest, ClaimLeasesOldestJobAndCountsAttempt) {
+INSTANTIATE_TEST_SUITE_P(Engines, JobStoreTest, testing::kEngines, testing::EngineName);
+
+TEST_P(JobStoreTest, ClaimLeasesOldestJobAndCountsAttempt) {
   Job first = Enqueue("ws-a");
   Enqueue("ws-b");
   auto job = Claim("w1");
@@ -47,9 +49,9 @@ TEST_F(JobStoreTest, ClaimLeasesOldestJobAndCountsAttempt) {
   EXPECT_EQ(job->attempts, 1);
 }
 
-TEST_F(JobStoreTest, ClaimOnEmptyQueueReturnsNothing) { EXPECT_FALSE(Claim("w1")); }
+TEST_P(JobStoreTest, ClaimOnEmptyQueueReturnsNothing) { EXPECT_FALSE(Claim("w1")); }
 
-TEST_F(JobStoreTest, LeasedJobIsRetakenOnlyAfterLeaseExpires) {
+TEST_P(JobStoreTest, LeasedJobIsRetakenOnlyAfterLeaseExpires) {
   Enqueue("ws-a");
   auto mine = Claim("w1");
   ASSERT_TRUE(mine);
@@ -67,7 +69,7 @@ TEST_F(JobStoreTest, LeasedJobIsRetakenOnlyAfterLeaseExpires) {
   EXPECT_EQ(store_->jobs().Get(mine->id)->state, JobState::kDone);
 }
 
-TEST_F(JobStoreTest, ExtendedLeaseKeepsJobFromOthers) {
+TEST_P(JobStoreTest, ExtendedLeaseKeepsJobFromOthers) {
   Enqueue("ws-a");
   auto mine = Claim("w1");
   clock_.Advance(seconds(20));
@@ -76,7 +78,7 @@ TEST_F(JobStoreTest, ExtendedLeaseKeepsJobFromOthers) {
   EXPECT_FALSE(Claim("w2"));
 }
 
-TEST_F(JobStoreTest, RequeuedJobWaitsForItsDelay) {
+TEST_P(JobStoreTest, RequeuedJobWaitsForItsDelay) {
   Enqueue("ws-a");
   auto job = Claim("w1");
   ASSERT_TRUE(store_->jobs().Requeue(job->id, "w1", seconds(4), "boom", true).ok());
@@ -92,14 +94,14 @@ TEST_F(JobStoreTest, RequeuedJobWaitsForItsDelay) {
   EXPECT_EQ(again->attempts, 2);
 }
 
-TEST_F(JobStoreTest, ReleasedJobDoesNotCountTheAttempt) {
+TEST_P(JobStoreTest, ReleasedJobDoesNotCountTheAttempt) {
   Enqueue("ws-a");
   auto job = Claim("w1");
   ASSERT_TRUE(store_->jobs().Requeue(job->id, "w1", milliseconds(0), std::nullopt, false).ok());
   EXPECT_EQ(Claim("w2")->attempts, 1);
 }
 
-TEST_F(JobStoreTest, JobsOfOneWorkspaceRunOneAtATimeInOrder) {
+TEST_P(JobStoreTest, JobsOfOneWorkspaceRunOneAtATimeInOrder) {
   Job stop = Enqueue("ws-a", JobKind::kStop);
   Job del = Enqueue("ws-a", JobKind::kDelete);
   Job other = Enqueue("ws-b");
@@ -110,7 +112,7 @@ TEST_F(JobStoreTest, JobsOfOneWorkspaceRunOneAtATimeInOrder) {
   EXPECT_EQ(Claim("w3")->id, del.id);
 }
 
-TEST_F(JobStoreTest, ListsUnfinishedJobs) {
+TEST_P(JobStoreTest, ListsUnfinishedJobs) {
   Job a = Enqueue("ws-a");
   Job b = Enqueue("ws-b");
   auto job = Claim("w1");
@@ -122,7 +124,7 @@ TEST_F(JobStoreTest, ListsUnfinishedJobs) {
   (void)a;
 }
 
-TEST_F(JobStoreTest, PruneDeletesOnlyOldFinishedJobs) {
+TEST_P(JobStoreTest, PruneDeletesOnlyOldFinishedJobs) {
   Enqueue("ws-a");
   auto done = Claim("w1");
   ASSERT_TRUE(store_->jobs().Finish(done->id, "w1", JobState::kDone, {}).ok());
@@ -149,7 +151,7 @@ std::vector<int64_t> Drain(Store& store, const std::string& owner) {
   }
 }
 
-TEST_F(JobStoreTest, TwoThreadsOnOneFileNeverClaimTheSameJob) {
+TEST_P(JobStoreTest, TwoThreadsOnOneDatabaseNeverClaimTheSameJob) {
   for (int i = 0; i < 200; ++i) Enqueue("ws-" + std::to_string(i));
   auto other = Open();  // a second connection, as a second worker would have
   std::vector<int64_t> a, b;
@@ -162,7 +164,7 @@ TEST_F(JobStoreTest, TwoThreadsOnOneFileNeverClaimTheSameJob) {
   EXPECT_EQ(all.size(), 200u);
 }
 
-TEST_F(JobStoreTest, TwoProcessesOnOneFileNeverClaimTheSameJob) {
+TEST_P(JobStoreTest, TwoProcessesOnOneDatabaseNeverClaimTheSameJob) {
   for (int i = 0; i < 200; ++i) Enqueue("ws-" + std::to_string(i));
   std::vector<pid_t> children;
   for (int p = 0; p < 2; ++p) {
@@ -170,9 +172,9 @@ TEST_F(JobStoreTest, TwoProcessesOnOneFileNeverClaimTheSameJob) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       SystemClock clock;
-      auto store = SqliteStore::Open(db(), clock);
+      auto store = OpenStore(db_.database(), clock);
       if (!store.ok()) _exit(2);
-      std::ofstream out(dir_.File("claims-" + std::to_string(p)));
+      std::ofstream out(db_.dir().File("claims-" + std::to_string(p)));
       for (int64_t id : Drain(**store, "proc-" + std::to_string(p))) out << id << "\n";
       out.close();
       _exit(0);
@@ -186,7 +188,7 @@ TEST_F(JobStoreTest, TwoProcessesOnOneFileNeverClaimTheSameJob) {
   }
   std::multiset<int64_t> all;
   for (int p = 0; p < 2; ++p) {
-    std::ifstream in(dir_.File("claims-" + std::to_string(p)));
+    std::ifstream in(db_.dir().File("claims-" + std::to_string(p)));
     for (int64_t id; in >> id;) all.insert(id);
   }
   EXPECT_EQ(all.size(), 200u);

@@ -1,15 +1,15 @@
-// SqliteSourceRepository: the SourceRepository on a SqliteStore's connections.
+// SqlSourceRepository: the SourceRepository on a sql::Database (SQLite or PostgreSQL).
 #pragma once
 
 #include "store/source_repository.h"
-#include "store/sqlite_connections.h"
+#include "store/sql.h"
 
 namespace rockpool {
 
-class SqliteSourceRepository : public SourceRepository {
+class SqlSourceRepository : public SourceRepository {
  public:
   // `db` must outlive the repository.
-  explicit SqliteSourceRepository(SqliteConnections& db) : db_(db) {}
+  explicit SqlSourceRepository(sql::Database& db) : db_(db) {}
 
   Result<WorkspaceSource> Insert(const WorkspaceSource& source) override;
   Result<WorkspaceSource> Get(const std::string& workspace_id) override;
@@ -19,9 +19,9 @@ class SqliteSourceRepository : public SourceRepository {
                     const std::optional<std::string>& error) override;
 
  private:
-  Result<std::vector<WorkspaceSource>> Query(sqlite::Statement& stmt, std::string_view what);
+  Result<std::vector<WorkspaceSource>> Query(sql::Statement& stmt, std::string_view what);
 
-  SqliteConnections& db_;
+  sql::Database& db_;
 };
 
 }  // namespace rockpool

@@ -1,4 +1,4 @@
-#include "store/sqlite_port_repository.h"
+#include "store/sql_port_repository.h"
 
 namespace rockpool {
 namespace {
@@ -7,7 +7,7 @@ constexpr const char* kPortColumns = "workspace_id, port, label, created_at, sta
 
 }  // namespace
 
-Result<Port> SqlitePortRepository::Insert(const Port& port) {
+Result<Port> SqlPortRepository::Insert(const Port& port) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("INSERT INTO ports (workspace_id, port, label, "
                                                "created_at, state) VALUES (?, ?, ?, ?, ?)"));
@@ -29,8 +29,7 @@ Result<Port> SqlitePortRepository::Insert(const Port& port) {
   return stored;
 }
 
-Result<std::vector<Port>> SqlitePortRepository::Query(sqlite::Statement& stmt,
-                                                      std::string_view what) {
+Result<std::vector<Port>> SqlPortRepository::Query(sql::Statement& stmt, std::string_view what) {
   std::vector<Port> out;
   for (;;) {
     RP_ASSIGN_OR_RETURN(bool row, stmt.Step(what));
@@ -45,7 +44,7 @@ Result<std::vector<Port>> SqlitePortRepository::Query(sqlite::Statement& stmt,
   }
 }
 
-Result<std::vector<Port>> SqlitePortRepository::List(const std::string& workspace_id) {
+Result<std::vector<Port>> SqlPortRepository::List(const std::string& workspace_id) {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kPortColumns +
                                                " FROM ports WHERE workspace_id = ? ORDER BY port"));
@@ -53,7 +52,7 @@ Result<std::vector<Port>> SqlitePortRepository::List(const std::string& workspac
   return Query(*stmt, "list ports of workspace " + workspace_id);
 }
 
-Result<std::vector<Port>> SqlitePortRepository::ListPending() {
+Result<std::vector<Port>> SqlPortRepository::ListPending() {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt,
                       conn->Prepare(std::string("SELECT ") + kPortColumns +
@@ -61,8 +60,8 @@ Result<std::vector<Port>> SqlitePortRepository::ListPending() {
   return Query(*stmt, "list pending ports");
 }
 
-Status SqlitePortRepository::Change(const char* sql, const std::string& workspace_id, int port,
-                                    std::string_view what, std::string_view missing) {
+Status SqlPortRepository::Change(const char* sql, const std::string& workspace_id, int port,
+                                 std::string_view what, std::string_view missing) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(sql));
   stmt->Bind(1, workspace_id).Bind(2, port);
@@ -72,19 +71,19 @@ Status SqlitePortRepository::Change(const char* sql, const std::string& workspac
   return Status::Ok();
 }
 
-Status SqlitePortRepository::Activate(const std::string& workspace_id, int port) {
+Status SqlPortRepository::Activate(const std::string& workspace_id, int port) {
   return Change(
       "UPDATE ports SET state = 'active' WHERE workspace_id = ?1 AND port = ?2 AND state = "
       "'pending'",
       workspace_id, port, "activate", "is not pending");
 }
 
-Status SqlitePortRepository::Delete(const std::string& workspace_id, int port) {
+Status SqlPortRepository::Delete(const std::string& workspace_id, int port) {
   return Change("DELETE FROM ports WHERE workspace_id = ?1 AND port = ?2", workspace_id, port,
                 "delete", "is not forwarded");
 }
 
-Status SqlitePortRepository::DeletePending(const std::string& workspace_id, int port) {
+Status SqlPortRepository::DeletePending(const std::string& workspace_id, int port) {
   return Change("DELETE FROM ports WHERE workspace_id = ?1 AND port = ?2 AND state = 'pending'",
                 workspace_id, port, "delete pending", "is not pending");
 }

@@ -1,4 +1,4 @@
-#include "store/sqlite_workspace_repository.h"
+#include "store/sql_workspace_repository.h"
 
 #include "store/cursor.h"
 
@@ -19,8 +19,8 @@ std::optional<std::string> IdleStopAt(const Workspace& ws) {
 
 }  // namespace
 
-Result<std::vector<Workspace>> SqliteWorkspaceRepository::Query(sqlite::Statement& stmt,
-                                                                std::string_view what) {
+Result<std::vector<Workspace>> SqlWorkspaceRepository::Query(sql::Statement& stmt,
+                                                             std::string_view what) {
   std::vector<Workspace> out;
   for (;;) {
     RP_ASSIGN_OR_RETURN(bool row, stmt.Step(what));
@@ -48,7 +48,7 @@ Result<std::vector<Workspace>> SqliteWorkspaceRepository::Query(sqlite::Statemen
   }
 }
 
-Result<Workspace> SqliteWorkspaceRepository::Insert(const Workspace& ws) {
+Result<Workspace> SqlWorkspaceRepository::Insert(const Workspace& ws) {
   auto conn = db_.Writer();
   const std::string now = FormatTime(db_.clock().Now());
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("INSERT INTO workspaces (id, name, status, image, "
@@ -72,8 +72,7 @@ Result<Workspace> SqliteWorkspaceRepository::Insert(const Workspace& ws) {
   return stored;
 }
 
-Result<Workspace> SqliteWorkspaceRepository::GetWhere(const char* column,
-                                                      const std::string& value) {
+Result<Workspace> SqlWorkspaceRepository::GetWhere(const char* column, const std::string& value) {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kWorkspaceColumns +
                                                " FROM workspaces WHERE " + column + " = ?"));
@@ -83,16 +82,14 @@ Result<Workspace> SqliteWorkspaceRepository::GetWhere(const char* column,
   return std::move(rows.front());
 }
 
-Result<Workspace> SqliteWorkspaceRepository::Get(const std::string& id) {
-  return GetWhere("id", id);
-}
+Result<Workspace> SqlWorkspaceRepository::Get(const std::string& id) { return GetWhere("id", id); }
 
-Result<Workspace> SqliteWorkspaceRepository::GetByName(const std::string& name) {
+Result<Workspace> SqlWorkspaceRepository::GetByName(const std::string& name) {
   return GetWhere("name", name);
 }
 
-Result<WorkspacePage> SqliteWorkspaceRepository::List(int limit,
-                                                      const std::optional<std::string>& cursor) {
+Result<WorkspacePage> SqlWorkspaceRepository::List(int limit,
+                                                   const std::optional<std::string>& cursor) {
   std::optional<CursorKey> after;
   if (cursor) {
     after = DecodeCursor(*cursor);
@@ -118,7 +115,7 @@ Result<WorkspacePage> SqliteWorkspaceRepository::List(int limit,
   return page;
 }
 
-Result<int64_t> SqliteWorkspaceRepository::Revision() {
+Result<int64_t> SqlWorkspaceRepository::Revision() {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("SELECT revision FROM workspaces_revision"));
   RP_ASSIGN_OR_RETURN(bool row, stmt->Step("read workspaces revision"));
@@ -126,7 +123,7 @@ Result<int64_t> SqliteWorkspaceRepository::Revision() {
   return stmt->Int(0);
 }
 
-Result<std::vector<Workspace>> SqliteWorkspaceRepository::ListAll() {
+Result<std::vector<Workspace>> SqlWorkspaceRepository::ListAll() {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kWorkspaceColumns +
                                                " FROM workspaces ORDER BY created_at, id"));
@@ -134,8 +131,8 @@ Result<std::vector<Workspace>> SqliteWorkspaceRepository::ListAll() {
 }
 
 // A workspace that becomes running has just had activity: its start.
-Status SqliteWorkspaceRepository::UpdateStatus(const std::string& id, WorkspaceStatus status,
-                                               const std::optional<std::string>& reason) {
+Status SqlWorkspaceRepository::UpdateStatus(const std::string& id, WorkspaceStatus status,
+                                            const std::optional<std::string>& reason) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt,
                       conn->Prepare("UPDATE workspaces SET status = ?1, status_reason = ?2, "
@@ -151,8 +148,8 @@ Status SqliteWorkspaceRepository::UpdateStatus(const std::string& id, WorkspaceS
   return Status::Ok();
 }
 
-Status SqliteWorkspaceRepository::SetIdleTimeout(const std::string& id,
-                                                 std::optional<int64_t> seconds) {
+Status SqlWorkspaceRepository::SetIdleTimeout(const std::string& id,
+                                              std::optional<int64_t> seconds) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET idle_timeout_seconds = ?, "
                                                "updated_at = ? WHERE id = ?"));
@@ -162,19 +159,19 @@ Status SqliteWorkspaceRepository::SetIdleTimeout(const std::string& id,
   return Status::Ok();
 }
 
-// The text form sorts in time order (FormatTime), so max() on it is the later time.
-Status SqliteWorkspaceRepository::RecordActivity(const std::string& id, TimePoint at) {
+// The text form sorts in time order (FormatTime), so the greater text is the later time.
+Status SqlWorkspaceRepository::RecordActivity(const std::string& id, TimePoint at) {
   auto conn = db_.Writer();
-  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET last_activity_at = "
-                                               "max(coalesce(last_activity_at, ''), ?) "
-                                               "WHERE id = ?"));
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET last_activity_at = CASE WHEN "
+                                               "last_activity_at IS NULL OR last_activity_at < ?1 "
+                                               "THEN ?1 ELSE last_activity_at END WHERE id = ?2"));
   stmt->Bind(1, FormatTime(at)).Bind(2, id);
   RP_RETURN_IF_ERROR(stmt->Run("record activity of workspace " + id));
   if (stmt->Changes() == 0) return Status::NotFound("workspace " + id + " not found");
   return Status::Ok();
 }
 
-Status SqliteWorkspaceRepository::Delete(const std::string& id) {
+Status SqlWorkspaceRepository::Delete(const std::string& id) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("DELETE FROM workspaces WHERE id = ?"));
   stmt->Bind(1, id);
@@ -183,7 +180,7 @@ Status SqliteWorkspaceRepository::Delete(const std::string& id) {
   return Status::Ok();
 }
 
-Result<std::map<WorkspaceStatus, int>> SqliteWorkspaceRepository::CountByStatus() {
+Result<std::map<WorkspaceStatus, int>> SqlWorkspaceRepository::CountByStatus() {
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt,
                       conn->Prepare("SELECT status, count(*) FROM workspaces GROUP BY status"));

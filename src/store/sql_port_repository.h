@@ -1,15 +1,15 @@
-// SqlitePortRepository: the PortRepository on a SqliteStore's connections.
+// SqlPortRepository: the PortRepository on a sql::Database (SQLite or PostgreSQL).
 #pragma once
 
 #include "store/port_repository.h"
-#include "store/sqlite_connections.h"
+#include "store/sql.h"
 
 namespace rockpool {
 
-class SqlitePortRepository : public PortRepository {
+class SqlPortRepository : public PortRepository {
  public:
   // `db` must outlive the repository.
-  explicit SqlitePortRepository(SqliteConnections& db) : db_(db) {}
+  explicit SqlPortRepository(sql::Database& db) : db_(db) {}
 
   Result<Port> Insert(const Port& port) override;
   Result<std::vector<Port>> List(const std::string& workspace_id) override;
@@ -19,13 +19,13 @@ class SqlitePortRepository : public PortRepository {
   Status DeletePending(const std::string& workspace_id, int port) override;
 
  private:
-  Result<std::vector<Port>> Query(sqlite::Statement& stmt, std::string_view what);
+  Result<std::vector<Port>> Query(sql::Statement& stmt, std::string_view what);
   // Runs an UPDATE or DELETE bound to (workspace_id, port) as ?1, ?2; NotFound naming
   // `missing` when it changed no row.
   Status Change(const char* sql, const std::string& workspace_id, int port, std::string_view what,
                 std::string_view missing);
 
-  SqliteConnections& db_;
+  sql::Database& db_;
 };
 
 }  // namespace rockpool

@@ -1,20 +1,19 @@
-#include "store/sqlite_source_repository.h"
+#include "store/sql_source_repository.h"
 
 #include <gtest/gtest.h>
 
-#include "store/sqlite_store.h"
-#include "store/temp_dir.h"
+#include "store/testing/test_database.h"
 #include "store/uuid.h"
 
 namespace rockpool {
 namespace {
 
-class SqliteSourceRepositoryTest : public ::testing::Test {
+class SqlSourceRepositoryTest : public ::testing::TestWithParam<testing::Engine> {
  protected:
+  SqlSourceRepositoryTest() : db_(GetParam()) {}
   void SetUp() override {
-    auto store = SqliteStore::Open(dir_.File("rockpool.db"), clock_);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    store_ = db_.Open(clock_);
+    ASSERT_NE(store_, nullptr);
   }
   std::string NewWorkspace(const std::string& name) {
     Workspace ws{NewUuidV4(), name, WorkspaceStatus::kCreating, "img", std::nullopt, "", ""};
@@ -31,12 +30,14 @@ class SqliteSourceRepositoryTest : public ::testing::Test {
     return s;
   }
 
-  TempDir dir_;
   FakeClock clock_;
-  std::unique_ptr<SqliteStore> store_;
+  testing::TestDatabase db_;
+  std::unique_ptr<SqlStore> store_;
 };
 
-TEST_F(SqliteSourceRepositoryTest, ASourceIsKeptWithItsWorkspaceAndGoesWithIt) {
+INSTANTIATE_TEST_SUITE_P(Engines, SqlSourceRepositoryTest, testing::kEngines, testing::EngineName);
+
+TEST_P(SqlSourceRepositoryTest, ASourceIsKeptWithItsWorkspaceAndGoesWithIt) {
   const std::string id = NewWorkspace("alpha");
   ASSERT_TRUE(store_->sources().Insert(Source(id)).ok());
   auto got = store_->sources().Get(id);
@@ -53,7 +54,7 @@ TEST_F(SqliteSourceRepositoryTest, ASourceIsKeptWithItsWorkspaceAndGoesWithIt) {
   EXPECT_EQ(store_->sources().Get(id).status().code(), Code::kNotFound);
 }
 
-TEST_F(SqliteSourceRepositoryTest, OutcomesAreRecordedAndMoveTheRevision) {
+TEST_P(SqlSourceRepositoryTest, OutcomesAreRecordedAndMoveTheRevision) {
   const std::string id = NewWorkspace("alpha");
   ASSERT_TRUE(store_->sources().Insert(Source(id)).ok());
   const int64_t before = *store_->workspaces().Revision();
@@ -78,7 +79,7 @@ TEST_F(SqliteSourceRepositoryTest, OutcomesAreRecordedAndMoveTheRevision) {
             Code::kNotFound);
 }
 
-TEST_F(SqliteSourceRepositoryTest, ListReturnsTheSourcesOfTheWorkspacesAsked) {
+TEST_P(SqlSourceRepositoryTest, ListReturnsTheSourcesOfTheWorkspacesAsked) {
   const std::string a = NewWorkspace("alpha"), b = NewWorkspace("bravo"),
                     c = NewWorkspace("charlie");
   ASSERT_TRUE(store_->sources().Insert(Source(a)).ok());
