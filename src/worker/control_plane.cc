@@ -5,6 +5,16 @@ namespace rockpool {
 ControlPlane::ControlPlane(std::unique_ptr<Store> store, Runtime& runtime, Proxy& proxy,
                            ProxyConfig proxy_config, Clock& clock, ControlPlaneOptions options)
     : store_(std::move(store)) {
+  leadership_ = std::make_unique<Leadership>(store_->leases(), options.leadership);
+  options.reconciler.leader = leadership_.get();
+  // Idle stops are led by their own lease, which only a process that sees activity (serve, not
+  // a `rockpool worker`) takes: a process blind to activity must never be the one that decides.
+  if (options.idle.activity != nullptr) {
+    LeadershipOptions idle = options.leadership;
+    idle.name = kIdleStopsLease;
+    idle_leadership_ = std::make_unique<Leadership>(store_->leases(), idle);
+    options.idle.leader = idle_leadership_.get();
+  }
   queue_ = std::make_unique<JobQueue>(store_->jobs(), options.jobs);
   worker_ = std::make_unique<Worker>(*store_, *queue_, runtime, options.worker);
   WorkspaceServiceOptions service = options.service;
@@ -26,6 +36,8 @@ ControlPlane::ControlPlane(std::unique_ptr<Store> store, Runtime& runtime, Proxy
 }
 
 void ControlPlane::StartBackground() {
+  leadership_->Start();
+  if (idle_leadership_) idle_leadership_->Start();
   reconciler_->Start();
   worker_->Start();
   idle_stopper_->Start();
@@ -35,6 +47,8 @@ void ControlPlane::Stop() {
   if (idle_stopper_) idle_stopper_->Stop();
   if (reconciler_) reconciler_->Stop();
   if (worker_) worker_->Stop();
+  if (leadership_) leadership_->Stop();
+  if (idle_leadership_) idle_leadership_->Stop();
 }
 
 }  // namespace rockpool

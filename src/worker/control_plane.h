@@ -18,6 +18,7 @@
 #include "store/clock.h"
 #include "store/store.h"
 #include "worker/idle_stopper.h"
+#include "worker/leadership.h"
 #include "worker/reconciler.h"
 #include "worker/worker.h"
 
@@ -34,6 +35,10 @@ struct ControlPlaneOptions {
   ReconcilerOptions reconciler;
   // Idle stops; none unless `idle.activity` is set.
   IdleStopperOptions idle;
+  // Which of several processes on the store reconciles (lease `leadership.name`) and which
+  // stops idle workspaces (lease kIdleStopsLease, taken only by processes with an activity
+  // source: `serve`, not `rockpool worker`).
+  LeadershipOptions leadership;
 };
 
 class ControlPlane {
@@ -65,6 +70,8 @@ class ControlPlane {
   std::unique_ptr<WorkspaceServiceImpl> service_;
   std::unique_ptr<Reconciler> reconciler_;
   std::unique_ptr<IdleStopper> idle_stopper_;
+  std::unique_ptr<Leadership> leadership_;       // the reconciler's
+  std::unique_ptr<Leadership> idle_leadership_;  // idle stops'; only with an activity source
 };
 
 }  // namespace rockpool

@@ -25,6 +25,12 @@ class ControlPlaneTest : public ::testing::Test {
   FakeProxy proxy_;
   ControlPlaneOptions options_;
   std::unique_ptr<ControlPlane> cp_;
+  // A second look at the plane's database.
+  Store& store() {
+    if (!reader_) reader_ = std::move(SqliteStore::Open(dir_.File("rockpool.db"), clock_)).value();
+    return *reader_;
+  }
+  std::unique_ptr<SqliteStore> reader_;
 };
 
 TEST_F(ControlPlaneTest, WiresServiceWorkerAndReconcilerOnOneDatabase) {
@@ -50,6 +56,30 @@ TEST_F(ControlPlaneTest, AJobQueuedThroughTheServiceStartsWithoutWaitingForAPoll
   EXPECT_TRUE(BecomesRunning("test"));
   EXPECT_EQ(also_called, 1);
   cp.Stop();
+}
+
+// A `rockpool worker` (no activity source) may reconcile but never decides idle stops: only a
+// process that sees activity takes that lease.
+TEST_F(ControlPlaneTest, OnlyAProcessThatSeesActivityLeadsIdleStops) {
+  ASSERT_NO_FATAL_FAILURE(Open());
+  cp_->StartBackground();
+  auto reconciler = store().leases().Get(kReconcilerLease);
+  ASSERT_TRUE(reconciler.ok() && reconciler->has_value());
+  EXPECT_EQ(*store().leases().Get(kIdleStopsLease), std::nullopt);
+  cp_->Stop();
+
+  class NoActivity : public ActivitySource {
+   public:
+    std::map<std::string, WorkspaceActivity> Observe() override { return {}; }
+  } activity;
+  options_.idle.activity = &activity;
+  ASSERT_NO_FATAL_FAILURE(Open());
+  cp_->StartBackground();
+  auto idle = store().leases().Get(kIdleStopsLease);
+  ASSERT_TRUE(idle.ok() && idle->has_value());
+  cp_->Stop();
+  EXPECT_EQ(*store().leases().Get(kIdleStopsLease), std::nullopt);  // given up at the stop
+  cp_.reset();                                                      // before `activity` goes
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ void IdleStopper::Check(const Workspace& ws, const WorkspaceActivity& observed, 
     }
   }
   if (!IsIdle(ws.idle_timeout_seconds, last, now)) return;
+  if (options_.leader != nullptr && !options_.leader->held()) return;
   auto stopped = StopIdle(ws, IdleStopReason(ws.idle_timeout_seconds));
   if (!stopped.ok()) {
     report.problems.push_back("stop idle workspace " + ws.name + ": " +

@@ -22,6 +22,7 @@
 #include "store/clock.h"
 #include "store/store.h"
 #include "worker/activity.h"
+#include "worker/leadership.h"
 
 namespace rockpool {
 
@@ -33,6 +34,10 @@ struct IdleStopperOptions {
   ActivitySource* activity = nullptr;
   // Called after a stop job was queued (wakes this process's worker).
   std::function<void()> on_job_queued;
+  // Only while this process leads does it stop idle workspaces; every process records the
+  // activity it sees, so the leader decides on all of it. Null: this process always leads.
+  // Must outlive the stopper.
+  const Leadership* leader = nullptr;
 };
 
 struct IdleReport {

@@ -212,6 +212,31 @@ TEST_F(IdleStopperTest, RequestsPostponeTheStopAndAreRecorded) {
   EXPECT_THAT(Pass().stopped, ElementsAre("busy"));
 }
 
+// Of several control-plane processes, each records the activity it sees, and only the leader
+// stops: the activity another process saw counts.
+TEST_F(IdleStopperTest, OnlyTheLeaderStopsAndItCountsWhatTheOthersRecorded) {
+  Running("shared");
+  Leadership leader(store_->leases(), {.holder = "host-a:1"});
+  Leadership other(store_->leases(), {.holder = "host-b:2"});
+  ASSERT_TRUE(leader.Renew());
+  ASSERT_FALSE(other.Renew());
+  FakeActivity leader_sees, other_sees;
+  IdleStopper leading(*store_, *queue_, clock_,
+                      IdleStopperOptions{seconds(5), &leader_sees, {}, &leader});
+  IdleStopper following(*store_, *queue_, clock_,
+                        IdleStopperOptions{seconds(5), &other_sees, {}, &other});
+  clock_.Advance(seconds(50));
+  other_sees.next["shared"].last_request = clock_.Now();  // the request went to the other
+  ASSERT_TRUE(following.RunOnce().ok());
+  EXPECT_EQ(Get("shared").last_activity_at, FormatTime(clock_.Now()));
+  clock_.Advance(seconds(50));
+  EXPECT_THAT(leading.RunOnce()->stopped, IsEmpty());  // 50 s since that request
+  clock_.Advance(seconds(10));
+  EXPECT_THAT(following.RunOnce()->stopped, IsEmpty());  // idle, but not the leader's to stop
+  EXPECT_EQ(Get("shared").status, WorkspaceStatus::kRunning);
+  EXPECT_THAT(leading.RunOnce()->stopped, ElementsAre("shared"));
+}
+
 TEST_F(IdleStopperTest, AnOpenConnectionKeepsItRunningHoweverLongAndItsCloseStartsTheTimeout) {
   Running("ide");
   activity_.open["ide"] = 1;  // an IDE WebSocket, silent

@@ -86,6 +86,10 @@ void Reconciler::Stop() {
 Result<ReconcileReport> Reconciler::RunOnce() {
   std::lock_guard pass(pass_mu_);
   ReconcileReport report;
+  if (options_.leader != nullptr && !options_.leader->held()) {
+    report.skipped = true;
+    return report;
+  }
   ReconcileFirewall(report);
   ReconcileLimits(report);
   ReconcileProxy(report);

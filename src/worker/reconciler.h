@@ -35,6 +35,7 @@
 #include "runtime/runtime.h"
 #include "store/clock.h"
 #include "store/store.h"
+#include "worker/leadership.h"
 
 namespace rockpool {
 
@@ -59,10 +60,14 @@ struct ReconcilerOptions {
   WorkspaceLimits warm_limits;
   // Kept in place every pass (Firewall::Ensure); null: none. Must outlive the reconciler.
   Firewall* firewall = nullptr;
+  // Passes run only while this process leads (several control-plane processes share the
+  // store; one reconciles). Null: this process always leads. Must outlive the reconciler.
+  const Leadership* leader = nullptr;
 };
 
 // What one pass found and did.
 struct ReconcileReport {
+  bool skipped = false;  // another process leads: this pass did nothing
   bool proxy_bootstrapped = false;
   bool firewall_restored = false;            // the firewall rules were missing or changed
   bool prewarmed = false;                    // Runtime::Prewarm ran

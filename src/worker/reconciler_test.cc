@@ -48,6 +48,43 @@ TEST_F(ReconcilerTest, HealthyStateNeedsNoRepair) {
   EXPECT_EQ(proxy_.bootstrap_calls().size(), 1u);
 }
 
+// Two control-plane processes on one store: only the one holding the lease reconciles, and the
+// other takes over when the holder stops.
+TEST_F(ReconcilerTest, OnlyTheLeadingProcessReconciles) {
+  Seed("lost", WorkspaceStatus::kRunning, false, false);  // its instance vanished
+  Leadership first(store_->leases(), {.holder = "host-a:1"});
+  Leadership second(store_->leases(), {.holder = "host-b:2"});
+  ASSERT_TRUE(first.Renew());
+  EXPECT_FALSE(second.Renew());
+  ReconcilerOptions options{seconds(5), seconds(60), seconds(300), seconds(3600)};
+  options.leader = &second;
+  Reconciler follower(*store_, *queue_, runtime_, proxy_, config_, clock_, options);
+  auto skipped = follower.RunOnce();
+  ASSERT_TRUE(skipped.ok());
+  EXPECT_TRUE(skipped->skipped);
+  EXPECT_EQ(store_->workspaces().GetByName("lost")->status, WorkspaceStatus::kRunning);
+  first.Start();
+  first.Stop();  // gives the lease up
+  EXPECT_TRUE(second.Renew());
+  auto pass = follower.RunOnce();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_FALSE(pass->skipped);
+  EXPECT_THAT(pass->failed, ElementsAre("lost"));
+}
+
+// A leader that dies stops renewing; another process leads once the lease has run out.
+TEST_F(ReconcilerTest, ALeaseThatRunsOutPassesToTheNextProcess) {
+  Leadership dead(store_->leases(), {.holder = "host-a:1", .ttl = seconds(15)});
+  Leadership next(store_->leases(), {.holder = "host-b:2", .ttl = seconds(15)});
+  ASSERT_TRUE(dead.Renew());
+  clock_.Advance(std::chrono::milliseconds(14'000));
+  EXPECT_FALSE(next.Renew());
+  clock_.Advance(std::chrono::milliseconds(1'000));
+  EXPECT_TRUE(next.Renew());
+  EXPECT_FALSE(dead.Renew());  // it comes back and finds the lease taken
+  EXPECT_FALSE(dead.held());
+}
+
 TEST_F(ReconcilerTest, EveryPassRepairsWhatWorkspaceLimitsNeed) {
   EXPECT_TRUE(Pass().limits_repaired.empty());
   runtime_.AnswerNextRepairLimits(std::vector<std::string>{"rescanned pool rockpool"});
