@@ -16,8 +16,11 @@
 #include "runtime/incus/incus_runtime.h"
 #include "runtime/incus/projects.h"
 #include "runtime/tart/tart_cli.h"
+#include "store/pg_store.h"
+#include "store/sqlite_store.h"
 #include "sys/ports.h"
 #include "sys/private_dir.h"
+#include "worker/leadership.h"
 
 namespace rockpool {
 namespace {
@@ -50,6 +53,39 @@ Finding CheckEngine(Context& ctx) {
   auto env = (*info)["environment"];
   return {true, env.value("server", "lxd") + " " + env.value("server_version", "?") + " on " +
                     ctx.engine_socket()};
+}
+
+// One server, or a cluster whose members all answer heartbeats. A member that stopped answering
+// is named with LXD's own account of it ("No heartbeat for 12s").
+Finding CheckCluster(Context& ctx) {
+  auto cluster = EngineGet(ctx, "/1.0/cluster");
+  if (!cluster.ok()) return {false, "no answer about clustering: " + cluster.status().message()};
+  if (!cluster->value("enabled", false)) return {true, "one server (not clustered)"};
+  auto members = EngineGet(ctx, "/1.0/cluster/members?recursion=1");
+  if (!members.ok() || !members->is_array()) {
+    return {false,
+            "cluster members unknown: " + (members.ok()
+                                               ? std::string("the engine's answer is not a list")
+                                               : members.status().message()),
+            "lxc cluster list (on a member that answers)"};
+  }
+  std::string detail;
+  std::string down;
+  for (const auto& m : *members) {
+    const std::string name = m.value("server_name", "?");
+    const std::string status = m.value("status", "?");
+    detail += (detail.empty() ? "" : ", ") + name + " " + status;
+    if (status != "Online") {
+      detail += " (" + m.value("message", "") + ")";
+      down += (down.empty() ? "" : " ") + name;
+    }
+  }
+  detail = std::to_string(members->size()) + " members: " + detail;
+  if (!down.empty()) {
+    return {false, detail,
+            "start LXD again on " + down + ", or remove it: lxc cluster remove <member> --force"};
+  }
+  return {true, detail};
 }
 
 Finding CheckPool(Context& ctx) {
@@ -134,7 +170,7 @@ Finding CheckPorts(Context& ctx) {
 // --- protections: each one the isolation model relies on, in place or not
 
 Finding CheckCredentials(Context& ctx) {
-  auth::FileCredentialSource source(ctx.config().state_dir + "/auth.json");
+  auth::FileCredentialSource source(ctx.config().auth_file());
   auto account = source.Current();
   if (!account.ok()) return {false, account.status().message(), "rockpool up"};
   return {true,
@@ -252,26 +288,62 @@ Finding CheckTartHostAccess(Context& ctx) {
           "else)"};
 }
 
+// The store, its schema, and which control-plane process leads (worker/leadership.h).
+Finding CheckStore(Context& ctx) {
+  const Config& c = ctx.config();
+  if (Status st = c.CheckDatabase(); !st.ok())
+    return {false, st.message(), "fix ROCKPOOL_DATABASE_URL"};
+  if (!c.postgres_store() && !std::filesystem::exists(c.database())) {
+    return {true, "SQLite " + c.database() + " (made by the first serve)"};
+  }
+  SystemClock clock;
+  StoreOptions read_only;
+  read_only.migrate = false;
+  auto store = OpenStore(c.database(), clock, read_only);
+  if (!store.ok()) {
+    return {false, c.DatabaseForDisplay() + ": " + store.status().ToString(),
+            c.postgres_store() ? "start PostgreSQL, or fix ROCKPOOL_DATABASE_URL"
+                               : "check the file's owner and the disk"};
+  }
+  std::string detail =
+      std::string(c.postgres_store() ? "PostgreSQL " : "SQLite ") + c.DatabaseForDisplay();
+  if (auto version = (*store)->AppliedSchemaVersion(); version.ok()) {
+    const int latest = c.postgres_store() ? PgStore::SchemaVersion() : SqliteStore::SchemaVersion();
+    detail += ", schema " + std::to_string(*version);
+    if (*version < latest)
+      detail += " (this build's serve upgrades it to " + std::to_string(latest) + ")";
+  }
+  auto lease = (*store)->leases().Get(LeadershipOptions{}.name);
+  if (lease.ok() && lease->has_value() && (*lease)->until > clock.Now()) {
+    detail += "; leading control plane " + (*lease)->holder + " (lease until " +
+              FormatTime((*lease)->until) + ")";
+  } else if (lease.ok()) {
+    detail += "; no control plane leads now";
+  }
+  return {true, detail};
+}
+
 // With ROCKPOOL_RUNTIME=tart: Tart, Packer and the image instead of LXD and what it holds.
 constexpr Check kTartChecks[] = {
     {"tart", CheckTart},         {"packer", CheckPacker},       {"image", CheckTartImage},
     {"sockets", CheckSockets},   {"ports", CheckPorts},         {"proxy", CheckCaddy},
     {"auth", CheckCredentials},  {"files", CheckPrivateFiles},  {"admin", CheckRootSockets},
-    {"throttle", CheckThrottle}, {"host", CheckTartHostAccess},
+    {"throttle", CheckThrottle}, {"host", CheckTartHostAccess}, {"store", CheckStore},
 };
 
 constexpr Check kChecks[] = {
-    {"engine", CheckEngine},      {"pool", CheckPool},         {"bridge", CheckBridge},
-    {"project", CheckProject},    {"image", CheckImage},       {"sockets", CheckSockets},
-    {"ports", CheckPorts},        {"proxy", CheckCaddy},       {"auth", CheckCredentials},
-    {"files", CheckPrivateFiles}, {"admin", CheckRootSockets}, {"firewall", CheckFirewall},
-    {"nic", CheckNicIsolation},   {"idmap", CheckIdmap},       {"devlxd", CheckDevlxd},
-    {"throttle", CheckThrottle},
+    {"engine", CheckEngine},     {"cluster", CheckCluster},    {"pool", CheckPool},
+    {"bridge", CheckBridge},     {"project", CheckProject},    {"image", CheckImage},
+    {"sockets", CheckSockets},   {"ports", CheckPorts},        {"proxy", CheckCaddy},
+    {"auth", CheckCredentials},  {"files", CheckPrivateFiles}, {"admin", CheckRootSockets},
+    {"firewall", CheckFirewall}, {"nic", CheckNicIsolation},   {"idmap", CheckIdmap},
+    {"devlxd", CheckDevlxd},     {"throttle", CheckThrottle},  {"store", CheckStore},
 };
 
 // Checks that ask the engine; skipped when it does not answer.
 bool NeedsEngine(std::string_view what) {
-  for (std::string_view w : {"pool", "bridge", "image", "firewall", "nic", "idmap", "devlxd"}) {
+  for (std::string_view w :
+       {"cluster", "pool", "bridge", "image", "firewall", "nic", "idmap", "devlxd"}) {
     if (what == w) return true;
   }
   return false;
