@@ -73,7 +73,8 @@ std::string Exchange(const std::string& path, const std::string& send) {
     ::close(fd);
     return "connect failed";
   }
-  (void)!::write(fd, send.data(), send.size());
+  // MSG_NOSIGNAL: the forwarder may have closed already; that is an answer, not a signal.
+  (void)!::send(fd, send.data(), send.size(), MSG_NOSIGNAL);
   std::string got;
   char buf[65536];
   ssize_t n;
