@@ -17,11 +17,12 @@ run_suite() {  # run_suite <label> <command...>: runs one suite, records its out
 FAILED_TESTS=()
 ctest_suite() {
   local label=$1 dir=$2; shift 2
-  rm -f "$dir/Testing/junit.xml"
+  rm -f "$dir/junit.xml"  # ctest writes it there, in the build directory
   run_suite "$label" ctest --test-dir "$dir" --output-on-failure --output-junit junit.xml "$@"
+  [ "${RESULTS[-1]}" = "pass:$label" ] && return
   local t
   while IFS= read -r t; do FAILED_TESTS+=("$label: $t"); done \
-    < <(python3 "$ROCKPOOL_ROOT/scripts/failed_tests.py" "$dir/Testing/junit.xml" 2>/dev/null)
+    < <(python3 "$ROCKPOOL_ROOT/scripts/failed_tests.py" "$dir" 2>&1)
 }
 
 rp="$ROCKPOOL_ROOT/build/rockpool"
@@ -47,27 +48,31 @@ npm_install "$ROCKPOOL_ROOT/tests/browser"
 sentinel_dir=$(mktemp -d /tmp/rockpool-sentinel.XXXXXX)
 sentinel_pid=
 deployment_pw=${ROCKPOOL_DEPLOYMENT_PASSWORD:-$(cat "$deployment_pw_file" 2>/dev/null || true)}
-# The deployment's project and ports, as its settings (the environment `up` ran in) give them.
+# The deployment's project, ports, files and sockets, as its settings (the environment `up` ran
+# in) give them.
 deployment_setting() { env -u LXD_CONF "$rp" paths | awk -v k="$1" '$1 == k { print $2 }'; }
-if [ -n "$deployment_pw" ]; then
-  deployment_project=$(deployment_setting project)
-  lxc_conf_for "$sentinel_dir/lxc" "$deployment_project"
-  LXD_CONF="$sentinel_dir/lxc" ROCKPOOL_USERNAME=admin ROCKPOOL_PASSWORD="$deployment_pw" \
-    ROCKPOOL_DEPLOYMENT_PROJECT="$deployment_project" \
-    ROCKPOOL_DEPLOYMENT_CONTROL_PORT="$(deployment_setting api-port)" \
-    ROCKPOOL_DEPLOYMENT_WORKSPACE_PORT="$(deployment_setting ws-port)" \
-    node "$ROCKPOOL_ROOT/tests/hermetic/deployment_sentinel.mjs" "$sentinel_dir" >"$sentinel_dir/log" 2>&1 &
-  sentinel_pid=$!
-  for _ in $(seq 300); do
-    [ -f "$sentinel_dir/ready" ] || [ -f "$sentinel_dir/failed" ] || ! kill -0 "$sentinel_pid" 2>/dev/null && break
-    sleep 1
-  done
-  [ -f "$sentinel_dir/ready" ] && log "test: sentinel has the deployment's IDE open with a terminal" ||
-    { cat "$sentinel_dir/log"; RESULTS+=("FAIL:the deployment's IDE opens (sentinel)"); }
-else
-  log "test: the deployment's password is unknown to the suite (set ROCKPOOL_DEPLOYMENT_PASSWORD): no sentinel"
-  RESULTS+=("FAIL:the deployment is watched during the suite (no password for the sentinel)")
-fi
+# Without the password (the deployment's credentials were made before, by `up`), the sentinel
+# opens the IDE through its root-only socket instead of through Caddy; see the sentinel.
+deployment_project=$(deployment_setting project)
+lxc_conf_for "$sentinel_dir/lxc" "$deployment_project"
+[ -n "$deployment_pw" ] ||
+  log "test: the deployment's password is unknown to the suite (ROCKPOOL_DEPLOYMENT_PASSWORD): the sentinel opens its IDE through the IDE's socket"
+LXD_CONF="$sentinel_dir/lxc" ROCKPOOL_PASSWORD="$deployment_pw" \
+  ROCKPOOL_USERNAME="$([ -n "$deployment_pw" ] && echo admin)" \
+  ROCKPOOL_DEPLOYMENT_PROJECT="$deployment_project" \
+  ROCKPOOL_DEPLOYMENT_CONTROL_PORT="$(deployment_setting api-port)" \
+  ROCKPOOL_DEPLOYMENT_WORKSPACE_PORT="$(deployment_setting ws-port)" \
+  ROCKPOOL_DEPLOYMENT_AUTH="$(deployment_setting auth)" \
+  ROCKPOOL_DEPLOYMENT_SOCKETS="$(deployment_setting sockets)" \
+  ROCKPOOL_DEPLOYMENT_LOCAL_API="$(deployment_setting local-api)" \
+  node "$ROCKPOOL_ROOT/tests/hermetic/deployment_sentinel.mjs" "$sentinel_dir" >"$sentinel_dir/log" 2>&1 &
+sentinel_pid=$!
+for _ in $(seq 300); do
+  [ -f "$sentinel_dir/ready" ] || [ -f "$sentinel_dir/failed" ] || ! kill -0 "$sentinel_pid" 2>/dev/null && break
+  sleep 1
+done
+[ -f "$sentinel_dir/ready" ] && log "test: sentinel has the deployment's IDE open with a terminal" ||
+  { cat "$sentinel_dir/log"; RESULTS+=("FAIL:the deployment's IDE opens (sentinel)"); }
 
 # 2. A private Rockpool for every test (scripts/harness.sh), removed at the end.
 # On any exit, also one that stops half-way: the private Rockpool goes, the sentinel too.
@@ -76,6 +81,7 @@ cleanup() {
   local rc=$?
   set +e
   stop_private
+  stop_test_postgres
   [ -n "$sentinel_pid" ] && kill "$sentinel_pid" 2>/dev/null
   rm -rf "$sentinel_dir"
   exit "$rc"
@@ -85,6 +91,7 @@ trap cleanup EXIT
 # and a cap of 3 snapshots the snapshot tests.
 export ROCKPOOL_IDLE_CHECK_INTERVAL=2s ROCKPOOL_MAX_SNAPSHOTS=3
 run_suite "private Rockpool up" start_private
+run_suite "PostgreSQL for the store tests up" start_test_postgres
 ctest_suite "unit and integration tests" "$ROCKPOOL_ROOT/build" -j1
 run_suite "lint" "$ROCKPOOL_ROOT/scripts/lint.sh" "$ROCKPOOL_ROOT/build"
 
@@ -104,6 +111,7 @@ if [ -f "$ROCKPOOL_ROOT/tests/browser/package.json" ]; then
 fi
 
 stop_private
+stop_test_postgres
 
 # 3. The deployment after the suite: the sentinel's findings.
 if [ -n "$sentinel_pid" ]; then

@@ -1,6 +1,7 @@
 // rockpool paths: where this rockpool finds its files and keeps its state, and whether each is
 // there; what an installed copy uses, to check an install. Also the LXD project and the ports
-// the deployment's settings give it (scripts/test.sh reads them to watch the deployment).
+// the deployment's settings give it, its credentials file and its root-only sockets
+// (scripts/test.sh reads them to watch the deployment).
 #include <cstdio>
 #include <filesystem>
 
@@ -31,6 +32,9 @@ void AddPaths(CLI::App& sub, Context& ctx) {
     std::printf("%-10s %s\n", "project", c.project.c_str());
     std::printf("%-10s %d\n", "api-port", c.control_port);
     std::printf("%-10s %d\n", "ws-port", c.workspace_port);
+    std::printf("%-10s %s\n", "auth", c.auth_file().c_str());
+    std::printf("%-10s %s\n", "sockets", c.socket_dir().c_str());
+    std::printf("%-10s %s\n", "local-api", c.local_socket().c_str());
   });
 }
 

@@ -92,7 +92,7 @@ Result<Firewall*> EnsureIsolation(Context& ctx) {
 
 Status Serve(Context& ctx, const ServeFlags& flags) {
   // Fails closed: without sound credentials nothing is served, and nothing is started.
-  auth::FileCredentialSource credentials(ctx.config().state_dir + "/auth.json");
+  auth::FileCredentialSource credentials(ctx.config().auth_file());
   RP_RETURN_IF_ERROR(credentials.Current().status());
   umask(077);  // the store, its journal and Caddy's files: root's alone
   RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
@@ -135,7 +135,8 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   RP_RETURN_IF_ERROR(server.Listen());
   plane->StartBackground();
   spdlog::info("serve: control plane on {} and {} (worker {}), database {}", api.unix_socket,
-               api.local_socket, flags.no_worker ? "off" : "in-process", ctx.config().database());
+               api.local_socket, flags.no_worker ? "off" : "in-process",
+               ctx.config().DatabaseForDisplay());
   server.Run();  // until SIGTERM/SIGINT; in-flight requests finish
   spdlog::info("serve: stopping the worker and reconciler");
   plane->Stop();  // a running job finishes or its lease is released for another worker
@@ -156,7 +157,7 @@ Status RunWorker(Context& ctx) {
   std::signal(SIGTERM, [](int) { g_stop = 1; });
   std::signal(SIGINT, [](int) { g_stop = 1; });
   plane->StartBackground();
-  spdlog::info("worker: taking jobs from {}", ctx.config().database());
+  spdlog::info("worker: taking jobs from {}", ctx.config().DatabaseForDisplay());
   while (g_stop == 0) pause();
   spdlog::info("worker: stopping");
   plane->Stop();

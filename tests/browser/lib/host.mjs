@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const ROCKPOOL_BIN = process.env.ROCKPOOL_BIN || `${REPO_ROOT}build/rockpool`;
 
-/** Runs a program; resolves {code, stdout, stderr}, never rejects on a non-zero exit. */
 /**
  * A setting the private Rockpool (scripts/harness.sh) exports; the tests never fall back to a
  * deployment's defaults, so run without the harness they stop here and say so.
@@ -19,6 +18,7 @@ export function requiredEnv(name) {
   return value;
 }
 
+/** Runs a program; resolves {code, stdout, stderr}, never rejects on a non-zero exit. */
 export function run(file, args, { timeoutMs = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
     execFile(file, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
