@@ -178,6 +178,10 @@ TEST_P(RuntimeContractTest, PortSocketReachesAServerInsideAndGoesAwayOnRemove) {
   const std::string name = NewWorkspace();
   ASSERT_TRUE(rt().Create(name, harness_->image(), {}).ok());
   ASSERT_TRUE(rt().Start(name, {}).ok());
+  // The IDE answers first, so that its answering after the port's removal says the removal
+  // left it alone.
+  Status healthy = rt().WaitHealthy(name, harness_->healthy_timeout());
+  ASSERT_TRUE(healthy.ok()) << healthy.ToString();
   Status serving = harness_->ServeInside(name, 8765);
   ASSERT_TRUE(serving.ok()) << serving.ToString();
   ASSERT_TRUE(rt().AddPort(name, 8765).ok());
