@@ -67,7 +67,7 @@ TEST(ContractTest, ResolvesReferencesInBodiesAndResponses) {
   ASSERT_TRUE(op->body_schema.has_value());
   EXPECT_EQ((*op->body_schema)["properties"]["name"]["pattern"],
             "^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$");
-  EXPECT_EQ(op->responses.at(202)["required"].size(), 12u);
+  EXPECT_EQ(op->responses.at(202)["required"].size(), 13u);
   EXPECT_EQ(op->responses.at(202)["properties"]["limits"]["properties"]["cpus"]["type"], "number");
   EXPECT_TRUE(c.FindOperation("removePort")->responses.at(204).is_null());
   EXPECT_EQ(c.FindOperation("listWorkspaces")->parameters[0].schema["default"], 25);

@@ -79,7 +79,8 @@ json WorkspaceToJson(const Workspace& ws) {
           {"repository", ws.source ? SourceToJson(*ws.source) : json(nullptr)},
           {"idleTimeoutSeconds", ws.idle_timeout_seconds},
           {"lastActivityAt", OptionalString(ws.last_activity_at)},
-          {"idleStopAt", OptionalString(ws.idle_stop_at)}};
+          {"idleStopAt", OptionalString(ws.idle_stop_at)},
+          {"location", ws.location.empty() ? json(nullptr) : json(ws.location)}};
 }
 
 json PortToJson(const Port& port) {
@@ -137,6 +138,7 @@ Result<Workspace> WorkspaceFromJson(const json& j) {
     ws.idle_timeout_seconds = j.value("idleTimeoutSeconds", int64_t{0});
     ws.last_activity_at = NullableString(j, "lastActivityAt");
     ws.idle_stop_at = NullableString(j, "idleStopAt");
+    ws.location = NullableString(j, "location").value_or("");  // absent before clusters
     return ws;
   } catch (const json::exception& e) {
     return Status::InvalidArgument(std::string("workspace: ") + e.what());

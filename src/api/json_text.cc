@@ -162,6 +162,9 @@ void AppendWorkspaceJson(std::string& out, const Workspace& ws) {
   AppendNullableField(out, "lastActivityAt", ws.last_activity_at);
   out += ',';
   AppendNullableField(out, "idleStopAt", ws.idle_stop_at);
+  out += ',';
+  AppendNullableField(out, "location",
+                      ws.location.empty() ? std::nullopt : std::optional(ws.location));
   out += '}';
 }
 

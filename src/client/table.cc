@@ -61,6 +61,7 @@ std::string FormatWorkspace(const Workspace& ws, const std::string& url) {
   rows.push_back({"idle timeout:", FormatDurationSeconds(ws.idle_timeout_seconds)});
   if (ws.last_activity_at) rows.push_back({"last activity:", *ws.last_activity_at});
   if (ws.idle_stop_at) rows.push_back({"idle stop at:", *ws.idle_stop_at});
+  if (!ws.location.empty()) rows.push_back({"cluster member:", ws.location});
   if (ws.status_reason) rows.push_back({"reason:", *ws.status_reason});
   if (ws.source) {
     const WorkspaceSource& s = *ws.source;

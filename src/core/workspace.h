@@ -42,6 +42,9 @@ struct Workspace {
   // The repository it was created from, if any. Kept apart from the workspace's row
   // (store/source_repository.h); the service fills it in its answers.
   std::optional<WorkspaceSource> source;
+  // The cluster member its instance lives on, as the reconciler last saw it; "" when the
+  // engine is not a cluster (or before the first look).
+  std::string location;
 };
 
 // The longest idle timeout a workspace may have (30 days).

@@ -20,6 +20,8 @@ struct InstanceInfo {
   std::string status;  // the engine's word: "Running", "Stopped", ...
   bool running = false;
   std::string address;  // IPv4 on the workspace network, when known
+  // The cluster member it lives on; "" when the engine is not a cluster.
+  std::string location;
 };
 
 // A snapshot of a workspace's instance: its root filesystem at one moment (not its memory).
@@ -98,7 +100,9 @@ class Runtime {
   virtual Status Remove(const std::string& name) = 0;
   // NotFound when there is no such instance.
   virtual Result<InstanceInfo> Inspect(const std::string& name) = 0;
-  // Every instance labelled as Rockpool's.
+  // Every instance labelled as Rockpool's. An instance on a cluster member that does not
+  // answer is listed with status "Error", not running, and its location, under the workspace
+  // it belongs to as far as the runtime can tell (the engine no longer says).
   virtual Result<std::vector<InstanceInfo>> List() = 0;
   // Writes code-server's config; restarts code-server when the instance is running.
   virtual Status Configure(const std::string& name, const CodeServerConfig& config) = 0;

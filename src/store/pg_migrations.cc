@@ -92,12 +92,18 @@ CREATE TABLE leases (
 );
 )sql";
 
+// The cluster member each workspace lives on (NULL: not a cluster, or not seen yet).
+constexpr std::string_view kV10 = R"sql(
+ALTER TABLE workspaces ADD COLUMN location TEXT CHECK (location IS NULL OR length(location) <= 255);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& PgMigrations() {
   static const std::vector<Migration> kMigrations = {
       {8, "the schema of SQLite migrations 1-8", kV8},
       {9, "leases", kV9},
+      {10, "workspace location", kV10},
   };
   return kMigrations;
 }

@@ -7,7 +7,8 @@ namespace {
 
 constexpr const char* kWorkspaceColumns =
     "id, name, status, image, status_reason, created_at, updated_at, limit_cpus, "
-    "limit_memory_mib, limit_processes, limit_disk_gib, idle_timeout_seconds, last_activity_at";
+    "limit_memory_mib, limit_processes, limit_disk_gib, idle_timeout_seconds, last_activity_at, "
+    "location";
 
 std::optional<std::string> IdleStopAt(const Workspace& ws) {
   if (ws.status != WorkspaceStatus::kRunning || ws.idle_timeout_seconds <= 0) return std::nullopt;
@@ -44,6 +45,7 @@ Result<std::vector<Workspace>> SqlWorkspaceRepository::Query(sql::Statement& stm
     ws.idle_timeout_seconds = stmt.OptInt(11).value_or(db_.options().default_idle_timeout_seconds);
     ws.last_activity_at = stmt.OptText(12);
     ws.idle_stop_at = IdleStopAt(ws);
+    ws.location = stmt.OptText(13).value_or("");
     out.push_back(std::move(ws));
   }
 }
@@ -160,6 +162,15 @@ Status SqlWorkspaceRepository::SetIdleTimeout(const std::string& id,
 }
 
 // The text form sorts in time order (FormatTime), so the greater text is the later time.
+Status SqlWorkspaceRepository::SetLocation(const std::string& id, const std::string& location) {
+  auto conn = db_.Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET location = ? WHERE id = ?"));
+  stmt->Bind(1, location.empty() ? std::optional<std::string>() : location).Bind(2, id);
+  RP_RETURN_IF_ERROR(stmt->Run("set location of workspace " + id));
+  if (stmt->Changes() == 0) return Status::NotFound("workspace " + id + " not found");
+  return Status::Ok();
+}
+
 Status SqlWorkspaceRepository::RecordActivity(const std::string& id, TimePoint at) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET last_activity_at = CASE WHEN "

@@ -19,6 +19,7 @@ class SqlWorkspaceRepository : public WorkspaceRepository {
   Status UpdateStatus(const std::string& id, WorkspaceStatus status,
                       const std::optional<std::string>& reason) override;
   Status SetIdleTimeout(const std::string& id, std::optional<int64_t> seconds) override;
+  Status SetLocation(const std::string& id, const std::string& location) override;
   Status RecordActivity(const std::string& id, TimePoint at) override;
   Status Delete(const std::string& id) override;
   Result<std::map<WorkspaceStatus, int>> CountByStatus() override;

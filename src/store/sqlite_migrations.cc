@@ -148,6 +148,11 @@ CREATE TABLE leases (
 ) STRICT;
 )sql";
 
+// The cluster member each workspace lives on (NULL: not a cluster, or not seen yet).
+constexpr std::string_view kV10 = R"sql(
+ALTER TABLE workspaces ADD COLUMN location TEXT CHECK (location IS NULL OR length(location) <= 255);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -163,6 +168,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {7, "idle timeout and last activity", kV7},
       {8, "job argument", kV8},
       {9, "leases", kV9},
+      {10, "workspace location", kV10},
   };
   // clang-format on
   return kMigrations;

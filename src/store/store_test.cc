@@ -455,6 +455,22 @@ TEST_P(StoreTest, RecordActivityOnlyMovesForwardAndKeepsUpdatedAt) {
   EXPECT_EQ(store_->workspaces().RecordActivity("nope", t0).code(), Code::kNotFound);
 }
 
+TEST_P(StoreTest, LocationIsRecordedAndClearedWithoutTouchingUpdatedAt) {
+  auto ws = *store_->workspaces().Insert({"id-1", "a", WorkspaceStatus::kRunning, "img"});
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->location, "");
+  const int64_t before = *store_->workspaces().Revision();
+  clock_.Advance(std::chrono::seconds(5));
+  ASSERT_TRUE(store_->workspaces().SetLocation(ws.id, "member2").ok());
+  auto read = *store_->workspaces().Get(ws.id);
+  EXPECT_EQ(read.location, "member2");
+  EXPECT_EQ(read.updated_at, ws.updated_at);
+  EXPECT_NE(*store_->workspaces().Revision(), before);  // cached list pages see it
+  EXPECT_EQ(store_->workspaces().List(10, std::nullopt)->items[0].location, "member2");
+  ASSERT_TRUE(store_->workspaces().SetLocation(ws.id, "").ok());
+  EXPECT_EQ(store_->workspaces().Get(ws.id)->location, "");
+  EXPECT_EQ(store_->workspaces().SetLocation("nope", "member1").code(), Code::kNotFound);
+}
+
 TEST_P(StoreTest, BecomingRunningCountsAsActivity) {
   Workspace ws = Insert("start");
   clock_.Advance(milliseconds(5000));

@@ -34,6 +34,8 @@ class WorkspaceRepository {
                               const std::optional<std::string>& reason) = 0;
   // Sets the idle timeout (nullopt: the deployment's default) and stamps updated_at. NotFound.
   virtual Status SetIdleTimeout(const std::string& id, std::optional<int64_t> seconds) = 0;
+  // Records the cluster member the workspace lives on ("": none); updated_at stays. NotFound.
+  virtual Status SetLocation(const std::string& id, const std::string& location) = 0;
   // Moves last_activity_at to `at` unless it is already later; updated_at stays. NotFound.
   // (UpdateStatus to running records activity too: a start counts as activity.)
   virtual Status RecordActivity(const std::string& id, TimePoint at) = 0;

@@ -26,8 +26,9 @@ Status FakeRuntime::Enter(const std::string& method, const std::string& name,
 }
 
 InstanceInfo FakeRuntime::Info(const std::string& name, const Instance& instance) {
+  if (instance.member_offline) return InstanceInfo{name, "Error", false, "", instance.location};
   return InstanceInfo{name, instance.running ? "Running" : "Stopped", instance.running,
-                      instance.running ? "10.187.42.10" : ""};
+                      instance.running ? "10.187.42.10" : "", instance.location};
 }
 
 Status FakeRuntime::Create(const std::string& name, const std::string& image,

@@ -29,6 +29,8 @@ class FakeRuntime : public Runtime {
     WorkspaceLimits limits;  // as given to Create, then to each Start of a stopped instance
     int limit_changes = 0;   // how many Starts found other limits and applied them
     std::optional<std::string> restored_from;  // the last snapshot restored
+    std::string location;         // the cluster member it lives on ("" when not clustered)
+    bool member_offline = false;  // its member stopped answering: listed with status Error
   };
 
   explicit FakeRuntime(std::string socket_dir = "/run/rockpool/sockets")

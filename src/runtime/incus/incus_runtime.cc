@@ -33,7 +33,7 @@ bool IsWorkspace(const Instance& instance) {
 InstanceInfo ToInfo(const Instance& instance, const std::string& fallback_name) {
   const std::string ws = instance.Label(kLabelWorkspace);
   return InstanceInfo{ws.empty() ? fallback_name : ws, instance.status, instance.running(),
-                      instance.address};
+                      instance.address, instance.location};
 }
 
 }  // namespace
@@ -444,9 +444,33 @@ Result<std::vector<InstanceInfo>> IncusRuntime::List() {
   RP_ASSIGN_OR_RETURN(std::vector<Instance> all, GetInstances(*client_, true));
   std::vector<InstanceInfo> out;
   for (const Instance& instance : all) {
-    if (IsWorkspace(instance)) out.push_back(ToInfo(instance, instance.name));
+    if (IsWorkspace(instance)) {
+      Remember(instance.Label(kLabelWorkspace), instance.name);
+      out.push_back(ToInfo(instance, instance.name));
+    } else if (std::string ws = WorkspaceOnLostMember(instance); !ws.empty()) {
+      out.push_back(InstanceInfo{ws, instance.status, false, "", instance.location});
+    }
   }
   return out;
+}
+
+// A cluster member that does not answer leaves its instances listed with a name, a location
+// and status Error, and nothing else: no labels. Such an instance is the workspace it was last
+// listed as, or the workspace whose plain instance name it has; "" when it is neither.
+std::string IncusRuntime::WorkspaceOnLostMember(const Instance& instance) {
+  if (instance.status != "Error" || instance.location.empty() || !instance.config.empty()) {
+    return "";
+  }
+  {
+    std::lock_guard lock(locks_mu_);
+    for (const auto& [ws, name] : instance_of_) {
+      if (name == instance.name) return ws;
+    }
+  }
+  const std::string_view prefix = "rp-";
+  if (!instance.name.starts_with(prefix)) return "";
+  const std::string ws = instance.name.substr(prefix.size());
+  return ValidateWorkspaceName(ws).ok() && InstanceName(ws) == instance.name ? ws : "";
 }
 
 Result<ExecResult> IncusRuntime::Exec(const std::string& name,

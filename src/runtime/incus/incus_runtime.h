@@ -125,6 +125,7 @@ class IncusRuntime final : public Runtime {
 
  private:
   std::mutex& LockFor(const std::string& instance);
+  std::string WorkspaceOnLostMember(const Instance& instance);
   Result<std::string> ResolveImage(const std::string& image, const std::string& context);
   Result<std::string> EnsureTemplate(const std::string& alias, const std::string& fingerprint);
   Result<Instance> WaitForTemplate(const std::string& name);

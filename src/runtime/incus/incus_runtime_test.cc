@@ -434,6 +434,41 @@ TEST_F(IncusRuntimeTest, ListReturnsOnlyLabelledWorkspaces) {
   EXPECT_EQ((*list)[0].address, "10.187.42.5");
 }
 
+// A cluster member that does not answer: its instances come with a name, a location and
+// status Error, and null for the rest. Each is listed under the workspace it was last listed
+// as, or whose plain instance name it has.
+TEST_F(IncusRuntimeTest, ListNamesTheWorkspacesOfAClusterMemberThatDoesNotAnswer) {
+  auto located = [](Json instance) {
+    instance["location"] = "member3";
+    return instance;
+  };
+  auto lost = [](const std::string& name) {
+    return Json{{"name", name},      {"status", "Error"},  {"location", "member3"},
+                {"config", nullptr}, {"devices", nullptr}, {"profiles", nullptr},
+                {"state", nullptr},  {"architecture", ""}};
+  };
+  daemon_.On("GET", "/1.0/instances?recursion=2",
+             Sync(Json::array({located(InstanceJson("rpw-0123456789ab-0000abcd", "Running",
+                                                    WorkspaceConfig("claimed")))})));
+  auto before = runtime_->List();
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_EQ(before->size(), 1u);
+  EXPECT_EQ((*before)[0].location, "member3");
+
+  daemon_.On("GET", "/1.0/instances?recursion=2",
+             Sync({lost("rpw-0123456789ab-0000abcd"), lost("rp-plain"), lost("someone-else")}));
+  auto list = runtime_->List();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  for (const InstanceInfo& info : *list) {
+    EXPECT_EQ(info.status, "Error");
+    EXPECT_FALSE(info.running);
+    EXPECT_EQ(info.location, "member3");
+  }
+  EXPECT_EQ((*list)[0].name, "claimed");
+  EXPECT_EQ((*list)[1].name, "plain");
+}
+
 // A ready warm member of image rp-img, running, as the daemon lists it.
 Json WarmMember(const std::string& name) {
   Json config = HardenedConfig({});

@@ -22,13 +22,16 @@ Result<Instance> Decode(const Json& m) {
     Instance out;
     out.name = m.at("name").get<std::string>();
     out.status = m.value("status", "");
-    out.config = m.value("config", Config{});
-    out.devices = m.value("devices", Devices{});
+    // An instance on a cluster member that does not answer comes with null config and devices.
+    if (m.contains("config") && !m["config"].is_null()) out.config = m["config"].get<Config>();
+    if (m.contains("devices") && !m["devices"].is_null()) out.devices = m["devices"].get<Devices>();
     for (const char* key : {"architecture", "config", "devices", "ephemeral", "profiles",
                             "stateful", "description"}) {
       if (m.contains(key)) out.put[key] = m[key];
     }
     if (m.contains("state")) out.address = Ipv4Of(m["state"]);
+    out.location = m.value("location", "");
+    if (out.location == "none") out.location.clear();
     return out;
   } catch (const Json::exception& e) {
     return Status::Internal(std::string("unexpected instance JSON: ") + e.what());

@@ -44,6 +44,8 @@ struct Instance {
   std::string etag;     // of the plain GET, for If-Match
   Json put;             // the writable fields (InstancePut), for a full PUT
   std::string address;  // IPv4 of eth0 when state was asked for and known
+  // The cluster member it lives on; "" on a daemon that is not clustered (which says "none").
+  std::string location;
 
   bool running() const { return status == "Running"; }
   // The value of config key `key`, "" when it is not set.

@@ -1,4 +1,4 @@
--- A Rockpool store at schema version 8, the previous release.
+-- A Rockpool store at schema version 9, the previous release.
 -- Made by src/store/testdata/make_previous_release.sh; do not edit by hand.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
@@ -11,6 +11,7 @@ INSERT INTO schema_migrations VALUES(5,'job kinds checked by the code','2026-01-
 INSERT INTO schema_migrations VALUES(6,'workspace sources','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(7,'idle timeout and last activity','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(8,'job argument','2026-01-01T00:00:00.000Z');
+INSERT INTO schema_migrations VALUES(9,'leases','2026-01-01T00:00:00.000Z');
 CREATE TABLE workspaces (
   id            TEXT NOT NULL PRIMARY KEY,
   name          TEXT NOT NULL UNIQUE,
@@ -74,6 +75,11 @@ CREATE TABLE workspace_sources (
   error_kind   TEXT,
   error        TEXT,
   updated_at   TEXT NOT NULL
+) STRICT;
+CREATE TABLE leases (
+  name     TEXT NOT NULL PRIMARY KEY,
+  holder   TEXT NOT NULL,
+  until_ms INTEGER NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX workspaces_by_created ON workspaces (created_at, id);
 CREATE INDEX workspaces_by_status ON workspaces (status);
