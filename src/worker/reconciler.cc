@@ -25,6 +25,13 @@ JobKind JobFor(WorkspaceStatus s) {
   }
 }
 
+constexpr std::string_view kMemberLost = "cluster member lost: ";
+
+// The engine lists an instance whose cluster member does not answer with status Error.
+bool OnLostMember(const InstanceInfo& info) {
+  return info.status == "Error" && !info.location.empty();
+}
+
 bool HasPendingJob(Store& store, const std::string& workspace_id, Status& error) {
   auto jobs = store.jobs().ListForWorkspace(workspace_id);
   if (!jobs.ok()) {
@@ -38,6 +45,14 @@ bool HasPendingJob(Store& store, const std::string& workspace_id, Status& error)
 }
 
 }  // namespace
+
+std::string MemberLostReason(const std::string& workspace, const std::string& member) {
+  return std::string(kMemberLost) + "workspace \"" + workspace + "\" lives on cluster member \"" +
+         member + "\", which does not answer (`rockpool doctor` shows the members); the " +
+         "workspace comes back by itself when the member does";
+}
+
+bool IsMemberLostReason(const std::string& reason) { return reason.starts_with(kMemberLost); }
 
 Reconciler::Reconciler(Store& store, JobQueue& queue, Runtime& runtime, Proxy& proxy,
                        ProxyConfig proxy_config, Clock& clock, ReconcilerOptions options)
@@ -104,8 +119,14 @@ Result<ReconcileReport> Reconciler::RunOnce() {
   std::map<std::string, InstanceInfo> instances;
   for (auto& info : *listed) instances[info.name] = info;
   for (const Workspace& ws : workspaces) {
-    if (ws.status != WorkspaceStatus::kError && busy.count(ws.id) == 0) {
+    if (busy.count(ws.id) > 0) continue;
+    if (auto it = instances.find(ws.name); it != instances.end()) {
+      ReconcileLocation(ws, it->second, report);
+    }
+    if (ws.status != WorkspaceStatus::kError) {
       ReconcileWorkspace(ws, instances, report);
+    } else if (IsMemberLostReason(ws.status_reason.value_or(""))) {
+      Recover(ws, instances, report);
     }
   }
   ReconcileOrphans(instances, workspaces, report);
@@ -211,6 +232,11 @@ void Reconciler::ReconcileWorkspace(const Workspace& ws,
     return;
   }
   auto it = instances.find(ws.name);
+  if (it != instances.end() && OnLostMember(it->second)) {
+    // Asking the engine about this instance again would wait on the member that is gone.
+    Fail(ws, MemberLostReason(ws.name, it->second.location), report);
+    return;
+  }
   const bool agrees =
       it != instances.end() && it->second.running == (ws.status == WorkspaceStatus::kRunning);
   if (agrees) return;
@@ -238,6 +264,36 @@ void Reconciler::ReconcileWorkspace(const Workspace& ws,
       report.problems.push_back(st.ToString());
     }
   }
+}
+
+void Reconciler::ReconcileLocation(const Workspace& ws, const InstanceInfo& instance,
+                                   ReconcileReport& report) {
+  if (instance.location.empty() || ws.location == instance.location) return;
+  Status st = store_.workspaces().SetLocation(ws.id, instance.location);
+  if (!st.ok()) {
+    if (st.code() != Code::kNotFound) report.problems.push_back(st.ToString());
+    return;
+  }
+  report.relocated.push_back(ws.name);
+}
+
+void Reconciler::Recover(const Workspace& ws, const std::map<std::string, InstanceInfo>& instances,
+                         ReconcileReport& report) {
+  auto it = instances.find(ws.name);
+  if (it == instances.end() || OnLostMember(it->second)) return;  // still gone
+  const InstanceInfo& instance = it->second;
+  const WorkspaceStatus back =
+      instance.running ? WorkspaceStatus::kRunning : WorkspaceStatus::kStopped;
+  Status st =
+      IfUnchanged(ws, [&] { return store_.workspaces().UpdateStatus(ws.id, back, std::nullopt); });
+  if (st.code() == Code::kConflict) return;
+  if (!st.ok()) {
+    report.problems.push_back(st.ToString());
+    return;
+  }
+  spdlog::info("reconciler: cluster member \"{}\" answers again; workspace \"{}\" is {}",
+               instance.location, ws.name, StatusName(back));
+  report.recovered.push_back(ws.name);
 }
 
 Status Reconciler::IfUnchanged(const Workspace& ws, const std::function<Status()>& body) {
@@ -285,7 +341,9 @@ void Reconciler::ReconcileOrphans(const std::map<std::string, InstanceInfo>& ins
   std::map<std::string, TimePoint> still_orphaned;
   const TimePoint now = clock_.Now();
   for (const auto& [name, info] : instances) {
-    if (names.count(name) > 0) continue;
+    // What an instance on a member that does not answer is cannot be known (nor can it be
+    // removed) until the member is back.
+    if (names.count(name) > 0 || OnLostMember(info)) continue;
     auto seen = orphan_first_seen_.find(name);
     const TimePoint first = seen == orphan_first_seen_.end() ? now : seen->second;
     if (seen == orphan_first_seen_.end()) {

@@ -6,8 +6,13 @@
 //    `error` with the reason, not an automatic restart: a restart would hide a crash loop and
 //    fight an operator who stopped it on purpose; the person sees why and can Start again;
 //  - a stopped workspace whose instance runs: the instance is stopped;
+//  - a running or stopped workspace whose instance is on a cluster member that stopped
+//    answering (the engine lists it with status Error and its member): `error`, naming the
+//    member (MemberLostReason); once the member is back and lists the instance again, the
+//    workspace takes the state of its instance, running or stopped;
+//  - the cluster member each workspace lives on is recorded (Workspace::location);
 //  - a Rockpool-labelled instance with no workspace: logged when first seen, removed once it
-//    has been seen for `orphan_grace`;
+//    has been seen for `orphan_grace` (not while its cluster member does not answer);
 //  - a workspace in creating/starting/stopping with no queued or running job for longer than
 //    `stuck_after`: its job is queued again (the job steps are idempotent);
 //  - a port left pending for longer than `pending_port_grace` (its request crashed between
@@ -65,6 +70,11 @@ struct ReconcilerOptions {
   const Leadership* leader = nullptr;
 };
 
+// The reason a workspace is in error because the cluster member holding it stopped answering;
+// the reconciler recognises it to bring the workspace back with its member.
+std::string MemberLostReason(const std::string& workspace, const std::string& member);
+bool IsMemberLostReason(const std::string& reason);
+
 // What one pass found and did.
 struct ReconcileReport {
   bool skipped = false;  // another process leads: this pass did nothing
@@ -74,6 +84,8 @@ struct ReconcileReport {
   int warm_made = 0;                         // warm pool members Runtime::FillWarmPools made
   std::vector<std::string> limits_repaired;  // what Runtime::RepairLimits repaired
   std::vector<std::string> failed;           // workspaces moved to error
+  std::vector<std::string> recovered;        // back from error: their member answers again
+  std::vector<std::string> relocated;        // workspaces whose recorded member changed
   std::vector<std::string> stopped;          // instances stopped to match a stopped workspace
   std::vector<std::string> requeued;         // stuck workspaces whose job was queued again
   std::vector<std::string> orphans;          // orphan instances still in their grace period
@@ -108,6 +120,12 @@ class Reconciler {
   // REQUIRES: `ws` is not in error and had no pending job when listed.
   void ReconcileWorkspace(const Workspace& ws, const std::map<std::string, InstanceInfo>& instances,
                           ReconcileReport& report);
+  // REQUIRES: `ws` had no pending job when listed.
+  void ReconcileLocation(const Workspace& ws, const InstanceInfo& instance,
+                         ReconcileReport& report);
+  // REQUIRES: `ws` is in error for MemberLostReason and had no pending job when listed.
+  void Recover(const Workspace& ws, const std::map<std::string, InstanceInfo>& instances,
+               ReconcileReport& report);
   void ReconcileOrphans(const std::map<std::string, InstanceInfo>& instances,
                         const std::vector<Workspace>& workspaces, ReconcileReport& report);
   // Moves `ws` to error unless it changed (or got a job) since it was read.

@@ -202,6 +202,62 @@ TEST_F(ReconcilerTest, RunningWorkspaceWhoseInstanceStoppedGoesToError) {
   EXPECT_THAT(runtime_.calls(), ElementsAre("List", "Inspect test"));  // checked again; no restart
 }
 
+// A cluster member that stops answering: the engine lists its instances with status Error.
+// Its workspaces, running or stopped, go to error naming the member, without asking the
+// engine about each (that would wait on the member); workspaces elsewhere are untouched.
+// Once the member answers, each takes the state of its instance.
+TEST_F(ReconcilerTest, WorkspacesOfALostClusterMemberGoToErrorAndComeBackWithIt) {
+  auto on = [](const std::string& member, bool running) {
+    return FakeRuntime::Instance{.image = "img", .running = running, .location = member};
+  };
+  runtime_.PutInstance("a", on("member3", true));
+  runtime_.PutInstance("b", on("member3", false));
+  runtime_.PutInstance("c", on("member1", true));
+  ASSERT_TRUE(store_->workspaces().Insert({"id-a", "a", WorkspaceStatus::kRunning, "img"}).ok());
+  ASSERT_TRUE(store_->workspaces().Insert({"id-b", "b", WorkspaceStatus::kStopped, "img"}).ok());
+  ASSERT_TRUE(store_->workspaces().Insert({"id-c", "c", WorkspaceStatus::kRunning, "img"}).ok());
+  ReconcileReport first = Pass();
+  EXPECT_THAT(first.relocated, ElementsAre("a", "b", "c"));
+  EXPECT_EQ(Get("a").location, "member3");
+  EXPECT_EQ(Get("c").location, "member1");
+  EXPECT_TRUE(Pass().relocated.empty());  // recorded once
+
+  for (const char* name : {"a", "b"}) {
+    auto instance = *runtime_.instance(name);
+    instance.member_offline = true;
+    runtime_.PutInstance(name, instance);
+  }
+  runtime_.ClearCalls();
+  EXPECT_THAT(Pass().failed, ElementsAre("a", "b"));
+  EXPECT_THAT(runtime_.calls(), ElementsAre("List"));
+  EXPECT_EQ(Get("a").status, WorkspaceStatus::kError);
+  EXPECT_EQ(Get("b").status, WorkspaceStatus::kError);
+  EXPECT_EQ(Get("a").status_reason, MemberLostReason("a", "member3"));
+  EXPECT_THAT(*Get("b").status_reason,
+              HasSubstr("cluster member \"member3\", which does not answer"));
+  EXPECT_EQ(Get("c").status, WorkspaceStatus::kRunning);
+  EXPECT_TRUE(Pass().recovered.empty());  // still gone
+
+  runtime_.PutInstance("a", on("member3", true));
+  runtime_.PutInstance("b", on("member3", false));
+  EXPECT_THAT(Pass().recovered, ElementsAre("a", "b"));
+  EXPECT_EQ(Get("a").status, WorkspaceStatus::kRunning);
+  EXPECT_EQ(Get("b").status, WorkspaceStatus::kStopped);
+  EXPECT_EQ(Get("a").status_reason, std::nullopt);
+}
+
+// Only an error the reconciler set for a lost member clears by itself: one for a crash stays
+// until the person acts.
+TEST_F(ReconcilerTest, AnErrorForAnotherReasonStaysWhenTheInstanceIsFine) {
+  runtime_.PutInstance("crashed", {"img", false});
+  ASSERT_TRUE(store_->workspaces()
+                  .Insert({"id-crashed", "crashed", WorkspaceStatus::kError, "img",
+                           "the instance of workspace \"crashed\" stopped outside Rockpool"})
+                  .ok());
+  EXPECT_TRUE(Pass().recovered.empty());
+  EXPECT_EQ(Get("crashed").status, WorkspaceStatus::kError);
+}
+
 TEST_F(ReconcilerTest, AJobThatFinishesDuringThePassIsNotMistakenForDrift) {
   // The pass lists instances first; here the create job finishes before the rows are read,
   // so the list has no instance for a row that is already running.

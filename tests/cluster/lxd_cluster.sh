@@ -10,6 +10,8 @@
 #   lxd_cluster.sh up          bootstrap member1, join member2 and member3 (dir storage)
 #   lxd_cluster.sh down        stop the daemons, remove namespaces and links, delete the folder
 #   lxd_cluster.sh start <i>   start member i's daemon again (after a kill)
+#   lxd_cluster.sh cut <i>     take member i's link down: a host gone from the network
+#   lxd_cluster.sh mend <i>    bring member i's link up again
 #   lxd_cluster.sh pid <i>     member i's daemon process id
 #   lxd_cluster.sh lxc <i> ... lxc against member i
 #   lxd_cluster.sh socket <i>  member i's unix socket
@@ -143,8 +145,10 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   start) start_member "$2" ;;
+  cut) ip link set "rptc${2}h" down ;;
+  mend) ip link set "rptc${2}h" up ;;
   pid) daemon_pid "$2" ;;
   lxc) i=$2; shift 2; lx "$i" "$@" ;;
   socket) echo "$(member_dir "$2")/unix.socket" ;;
-  *) echo "usage: $0 up|down|start <i>|pid <i>|lxc <i> args...|socket <i>" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|start <i>|cut <i>|mend <i>|pid <i>|lxc <i> args...|socket <i>" >&2; exit 2 ;;
 esac

@@ -10,6 +10,13 @@
 #include <cstdio>
 
 #include "e2e_support.h"
+#include "jobs/job_queue.h"
+#include "proxy/fake/fake_proxy.h"
+#include "runtime/incus/incus_runtime.h"
+#include "runtime/incus/instance_names.h"
+#include "store/sqlite_store.h"
+#include "store/temp_dir.h"
+#include "worker/reconciler.h"
 
 namespace rockpool::e2e {
 namespace {
@@ -96,6 +103,64 @@ TEST_F(ClusterTest, DoctorNamesAMemberThatStoppedAnsweringUntilItIsBack) {
   ProcessResult started = Cluster({"start", "3"});
   ASSERT_EQ(started.exit_code, 0) << started.output;
   EXPECT_TRUE(DoctorSays("ok   cluster   3 members", doctor)) << doctor.output;
+}
+
+// The reconciler on the cluster: a workspace records the member it lives on; when that member
+// drops off the network the workspace goes to error naming it, and once the member is back the
+// workspace is as its instance is. The instance is an empty one (no image to copy onto the
+// members); what is tested is what the engine reports and what the reconciler makes of it.
+TEST_F(ClusterTest, AWorkspaceOnALostMemberGoesToErrorAndComesBackWithIt) {
+  ProcessResult made = Cluster({"lxc", "1", "init", "--empty", "rp-far", "--target", "member3",
+                                "-c", std::string(incus::kLabelManaged) + "=true", "-c",
+                                std::string(incus::kLabelWorkspace) + "=far"});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  TempDir dir;
+  SystemClock clock;
+  auto store = SqliteStore::Open(dir.File("rockpool.db"), clock);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  JobQueue queue((*store)->jobs());
+  FakeProxy proxy;
+  incus::IncusRuntimeOptions options;
+  options.socket_dir = dir.File("sockets");
+  auto runtime = incus::IncusRuntime::Open(options, Socket(1));
+  ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();
+  Reconciler reconciler(**store, queue, **runtime, proxy, ProxyConfig{}, clock);
+  WorkspaceRepository& workspaces = (*store)->workspaces();
+  ASSERT_TRUE(workspaces.Insert({"id-far", "far", WorkspaceStatus::kStopped, "img"}).ok());
+  auto pass = reconciler.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  EXPECT_TRUE(pass->failed.empty());
+  EXPECT_EQ(workspaces.GetByName("far")->location, "member3");
+
+  // The member's host gone from the network: its packets are dropped, nothing is refused.
+  ProcessResult cut = Cluster({"cut", "3"});
+  ASSERT_EQ(cut.exit_code, 0) << cut.output;
+  const auto cut_at = std::chrono::steady_clock::now();
+  std::string last;  // what the last pass said, for a failure message
+  auto status_is = [&](WorkspaceStatus want) {
+    return WaitUntil(
+        [&] {
+          auto r = reconciler.RunOnce();
+          last = !r.ok()               ? r.status().ToString()
+                 : r->problems.empty() ? "no problem"
+                                       : r->problems.front();
+          return workspaces.GetByName("far")->status == want;
+        },
+        seconds(6 * kOfflineThresholdSeconds));
+  };
+  ASSERT_TRUE(status_is(WorkspaceStatus::kError)) << last;
+  std::printf("[ measure ] member3 cut off; its workspace shows error %.1f s later\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - cut_at).count());
+  EXPECT_EQ(workspaces.GetByName("far")->status_reason, MemberLostReason("far", "member3"));
+
+  ProcessResult mended = Cluster({"mend", "3"});
+  ASSERT_EQ(mended.exit_code, 0) << mended.output;
+  EXPECT_TRUE(status_is(WorkspaceStatus::kStopped)) << last;
+  EXPECT_EQ(workspaces.GetByName("far")->status_reason, std::nullopt);
+  ProcessResult doctor;
+  EXPECT_TRUE(DoctorSays("ok   cluster   3 members", doctor)) << doctor.output;
+  ProcessResult removed = Cluster({"lxc", "1", "delete", "rp-far"});
+  EXPECT_EQ(removed.exit_code, 0) << removed.output;
 }
 
 }  // namespace
