@@ -19,10 +19,11 @@ inline constexpr char kLabelSpare[] = "user.rockpool.spare";  // a copy of a tem
 inline constexpr char kLabelSpareReady[] = "user.rockpool.spare.ready";
 // How the template was made, copied into everything made from it. Generation 2 resets the
 // machine-id only once systemd has finished booting (before, systemd could commit an id after
-// the reset, and every copy shared it). Templates, spares and warm members of an earlier
-// generation are made again.
+// the reset, and every copy shared it). Generation 3 also drops what code-server wrote in its
+// state folder during that boot (its IPC socket, machine id, logs). Templates, spares and warm
+// members of an earlier generation are made again.
 inline constexpr char kLabelTemplateGeneration[] = "user.rockpool.template.generation";
-inline constexpr char kTemplateGeneration[] = "2";
+inline constexpr char kTemplateGeneration[] = "3";
 // "true" on a member of the warm pool: a spare that runs, code-server up, waiting for a claim.
 // A claim turns it into a workspace in one PATCH (labels; the instance keeps its name).
 inline constexpr char kLabelWarm[] = "user.rockpool.warm";

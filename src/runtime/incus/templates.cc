@@ -36,8 +36,10 @@ bool IsSpareOf(const Instance& instance, const std::string& alias) {
 // Copies must not share the template's machine id: systemd commits a generated id at first
 // boot, and a bind-mounted transient one hides the file while running. The reset waits (up to
 // 60 s) until systemd has finished booting, so no commit comes after it; systemctl fails at
-// once while systemd is still coming up. Then the file must be empty. The temp files that boot
-// made go too: every copy makes its own.
+// once while systemd is still coming up. Then the file must be empty. What that boot made for
+// itself goes too, so every copy makes its own: the temp files, and what code-server wrote
+// beside the settings and extensions the image ships (its IPC socket, logs, machine id), once
+// code-server has stopped (the template is then stopped by force, which would leave them).
 const std::vector<std::string> kResetMachineId = {
     "sh", "-c",
     "i=0; until s=$(systemctl is-system-running --wait 2>/dev/null); "
@@ -45,6 +47,9 @@ const std::vector<std::string> kResetMachineId = {
     "i=$((i+1)); [ $i -lt 600 ] || { echo \"systemd did not finish booting: $s\" >&2; exit 1; }; "
     "sleep 0.1; done; "
     "umount /etc/machine-id 2>/dev/null; : > /etc/machine-id && test ! -s /etc/machine-id && "
+    "{ systemctl stop code-server.service 2>/dev/null; d=/home/admin/.local/share/code-server; "
+    "[ ! -d $d ] || find $d -mindepth 1 -maxdepth 1 ! -name User ! -name extensions "
+    "-exec rm -rf {} +; } && "
     "find /tmp /var/tmp -mindepth 1 -maxdepth 1 -exec rm -rf {} +"};
 
 }  // namespace
