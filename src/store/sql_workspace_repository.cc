@@ -161,7 +161,6 @@ Status SqlWorkspaceRepository::SetIdleTimeout(const std::string& id,
   return Status::Ok();
 }
 
-// The text form sorts in time order (FormatTime), so the greater text is the later time.
 Status SqlWorkspaceRepository::SetLocation(const std::string& id, const std::string& location) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET location = ? WHERE id = ?"));
@@ -171,6 +170,7 @@ Status SqlWorkspaceRepository::SetLocation(const std::string& id, const std::str
   return Status::Ok();
 }
 
+// The text form sorts in time order (FormatTime), so the greater text is the later time.
 Status SqlWorkspaceRepository::RecordActivity(const std::string& id, TimePoint at) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("UPDATE workspaces SET last_activity_at = CASE WHEN "
