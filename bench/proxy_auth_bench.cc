@@ -102,7 +102,7 @@ int Run(int rounds, int requests) {
   config.socket_dir = (dir / "sockets").string();
   config.control_port = testing::FreeLoopbackPort();
   config.workspace_port = testing::FreeLoopbackPort();
-  config.control_plane_upstream = "unix/" + (dir / "control.sock").string();
+  config.control_plane_upstreams = {"unix/" + (dir / "control.sock").string()};
   nlohmann::json with_auth = BuildBootstrapConfig(config, admin_address);
   nlohmann::json without_auth = with_auth;
   auto& routes = without_auth["apps"]["http"]["servers"]["workspaces"]["routes"];

@@ -113,6 +113,9 @@ Config Config::FromEnvironment() {
   if (auto max_snapshots = MaxSnapshotsFromEnvironment(); max_snapshots.ok()) {
     c.max_snapshots = *max_snapshots;
   }
+  if (auto processes = ServeProcessesFromEnvironment(c.postgres_store()); processes.ok()) {
+    c.serve_processes = *processes;
+  }
   return c;
 }
 
@@ -137,6 +140,26 @@ Result<int> MaxSnapshotsFromEnvironment() {
     return Status::InvalidArgument(
         "ROCKPOOL_MAX_SNAPSHOTS is \"" + text + "\"; set it to a whole number from 1 to " +
         std::to_string(kMaxMaxSnapshots) + " (snapshots kept per workspace)");
+  }
+  return value;
+}
+
+Result<int> ServeProcessesFromEnvironment(bool postgres_store) {
+  const char* v = std::getenv("ROCKPOOL_SERVE_PROCESSES");
+  if (v == nullptr || *v == '\0') return 1;
+  const std::string text(v);
+  const bool digit = text.size() == 1 && text[0] >= '1' && text[0] <= '0' + kMaxServeProcesses;
+  if (!digit) {
+    return Status::InvalidArgument(
+        "ROCKPOOL_SERVE_PROCESSES is \"" + text + "\"; set it to a whole number from 1 to " +
+        std::to_string(kMaxServeProcesses) + " (control-plane processes on this host)");
+  }
+  const int value = text[0] - '0';
+  if (value > 1 && !postgres_store) {
+    return Status::InvalidArgument(
+        "ROCKPOOL_SERVE_PROCESSES is " + text +
+        ", but the store is SQLite, which is for one process; set ROCKPOOL_DATABASE_URL to a "
+        "PostgreSQL database for several, or set ROCKPOOL_SERVE_PROCESSES=1");
   }
   return value;
 }

@@ -18,6 +18,7 @@ inline constexpr char kDefaultRuntime[] = "incus";
 #endif
 
 inline constexpr int kDefaultMaxSnapshots = 10;
+inline constexpr int kMaxServeProcesses = 8;
 inline constexpr int kMaxMaxSnapshots = 1000;
 
 struct Config {
@@ -79,10 +80,24 @@ struct Config {
   std::string DatabaseForDisplay() const;
   // InvalidArgument, with the fix, unless ROCKPOOL_DATABASE_URL is empty or a postgres:// URL.
   Status CheckDatabase() const;
+  // How many `rockpool serve` processes this host runs behind its Caddy (1 to
+  // kMaxServeProcesses; more than one needs the PostgreSQL store). ServeProcessesFromEnvironment
+  // checks it.
+  int serve_processes = 1;  // ROCKPOOL_SERVE_PROCESSES
   // Root-only unix sockets: the control plane's for the proxy (every request authenticated),
-  // its own for this host's tools run as root, and Caddy's admin endpoint.
-  std::string control_socket() const { return state_dir + "/control.sock"; }
-  std::string local_socket() const { return state_dir + "/local.sock"; }
+  // its own for this host's tools run as root, and Caddy's admin endpoint. Serve process
+  // `process` (1 to serve_processes) has a pair of its own; the first one's names have no
+  // number.
+  std::string control_socket(int process = 1) const {
+    return state_dir + "/control" + ServeProcessSuffix(process) + ".sock";
+  }
+  std::string local_socket(int process = 1) const {
+    return state_dir + "/local" + ServeProcessSuffix(process) + ".sock";
+  }
+  // "" for the first serve process, "-<n>" for the others: the part of its files' names.
+  static std::string ServeProcessSuffix(int process) {
+    return process <= 1 ? "" : "-" + std::to_string(process);
+  }
   std::string caddy_admin() const;
   std::string WorkspaceUrl(const std::string& name) const;
 
@@ -97,6 +112,11 @@ Result<LimitsPolicy> LimitsPolicyFromEnvironment();
 // ROCKPOOL_MAX_SNAPSHOTS (default kDefaultMaxSnapshots): a whole number from 1 to
 // kMaxMaxSnapshots, else InvalidArgument naming the setting and what to set.
 Result<int> MaxSnapshotsFromEnvironment();
+
+// ROCKPOOL_SERVE_PROCESSES (default 1): a whole number from 1 to kMaxServeProcesses, above 1
+// only with a PostgreSQL store (`postgres_store`), else InvalidArgument naming the setting and
+// what to set.
+Result<int> ServeProcessesFromEnvironment(bool postgres_store);
 
 // ROCKPOOL_WARM_POOL: how many booted workspaces to keep ready per image. A whole number from 0
 // to kMaxWarmPool for `default_image` (unset: 1), or "<image>=<n>,<image>=<n>" for several

@@ -64,6 +64,41 @@ TEST_F(MaxSnapshotsTest, AnythingElseIsRefusedNamingTheSettingAndTheRange) {
   }
 }
 
+class ServeProcessesTest : public ::testing::Test {
+ protected:
+  void TearDown() override { unsetenv("ROCKPOOL_SERVE_PROCESSES"); }
+};
+
+TEST_F(ServeProcessesTest, OneByDefaultAndSeveralOnlyOnPostgres) {
+  unsetenv("ROCKPOOL_SERVE_PROCESSES");
+  EXPECT_EQ(*ServeProcessesFromEnvironment(false), 1);
+  setenv("ROCKPOOL_SERVE_PROCESSES", "3", 1);
+  EXPECT_EQ(*ServeProcessesFromEnvironment(true), 3);
+  auto sqlite = ServeProcessesFromEnvironment(false);
+  ASSERT_FALSE(sqlite.ok());
+  EXPECT_EQ(sqlite.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(sqlite.status().message().find("ROCKPOOL_DATABASE_URL"), std::string::npos)
+      << sqlite.status().message();
+  setenv("ROCKPOOL_SERVE_PROCESSES", "1", 1);
+  EXPECT_EQ(*ServeProcessesFromEnvironment(false), 1);
+  for (const char* bad : {"0", "9", "-1", "two", "12", " 2"}) {
+    setenv("ROCKPOOL_SERVE_PROCESSES", bad, 1);
+    auto n = ServeProcessesFromEnvironment(true);
+    ASSERT_FALSE(n.ok()) << bad;
+    EXPECT_NE(n.status().message().find("from 1 to 8"), std::string::npos);
+  }
+}
+
+TEST_F(ServeProcessesTest, EachProcessHasSocketsOfItsOwnAndTheFirstKeepsTheNames) {
+  Config c;
+  c.state_dir = "/var/lib/rockpool";
+  EXPECT_EQ(c.control_socket(), "/var/lib/rockpool/control.sock");
+  EXPECT_EQ(c.control_socket(1), "/var/lib/rockpool/control.sock");
+  EXPECT_EQ(c.local_socket(1), "/var/lib/rockpool/local.sock");
+  EXPECT_EQ(c.control_socket(2), "/var/lib/rockpool/control-2.sock");
+  EXPECT_EQ(c.local_socket(3), "/var/lib/rockpool/local-3.sock");
+}
+
 class WarmPoolTest : public ::testing::Test {
  protected:
   void TearDown() override { unsetenv("ROCKPOOL_WARM_POOL"); }

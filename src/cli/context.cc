@@ -142,7 +142,9 @@ ProxyConfig Context::proxy_config() const {
   c.socket_dir = config_.socket_dir();
   c.control_port = config_.control_port;
   c.workspace_port = config_.workspace_port;
-  c.control_plane_upstream = "unix/" + config_.control_socket();
+  for (int process = 1; process <= config_.serve_processes; ++process) {
+    c.control_plane_upstreams.push_back("unix/" + config_.control_socket(process));
+  }
   const std::string dashboard = DashboardDir();
   if (std::filesystem::exists(dashboard + "/index.html")) c.dashboard_root = dashboard;
   return c;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <vector>
 
 #include "auth/file_credential_source.h"
 #include "cli/commands.h"
@@ -195,8 +196,11 @@ Finding CheckPrivateFiles(Context& ctx) {
 Finding CheckRootSockets(Context& ctx) {
   const Config& c = ctx.config();
   std::string detail;
-  for (const std::string& socket :
-       {c.control_socket(), c.local_socket(), c.caddy_dir() + "/admin.sock"}) {
+  std::vector<std::string> sockets = {c.caddy_dir() + "/admin.sock"};
+  for (int process = 1; process <= c.serve_processes; ++process) {
+    sockets.insert(sockets.end(), {c.control_socket(process), c.local_socket(process)});
+  }
+  for (const std::string& socket : sockets) {
     struct stat st {};
     if (stat(socket.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
       return {false, socket + " missing", "rockpool up"};

@@ -48,7 +48,9 @@ Status Logs(Context& ctx, const LogsFlags& flags) {
   std::vector<std::string> argv = {"tail", "-n", std::to_string(flags.lines)};
   if (flags.follow) argv.push_back("-F");  // follows the file across rotations
   std::vector<std::string> files;
-  if (serve) files.push_back(ServeLogFile(c));
+  for (int process = 1; serve && process <= c.serve_processes; ++process) {
+    files.push_back(ServeLogFile(c, process));
+  }
   if (caddy) files.push_back(ctx.caddy().LogFile());
   if (supervise) files.push_back(SupervisorLogFile(c));
   if (!flags.follow) {

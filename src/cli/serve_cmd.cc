@@ -2,6 +2,8 @@
 // unix sockets: <state>/control.sock, which Caddy dials and where every request is
 // authenticated, and <state>/local.sock for this host's own tools run as root. It installs the
 // host firewall and brings Caddy up with the whole system's routes on start.
+// rockpool serve --process <n>: serve process n of ROCKPOOL_SERVE_PROCESSES on this host, on
+// control-<n>.sock and local-<n>.sock; Caddy sends requests to any of them.
 // rockpool serve --dev: the same API on 127.0.0.1 with simulated workspaces (serve_dev.h).
 // rockpool worker: only the worker, as a separate process on the same store.
 #include <spdlog/spdlog.h>
@@ -29,6 +31,7 @@ namespace rockpool {
 namespace {
 
 struct ServeFlags {
+  int process = 1;
   bool no_worker = false;
   bool dev = false;
   DevServeFlags dev_flags;
@@ -96,13 +99,24 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   RP_RETURN_IF_ERROR(credentials.Current().status());
   umask(077);  // the store, its journal and Caddy's files: root's alone
   RP_RETURN_IF_ERROR(EnsurePrivateState(ctx));
-  // One control plane per state folder; `down` and `up` find it by this lock.
-  auto lock = ProcessLock::Acquire(ServeLockFile(ctx.config()));
+  const Config& c = ctx.config();
+  RP_RETURN_IF_ERROR(ServeProcessesFromEnvironment(c.postgres_store()).status());
+  const int process = flags.process;
+  if (process < 1 || process > c.serve_processes) {
+    return Status::InvalidArgument(
+        "serve --process " + std::to_string(process) + ": ROCKPOOL_SERVE_PROCESSES is " +
+        std::to_string(c.serve_processes) + ", so give a process number from 1 to " +
+        std::to_string(c.serve_processes));
+  }
+  // One control plane per state folder and process number; `down` and `up` find it by this lock.
+  auto lock = ProcessLock::Acquire(ServeLockFile(c, process));
   if (!lock.ok()) {
-    return lock.status().WithContext("another control plane runs on " + ctx.config().state_dir +
+    return lock.status().WithContext("another control plane runs as process " +
+                                     std::to_string(process) + " on " + c.state_dir +
                                      " (stop it with `rockpool down`)");
   }
-  std::ofstream(ctx.config().state_dir + "/serve.pid") << getpid() << "\n";
+  std::ofstream(c.state_dir + "/serve" + Config::ServeProcessSuffix(process) + ".pid")
+      << getpid() << "\n";
   RP_ASSIGN_OR_RETURN(LimitsPolicy limits, LimitsPolicyFromEnvironment());
   RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureIsolation(ctx));
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
@@ -126,8 +140,8 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   if (flags.no_worker) options.worker.threads = 0;
   RP_ASSIGN_OR_RETURN(auto plane, ComposeControlPlane(ctx, options, clock));
   api::ApiOptions api;
-  api.unix_socket = ctx.config().control_socket();
-  api.local_socket = ctx.config().local_socket();
+  api.unix_socket = c.control_socket(process);
+  api.local_socket = c.local_socket(process);
   api.handle_signals = true;
   api.on_forward_authorized = [&requests](std::string_view uri) { requests.Record(uri); };
   api::SecurityGate gate(credentials, SecurityFromConfig(ctx.config()));
@@ -168,6 +182,10 @@ Status RunWorker(Context& ctx) {
 
 void AddServe(CLI::App& sub, Context& ctx) {
   auto flags = std::make_shared<ServeFlags>();
+  sub.add_option("--process", flags->process,
+                 "Which of this host's ROCKPOOL_SERVE_PROCESSES serve processes this is (1 to "
+                 "that number); each listens on sockets of its own")
+      ->capture_default_str();
   auto* no_worker =
       sub.add_flag("--no-worker", flags->no_worker,
                    "Run no worker in this process (start `rockpool worker` separately)");

@@ -54,6 +54,34 @@ Status ReplaceIfRebuilt(int pid, const std::string& what) {
   return TerminateAndWait(pid, what, ServeStopTimeout());
 }
 
+// Every serve process that runs, also ones beyond serve_processes (it was lowered since).
+std::vector<int> FindServes(const Config& c) {
+  std::vector<int> out;
+  for (int process = 1; process <= kMaxServeProcesses; ++process) {
+    if (int pid = FindServe(c, process); pid != 0) out.push_back(pid);
+  }
+  return out;
+}
+
+bool AllServesAnswer(const Config& c) {
+  for (int process = 1; process <= c.serve_processes; ++process) {
+    if (!ControlPlaneAnswers(c, process)) return false;
+  }
+  return true;
+}
+
+// Stops every serve process, all at once, and waits for each.
+Status StopServes(const Config& c, std::chrono::milliseconds timeout) {
+  const std::vector<int> serves = FindServes(c);
+  for (int pid : serves) kill(pid, SIGTERM);
+  Status out;
+  for (int pid : serves) {
+    Status st = TerminateAndWait(pid, "the control plane", timeout);
+    if (out.ok()) out = st;
+  }
+  return out;
+}
+
 Result<int> StartSupervisor(Context& ctx) {
   const Config& c = ctx.config();
   RP_ASSIGN_OR_RETURN(int pid, ctx.runner().SpawnDaemon({.argv = {ExecutablePath(), "supervise"}},
@@ -76,7 +104,17 @@ Status EnsureSupervisor(Context& ctx) {
   auto new_log = [&] { return LogSince(SupervisorLogFile(c), ec ? 0 : log_from); };
   int supervisor = FindSupervisor(c);
   RP_RETURN_IF_ERROR(ReplaceIfRebuilt(supervisor, "supervisor"));
-  RP_RETURN_IF_ERROR(ReplaceIfRebuilt(FindServe(c), "control plane"));
+  for (int pid : FindServes(c)) RP_RETURN_IF_ERROR(ReplaceIfRebuilt(pid, "control plane"));
+  // Serve processes beyond serve_processes (it was lowered) stop; the supervisor starts the rest.
+  for (int process = c.serve_processes + 1; process <= kMaxServeProcesses; ++process) {
+    RP_RETURN_IF_ERROR(
+        TerminateAndWait(FindServe(c, process), "the control plane", ServeStopTimeout()));
+  }
+  // A supervisor keeping fewer serve processes than are asked for now started before the
+  // setting was raised; a new one starts them (the ones that run stay).
+  if (supervisor != 0 && static_cast<int>(FindServes(c).size()) < c.serve_processes) {
+    RP_RETURN_IF_ERROR(TerminateAndWait(supervisor, "the supervisor", std::chrono::seconds(10)));
+  }
   if (supervisor != 0 && FindSupervisor(c) == 0) supervisor = 0;
   if (supervisor == 0) {
     RP_ASSIGN_OR_RETURN(supervisor, StartSupervisor(ctx));
@@ -86,7 +124,7 @@ Status EnsureSupervisor(Context& ctx) {
       [&] {
         return FindSupervisor(c) != supervisor ||
                new_log().find("] supervise: starting ") != std::string::npos ||
-               (ctx.proxy().Ping().ok() && ControlPlaneAnswers(c));
+               (ctx.proxy().Ping().ok() && AllServesAnswer(c));
       },
       std::chrono::seconds(60));
   if (FindSupervisor(c) != supervisor) {
@@ -112,9 +150,13 @@ Status EnsureSupervisor(Context& ctx) {
 
 }  // namespace
 
-std::string ServeLockFile(const Config& c) { return c.state_dir + "/serve.lock"; }
+std::string ServeLockFile(const Config& c, int process) {
+  return c.state_dir + "/serve" + Config::ServeProcessSuffix(process) + ".lock";
+}
 std::string SupervisorLockFile(const Config& c) { return c.state_dir + "/supervise.lock"; }
-std::string ServeLogFile(const Config& c) { return c.log_dir + "/serve.log"; }
+std::string ServeLogFile(const Config& c, int process) {
+  return c.log_dir + "/serve" + Config::ServeProcessSuffix(process) + ".log";
+}
 std::string SupervisorLogFile(const Config& c) { return c.log_dir + "/supervise.log"; }
 
 std::string RunningParts::Describe() const {
@@ -125,28 +167,28 @@ std::string RunningParts::Describe() const {
     out += std::string(what) + " (pid " + std::to_string(pid) + ")";
   };
   add("the supervisor", supervisor);
-  add("the control plane", serve);
+  for (int pid : serves) add("the control plane", pid);
   add("caddy", caddy);
   return out;
 }
 
-int FindServe(const Config& c) {
-  if (int pid = LockHolder(ServeLockFile(c)); pid != 0) return pid;
+int FindServe(const Config& c, int process) {
+  if (int pid = LockHolder(ServeLockFile(c, process)); pid != 0) return pid;
   // A control plane from before the lock, or one whose lock file was removed.
-  if (int pid = UnixSocketServerPid(c.local_socket()); pid != 0) return pid;
-  return UnixSocketServerPid(c.control_socket());
+  if (int pid = UnixSocketServerPid(c.local_socket(process)); pid != 0) return pid;
+  return UnixSocketServerPid(c.control_socket(process));
 }
 
 int FindSupervisor(const Config& c) { return LockHolder(SupervisorLockFile(c)); }
 
 RunningParts FindRunning(Context& ctx) {
   return {.supervisor = FindSupervisor(ctx.config()),
-          .serve = FindServe(ctx.config()),
+          .serves = FindServes(ctx.config()),
           .caddy = ctx.caddy().RunningPid()};
 }
 
-bool ControlPlaneAnswers(const Config& c) {
-  CurlHttpClient http(HttpEndpoint::Unix(c.local_socket()));
+bool ControlPlaneAnswers(const Config& c, int process) {
+  CurlHttpClient http(HttpEndpoint::Unix(c.local_socket(process)));
   auto r = http.Send({.target = "/api/health", .timeout = std::chrono::seconds(2)});
   return r.ok() && r->status == 200;
 }
@@ -159,14 +201,19 @@ std::string LogTail(const std::string& path, size_t max_bytes) {
   return text.size() > max_bytes ? text.substr(text.size() - max_bytes) : text;
 }
 
-Result<int> StartServe(Context& ctx) {
+Result<int> StartServe(Context& ctx, int process) {
   const Config& c = ctx.config();
   std::filesystem::create_directories(c.log_dir);
-  const std::string log = ServeLogFile(c);
-  RP_ASSIGN_OR_RETURN(int pid,
-                      ctx.runner().SpawnDaemon({.argv = {ExecutablePath(), "serve"}}, log));
+  const std::string log = ServeLogFile(c, process);
+  RP_ASSIGN_OR_RETURN(
+      int pid,
+      ctx.runner().SpawnDaemon(
+          {.argv = {ExecutablePath(), "serve", "--process", std::to_string(process)}}, log));
   const bool answered = WaitUntil(
-      [&] { return !ProcessRunning(pid) || (FindServe(c) == pid && ControlPlaneAnswers(c)); },
+      [&] {
+        return !ProcessRunning(pid) ||
+               (FindServe(c, process) == pid && ControlPlaneAnswers(c, process));
+      },
       std::chrono::seconds(30));
   if (!ProcessRunning(pid)) {
     return Status::Unavailable("the control plane (pid " + std::to_string(pid) + ") exited; " +
@@ -174,14 +221,24 @@ Result<int> StartServe(Context& ctx) {
   }
   if (!answered) {
     return Status::Unavailable("the control plane (pid " + std::to_string(pid) +
-                               ") did not answer on " + c.local_socket() + " within 30 s; see " +
-                               log);
+                               ") did not answer on " + c.local_socket(process) +
+                               " within 30 s; see " + log);
   }
   return pid;
 }
 
 Status EnsureService(Context& ctx) {
-  if (SystemdIsInit()) return EnsureUnits(ctx);
+  const Config& c = ctx.config();
+  RP_RETURN_IF_ERROR(ServeProcessesFromEnvironment(c.postgres_store()).status());
+  if (SystemdIsInit()) {
+    if (c.serve_processes > 1) {
+      return Status::InvalidArgument(
+          "ROCKPOOL_SERVE_PROCESSES is " + std::to_string(c.serve_processes) +
+          ", but Rockpool's systemd units run one serve process; set ROCKPOOL_SERVE_PROCESSES=1 "
+          "(several processes run where Rockpool's supervisor keeps them, without systemd)");
+    }
+    return EnsureUnits(ctx);
+  }
   return EnsureSupervisor(ctx);
 }
 
@@ -212,7 +269,7 @@ Status StopControlPlane(Context& ctx) {
   RP_RETURN_IF_ERROR(
       TerminateAndWait(FindSupervisor(c), "the supervisor", std::chrono::seconds(10)));
   if (SystemdIsInit()) RP_RETURN_IF_ERROR(StopUnits(ctx, /*caddy_too=*/false));
-  return TerminateAndWait(FindServe(c), "the control plane", ServeStopTimeout());
+  return StopServes(c, ServeStopTimeout());
 }
 
 Status StopService(Context& ctx) {
@@ -221,7 +278,7 @@ Status StopService(Context& ctx) {
   RP_RETURN_IF_ERROR(
       TerminateAndWait(FindSupervisor(c), "the supervisor", std::chrono::seconds(10)));
   if (SystemdIsInit()) RP_RETURN_IF_ERROR(StopUnits(ctx, /*caddy_too=*/true));
-  Status serve = TerminateAndWait(FindServe(c), "the control plane", ServeStopTimeout());
+  Status serve = StopServes(c, ServeStopTimeout());
   Status caddy = ctx.caddy().Stop();
   const RunningParts left = FindRunning(ctx);
   if (left.any()) {

@@ -4,34 +4,37 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cli/context.h"
 
 namespace rockpool {
 
-std::string ServeLockFile(const Config& c);       // held by `rockpool serve`
-std::string SupervisorLockFile(const Config& c);  // held by `rockpool supervise`
-std::string ServeLogFile(const Config& c);
+// Serve process `process` (1 to Config::serve_processes; the first one's names have no number).
+std::string ServeLockFile(const Config& c, int process = 1);  // held by `rockpool serve`
+std::string SupervisorLockFile(const Config& c);              // held by `rockpool supervise`
+std::string ServeLogFile(const Config& c, int process = 1);
 std::string SupervisorLogFile(const Config& c);
 
 struct RunningParts {
   int supervisor = 0;
-  int serve = 0;
+  std::vector<int> serves;  // every serve process found, whatever serve_processes says now
   int caddy = 0;
-  bool any() const { return supervisor != 0 || serve != 0 || caddy != 0; }
+  bool any() const { return supervisor != 0 || !serves.empty() || caddy != 0; }
   // "the supervisor (pid 12), caddy (pid 34)"; empty when nothing runs.
   std::string Describe() const;
 };
 
-// The control plane: holder of the serve lock, else the server of its sockets; 0 when none.
-int FindServe(const Config& c);
+// Serve process `process`: holder of its lock, else the server of its sockets; 0 when none.
+int FindServe(const Config& c, int process = 1);
 int FindSupervisor(const Config& c);
 RunningParts FindRunning(Context& ctx);
 
-bool ControlPlaneAnswers(const Config& c);
-// Starts `rockpool serve` (this executable as it is on disk now) detached, logging to
-// ServeLogFile; its pid once it answers, else why not with the end of its log.
-Result<int> StartServe(Context& ctx);
+bool ControlPlaneAnswers(const Config& c, int process = 1);
+// Starts serve process `process` (`rockpool serve --process <n>`, this executable as it is on
+// disk now) detached, logging to ServeLogFile; its pid once it answers, else why not with the
+// end of its log.
+Result<int> StartServe(Context& ctx, int process = 1);
 
 // `up`: installs and starts the systemd units, or starts the supervisor, and prints which; a
 // second run keeps what runs unless the rockpool executable was rebuilt since it started.

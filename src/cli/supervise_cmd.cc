@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/service.h"
@@ -42,7 +43,11 @@ void RotateLogs(Context& ctx) {
   if (now - last < std::chrono::seconds(5)) return;
   last = now;
   const Config& c = ctx.config();
-  for (const std::string& log : {ServeLogFile(c), SupervisorLogFile(c), ctx.caddy().LogFile()}) {
+  std::vector<std::string> logs = {SupervisorLogFile(c), ctx.caddy().LogFile()};
+  for (int process = 1; process <= c.serve_processes; ++process) {
+    logs.push_back(ServeLogFile(c, process));
+  }
+  for (const std::string& log : logs) {
     auto rotated = RotateIfLarge(log, LogRotation{});
     if (!rotated.ok()) spdlog::warn("supervise: {}", rotated.status().message());
     if (rotated.ok() && *rotated) spdlog::info("supervise: rotated {}", log);
@@ -59,17 +64,18 @@ Status Supervise(Context& ctx) {
   std::signal(SIGINT, ExitOnSignal);
   std::signal(SIGHUP, SIG_IGN);
   std::signal(SIGPIPE, SIG_IGN);
-  spdlog::info("supervise: keeping caddy and the control plane of {} running", c.state_dir);
-  Supervisor supervisor(
-      {
-          {.name = "caddy",
-           .start = [&] { return StartCaddy(ctx); },
-           .find = [&] { return ctx.caddy().RunningPid(); }},
-          {.name = "control plane",
-           .start = [&] { return StartServe(ctx); },
-           .find = [&] { return FindServe(c); }},
-      },
-      {.on_tick = [&] { RotateLogs(ctx); }});
+  spdlog::info("supervise: keeping caddy and the control plane of {} running ({} serve {})",
+               c.state_dir, c.serve_processes, c.serve_processes == 1 ? "process" : "processes");
+  std::vector<SupervisedChild> children = {{.name = "caddy",
+                                            .start = [&] { return StartCaddy(ctx); },
+                                            .find = [&] { return ctx.caddy().RunningPid(); }}};
+  for (int process = 1; process <= c.serve_processes; ++process) {
+    children.push_back({.name = process == 1 ? std::string("control plane")
+                                             : "control plane " + std::to_string(process),
+                        .start = [&ctx, process] { return StartServe(ctx, process); },
+                        .find = [&c, process] { return FindServe(c, process); }});
+  }
+  Supervisor supervisor(std::move(children), {.on_tick = [&] { RotateLogs(ctx); }});
   supervisor.Run([] { return false; });  // until a signal ends the process
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 // instance in it, and both folders, go.
 #include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/service.h"
@@ -39,11 +40,15 @@ Status Uninstall(Context& ctx, bool purge) {
   RP_RETURN_IF_ERROR(StopWorkspaces(ctx));
   RP_RETURN_IF_ERROR(StopService(ctx));
   if (SystemdIsInit()) RP_RETURN_IF_ERROR(RemoveUnits(ctx));
-  for (const std::string& path :
-       {SupervisorLockFile(c), ServeLockFile(c), c.state_dir + "/serve.pid", c.local_socket(),
-        c.control_socket(), ctx.caddy().PidFile(), ctx.caddy().AdminSocket(), c.socket_dir()}) {
-    RP_RETURN_IF_ERROR(RemovePath(path));
+  std::vector<std::string> paths = {SupervisorLockFile(c), ctx.caddy().PidFile(),
+                                    ctx.caddy().AdminSocket(), c.socket_dir()};
+  for (int process = 1; process <= kMaxServeProcesses; ++process) {
+    paths.insert(paths.end(),
+                 {ServeLockFile(c, process),
+                  c.state_dir + "/serve" + Config::ServeProcessSuffix(process) + ".pid",
+                  c.local_socket(process), c.control_socket(process)});
   }
+  for (const std::string& path : paths) RP_RETURN_IF_ERROR(RemovePath(path));
   if (!purge) {
     std::printf(
         "Rockpool is uninstalled; its data stays in %s and %s, and its workspaces stay "

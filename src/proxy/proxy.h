@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "auth/basic_auth.h"
 #include "core/status.h"
@@ -20,9 +21,10 @@ struct ProxyConfig {
   std::string socket_dir;     // where the runtime creates <name>.sock, <name>.<port>.sock
   int control_port = 8080;    // API, dashboard, redirect of /workspace/ to workspace_port
   int workspace_port = 8081;  // workspace content: IDE and forwarded ports
-  // Where the control plane listens, as a Caddy dial address: "unix//var/lib/rockpool/
-  // control.sock" or "127.0.0.1:7163". Empty: /api, /app and /workspace answer 503.
-  std::string control_plane_upstream;
+  // Where the control plane listens, as Caddy dial addresses, one per serve process:
+  // "unix//var/lib/rockpool/control.sock" or "127.0.0.1:7163". Requests go to any of them.
+  // None: /api, /app and /workspace answer 503.
+  std::vector<std::string> control_plane_upstreams;
   std::string dashboard_root;  // directory of the dashboard's files; empty: placeholder
   // Bodies sent to /api larger than this get 413 from the proxy; the control plane never
   // reads them. Matches the API server's own limit.

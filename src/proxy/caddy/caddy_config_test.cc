@@ -17,7 +17,7 @@ ProxyConfig Config() {
 
 ProxyConfig Full() {
   ProxyConfig c = Config();
-  c.control_plane_upstream = "unix//var/lib/rockpool/control.sock";
+  c.control_plane_upstreams = {"unix//var/lib/rockpool/control.sock"};
   c.dashboard_root = "/usr/share/rockpool/web";
   return c;
 }

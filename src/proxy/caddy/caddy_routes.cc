@@ -25,6 +25,22 @@ json ReverseProxy(std::string dial) {
           {"upstreams", json::array({{{"dial", std::move(dial)}}})}};
 }
 
+// Caddy retries a request on another upstream only when the connection could not be made, so
+// no request reaches two processes. A process that refused one is passed over for 5 s.
+json ControlPlaneProxy(const ProxyConfig& config) {
+  const auto& dials = config.control_plane_upstreams;
+  json proxy = ReverseProxy(dials.front());
+  if (dials.size() == 1) return proxy;
+  json upstreams = json::array();
+  for (const std::string& dial : dials) upstreams.push_back({{"dial", dial}});
+  proxy["upstreams"] = std::move(upstreams);
+  proxy["load_balancing"] = {{"selection_policy", {{"policy", "round_robin"}}},
+                             {"try_duration", "5s"},
+                             {"try_interval", "100ms"}};
+  proxy["health_checks"] = {{"passive", {{"fail_duration", "5s"}, {"max_fails", 1}}}};
+  return proxy;
+}
+
 std::string HtmlPage(const std::string& title, const std::string& body_html) {
   return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + title +
          "</title></head>\n<body><h1>" + title + "</h1>\n" + body_html + "\n</body></html>\n";

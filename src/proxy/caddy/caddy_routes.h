@@ -26,6 +26,10 @@ inline constexpr char kHtml[] = "text/html; charset=utf-8";
 nlohmann::json StaticResponse(int status, std::string content_type, std::string body);
 nlohmann::json Redirect(int status, std::string location);
 nlohmann::json ReverseProxy(std::string dial);
+// reverse_proxy to the control plane's serve processes (config.control_plane_upstreams, not
+// empty): with several, requests take turns, and one whose process does not take the
+// connection (stopped, restarting) goes to another.
+nlohmann::json ControlPlaneProxy(const ProxyConfig& config);
 std::string HtmlPage(const std::string& title, const std::string& body_html);
 nlohmann::json NotFoundRoute();
 // A matcher set on the raw URI (path and query, still percent-encoded); captures become

@@ -27,8 +27,8 @@ json ControlPlaneDownPage() {
 // original method and URI in X-Forwarded-Method / X-Forwarded-Uri; reverse_proxy itself sets
 // X-Forwarded-Host and -Proto from the request, ignoring what the client sent. A 2xx answer
 // runs the handle_response routes, which fall through to the rest of the route list.
-json AuthorizeSubrequest(const std::string& control_plane) {
-  json proxy = ReverseProxy(control_plane);
+json AuthorizeSubrequest(const ProxyConfig& config) {
+  json proxy = ControlPlaneProxy(config);
   proxy.erase("flush_interval");
   proxy["rewrite"] = {{"method", "GET"}, {"uri", "/internal/authorize?"}};
   proxy["headers"] = {{"request",
@@ -47,12 +47,11 @@ json AuthorizeSubrequest(const std::string& control_plane) {
 }  // namespace
 
 json ForwardAuthRoute(const ProxyConfig& config, json matcher) {
-  if (config.control_plane_upstream.empty()) {
+  if (config.control_plane_upstreams.empty()) {
     return TerminalRoute(std::move(matcher), json::array({ControlPlaneDownPage()}));
   }
-  return {
-      {"match", json::array({std::move(matcher)})},
-      {"handle", json::array({Stage("auth"), AuthorizeSubrequest(config.control_plane_upstream)})}};
+  return {{"match", json::array({std::move(matcher)})},
+          {"handle", json::array({Stage("auth"), AuthorizeSubrequest(config)})}};
 }
 
 json AuthDownErrorRoute() {

@@ -46,7 +46,7 @@ json ApiProxyRoutes(const ProxyConfig& config) {
   const int64_t limit = config.api_body_limit > 0 ? config.api_body_limit : 64 * 1024;
   const std::string n = std::to_string(limit);
   const std::string length = "{http.request.header.Content-Length}";
-  json proxy = ReverseProxy(config.control_plane_upstream);
+  json proxy = ControlPlaneProxy(config);
   proxy["headers"] = {
       {"request", {{"set", {{"X-Rockpool-Client-Address", {"{http.request.remote.host}"}}}}}}};
   return json::array(
@@ -91,7 +91,7 @@ json PathGuardRoute() {
 }
 
 json ApiRoute(const ProxyConfig& config) {
-  json handler = config.control_plane_upstream.empty()
+  json handler = config.control_plane_upstreams.empty()
                      ? ApiUnavailable(503)
                      : json{{"handler", "subroute"}, {"routes", ApiProxyRoutes(config)}};
   return TerminalRoute(PathMatcher({"/api/*"}), json::array({std::move(handler)}));

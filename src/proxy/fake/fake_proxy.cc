@@ -5,7 +5,7 @@ namespace rockpool {
 bool SameProxyConfig(const ProxyConfig& a, const ProxyConfig& b) {
   return a.socket_dir == b.socket_dir && a.control_port == b.control_port &&
          a.workspace_port == b.workspace_port &&
-         a.control_plane_upstream == b.control_plane_upstream &&
+         a.control_plane_upstreams == b.control_plane_upstreams &&
          a.dashboard_root == b.dashboard_root && a.api_body_limit == b.api_body_limit;
 }
 

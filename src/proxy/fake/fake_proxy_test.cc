@@ -24,7 +24,7 @@ TEST(FakeProxyTest, AnotherConfigIsNotBootstrapped) {
   FakeProxy proxy;
   ASSERT_TRUE(proxy.Bootstrap(Config()).ok());
   ProxyConfig other = Config();
-  other.control_plane_upstream = "unix//var/lib/rockpool/control.sock";
+  other.control_plane_upstreams = {"unix//var/lib/rockpool/control.sock"};
   EXPECT_FALSE(*proxy.IsBootstrapped(other));
 }
 

@@ -76,6 +76,8 @@ class Peer {
     return out;
   }
   std::string project() { return env_["ROCKPOOL_PROJECT"]; }
+  // One of its settings, such as ROCKPOOL_CONTROL_PORT; empty when it has none.
+  std::string setting(const std::string& key) { return env_[key]; }
   std::string state_dir() { return env_["ROCKPOOL_STATE_DIR"]; }
   std::string log_dir() { return env_["ROCKPOOL_LOG_DIR"]; }
   // Its settings, "KEY=value", for other processes of this deployment.

@@ -1,7 +1,8 @@
-// Several control-plane processes on one PostgreSQL store. A second private Rockpool keeps its
-// store in PostgreSQL (a database of its own on the suite's cluster) and runs a `rockpool
-// worker` process beside its `rockpool serve`. The serve process is killed (SIGKILL) in the
-// middle of ten creates. The worker process goes on with the queue (it sees the dead process's
+// Several control-plane processes on one PostgreSQL store: a second private Rockpool keeps its
+// store in PostgreSQL (a database of its own on the suite's cluster).
+//
+// A `rockpool worker` process beside its `rockpool serve`. The serve process is killed (SIGKILL) in
+// the middle of ten creates. The worker process goes on with the queue (it sees the dead process's
 // leases and takes its jobs over), the lease that says who reconciles passes on, and the serve
 // process the supervisor starts again joins in. Every workspace converges (running, or error with
 // a reason) without `rockpool up`, each has exactly one instance, and each create ran to one end.
@@ -146,6 +147,65 @@ TEST(ScaleOutTest, KilledServeBesideAWorkerOnPostgresEveryCreateConverges) {
   // The supervisor started serve again: the API answers and shows the same.
   ASSERT_TRUE(WaitUntil([&] { return b.Workspaces().size() == names.size() + 1; }, seconds(60)));
   kill(*worker, SIGTERM);
+}
+
+// Two serve processes of one host behind its Caddy (ROCKPOOL_SERVE_PROCESSES=2). Each in turn
+// is killed while the supervisor is paused, so that it stays gone: every request through Caddy
+// is then answered by the other, a workspace created through it comes up, and once the
+// supervisor goes on it starts the killed process again.
+TEST(ScaleOutTest, TwoServeProcessesBehindOneCaddyEachAnswersEverythingAlone) {
+  auto url = testing::NewTestDatabase();
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  Peer b;
+  Status started = b.Start({"ROCKPOOL_DATABASE_URL=" + *url, "ROCKPOOL_SERVE_PROCESSES=2"});
+  ASSERT_TRUE(started.ok()) << started.message();
+  const std::string base = "http://127.0.0.1:" + b.setting("ROCKPOOL_CONTROL_PORT");
+  const client::Credentials admin{b.setting("ROCKPOOL_USERNAME"), b.setting("ROCKPOOL_PASSWORD")};
+  const std::string locks[2] = {b.state_dir() + "/serve.lock", b.state_dir() + "/serve-2.lock"};
+  int serves[2] = {LockHolder(locks[0]), LockHolder(locks[1])};
+  ASSERT_GT(serves[0], 0);
+  ASSERT_GT(serves[1], 0);
+  ASSERT_NE(serves[0], serves[1]);
+  const int supervisor = LockHolder(b.state_dir() + "/supervise.lock");
+  ASSERT_GT(supervisor, 0);
+  // However the test ends, the supervisor goes on (before the peer is taken down).
+  struct Resume {
+    int pid;
+    ~Resume() { kill(pid, SIGCONT); }
+  } resume{supervisor};
+
+  for (int gone : {0, 1}) {
+    SCOPED_TRACE("serve process " + std::to_string(gone + 1) + " killed");
+    ASSERT_EQ(kill(supervisor, SIGSTOP), 0);
+    ASSERT_EQ(kill(serves[gone], SIGKILL), 0);
+    ASSERT_TRUE(WaitUntil([&] { return LockHolder(locks[gone]) == 0; }, seconds(10)));
+    ASSERT_EQ(LockHolder(locks[1 - gone]), serves[1 - gone]);
+    for (int i = 0; i < 20; ++i) {
+      HttpResponse r = Http(base, "GET", "/api/workspaces", admin);
+      EXPECT_EQ(r.status, 200) << i << ": " << r.body;
+    }
+    const std::string name = "two-" + std::to_string(getpid() % 10000) + "-" + std::to_string(gone);
+    HttpResponse made = Http(base, "POST", "/api/workspaces", admin, R"({"name":")" + name + "\"}");
+    EXPECT_TRUE(made.status >= 200 && made.status < 300) << made.status << ": " << made.body;
+    std::string status;
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          HttpResponse r = Http(base, "GET", "/api/workspaces/" + name, admin);
+          auto ws = nlohmann::json::parse(r.body, nullptr, false);
+          status = ws.is_object() ? ws.value("status", "") : r.body;
+          return status == "running" || status == "error";
+        },
+        seconds(180)));
+    EXPECT_EQ(status, "running") << name;
+    EXPECT_EQ(LockHolder(locks[gone]), 0) << "the paused supervisor started nothing";
+
+    ASSERT_EQ(kill(supervisor, SIGCONT), 0);
+    ASSERT_TRUE(WaitUntil([&] { return LockHolder(locks[gone]) > 0; }, seconds(60)))
+        << "the supervisor did not start serve process " << gone + 1 << " again";
+    serves[gone] = LockHolder(locks[gone]);
+  }
+  // Both answer again: `rockpool` on this host talks to the first one's local socket.
+  EXPECT_EQ(b.Workspaces().size(), 3u);
 }
 
 }  // namespace

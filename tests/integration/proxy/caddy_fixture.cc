@@ -44,7 +44,7 @@ void CaddyTest::SetUp() {
   config_.socket_dir = sockets_;
   config_.control_port = FreeLoopbackPort();
   config_.workspace_port = FreeLoopbackPort();
-  config_.control_plane_upstream = "unix/" + control_socket;
+  config_.control_plane_upstreams = {"unix/" + control_socket};
   Configure(config_);
   if (HasFatalFailure()) return;
   Bootstrap(config_);

@@ -1,6 +1,12 @@
 // Forward auth against a fake control plane: it decides every dashboard and workspace request
 // (WebSocket upgrades included); its refusals reach the client as they are; when it is down
 // nothing protected is served.
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 #include "caddy_fixture.h"
@@ -174,7 +180,7 @@ TEST_F(CaddyTest, CaddySetsTheClientAddressOverAForgedOne) {
 class CaddyControlPlaneDownTest : public CaddyTest {
  protected:
   void Configure(ProxyConfig& config) override {
-    config.control_plane_upstream = "unix/" + (dir_ / "cp" / "gone.sock").string();
+    config.control_plane_upstreams = {"unix/" + (dir_ / "cp" / "gone.sock").string()};
   }
 };
 
@@ -203,7 +209,7 @@ TEST_F(CaddyControlPlaneDownTest, ApiAnswers503Json) {
 class CaddyTcpControlPlaneDownTest : public CaddyTest {
  protected:
   void Configure(ProxyConfig& config) override {
-    config.control_plane_upstream = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
+    config.control_plane_upstreams = {"127.0.0.1:" + std::to_string(FreeLoopbackPort())};
   }
 };
 
@@ -216,7 +222,7 @@ TEST_F(CaddyTcpControlPlaneDownTest, ProtectedPathsAnswer503) {
 
 class CaddyNoControlPlaneTest : public CaddyTest {
  protected:
-  void Configure(ProxyConfig& config) override { config.control_plane_upstream.clear(); }
+  void Configure(ProxyConfig& config) override { config.control_plane_upstreams.clear(); }
 };
 
 TEST_F(CaddyNoControlPlaneTest, NothingProtectedIsServed) {
@@ -234,7 +240,7 @@ class CaddyTcpControlPlaneTest : public CaddyTest {
   void Configure(ProxyConfig& config) override {
     tcp_control_ = TestUpstream::OnLoopback("tcp-control");
     tcp_control_->SetResponder(AllowEverything);
-    config.control_plane_upstream = "127.0.0.1:" + std::to_string(tcp_control_->port());
+    config.control_plane_upstreams = {"127.0.0.1:" + std::to_string(tcp_control_->port())};
   }
   std::unique_ptr<TestUpstream> tcp_control_;
 };
@@ -244,6 +250,61 @@ TEST_F(CaddyTcpControlPlaneTest, AHostPortUpstreamWorksTheSame) {
   EXPECT_EQ(Get(config_.control_port, "/api/health").body, "control /api/health");
   EXPECT_EQ(tcp_control_->requests(), 2);
   EXPECT_EQ(control_->requests(), 0);
+}
+
+// Several serve processes: one that is down (its socket left behind, nothing listening) and
+// two that answer. Every request is answered by one of the two, in turns; the one that is down
+// costs none of them an error.
+class CaddySeveralControlPlanesTest : public CaddyTest {
+ protected:
+  void Configure(ProxyConfig& config) override {
+    const std::string gone = (dir_ / "cp" / "gone.sock").string();
+    // A socket bound and closed: its file stays, and connecting to it is refused, as after a
+    // process that was killed.
+    const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, gone.c_str(), sizeof(addr.sun_path) - 1);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    close(fd);
+    second_ = TestUpstream::OnUnixSocket("second", (dir_ / "cp" / "control-2.sock").string());
+    second_->SetResponder(AllowEverything);
+    config.control_plane_upstreams = {"unix/" + gone, config.control_plane_upstreams[0],
+                                      "unix/" + (dir_ / "cp" / "control-2.sock").string()};
+  }
+  std::unique_ptr<TestUpstream> second_;
+};
+
+TEST_F(CaddySeveralControlPlanesTest, EveryRequestReachesAProcessThatAnswers) {
+  ASSERT_TRUE(std::filesystem::exists(dir_ / "cp" / "gone.sock"));
+  constexpr int kEach = 12;
+  for (int i = 0; i < kEach; ++i) {
+    EXPECT_EQ(Get(config_.control_port, "/api/health").status, 200) << i;
+    EXPECT_EQ(Get(config_.workspace_port, "/workspace/alpha/").body, "alpha /") << i;
+    HttpRequest post;
+    post.method = "POST";
+    post.target = "/api/v1/workspaces";
+    post.body = R"({"name":"w)" + std::to_string(i) + R"("})";
+    post.headers = {{"Content-Type", "application/json"}};
+    HttpResponse r = Send(config_.control_port, post);
+    EXPECT_EQ(r.status, 200) << i;
+  }
+  // Each request reached exactly one process (the forward-auth subrequests count too).
+  EXPECT_EQ(control_->requests() + second_->requests(), 3 * kEach);
+  EXPECT_GT(control_->requests(), kEach / 2);
+  EXPECT_GT(second_->requests(), kEach / 2);
+  // Each POST arrived once, with its whole body.
+  size_t posted = 0, bytes = 0, sent = 0;
+  for (int i = 0; i < kEach; ++i) sent += std::string(R"({"name":"w"})").size() + (i < 10 ? 1 : 2);
+  for (const auto* up : {control_.get(), second_.get()}) {
+    for (const auto& r : up->RecordedUnder("/api/v1/workspaces")) {
+      ++posted;
+      bytes += r.body_size;
+    }
+  }
+  EXPECT_EQ(posted, size_t{kEach});
+  EXPECT_EQ(bytes, sent);
+  EXPECT_EQ(alpha_->requests(), kEach);
 }
 
 }  // namespace

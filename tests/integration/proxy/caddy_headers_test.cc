@@ -66,7 +66,7 @@ TEST_F(CaddyTest, RefusalsFromTheControlPlaneCarryTheHeaders) {
 class CaddyHeadersDownTest : public CaddyTest {
  protected:
   void Configure(ProxyConfig& config) override {
-    config.control_plane_upstream = "unix/" + (dir_ / "cp" / "gone.sock").string();
+    config.control_plane_upstreams = {"unix/" + (dir_ / "cp" / "gone.sock").string()};
   }
 };
 
