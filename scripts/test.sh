@@ -105,16 +105,14 @@ run_suite "PostgreSQL for the store tests up" start_test_postgres
 # Lint and the ASan/UBSan build are mostly CPU; the integration tests mostly wait (on LXD, on
 # instances booting). The two run beside the tests in the idle scheduling class (SCHED_IDLE):
 # they get only the CPU time the tests leave unused, so the tests run as they would alone.
-asan_build() {
-  cmake --preset asan -S "$ROCKPOOL_ROOT" >"$suite_log_dir/cmake-asan.log" 2>&1 &&
-    cmake --build "$ROCKPOOL_ROOT/build-asan" -j"$(nproc)" --target unit_tests >"$suite_log_dir/build-asan.log" 2>&1
-}
 idle=(chrt --idle 0)
 "${idle[@]}" true 2>/dev/null || idle=(nice -n 19)  # where SCHED_IDLE is not allowed
 log "test: lint and the ASan/UBSan build (cmake preset asan) start beside the tests (${idle[*]})"
 "${idle[@]}" "$ROCKPOOL_ROOT/scripts/lint.sh" "$ROCKPOOL_ROOT/build" >"$suite_log_dir/lint.log" 2>&1 &
 lint_pid=$!
-("${idle[@]}" bash -c "$(declare -p ROCKPOOL_ROOT suite_log_dir); $(declare -f asan_build); asan_build") &
+("${idle[@]}" cmake --preset asan -S "$ROCKPOOL_ROOT" >"$suite_log_dir/cmake-asan.log" 2>&1 &&
+  "${idle[@]}" cmake --build "$ROCKPOOL_ROOT/build-asan" -j"$(nproc)" --target unit_tests \
+    >"$suite_log_dir/build-asan.log" 2>&1) &
 asan_pid=$!
 
 ctest_suite "unit tests" "$ROCKPOOL_ROOT/build" -L unit -j2

@@ -115,8 +115,7 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
                                      std::to_string(process) + " on " + c.state_dir +
                                      " (stop it with `rockpool down`)");
   }
-  std::ofstream(c.state_dir + "/serve" + Config::ServeProcessSuffix(process) + ".pid")
-      << getpid() << "\n";
+  std::ofstream(ServePidFile(c, process)) << getpid() << "\n";
   RP_ASSIGN_OR_RETURN(LimitsPolicy limits, LimitsPolicyFromEnvironment());
   RP_ASSIGN_OR_RETURN(Firewall * firewall, EnsureIsolation(ctx));
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));

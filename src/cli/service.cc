@@ -157,6 +157,9 @@ std::string SupervisorLockFile(const Config& c) { return c.state_dir + "/supervi
 std::string ServeLogFile(const Config& c, int process) {
   return c.log_dir + "/serve" + Config::ServeProcessSuffix(process) + ".log";
 }
+std::string ServePidFile(const Config& c, int process) {
+  return c.state_dir + "/serve" + Config::ServeProcessSuffix(process) + ".pid";
+}
 std::string SupervisorLogFile(const Config& c) { return c.log_dir + "/supervise.log"; }
 
 std::string RunningParts::Describe() const {

@@ -14,6 +14,7 @@ namespace rockpool {
 std::string ServeLockFile(const Config& c, int process = 1);  // held by `rockpool serve`
 std::string SupervisorLockFile(const Config& c);              // held by `rockpool supervise`
 std::string ServeLogFile(const Config& c, int process = 1);
+std::string ServePidFile(const Config& c, int process = 1);  // written by `rockpool serve`
 std::string SupervisorLogFile(const Config& c);
 
 struct RunningParts {

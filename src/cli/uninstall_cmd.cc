@@ -43,10 +43,8 @@ Status Uninstall(Context& ctx, bool purge) {
   std::vector<std::string> paths = {SupervisorLockFile(c), ctx.caddy().PidFile(),
                                     ctx.caddy().AdminSocket(), c.socket_dir()};
   for (int process = 1; process <= kMaxServeProcesses; ++process) {
-    paths.insert(paths.end(),
-                 {ServeLockFile(c, process),
-                  c.state_dir + "/serve" + Config::ServeProcessSuffix(process) + ".pid",
-                  c.local_socket(process), c.control_socket(process)});
+    paths.insert(paths.end(), {ServeLockFile(c, process), ServePidFile(c, process),
+                               c.local_socket(process), c.control_socket(process)});
   }
   for (const std::string& path : paths) RP_RETURN_IF_ERROR(RemovePath(path));
   if (!purge) {
