@@ -36,7 +36,12 @@ std::string FactoryName(const ::testing::TestParamInfo<RuntimeFactory>& info) {
 void RuntimeContractTest::SetUp() {
   std::string skip;
   harness_ = GetParam().make(&skip);
-  if (!harness_) GTEST_SKIP() << GetParam().label << ": " << skip;
+  if (!harness_) {
+    // A harness that failed the test (not merely skipped it) must stop the body too: gtest runs
+    // the body of a failed test whose SetUp skipped, since it no longer counts as skipped.
+    if (HasFailure()) FAIL() << GetParam().label << ": " << skip;
+    GTEST_SKIP() << GetParam().label << ": " << skip;
+  }
   std::cerr << "[contract] runtime " << GetParam().label << "\n";
 }
 

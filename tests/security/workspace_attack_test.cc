@@ -23,7 +23,7 @@ class WorkspaceAttackTest : public e2e::ControlPlaneTest {
 
   void SetUp() override {
     ControlPlaneTest::SetUp();
-    if (IsSkipped()) return;
+    if (IsSkipped() || HasFatalFailure()) return;  // not a private deployment, or not up
     for (const std::string& name : {a_, b_}) {
       auto ws = api().Get(name);
       if (ws.ok() && ws->status == WorkspaceStatus::kRunning) continue;
