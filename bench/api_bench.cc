@@ -5,6 +5,9 @@
 //   api_bench --stores [--runs R]   the list on SQLite and on PostgreSQL, with one server
 //             process and two sharing the database (a cluster of the bench's own, as the tests
 //             start it), with and without the list cache
+//   api_bench --tokens [--runs R]   the list signed in with an API token next to basic auth and
+//             to no authentication at all, straight to the server and through a Caddy
+//             reverse_proxy, with Caddy proxying GET /api/health unauthenticated (the plain hop)
 // Servers run as child processes (this binary with --serve <mode>) so RSS is their own:
 //   secure    the SecurityGate as `rockpool serve` wires it (credentials from an auth.json,
 //             argon2id at its default cost, sign-in throttle, request budget), except that the
@@ -46,6 +49,7 @@
 #include "auth/password_hash.h"
 #include "http/encoding.h"
 #include "runtime/fake/fake_runtime.h"
+#include "service/store_token_service.h"
 #include "service/workspace_service_impl.h"
 #include "store/pg_store.h"
 #include "store/testing/test_postgres.h"
@@ -77,7 +81,7 @@ const std::string& AuthorizationHeader() {
 // Lets every request through: the comparison point for the cost of the SecurityGate.
 class OpenGate final : public api::RequestGate {
  public:
-  void Check(const api::GateRequest&, Done done) override { done(std::nullopt); }
+  void Check(const api::GateRequest&, Done done) override { done({}); }
 };
 
 // `db`: a SQLite path or a postgres:// URL; auth.json is beside `port_file`.
@@ -114,8 +118,10 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
     security.budget.requests_per_second = 1e9;
     security.budget.burst = 1e9;
   }
+  StoreTokenService tokens(**store, clock, credentials);
+  options.tokens = &tokens;
   OpenGate open;
-  api::SecurityGate secure(credentials, security);
+  api::SecurityGate secure(credentials, security, auth::SteadyClock::Instance(), &tokens);
   api::RequestGate& gate = mode == "open" ? static_cast<api::RequestGate&>(open) : secure;
   api::ApiServer server(options, service, metrics, gate);
   if (Status s = server.Listen(); !s.ok())
@@ -206,14 +212,15 @@ Answer Fetch(tcp::socket& s, const std::string& target,
           std::move(res.body())};
 }
 
-std::string Get(tcp::socket& s, const std::string& target, int* status) {
-  Answer a = Fetch(s, target);
+std::string Get(tcp::socket& s, const std::string& target, int* status,
+                const std::string& authorization = AuthorizationHeader()) {
+  Answer a = Fetch(s, target, authorization);
   *status = a.status;
   return std::move(a.body);
 }
 
 Outcome Load(int port, const std::string& target, int concurrency, int count,
-             std::chrono::seconds limit) {
+             std::chrono::seconds limit, const std::string& authorization = AuthorizationHeader()) {
   Outcome out;
   std::mutex mu;
   std::atomic<int> issued{0};
@@ -232,7 +239,7 @@ Outcome Load(int port, const std::string& target, int concurrency, int count,
         while (issued.fetch_add(1) < count && Clock::now() < deadline) {
           const auto t0 = Clock::now();
           int status = 0;
-          Get(s, target, &status);
+          Get(s, target, &status, authorization);
           mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
           errors += status != 200;
         }
@@ -288,24 +295,29 @@ std::string IdAt(int port, const std::string& cursor) {
   return page["items"][0]["id"];
 }
 
-pid_t StartCaddy(const std::string& dir, int port) {
-  nlohmann::json route = {{"handle",
-                           {{{"handler", "static_response"},
-                             {"status_code", 200},
-                             {"headers", {{"Content-Type", {"application/json"}}}},
-                             {"body", R"({"status":"ok"})"}}}}};
-  nlohmann::json config = {
-      {"admin", {{"disabled", true}}},
-      {"logging", {{"logs", {{"default", {{"level", "ERROR"}}}}}}},
-      {"apps",
-       {{"http",
-         {{"servers",
-           {{"bench",
-             {{"listen", {"127.0.0.1:" + std::to_string(port)}}, {"routes", {route}}}}}}}}}}};
+// Caddy with one server per entry of `handlers`: its port and the handler it runs.
+pid_t StartCaddyServers(const std::string& dir,
+                        const std::vector<std::pair<int, nlohmann::json>>& handlers) {
+  nlohmann::json servers = nlohmann::json::object();
+  for (const auto& [port, handler] : handlers) {
+    servers["bench-" + std::to_string(port)] = {{"listen", {"127.0.0.1:" + std::to_string(port)}},
+                                                {"routes", {{{"handle", {handler}}}}}};
+  }
+  nlohmann::json config = {{"admin", {{"disabled", true}}},
+                           {"logging", {{"logs", {{"default", {{"level", "ERROR"}}}}}}},
+                           {"apps", {{"http", {{"servers", servers}}}}}};
   std::ofstream(dir + "/caddy.json") << config.dump();
   setenv("XDG_DATA_HOME", dir.c_str(), 1);
   setenv("XDG_CONFIG_HOME", dir.c_str(), 1);
   return Spawn({"caddy", "run", "--config", dir + "/caddy.json"});
+}
+
+pid_t StartCaddy(const std::string& dir, int port) {
+  return StartCaddyServers(dir, {{port,
+                                  {{"handler", "static_response"},
+                                   {"status_code", 200},
+                                   {"headers", {{"Content-Type", {"application/json"}}}},
+                                   {"body", R"({"status":"ok"})"}}}});
 }
 
 struct Server {
@@ -479,12 +491,18 @@ Outcome LoadSpread(const std::vector<Server>& servers, const std::string& target
 
 // The list on SQLite and on PostgreSQL, one server process and two, each row the median of
 // `runs` runs, the setups taking turns run by run.
-int CompareStores(int runs, int count, int seconds) {
-  const std::string dir =
-      std::filesystem::temp_directory_path() / ("rockpool-store-bench-" + std::to_string(getpid()));
+// A fresh folder for one benchmark, holding the account's auth.json.
+std::string BenchDir(const std::string& name) {
+  const std::string dir = std::filesystem::temp_directory_path() /
+                          ("rockpool-" + name + "-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/auth.json")
       << nlohmann::json{{"username", kUser}, {"passwordHash", *HashPassword(kPassword)}}.dump();
+  return dir;
+}
+
+int CompareStores(int runs, int count, int seconds) {
+  const std::string dir = BenchDir("store-bench");
   auto url = testing::NewTestDatabase();
   if (!url.ok()) return std::fprintf(stderr, "api_bench: %s\n", url.status().ToString().c_str()), 1;
   struct Setup {
@@ -545,26 +563,118 @@ int CompareStores(int runs, int count, int seconds) {
   return 0;
 }
 
+// Makes an API token with the password, as `rockpool login` does; empty on failure.
+std::string MakeToken(int port) {
+  net::io_context ioc;
+  tcp::socket s = Connect(ioc, port);
+  http::request<http::string_body> req{http::verb::post, "/api/tokens", 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::authorization, AuthorizationHeader());
+  req.set(http::field::content_type, "application/json");
+  req.body() = R"({"name":"api_bench"})";
+  req.prepare_payload();
+  http::write(s, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);
+  auto j = nlohmann::json::parse(res.body(), nullptr, false);
+  if (res.result_int() != 201 || !j.is_object()) {
+    std::fprintf(stderr, "api_bench: POST /api/tokens: %u %s\n", res.result_int(),
+                 res.body().c_str());
+    return "";
+  }
+  return j["token"].get<std::string>();
+}
+
+// The list signed in with a token, next to basic auth and to no authentication, straight to the
+// server and through Caddy; rows measured in turn, the order rotating run by run; medians of
+// `runs`.
+int CompareTokens(int runs, int count, int seconds) {
+  const std::string dir = BenchDir("token-bench");
+  const std::string db = dir + "/rockpool.db";
+  Server secure = StartServer(dir, db, "secure");
+  Server open = StartServer(dir, db, "open");
+  const int via_secure = FreePort(), via_open = FreePort();
+  auto proxy_to = [](int port) {
+    return nlohmann::json{{"handler", "reverse_proxy"},
+                          {"upstreams", {{{"dial", "127.0.0.1:" + std::to_string(port)}}}}};
+  };
+  pid_t caddy = StartCaddyServers(
+      dir, {{via_secure, proxy_to(secure.port)}, {via_open, proxy_to(open.port)}});
+  const bool caddy_up = caddy > 0 && WaitForPort(via_secure, std::chrono::seconds(10)) &&
+                        WaitForPort(via_open, std::chrono::seconds(10));
+  const std::string token = secure.port == 0 ? "" : MakeToken(secure.port);
+  if (secure.port == 0 || open.port == 0 || !caddy_up || token.empty()) {
+    std::fprintf(stderr, "api_bench: a server, Caddy or the token could not be set up\n");
+    for (pid_t pid : {secure.pid, open.pid, caddy}) {
+      if (pid > 0) StopChild(pid);
+    }
+    return 1;
+  }
+  const std::string bearer = "Bearer " + token;
+  const std::string list = "/api/workspaces?limit=50";
+  struct Row {
+    std::string label;
+    int port;
+    std::string target, authorization;
+  };
+  const std::vector<Row> rows = {
+      {"direct, no authentication", open.port, list, ""},
+      {"direct, basic auth (verified once, then cached)", secure.port, list, AuthorizationHeader()},
+      {"direct, API token", secure.port, list, bearer},
+      {"caddy, GET /api/health, no authentication", via_open, "/api/health", ""},
+      {"caddy, no authentication", via_open, list, ""},
+      {"caddy, basic auth", via_secure, list, AuthorizationHeader()},
+      {"caddy, API token", via_secure, list, bearer},
+  };
+  std::printf(
+      "api_bench --tokens: GET %s with %d workspaces (SQLite), %u cores, median of %d runs of %d "
+      "requests (or %d s) per row, rows in rotating order\n\n",
+      list.c_str(), kWorkspaces, std::thread::hardware_concurrency(), runs, count, seconds);
+  std::printf("%-50s %5s %9s %9s %10s %6s\n", "path, authentication", "conc", "p50 ms", "p99 ms",
+              "req/s", "errors");
+  for (int c : {1, 32}) {
+    std::vector<std::vector<double>> p50(rows.size()), p99(rows.size()), rps(rows.size());
+    std::vector<int> errors(rows.size(), 0);
+    for (int r = 0; r < runs; ++r) {
+      for (size_t k = 0; k < rows.size(); ++k) {
+        const size_t i = (k + static_cast<size_t>(r)) % rows.size();
+        Outcome o = Load(rows[i].port, rows[i].target, c, count, std::chrono::seconds(seconds),
+                         rows[i].authorization);
+        p50[i].push_back(Percentile(o.latencies_ms, 0.5));
+        p99[i].push_back(Percentile(o.latencies_ms, 0.99));
+        rps[i].push_back(o.latencies_ms.size() / o.seconds);
+        errors[i] += o.errors;
+      }
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      std::printf("%-50s %5d %9.3f %9.3f %10.0f %6d\n", rows[i].label.c_str(), c, Median(p50[i]),
+                  Median(p99[i]), Median(rps[i]), errors[i]);
+    }
+  }
+  for (pid_t pid : {secure.pid, open.pid, caddy}) StopChild(pid);
+  std::filesystem::remove_all(dir);
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   int count = 20000, seconds = 5, runs = 5, compare_count = 5000;
-  bool gates_only = false, stores = false;
+  bool gates_only = false, stores = false, tokens = false;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--serve" && i + 3 < argc) return Serve(argv[i + 1], argv[i + 2], argv[i + 3]);
     if (flag == "--gates-only") gates_only = true;
     if (flag == "--stores") stores = true;
+    if (flag == "--tokens") tokens = true;
     if (i + 1 >= argc) continue;
     if (flag == "--count") count = std::atoi(argv[++i]);
     if (flag == "--seconds") seconds = std::atoi(argv[++i]);
     if (flag == "--runs") runs = std::atoi(argv[++i]);
   }
   if (stores) return CompareStores(runs, count, seconds);
-  const std::string dir =
-      std::filesystem::temp_directory_path() / ("rockpool-api-bench-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  if (tokens) return CompareTokens(runs, compare_count, seconds);
+  const std::string dir = BenchDir("api-bench");
   const std::string db = dir + "/rockpool.db";
-  std::ofstream(dir + "/auth.json")
-      << nlohmann::json{{"username", kUser}, {"passwordHash", *HashPassword(kPassword)}}.dump();
   Server server = StartServer(dir, db, "secure");
   if (server.port == 0) {
     std::fprintf(stderr, "api_bench: the server did not start\n");

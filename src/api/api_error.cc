@@ -6,8 +6,9 @@ namespace rockpool::api {
 namespace {
 
 constexpr char kSignInHelp[] =
-    "sign in with the Rockpool username and password that `rockpool up` printed (the CLI takes "
-    "--user and --password, or ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD)";
+    "sign in with the Rockpool username and password that `rockpool up` printed, or with an API "
+    "token (the CLI: `rockpool login` once, or --user and --password, or ROCKPOOL_USERNAME and "
+    "ROCKPOOL_PASSWORD, or ROCKPOOL_TOKEN)";
 
 std::string HtmlEscape(const std::string& text) {
   std::string out;
@@ -71,6 +72,8 @@ ApiError ApiError::FromStatus(const Status& status) {
       return {504, code, status.message(), {}};
     case Code::kUnimplemented:
       return {501, code, status.message(), {}};
+    case Code::kPermissionDenied:
+      return {403, code, status.message(), {}};
     case Code::kOk:
       return {500, "internal", "an operation failed without saying why (a bug)", {}};
     case Code::kInternal:

@@ -29,6 +29,8 @@ struct Deps {
   WorkspaceService& service;
   Metrics& metrics;
   ListCache& list_cache;
+  TokenService* tokens;  // null: this server keeps no API tokens
+  const Principal& principal;
 };
 
 using OperationFn = std::function<Result<Reply>(const Deps&, const ValidatedCall&)>;
@@ -121,6 +123,51 @@ Result<Reply> GetMetrics(const Deps& d, const ValidatedCall&) {
                ""};
 }
 
+// The token service and the account the request acts for: root on the local socket acts as the
+// deployment's account.
+Result<std::pair<TokenService*, std::string>> TokenCaller(const Deps& d) {
+  if (d.tokens == nullptr) return Status(Code::kUnimplemented, "this server keeps no API tokens");
+  if (!d.principal.local) {
+    // Defence in depth: a gate that let the request through without naming an account.
+    if (d.principal.username.empty()) {
+      return Status::PermissionDenied("the request is signed in as no account");
+    }
+    return std::pair{d.tokens, d.principal.username};
+  }
+  RP_ASSIGN_OR_RETURN(auto account, d.tokens->Account());
+  return std::pair{d.tokens, std::move(account)};
+}
+
+Result<Reply> ListTokens(const Deps& d, const ValidatedCall&) {
+  RP_ASSIGN_OR_RETURN(auto caller, TokenCaller(d));
+  RP_ASSIGN_OR_RETURN(auto tokens, caller.first->List(caller.second));
+  json items = json::array();
+  for (const auto& t : tokens) items.push_back(ApiTokenToJson(t));
+  return Reply{200, {{"items", std::move(items)}}, "", "", ""};
+}
+
+Result<Reply> CreateToken(const Deps& d, const ValidatedCall& c) {
+  if (!d.principal.token_id.empty()) {
+    return Status::PermissionDenied(
+        "a request signed in with an API token cannot make tokens; sign in with the password "
+        "(`rockpool login` asks for it)");
+  }
+  RP_ASSIGN_OR_RETURN(auto caller, TokenCaller(d));
+  std::optional<int> days;
+  if (const json& v = c.body.value("expiresInDays", json()); !v.is_null()) days = v.get<int>();
+  RP_ASSIGN_OR_RETURN(auto created,
+                      caller.first->Create(caller.second, c.body["name"].get<std::string>(), days));
+  json body = ApiTokenToJson(created.token);
+  body["token"] = created.secret;
+  return Reply{201, std::move(body), "", "", ""};
+}
+
+Result<Reply> RevokeToken(const Deps& d, const ValidatedCall& c) {
+  RP_ASSIGN_OR_RETURN(auto caller, TokenCaller(d));
+  RP_RETURN_IF_ERROR(caller.first->Revoke(caller.second, c.path["tokenId"].get<std::string>()));
+  return Reply{204, nullptr, "", "", ""};
+}
+
 const std::map<std::string, OperationFn>& Operations() {
   static const std::map<std::string, OperationFn> kOps = {
       {"getHealth",
@@ -128,6 +175,9 @@ const std::map<std::string, OperationFn>& Operations() {
          return Reply{200, {{"status", "ok"}}, "", "", ""};
        }},
       {"getMetrics", GetMetrics},
+      {"listTokens", ListTokens},
+      {"createToken", CreateToken},
+      {"revokeToken", RevokeToken},
       {"listWorkspaces", ListWorkspaces},
       {"createWorkspace", CreateWorkspace},
       {"getWorkspace",
@@ -210,7 +260,8 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) const {
   auto validated = ValidateRequest(match, target.query, request.content_type, request.body);
   if (auto* err = std::get_if<ApiError>(&validated)) return ErrorResponse(*err, out);
   const auto& call = std::get<ValidatedCall>(validated);
-  if (call.body.is_object() && call.body.contains("name")) {
+  if (out.route.starts_with("/api/workspaces") && call.body.is_object() &&
+      call.body.contains("name")) {
     out.workspace = call.body["name"].get<std::string>();
   }
 
@@ -220,7 +271,8 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) const {
                                                                " has no handler")),
                          out);
   }
-  Result<Reply> reply = op->second(Deps{service_, metrics_, list_cache_}, call);
+  Result<Reply> reply =
+      op->second(Deps{service_, metrics_, list_cache_, tokens_, request.principal}, call);
   if (!reply.ok()) return ErrorResponse(ApiError::FromStatus(reply.status()), out);
   out.status = reply->status;
   if (!reply->workspace.empty()) out.workspace = reply->workspace;

@@ -10,6 +10,8 @@
 #include "api/contract.h"
 #include "api/list_cache.h"
 #include "api/metrics.h"
+#include "api/request_gate.h"
+#include "service/token_service.h"
 #include "service/workspace_service.h"
 
 namespace rockpool::api {
@@ -19,6 +21,7 @@ struct ApiRequest {
   std::string target;  // path and query
   std::string content_type;
   std::string body;
+  Principal principal;  // whom the gate let it through for
 };
 
 struct ApiResponse {
@@ -32,12 +35,16 @@ struct ApiResponse {
 
 class ApiHandler {
  public:
-  // The contract, service and metrics must outlive the handler. Thread-safe if the service is.
-  // Up to `list_cache_bytes` of encoded list pages are reused while the service's
-  // ListRevision() holds.
+  // The contract, services and metrics must outlive the handler. Thread-safe if the services
+  // are. Up to `list_cache_bytes` of encoded list pages are reused while the service's
+  // ListRevision() holds. `tokens` null: the token operations answer 501.
   ApiHandler(const Contract& contract, WorkspaceService& service, Metrics& metrics,
-             size_t list_cache_bytes = size_t{4} << 20)
-      : contract_(contract), service_(service), metrics_(metrics), list_cache_(list_cache_bytes) {}
+             size_t list_cache_bytes = size_t{4} << 20, TokenService* tokens = nullptr)
+      : contract_(contract),
+        service_(service),
+        metrics_(metrics),
+        tokens_(tokens),
+        list_cache_(list_cache_bytes) {}
 
   ApiResponse Handle(const ApiRequest& request) const;
   // The contract's path template `path` matches ("/api/workspaces/{id}"), or "unmatched":
@@ -48,6 +55,7 @@ class ApiHandler {
   const Contract& contract_;
   WorkspaceService& service_;
   Metrics& metrics_;
+  TokenService* const tokens_;
   mutable ListCache list_cache_;
 };
 

@@ -26,15 +26,16 @@ TEST(ContractTest, EmbeddedCopyEqualsTheFileInTheRepository) {
   EXPECT_FALSE(EmbeddedOpenApiYaml().empty());
 }
 
-TEST(ContractTest, HasTheThirteenOperationsPlusHealthAndMetrics) {
+TEST(ContractTest, HasEveryOperation) {
   Contract c = LoadContract();
-  for (const char* id : {"getHealth", "getMetrics", "listWorkspaces", "createWorkspace",
-                         "getWorkspace", "deleteWorkspace", "startWorkspace", "stopWorkspace",
-                         "listPorts", "addPort", "removePort", "retryClone", "updateWorkspace",
-                         "listSnapshots", "createSnapshot", "deleteSnapshot", "restoreSnapshot"}) {
+  for (const char* id : {"getHealth",       "getMetrics",      "listWorkspaces", "createWorkspace",
+                         "getWorkspace",    "deleteWorkspace", "startWorkspace", "stopWorkspace",
+                         "listPorts",       "addPort",         "removePort",     "retryClone",
+                         "updateWorkspace", "listSnapshots",   "createSnapshot", "deleteSnapshot",
+                         "restoreSnapshot", "listTokens",      "createToken",    "revokeToken"}) {
     EXPECT_NE(c.FindOperation(id), nullptr) << id;
   }
-  EXPECT_EQ(c.operations().size(), 17u);
+  EXPECT_EQ(c.operations().size(), 20u);
 }
 
 TEST(ContractTest, MatchesTemplatesAndExtractsPathParameters) {

@@ -94,6 +94,40 @@ json SnapshotToJson(const WorkspaceSnapshot& snapshot) {
   return {{"name", snapshot.name}, {"createdAt", snapshot.created_at}};
 }
 
+namespace {
+
+json OptionalText(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+std::optional<std::string> OptionalTextFrom(const json& j, const char* key) {
+  const json& v = j.at(key);
+  if (v.is_null()) return std::nullopt;
+  return v.get<std::string>();
+}
+
+}  // namespace
+
+json ApiTokenToJson(const ApiToken& token) {
+  return {{"id", token.id},
+          {"name", token.name},
+          {"createdAt", token.created_at},
+          {"expiresAt", OptionalText(token.expires_at)},
+          {"lastUsedAt", OptionalText(token.last_used_at)}};
+}
+
+Result<ApiToken> ApiTokenFromJson(const json& j) {
+  try {
+    ApiToken t;
+    t.id = j.at("id").get<std::string>();
+    t.name = j.at("name").get<std::string>();
+    t.created_at = j.at("createdAt").get<std::string>();
+    t.expires_at = OptionalTextFrom(j, "expiresAt");
+    t.last_used_at = OptionalTextFrom(j, "lastUsedAt");
+    return t;
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("API token: ") + e.what());
+  }
+}
+
 Result<WorkspaceSnapshot> SnapshotFromJson(const json& j) {
   try {
     return WorkspaceSnapshot{j.at("name").get<std::string>(), j.at("createdAt").get<std::string>()};

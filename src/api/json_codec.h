@@ -6,6 +6,7 @@
 #include "core/status.h"
 #include "core/workspace.h"
 #include "service/workspace_service.h"
+#include "store/token_repository.h"
 
 namespace rockpool::api {
 
@@ -16,6 +17,8 @@ nlohmann::json SourceToJson(const WorkspaceSource& source);
 // The `repository` of a create request, as the contract has validated it.
 SourceRequest SourceRequestFromJson(const nlohmann::json& j);
 nlohmann::json SnapshotToJson(const WorkspaceSnapshot& snapshot);
+// An API token as listed: never its digest or its account.
+nlohmann::json ApiTokenToJson(const ApiToken& token);
 
 // The reverse, for clients; InvalidArgument names the missing or mistyped field.
 // A workspace without "limits" (from a server that predates them) keeps the built-in ones. A
@@ -27,5 +30,7 @@ LimitsRequest LimitsRequestFromJson(const nlohmann::json& j);
 Result<Port> PortFromJson(const nlohmann::json& j);
 Result<WorkspaceSnapshot> SnapshotFromJson(const nlohmann::json& j);
 Result<WorkspacePage> WorkspacePageFromJson(const nlohmann::json& j);
+// The digest and account are left empty.
+Result<ApiToken> ApiTokenFromJson(const nlohmann::json& j);
 
 }  // namespace rockpool::api

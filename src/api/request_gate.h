@@ -28,10 +28,22 @@ struct GateRequest {
 
 inline constexpr char kForwardAuthPath[] = "/internal/authorize";
 
+// Whom a request that passed the gate acts for.
+struct Principal {
+  std::string username;  // the account; empty when the request needed none (GET /api/health)
+  std::string token_id;  // set when an API token signed the request in; empty: the password
+  bool local = false;    // root on this host's local socket (past the gate)
+};
+
+struct GateAnswer {
+  std::optional<ApiError> refusal;  // nullopt: the request may proceed
+  Principal principal;              // when it may
+};
+
 class RequestGate {
  public:
-  // nullopt: the request may proceed; otherwise the answer to send instead.
-  using Done = std::function<void(std::optional<ApiError>)>;
+  // The answer: a refusal to send instead, or whom the request acts for.
+  using Done = std::function<void(GateAnswer)>;
 
   virtual ~RequestGate() = default;
   // Calls `done` exactly once, on this thread or (after slow work such as a password hash)

@@ -18,35 +18,37 @@ std::string Rate(double per_second) {
 }  // namespace
 
 SecurityGate::SecurityGate(auth::CredentialSource& credentials, SecurityOptions options,
-                           const auth::MonotonicClock& clock)
+                           const auth::MonotonicClock& clock, auth::TokenVerifier* tokens)
     : options_(options),
       budget_(options.budget, clock),
-      authenticator_(credentials, options.auth, clock) {}
+      authenticator_(credentials, options.auth, clock, tokens) {}
 
 void SecurityGate::Check(const GateRequest& request, Done done) {
   if (request.path == kForwardAuthPath) return Authenticate(request, std::move(done));
   if (IsApi(request.path)) {
     if (auto wait = budget_.Spend(request.client)) {
-      return done(ApiError::RateLimited(
-          "the API request budget of " + request.client + " is spent (" +
-              Rate(options_.budget.requests_per_second) + " requests a second, bursts of " +
-              Rate(options_.budget.burst) + "); retry in " + std::to_string(wait->count()) + " s",
-          *wait));
+      return done({ApiError::RateLimited(
+                       "the API request budget of " + request.client + " is spent (" +
+                           Rate(options_.budget.requests_per_second) +
+                           " requests a second, bursts of " + Rate(options_.budget.burst) +
+                           "); retry in " + std::to_string(wait->count()) + " s",
+                       *wait),
+                   {}});
     }
-    if (request.method == "GET" && request.path == "/api/health") return done(std::nullopt);
+    if (request.method == "GET" && request.path == "/api/health") return done({});
     if (auto refusal = CrossSiteRefusal(request)) {
-      return done(ApiError::Forbidden(std::move(*refusal)));
+      return done({ApiError::Forbidden(std::move(*refusal)), {}});
     }
   }
   Authenticate(request, std::move(done));
 }
 
 void SecurityGate::Authenticate(const GateRequest& request, Done done) {
-  authenticator_.Authenticate({request.authorization, request.client},
-                              [done = std::move(done)](auth::AuthDecision d) {
-                                if (d.allowed()) return done(std::nullopt);
-                                done(ApiError::FromAuthDecision(d));
-                              });
+  authenticator_.Authenticate(
+      {request.authorization, request.client}, [done = std::move(done)](auth::AuthDecision d) {
+        if (!d.allowed()) return done({ApiError::FromAuthDecision(d), {}});
+        done({std::nullopt, {std::move(d.username), std::move(d.token_id), false}});
+      });
 }
 
 }  // namespace rockpool::api

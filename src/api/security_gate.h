@@ -8,7 +8,8 @@
 //                             budget).
 //   anything else             authentication (then the handler answers 404).
 //
-// Authentication is the Authenticator's: 401 with a Basic challenge, 429 + Retry-After for a
+// Authentication is the Authenticator's (a password, or an API token as a Bearer header): 401
+// with a Basic challenge, 429 + Retry-After for a
 // throttled address, 503 when the credentials cannot be read. There is no way to switch it
 // off: the server needs a gate, and this is the only one outside tests and benchmarks.
 #pragma once
@@ -27,9 +28,10 @@ struct SecurityOptions {
 
 class SecurityGate final : public RequestGate {
  public:
-  // `credentials` and `clock` must outlive the gate.
+  // `credentials`, `clock` and `tokens` must outlive the gate; `tokens` null: no API tokens.
   explicit SecurityGate(auth::CredentialSource& credentials, SecurityOptions options = {},
-                        const auth::MonotonicClock& clock = auth::SteadyClock::Instance());
+                        const auth::MonotonicClock& clock = auth::SteadyClock::Instance(),
+                        auth::TokenVerifier* tokens = nullptr);
 
   void Check(const GateRequest& request, Done done) override;
 

@@ -15,10 +15,11 @@ using ::testing::Pair;
 
 class SecurityGateTest : public ::testing::Test {
  protected:
-  std::optional<ApiError> Check(const GateRequest& r) {
-    std::promise<std::optional<ApiError>> decided;
+  std::optional<ApiError> Check(const GateRequest& r) { return Answer(r).refusal; }
+  GateAnswer Answer(const GateRequest& r) {
+    std::promise<GateAnswer> decided;
     auto f = decided.get_future();
-    gate_.Check(r, [&](std::optional<ApiError> e) { decided.set_value(std::move(e)); });
+    gate_.Check(r, [&](GateAnswer a) { decided.set_value(std::move(a)); });
     return f.get();
   }
   static GateRequest Get(std::string path, bool signed_in = true) {
@@ -43,6 +44,10 @@ class SecurityGateTest : public ::testing::Test {
 
 TEST_F(SecurityGateTest, SignedInApiRequestsPass) {
   EXPECT_EQ(Check(Get("/api/workspaces")), std::nullopt);
+  const GateAnswer answer = Answer(Get("/api/workspaces"));
+  EXPECT_EQ(answer.principal.username, kTestUser) << "the gate names whom a request acts for";
+  EXPECT_EQ(answer.principal.token_id, "");
+  EXPECT_FALSE(answer.principal.local);
 }
 
 TEST_F(SecurityGateTest, HealthAloneNeedsNoCredentials) {

@@ -60,7 +60,7 @@ namespace {
 // (Plain functions, not coroutine code: GCC 12 mishandles such lambdas inside coroutines.)
 class PendingGateCheck {
  public:
-  using Answer = std::optional<ApiError>;
+  using Answer = GateAnswer;
 
   static std::shared_ptr<PendingGateCheck> Start(RequestGate& gate, const GateRequest& request) {
     auto pending = std::make_shared<PendingGateCheck>();
@@ -309,17 +309,22 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
   *client = gate_request.client;
   const bool forward_auth = target.path == kForwardAuthPath;
   std::optional<ApiError> refusal;
+  Principal principal;
+  principal.local = trusted_;
   if (forward_auth && req.method() != http::verb::get) {
     refusal = ApiError::MethodNotAllowed(std::string(req.method_string()) + " is not allowed on " +
                                          kForwardAuthPath + "; use GET");
     refusal->headers.emplace_back("Allow", "GET");
   } else if (!trusted_ || forward_auth) {
     auto pending = PendingGateCheck::Start(server_.gate(), gate_request);
+    GateAnswer answer;
     if (auto ready = pending->TakeIfReady()) {
-      refusal = std::move(*ready);
+      answer = std::move(*ready);
     } else {
-      refusal = co_await pending->Wait(net::use_awaitable);
+      answer = co_await pending->Wait(net::use_awaitable);
     }
+    refusal = std::move(answer.refusal);
+    principal = std::move(answer.principal);
   }
   if (forward_auth) {
     api->route = kForwardAuthPath;
@@ -339,7 +344,8 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
     *api = std::move(*page);
   } else {
     ApiRequest in{std::string(req.method_string()), std::string(req.target()),
-                  std::string(req[http::field::content_type]), std::move(req.body())};
+                  std::string(req[http::field::content_type]), std::move(req.body()),
+                  std::move(principal)};
     *api = server_.handler().Handle(in);
   }
   co_return Render(*api, req.version(), req.keep_alive());
@@ -447,7 +453,7 @@ Status ApiServer::Impl::Listen() {
       options_.openapi_path.empty() ? Contract::Embedded() : Contract::Load(options_.openapi_path);
   if (!contract.ok()) return contract.status().WithContext("api server");
   contract_.emplace(std::move(contract).value());
-  handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes);
+  handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes, options_.tokens);
   if (!options_.dashboard_dir.empty()) dashboard_.emplace(options_.dashboard_dir);
   RP_RETURN_IF_ERROR(options_.unix_socket.empty()
                          ? ListenTcp()

@@ -36,6 +36,7 @@
 #include "api/metrics.h"
 #include "api/request_gate.h"
 #include "core/status.h"
+#include "service/token_service.h"
 #include "service/workspace_service.h"
 
 namespace rockpool::api {
@@ -64,6 +65,8 @@ struct ApiOptions {
   // WebSocket upgrade the proxy is about to pass on), e.g. to record workspace activity. Runs on
   // the server's threads: must be cheap and thread-safe. Empty: none.
   std::function<void(std::string_view forwarded_uri)> on_forward_authorized;
+  // The API tokens of /api/tokens; must outlive the server. Null: those operations answer 501.
+  TokenService* tokens = nullptr;
 };
 
 class ApiServer {

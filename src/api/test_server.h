@@ -35,11 +35,14 @@ inline Headers SignedInHeaders() {
 
 class TestServer {
  public:
+  // `tokens` (null: none) serves /api/tokens and signs in Bearer requests.
   explicit TestServer(WorkspaceService& service, ApiOptions options = {},
                       SecurityOptions security = {},
-                      const auth::MonotonicClock& clock = auth::SteadyClock::Instance())
+                      const auth::MonotonicClock& clock = auth::SteadyClock::Instance(),
+                      TokenService* tokens = nullptr)
       : credentials_(BasicAuth{kTestUser, TestPasswordHash()}),
-        gate_(credentials_, security, clock) {
+        gate_(credentials_, security, clock, tokens) {
+    options.tokens = tokens;
     if (options.unix_socket.empty()) {
       options.address = "127.0.0.1";
       options.port = 0;
@@ -67,6 +70,10 @@ class TestServer {
 
   std::unique_ptr<CurlHttpClient> NewClient() const { return Client(SignedInHeaders()); }
   std::unique_ptr<CurlHttpClient> NewAnonymousClient() const { return Client({}); }
+  // Sends `Authorization: Bearer <secret>` on every request, as a script with a token would.
+  std::unique_ptr<CurlHttpClient> NewTokenClient(const std::string& secret) const {
+    return Client({{"Authorization", "Bearer " + secret}, {"X-Rockpool-Request", "test"}});
+  }
 
  private:
   std::unique_ptr<CurlHttpClient> Client(Headers headers) const {

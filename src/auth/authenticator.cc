@@ -23,8 +23,9 @@ AuthDecision Refuse(Outcome outcome, std::string message,
 }  // namespace
 
 Authenticator::Authenticator(CredentialSource& source, AuthenticatorOptions options,
-                             const MonotonicClock& clock)
+                             const MonotonicClock& clock, TokenVerifier* tokens)
     : source_(source),
+      tokens_(tokens),
       options_(options),
       throttle_(options.throttle, clock),
       cache_(options.cache_entries) {
@@ -59,6 +60,9 @@ void Authenticator::Authenticate(AuthRequest request, Done done) {
   if (request.authorization.empty()) {
     return done(Refuse(Outcome::kUnauthenticated, "no credentials were sent"));
   }
+  if (auto secret = ParseBearerAuthorization(request.authorization)) {
+    return done(VerifyToken(request.client, *secret, credentials->username));
+  }
   const Sha256Digest key = VerifiedCache::Key(credentials->password_hash, request.authorization);
   if (cache_.Contains(key)) {
     AuthDecision allowed;
@@ -80,6 +84,40 @@ void Authenticator::Authenticate(AuthRequest request, Done done) {
   done(Refuse(Outcome::kUnavailable,
               "too many sign-ins are being checked right now; try again in a second",
               std::chrono::seconds(1)));
+}
+
+AuthDecision Authenticator::VerifyToken(const std::string& client, std::string_view secret,
+                                        const std::string& username) {
+  if (tokens_ == nullptr) {
+    return Failed(client, "this server takes no API tokens; use the username and password");
+  }
+  if (!LooksLikeTokenSecret(secret)) {
+    return Failed(client, "the bearer token is not a Rockpool API token (those start with " +
+                              std::string(kTokenPrefix) + ")");
+  }
+  auto identity = tokens_->Verify(secret);
+  if (!identity.ok() && identity.status().code() == Code::kUnavailable) {
+    return Refuse(Outcome::kUnavailable, identity.status().message());
+  }
+  if (!identity.ok()) return Failed(client, identity.status().message());
+  if (!ConstantTimeEquals(identity->username, username)) {
+    return Failed(client, "the API token's account \"" + identity->username +
+                              "\" is no longer Rockpool's account");
+  }
+  throttle_.RecordSuccess(client);
+  AuthDecision allowed;
+  allowed.outcome = Outcome::kAllowed;
+  allowed.username = identity->username;
+  allowed.token_id = identity->token_id;
+  return allowed;
+}
+
+AuthDecision Authenticator::Failed(const std::string& client, std::string message) {
+  if (auto lockout = throttle_.RecordFailure(client)) {
+    message += "; after repeated wrong sign-ins, " + client + " must wait " +
+               std::to_string(lockout->count()) + " s before trying again";
+  }
+  return Refuse(Outcome::kUnauthenticated, std::move(message));
 }
 
 AuthDecision Authenticator::AuthenticateAndWait(AuthRequest request) {
@@ -130,12 +168,7 @@ AuthDecision Authenticator::Verify(const Job& job) {
     allowed.username = job.credentials.username;
     return allowed;
   }
-  std::string message = "the username or password is wrong";
-  if (auto lockout = throttle_.RecordFailure(client)) {
-    message += "; after repeated wrong sign-ins, " + client + " must wait " +
-               std::to_string(lockout->count()) + " s before trying again";
-  }
-  return Refuse(Outcome::kUnauthenticated, std::move(message));
+  return Failed(client, "the username or password is wrong");
 }
 
 }  // namespace rockpool::auth

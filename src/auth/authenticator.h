@@ -1,5 +1,5 @@
-// Authenticator: decides whether a request's `Authorization: Basic` header carries the
-// current credentials, for one client address.
+// Authenticator: decides whether a request's `Authorization` header carries the current
+// credentials (Basic) or a live API token (Bearer, api_token.h), for one client address.
 //
 // Order of checks, cheapest first:
 //   1. A client address the LoginThrottle has locked out is refused (kThrottled) without its
@@ -7,9 +7,12 @@
 //   2. No usable credentials from the CredentialSource: kUnavailable; nothing passes.
 //   3. No Authorization header: kUnauthenticated (not counted as a failure: browsers ask
 //      without credentials first and offer them after the 401).
-//   4. A header already verified against the current hash (cache keyed by SHA-256 of the
+//   4. A Bearer token: its digest looked up by the TokenVerifier (one indexed read, on the
+//      caller's thread); allowed when it is live and its account is the current one, otherwise
+//      a failure the throttle counts. No hash is computed for a token.
+//   5. A header already verified against the current hash (cache keyed by SHA-256 of the
 //      header and the hash, so a new password invalidates it): kAllowed, no hash computed.
-//   5. Otherwise the password hash (argon2id), on a verifier thread, never on the caller's:
+//   6. Otherwise the password hash (argon2id), on a verifier thread, never on the caller's:
 //      allowed (and cached), or a failure that the throttle counts (kUnauthenticated). A
 //      bcrypt hash of an earlier release is replaced by argon2id once its password verified.
 //
@@ -34,6 +37,7 @@
 #include <thread>
 #include <vector>
 
+#include "auth/api_token.h"
 #include "auth/credential_source.h"
 #include "auth/login_throttle.h"
 #include "auth/monotonic_clock.h"
@@ -59,6 +63,7 @@ struct AuthDecision {
   std::string message;                  // for a refusal: why
   std::chrono::seconds retry_after{0};  // kThrottled; kUnavailable when the verifier is busy
   std::string username;                 // kAllowed
+  std::string token_id;                 // kAllowed by an API token: which; empty: the password
 
   bool allowed() const { return outcome == Outcome::kAllowed; }
 };
@@ -67,16 +72,18 @@ class Authenticator {
  public:
   using Done = std::function<void(AuthDecision)>;
 
-  // `source` and `clock` must outlive the authenticator.
+  // `source`, `clock` and `tokens` must outlive the authenticator. `tokens` null: Bearer
+  // headers are refused.
   explicit Authenticator(CredentialSource& source, AuthenticatorOptions options = {},
-                         const MonotonicClock& clock = SteadyClock::Instance());
+                         const MonotonicClock& clock = SteadyClock::Instance(),
+                         TokenVerifier* tokens = nullptr);
   // Finishes the checks already queued, then stops the verifier threads.
   ~Authenticator();
   Authenticator(const Authenticator&) = delete;
   Authenticator& operator=(const Authenticator&) = delete;
 
   // Calls `done` exactly once: on the calling thread when no hash has to be computed (steps
-  // 1-4 above), otherwise later on a verifier thread.
+  // 1-5 above), otherwise later on a verifier thread.
   void Authenticate(AuthRequest request, Done done);
   // Blocks until decided (tests and tools).
   AuthDecision AuthenticateAndWait(AuthRequest request);
@@ -93,9 +100,13 @@ class Authenticator {
   };
   AuthDecision Verify(const Job& job);
   AuthDecision Throttled(const std::string& client, std::chrono::seconds wait) const;
+  AuthDecision VerifyToken(const std::string& client, std::string_view secret,
+                           const std::string& username);
+  AuthDecision Failed(const std::string& client, std::string message);
   void VerifierLoop();
 
   CredentialSource& source_;
+  TokenVerifier* const tokens_;
   const AuthenticatorOptions options_;
   LoginThrottle throttle_;
   VerifiedCache cache_;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <map>
 #include <thread>
 
 #include "auth/password_hash.h"
@@ -196,6 +197,87 @@ TEST(AuthenticatorBoundsTest, RefusesAtOnceWhenTooManyChecksAreWaiting) {
     EXPECT_THAT(d.message, HasSubstr("too many sign-ins are being checked"));
   }
   for (auto& f : queued) EXPECT_EQ(f.get().outcome, Outcome::kUnauthenticated);
+}
+
+}  // namespace
+}  // namespace rockpool::auth
+
+namespace rockpool::auth {
+namespace {
+
+// Tokens by secret, as the store would answer for them.
+class FakeTokenVerifier final : public TokenVerifier {
+ public:
+  Result<TokenIdentity> Verify(std::string_view secret) override {
+    ++calls;
+    if (unavailable) return Status::Unavailable("the store is down");
+    auto it = live.find(std::string(secret));
+    if (it == live.end()) return Status::NotFound("the API token is unknown or was revoked");
+    return it->second;
+  }
+  std::map<std::string, TokenIdentity> live;
+  bool unavailable = false;
+  int calls = 0;
+};
+
+class AuthenticatorTokenTest : public ::testing::Test {
+ protected:
+  AuthDecision Check(const std::string& header, const std::string& client = "10.0.0.1") {
+    return auth_.AuthenticateAndWait({header, client});
+  }
+
+  FakeMonotonicClock clock_;
+  FixedCredentialSource source_{BasicAuth{"admin", CheapHash()}};
+  FakeTokenVerifier tokens_;
+  Authenticator auth_{source_, AuthenticatorOptions{}, clock_, &tokens_};
+};
+
+TEST_F(AuthenticatorTokenTest, ALiveTokenOfTheAccountSignsInWithoutAHash) {
+  const std::string secret = NewTokenSecret();
+  tokens_.live[secret] = {"token-1", "admin"};
+  AuthDecision d = Check("Bearer " + secret);
+  ASSERT_TRUE(d.allowed()) << d.message;
+  EXPECT_EQ(d.username, "admin");
+  EXPECT_EQ(d.token_id, "token-1");
+  EXPECT_EQ(auth_.hash_checks(), 0u);
+  EXPECT_EQ(Check(Header("admin", "right")).token_id, "") << "the password names no token";
+}
+
+TEST_F(AuthenticatorTokenTest, UnknownTokensAndOtherAccountsAreCountedFailures) {
+  const std::string other = NewTokenSecret();
+  tokens_.live[other] = {"token-2", "someone-else"};
+  AuthDecision unknown = Check("Bearer " + NewTokenSecret());
+  EXPECT_EQ(unknown.outcome, Outcome::kUnauthenticated);
+  EXPECT_THAT(unknown.message, HasSubstr("unknown or was revoked"));
+  AuthDecision foreign = Check("Bearer " + other);
+  EXPECT_EQ(foreign.outcome, Outcome::kUnauthenticated);
+  EXPECT_THAT(foreign.message, HasSubstr("is no longer Rockpool's account"));
+  AuthDecision shape = Check("Bearer not-a-rockpool-token");
+  EXPECT_EQ(shape.outcome, Outcome::kUnauthenticated);
+  EXPECT_THAT(shape.message, HasSubstr("start with rpt_"));
+  EXPECT_EQ(tokens_.calls, 2) << "text of another shape is never looked up";
+  // Guessing tokens locks the address out like guessing passwords.
+  for (int i = 0; i < 5; ++i) Check("Bearer " + NewTokenSecret());
+  EXPECT_EQ(Check("Bearer " + NewTokenSecret()).outcome, Outcome::kThrottled);
+}
+
+TEST_F(AuthenticatorTokenTest, AStoreThatCannotAnswerRefusesWithoutCountingAFailure) {
+  tokens_.unavailable = true;
+  for (int i = 0; i < 10; ++i) {
+    AuthDecision d = Check("Bearer " + NewTokenSecret());
+    EXPECT_EQ(d.outcome, Outcome::kUnavailable);
+    EXPECT_EQ(d.message, "the store is down");
+  }
+  EXPECT_EQ(auth_.throttle().RetryAfter("10.0.0.1"), std::nullopt);
+}
+
+TEST(AuthenticatorWithoutTokensTest, BearerHeadersAreRefused) {
+  FakeMonotonicClock clock;
+  FixedCredentialSource source{BasicAuth{"admin", CheapHash()}};
+  Authenticator auth(source, {}, clock);
+  AuthDecision d = auth.AuthenticateAndWait({"Bearer " + NewTokenSecret(), "10.0.0.1"});
+  EXPECT_EQ(d.outcome, Outcome::kUnauthenticated);
+  EXPECT_THAT(d.message, HasSubstr("takes no API tokens"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "client/token_commands.h"
 #include "client/ws_commands.h"
 
 namespace rockpool {
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   for (const Command& c : kCommands) c.add(*app.add_subcommand(c.name, c.description), ctx);
   client::AddWorkspaceCommands(app);  // ws ls|create|show|start|stop|rm|open, ws port ...
   app.get_subcommand("ws")->alias("workspace");
+  client::AddTokenCommands(app);  // login, logout, token ls|create|revoke
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

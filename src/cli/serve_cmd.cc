@@ -22,6 +22,7 @@
 #include "cli/service.h"
 #include "cli/source_settings.h"
 #include "cli/steps.h"
+#include "service/store_token_service.h"
 #include "store/clock.h"
 #include "sys/process_lock.h"
 #include "worker/activity.h"
@@ -143,7 +144,10 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   api.local_socket = c.local_socket(process);
   api.handle_signals = true;
   api.on_forward_authorized = [&requests](std::string_view uri) { requests.Record(uri); };
-  api::SecurityGate gate(credentials, SecurityFromConfig(ctx.config()));
+  StoreTokenService tokens(plane->store(), clock, credentials);
+  api.tokens = &tokens;
+  api::SecurityGate gate(credentials, SecurityFromConfig(ctx.config()),
+                         auth::SteadyClock::Instance(), &tokens);
   api::ApiServer server(api, plane->service(), metrics, gate);
   RP_RETURN_IF_ERROR(server.Listen());
   plane->StartBackground();

@@ -22,6 +22,7 @@
 #include "cli/source_settings.h"
 #include "proxy/noop/noop_proxy.h"
 #include "runtime/sim/sim_runtime.h"
+#include "service/store_token_service.h"
 #include "store/clock.h"
 #include "store/sqlite_store.h"
 #include "worker/control_plane.h"
@@ -145,16 +146,18 @@ Status ServeDev(const DevServeFlags& flags) {
   options.service.secrets = secrets.get();
   options.worker.runner.clone.secrets = secrets.get();
   ControlPlane plane(std::move(store), runtime, proxy, ProxyConfig{}, clock, options);
+  StoreTokenService tokens(plane.store(), clock, credentials);
 
   api::ApiOptions api;
   api.address = "127.0.0.1";
   api.port = static_cast<uint16_t>(flags.port);
   api.handle_signals = true;
   api.dashboard_dir = DashboardDir();
+  api.tokens = &tokens;
   api::SecurityOptions security;
   security.budget.requests_per_second = config.api_requests_per_second;
   security.budget.burst = config.api_burst;
-  api::SecurityGate gate(credentials, security);
+  api::SecurityGate gate(credentials, security, auth::SteadyClock::Instance(), &tokens);
   api::ApiServer server(api, plane.service(), metrics, gate);
   RP_RETURN_IF_ERROR(server.Listen().WithContext("dev mode"));
   PrintBanner(server.endpoint(), auth, sim, api.dashboard_dir);

@@ -21,6 +21,7 @@ Code CodeFromName(const std::string& name, int http_status) {
       {"deadline_exceeded", Code::kDeadlineExceeded},
       {"internal", Code::kInternal},
       {"unimplemented", Code::kUnimplemented},
+      {"forbidden", Code::kPermissionDenied},
   };
   for (const auto& [n, c] : kCodes) {
     if (name == n) return c;
@@ -41,8 +42,8 @@ Status ErrorFromResponse(const std::string& what, const HttpResponse& r) {
   }
   if (message.empty() && r.status == 401) {
     message =
-        "unauthorized; pass --user and --password (or set ROCKPOOL_USERNAME and "
-        "ROCKPOOL_PASSWORD)";
+        "unauthorized; sign in with `rockpool login`, or pass --user and --password (or set "
+        "ROCKPOOL_USERNAME and ROCKPOOL_PASSWORD, or ROCKPOOL_TOKEN)";
   }
   if (message.empty()) message = r.body.empty() ? "(no body)" : r.body.substr(0, 200);
   return Status(CodeFromName(code, r.status),
@@ -57,6 +58,23 @@ Result<T> Decode(const std::string& what, const std::string& body, Fn fn) {
   if (!value.ok())
     return Status::Internal(what + ": unexpected answer: " + value.status().message());
   return value;
+}
+
+// The `items` of a list answer, each read by `item`.
+template <typename T>
+Result<std::vector<T>> DecodeItems(const std::string& what, const std::string& body,
+                                   Result<T> (*item)(const json&)) {
+  return Decode<std::vector<T>>(what, body, [item](const json& j) -> Result<std::vector<T>> {
+    if (!j.contains("items") || !j["items"].is_array()) {
+      return Status::InvalidArgument("no items array");
+    }
+    std::vector<T> out;
+    for (const auto& one : j["items"]) {
+      RP_ASSIGN_OR_RETURN(auto v, item(one));
+      out.push_back(std::move(v));
+    }
+    return out;
+  });
 }
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
@@ -74,7 +92,9 @@ Result<std::string> ApiClient::Call(const std::string& what, const std::string& 
   // this header nor a JSON content type (a cross-site form could send them otherwise).
   req.headers.emplace_back("X-Rockpool-Request", "cli");
   if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
-  if (!credentials_.username.empty()) {
+  if (!credentials_.token.empty()) {
+    req.headers.emplace_back("Authorization", "Bearer " + credentials_.token);
+  } else if (!credentials_.username.empty()) {
     req.headers.emplace_back(
         "Authorization", "Basic " + Base64(credentials_.username + ":" + credentials_.password));
   }
@@ -177,17 +197,7 @@ Result<Workspace> ApiClient::Delete(const std::string& ref) {
 Result<std::vector<Port>> ApiClient::ListPorts(const std::string& ref) {
   const std::string what = "list ports of workspace " + Quoted(ref);
   RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", "/api/workspaces/" + UrlEncode(ref) + "/ports"));
-  return Decode<std::vector<Port>>(what, text, [](const json& j) -> Result<std::vector<Port>> {
-    if (!j.contains("items") || !j["items"].is_array()) {
-      return Status::InvalidArgument("no items array");
-    }
-    std::vector<Port> out;
-    for (const auto& item : j["items"]) {
-      RP_ASSIGN_OR_RETURN(auto p, api::PortFromJson(item));
-      out.push_back(std::move(p));
-    }
-    return out;
-  });
+  return DecodeItems<Port>(what, text, api::PortFromJson);
 }
 
 Result<Port> ApiClient::AddPort(const std::string& ref, int port,
@@ -218,18 +228,7 @@ std::string SnapshotsTarget(const std::string& ref) {
 Result<std::vector<WorkspaceSnapshot>> ApiClient::ListSnapshots(const std::string& ref) {
   const std::string what = "list snapshots of workspace " + Quoted(ref);
   RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", SnapshotsTarget(ref)));
-  return Decode<std::vector<WorkspaceSnapshot>>(
-      what, text, [](const json& j) -> Result<std::vector<WorkspaceSnapshot>> {
-        if (!j.contains("items") || !j["items"].is_array()) {
-          return Status::InvalidArgument("no items array");
-        }
-        std::vector<WorkspaceSnapshot> out;
-        for (const auto& item : j["items"]) {
-          RP_ASSIGN_OR_RETURN(auto s, api::SnapshotFromJson(item));
-          out.push_back(std::move(s));
-        }
-        return out;
-      });
+  return DecodeItems<WorkspaceSnapshot>(what, text, api::SnapshotFromJson);
 }
 
 Result<WorkspaceSnapshot> ApiClient::CreateSnapshot(const std::string& ref,
@@ -252,6 +251,31 @@ Result<Workspace> ApiClient::RestoreSnapshot(const std::string& ref, const std::
 Status ApiClient::DeleteSnapshot(const std::string& ref, const std::string& snapshot) {
   const std::string what = "delete snapshot " + Quoted(snapshot) + " of workspace " + Quoted(ref);
   return Call(what, "DELETE", SnapshotsTarget(ref) + "/" + UrlEncode(snapshot)).status();
+}
+
+Result<std::vector<ApiToken>> ApiClient::ListTokens() {
+  const std::string what = "list API tokens";
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", "/api/tokens"));
+  return DecodeItems<ApiToken>(what, text, api::ApiTokenFromJson);
+}
+
+Result<CreatedToken> ApiClient::CreateToken(const std::string& name,
+                                            std::optional<int> expires_in_days) {
+  json body = {{"name", name}};
+  if (expires_in_days) body["expiresInDays"] = *expires_in_days;
+  const std::string what = "make API token " + Quoted(name);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "POST", "/api/tokens", body.dump()));
+  return Decode<CreatedToken>(what, text, [](const json& j) -> Result<CreatedToken> {
+    RP_ASSIGN_OR_RETURN(auto token, api::ApiTokenFromJson(j));
+    if (!j.contains("token") || !j["token"].is_string()) {
+      return Status::InvalidArgument("no token secret");
+    }
+    return CreatedToken{std::move(token), j["token"].get<std::string>()};
+  });
+}
+
+Status ApiClient::RevokeToken(const std::string& id) {
+  return Call("revoke API token " + Quoted(id), "DELETE", "/api/tokens/" + UrlEncode(id)).status();
 }
 
 }  // namespace rockpool::client

@@ -11,13 +11,15 @@
 #include "core/workspace.h"
 #include "http/client.h"
 #include "http/encoding.h"
+#include "service/token_service.h"
 #include "service/workspace_service.h"
 
 namespace rockpool::client {
 
 struct Credentials {
-  std::string username;  // empty: no Authorization header
+  std::string username;  // empty (and no token): no Authorization header
   std::string password;
+  std::string token;  // an API token's secret; set: sent as Bearer instead of the password
 };
 
 class ApiClient {
@@ -53,6 +55,10 @@ class ApiClient {
   // Queues the restore; the workspace stays stopped.
   Result<Workspace> RestoreSnapshot(const std::string& ref, const std::string& snapshot);
   Status DeleteSnapshot(const std::string& ref, const std::string& snapshot);
+  Result<std::vector<ApiToken>> ListTokens();
+  // expires_in_days nullopt: never expires. Needs the password, not a token.
+  Result<CreatedToken> CreateToken(const std::string& name, std::optional<int> expires_in_days);
+  Status RevokeToken(const std::string& id);
 
   std::string endpoint() const { return http_.Endpoint(); }
 

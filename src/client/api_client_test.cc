@@ -64,7 +64,8 @@ TEST(ApiClientTest, UnauthorizedWithoutJsonBodySaysHowToLogIn) {
   FakeHttpClient http;
   http.Enqueue(401, "");
   ApiClient api(http);
-  EXPECT_THAT(api.Get("demo").status().message(), HasSubstr("401 unauthorized; pass --user"));
+  EXPECT_THAT(api.Get("demo").status().message(),
+              HasSubstr("401 unauthorized; sign in with `rockpool login`, or pass --user"));
 }
 
 TEST(ApiClientTest, TransportFailureNamesTheOperation) {

@@ -92,4 +92,13 @@ std::string FormatSnapshots(const std::vector<WorkspaceSnapshot>& snapshots) {
   return FormatTable({"NAME", "CREATED"}, rows);
 }
 
+std::string FormatTokens(const std::vector<ApiToken>& tokens) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : tokens) {
+    rows.push_back({t.id, t.name, t.created_at, t.expires_at.value_or("never"),
+                    t.last_used_at.value_or("never")});
+  }
+  return FormatTable({"ID", "NAME", "CREATED", "EXPIRES", "LAST-USED"}, rows);
+}
+
 }  // namespace rockpool::client

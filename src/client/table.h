@@ -7,6 +7,7 @@
 
 #include "core/workspace.h"
 #include "service/workspace_service.h"
+#include "store/token_repository.h"
 
 namespace rockpool::client {
 
@@ -23,5 +24,7 @@ std::string FormatWorkspace(const Workspace& ws, const std::string& url);
 std::string FormatPorts(const std::vector<Port>& ports, const std::string& url_prefix);
 // NAME CREATED
 std::string FormatSnapshots(const std::vector<WorkspaceSnapshot>& snapshots);
+// ID NAME CREATED EXPIRES LAST-USED ("never" for no expiry or no use)
+std::string FormatTokens(const std::vector<ApiToken>& tokens);
 
 }  // namespace rockpool::client

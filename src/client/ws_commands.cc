@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "client/run_api.h"
 #include "client/ws_actions.h"
 #include "core/duration.h"
 #include "http/curl_client.h"
@@ -117,12 +118,7 @@ Status OpenInBrowser(const std::string& url) {
 
 // Resolves the configuration, connects and runs `fn` on a WsIo; exits 1 on failure.
 void Run(const WsArgs& args, const std::function<Status(WsIo&)>& fn) {
-  auto env = ProcessEnvironment();
-  Status status = [&]() -> Status {
-    RP_ASSIGN_OR_RETURN(auto config, ResolveClientConfig(args.flags, env, DefaultConfigFile(env)));
-    CurlHttpClient http(config.UnixSocket().empty() ? HttpEndpoint::Tcp(config.api_url)
-                                                    : HttpEndpoint::Unix(config.UnixSocket()));
-    ApiClient api(http, {config.username, config.password});
+  RunWithApi(args.flags, [&](ApiClient& api, const ClientConfig& config) {
     WsIo io;
     io.api = &api;
     io.config = config;
@@ -134,11 +130,7 @@ void Run(const WsArgs& args, const std::function<Status(WsIo&)>& fn) {
     io.now = [] { return std::chrono::steady_clock::now(); };
     io.open_browser = OpenInBrowser;
     return fn(io);
-  }();
-  if (status.ok()) return;
-  std::cout.flush();
-  std::cerr << "error: " << status.message() << "\n";
-  throw CLI::RuntimeError(1);
+  });
 }
 
 WaitOptions Wait(const WsArgs& a) {

@@ -26,6 +26,8 @@ std::string_view CodeName(Code code) {
       return "internal";
     case Code::kUnimplemented:
       return "unimplemented";
+    case Code::kPermissionDenied:
+      return "forbidden";
   }
   return "unknown";
 }

@@ -23,6 +23,7 @@ enum class Code {
   kDeadlineExceeded,  // an operation did not finish in time
   kInternal,          // a bug or an unexpected answer from a dependency
   kUnimplemented,     // this deployment (its runtime) cannot do the operation at all
+  kPermissionDenied,  // the caller is known but may not do this
 };
 
 std::string_view CodeName(Code code);
@@ -46,6 +47,9 @@ class [[nodiscard]] Status {
     return {Code::kDeadlineExceeded, std::move(msg)};
   }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status PermissionDenied(std::string msg) {
+    return {Code::kPermissionDenied, std::move(msg)};
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

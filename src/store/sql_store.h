@@ -13,6 +13,7 @@
 #include "store/sql_lease_repository.h"
 #include "store/sql_port_repository.h"
 #include "store/sql_source_repository.h"
+#include "store/sql_token_repository.h"
 #include "store/sql_workspace_repository.h"
 #include "store/store.h"
 
@@ -34,6 +35,7 @@ class SqlStore : public Store {
   JobRepository& jobs() override { return jobs_; }
   SourceRepository& sources() override { return sources_; }
   LeaseRepository& leases() override { return leases_; }
+  TokenRepository& tokens() override { return tokens_; }
 
   // Applied schema version (for tests and `rockpool doctor`).
   Result<int> AppliedSchemaVersion();
@@ -45,7 +47,8 @@ class SqlStore : public Store {
         ports_(*db_),
         jobs_(*db_),
         sources_(*db_),
-        leases_(*db_) {}
+        leases_(*db_),
+        tokens_(*db_) {}
   // Applies those of `migrations` (ordered by version) not applied yet, in one transaction.
   // Refuses a database whose schema is newer than the last of them.
   Status Migrate(const std::vector<Migration>& migrations);
@@ -58,6 +61,7 @@ class SqlStore : public Store {
   SqlJobRepository jobs_;
   SqlSourceRepository sources_;
   SqlLeaseRepository leases_;
+  SqlTokenRepository tokens_;
 };
 
 }  // namespace rockpool

@@ -153,6 +153,20 @@ constexpr std::string_view kV10 = R"sql(
 ALTER TABLE workspaces ADD COLUMN location TEXT CHECK (location IS NULL OR length(location) <= 255);
 )sql";
 
+// API tokens: only a digest of each secret is kept (store/token_repository.h).
+constexpr std::string_view kV11 = R"sql(
+CREATE TABLE api_tokens (
+  id           TEXT NOT NULL PRIMARY KEY,
+  username     TEXT NOT NULL,
+  name         TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+  digest       TEXT NOT NULL UNIQUE,
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT,
+  last_used_at TEXT,
+  UNIQUE (username, name)
+) STRICT;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -169,6 +183,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {8, "job argument", kV8},
       {9, "leases", kV9},
       {10, "workspace location", kV10},
+      {11, "API tokens", kV11},
   };
   // clang-format on
   return kMigrations;

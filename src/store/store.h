@@ -1,7 +1,7 @@
-// Store: persistence of workspaces, their forwarded ports and sources, the job queue and leases,
-// as repositories on one database that share its transactions, so a state change and the job
-// that carries it out commit together. Implementations: SqliteStore (the embedded default) and
-// PgStore, both SqlStore; nothing engine-specific appears here. Every method is safe to call
+// Store: persistence of workspaces, their forwarded ports and sources, the job queue, leases and
+// API tokens, as repositories on one database that share its transactions, so a state change and
+// the job that carries it out commit together. Implementations: SqliteStore (the embedded default)
+// and PgStore, both SqlStore; nothing engine-specific appears here. Every method is safe to call
 // from several threads; several processes may share one database.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include "store/lease_repository.h"
 #include "store/port_repository.h"
 #include "store/source_repository.h"
+#include "store/token_repository.h"
 #include "store/workspace_repository.h"
 
 namespace rockpool {
@@ -30,6 +31,7 @@ class Store {
   virtual JobRepository& jobs() = 0;
   virtual SourceRepository& sources() = 0;
   virtual LeaseRepository& leases() = 0;
+  virtual TokenRepository& tokens() = 0;
 };
 
 }  // namespace rockpool

@@ -70,6 +70,23 @@ TEST_F(CaddyTest, EveryCookieLineIsCleanedAndOnlyRockpoolOnesGo) {
   EXPECT_NE(all.find("b=2"), std::string::npos) << all;
 }
 
+TEST_F(CaddyTest, AnApiTokenReachesTheControlPlaneButNeverAWorkspace) {
+  const std::string bearer = "Bearer rpt_" + std::string(43, 'A');
+  for (const char* path : {"/workspace/alpha/x", "/workspace/alpha/port/3000/x"}) {
+    EXPECT_EQ(Get(config_.workspace_port, path, {{"Authorization", bearer}}).status, 200) << path;
+  }
+  HeaderList headers = {{"Authorization", bearer}};
+  WsClient ws(config_.workspace_port, "/workspace/alpha/ws", headers);
+  ASSERT_EQ(ws.handshake_error(), "");
+  for (auto* upstream : {alpha_.get(), alpha3000_.get()}) {
+    for (const auto& seen : upstream->Recorded()) ExpectNothingPrivate(seen);
+  }
+  EXPECT_EQ(alpha_->Recorded().size(), 2u);
+  auto asked = control_->RecordedUnder("/internal/authorize");
+  ASSERT_EQ(asked.size(), 3u);
+  for (const auto& a : asked) EXPECT_EQ(a.Header("Authorization"), bearer);
+}
+
 TEST_F(CaddyTest, WebSocketUpgradesLoseCredentialsToo) {
   HeaderList headers(kPrivate.begin(), kPrivate.end());
   for (const char* path : {"/workspace/alpha/ws", "/workspace/alpha/port/3000/ws"}) {

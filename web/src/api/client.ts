@@ -5,8 +5,10 @@
 // (or a JSON body).
 import type { paths } from './schema';
 import type {
+  ApiTokenList,
   ErrorCode,
   Health,
+  NewApiToken,
   Port,
   RequestOf,
   ResponseOf,
@@ -157,6 +159,19 @@ export function restoreSnapshot(id: string, snapshot: string): Promise<Workspace
 
 export function deleteSnapshot(id: string, snapshot: string): Promise<void> {
   return call<void>('DELETE', '/api/workspaces/{id}/snapshots/{snapshot}', { params: { id, snapshot } });
+}
+
+export function listTokens(): Promise<ApiTokenList> {
+  return call<ResponseOf<'listTokens', 200>>('GET', '/api/tokens');
+}
+
+/** The answer holds the token's secret, shown this once. */
+export function createToken(body: RequestOf<'createToken'>): Promise<NewApiToken> {
+  return call<ResponseOf<'createToken', 201>>('POST', '/api/tokens', { body });
+}
+
+export function revokeToken(tokenId: string): Promise<void> {
+  return call<void>('DELETE', '/api/tokens/{tokenId}', { params: { tokenId } });
 }
 
 export function getHealth(): Promise<Health> {

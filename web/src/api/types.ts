@@ -16,6 +16,9 @@ export type AddPortRequest = Schemas['AddPortRequest'];
 export type Snapshot = Schemas['Snapshot'];
 export type SnapshotList = Schemas['SnapshotList'];
 export type Health = Schemas['Health'];
+export type ApiToken = Schemas['ApiToken'];
+export type NewApiToken = Schemas['NewApiToken'];
+export type ApiTokenList = Schemas['ApiTokenList'];
 export type ApiErrorBody = Schemas['Error'];
 export type ErrorCode = ApiErrorBody['error']['code'];
 

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePort, snapshotNameError, validatePortForm, validateRepository, validateWorkspaceName } from './validation';
+import {
+  parsePort,
+  snapshotNameError,
+  tokenNameError,
+  validatePortForm,
+  validateRepository,
+  validateWorkspaceName,
+} from './validation';
 
 test('accepts names the contract accepts', () => {
   for (const name of ['abc', 'my-workspace', 'a1b', '0ab', 'a'.repeat(63)]) {
@@ -55,5 +62,16 @@ test('snapshot names follow the server: empty or 1-63 of a-z, 0-9 and inner hyph
   }
   for (const name of ['A', 'a/b', '-a', 'a-', 'a b', '..', 'a'.repeat(64)]) {
     assert.match(snapshotNameError(name) ?? '', /1-63 lowercase letters/, name);
+  }
+});
+
+test('token names follow the contract: 1-64 of letters, digits, spaces and ._@:()-', () => {
+  for (const name of ['a', 'laptop', 'login devbox 20261202-185500', 'ci (nightly)', 'me@host:1', 'a'.repeat(64)]) {
+    assert.equal(tokenNameError(name), null, name);
+  }
+  assert.match(tokenNameError('') ?? '', /Enter a name/);
+  assert.match(tokenNameError('a'.repeat(65)) ?? '', /Too long \(65\)/);
+  for (const name of [' lead', '-x', 'a/b', 'tab\there', 'é']) {
+    assert.match(tokenNameError(name) ?? '', /Start with a letter or digit/, name);
   }
 });

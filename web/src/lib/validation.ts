@@ -75,3 +75,15 @@ export function snapshotNameError(name: string): string | null {
   if (name === '' || SNAPSHOT_NAME_PATTERN.test(name)) return null;
   return 'Use 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.';
 }
+
+export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._@:()-]{0,63}$/;
+
+/** An API token's name, as the contract's TokenName allows it. */
+export function tokenNameError(raw: string): string | null {
+  if (raw === '') return 'Enter a name, e.g. "laptop" or "ci".';
+  if (raw.length > 64) return `Too long (${raw.length}); at most 64 characters.`;
+  if (!TOKEN_NAME_PATTERN.test(raw)) {
+    return 'Start with a letter or digit; use letters, digits, spaces and . _ @ : ( ) -';
+  }
+  return null;
+}

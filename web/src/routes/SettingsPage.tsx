@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { API_BASE, getHealth } from '../api/client';
+import { TokensPanel } from '../components/TokensPanel';
 
 declare const __BUILD_VERSION__: string;
 
@@ -23,8 +24,8 @@ export function SettingsPage() {
           <dd data-testid="api-health">{health}</dd>
           <dt>Signed in</dt>
           <dd>
-            With HTTP basic auth, held by your browser for this site. The API does not tell the
-            dashboard the user name; to sign out, close the browser.
+            With HTTP basic auth, held by your browser for this site. To sign out, close the
+            browser.
           </dd>
           <dt>Workspace address</dt>
           <dd class="mono">{`${location.protocol}//${location.hostname}:8081/workspace/<name>/`}</dd>
@@ -32,6 +33,7 @@ export function SettingsPage() {
           <dd class="mono">{__BUILD_VERSION__}</dd>
         </dl>
       </div>
+      <TokensPanel />
     </section>
   );
 }

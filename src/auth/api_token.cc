@@ -1,0 +1,69 @@
+#include "auth/api_token.h"
+
+#include <sodium.h>
+
+#include <array>
+
+#include "auth/digest.h"
+
+namespace rockpool::auth {
+namespace {
+
+constexpr size_t kSecretBytes = 32;
+constexpr size_t kEncodedLength = 43;  // 32 bytes in unpadded Base64
+
+bool IsUrlSafeBase64(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+
+}  // namespace
+
+std::string NewTokenSecret() {
+  std::array<unsigned char, kSecretBytes> bytes;
+  randombytes_buf(bytes.data(), bytes.size());
+  std::array<char, kEncodedLength + 1> encoded{};
+  sodium_bin2base64(encoded.data(), encoded.size(), bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(bytes.data(), bytes.size());
+  return std::string(kTokenPrefix) + std::string(encoded.data(), kEncodedLength);
+}
+
+bool LooksLikeTokenSecret(std::string_view secret) {
+  if (!secret.starts_with(kTokenPrefix)) return false;
+  const std::string_view body = secret.substr(kTokenPrefix.size());
+  if (body.size() != kEncodedLength) return false;
+  for (char c : body) {
+    if (!IsUrlSafeBase64(c)) return false;
+  }
+  return true;
+}
+
+std::string TokenDigest(std::string_view secret) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const Sha256Digest digest = Sha256(secret);
+  std::string out;
+  out.reserve(digest.size() * 2);
+  for (uint8_t b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xf];
+  }
+  return out;
+}
+
+std::optional<std::string> ParseBearerAuthorization(std::string_view value) {
+  constexpr std::string_view kScheme = "bearer";
+  if (value.size() <= kScheme.size() || value[kScheme.size()] != ' ') return std::nullopt;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    const char c = value[i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) {
+      return std::nullopt;
+    }
+  }
+  std::string_view rest = value.substr(kScheme.size() + 1);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+  return std::string(rest);
+}
+
+}  // namespace rockpool::auth

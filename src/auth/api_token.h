@@ -1,0 +1,41 @@
+// API tokens: the secret a script or the CLI sends as `Authorization: Bearer <secret>` instead of
+// a password. A secret is "rpt_" and 43 characters of URL-safe Base64 (32 random bytes), so it is
+// recognisable in logs and leak scanners, and too long to guess; only its SHA-256 digest is kept.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace rockpool::auth {
+
+inline constexpr std::string_view kTokenPrefix = "rpt_";
+
+// A fresh secret from libsodium's random generator.
+std::string NewTokenSecret();
+// True for text of a secret's shape (prefix, length, alphabet); says nothing of validity.
+bool LooksLikeTokenSecret(std::string_view secret);
+// SHA-256 of the secret in lowercase hex: what the store keeps and looks up.
+std::string TokenDigest(std::string_view secret);
+// The secret of an `Authorization: Bearer <secret>` header (scheme case-insensitive, RFC 6750);
+// nullopt when the header is another scheme.
+std::optional<std::string> ParseBearerAuthorization(std::string_view value);
+
+struct TokenIdentity {
+  std::string token_id;
+  std::string username;  // the account the token acts as
+};
+
+// Who a secret belongs to. The implementation (service/token_service.h) asks the store.
+class TokenVerifier {
+ public:
+  virtual ~TokenVerifier() = default;
+  // NotFound (with a message for the caller) when the secret is unknown, revoked or expired;
+  // Unavailable when the store cannot be asked. Thread-safe; called on the server's threads for
+  // every request that carries a token, so it must be one indexed read at most.
+  virtual Result<TokenIdentity> Verify(std::string_view secret) = 0;
+};
+
+}  // namespace rockpool::auth

@@ -1,0 +1,24 @@
+// SqlTokenRepository: the TokenRepository on a sql::Database (SQLite or PostgreSQL).
+#pragma once
+
+#include "store/sql.h"
+#include "store/token_repository.h"
+
+namespace rockpool {
+
+class SqlTokenRepository : public TokenRepository {
+ public:
+  // `db` must outlive the repository.
+  explicit SqlTokenRepository(sql::Database& db) : db_(db) {}
+
+  Result<ApiToken> Insert(const ApiToken& token) override;
+  Result<std::vector<ApiToken>> List(const std::string& username) override;
+  Result<std::optional<ApiToken>> FindByDigest(const std::string& digest) override;
+  Status Delete(const std::string& username, const std::string& id) override;
+  Status SetLastUsed(const std::string& id, const std::string& at) override;
+
+ private:
+  sql::Database& db_;
+};
+
+}  // namespace rockpool

@@ -1,0 +1,40 @@
+// TokenRepository: the API tokens people make to use Rockpool from scripts and the CLI. Only a
+// digest of each token's secret is kept (SHA-256: the secret is 32 random bytes, so a fast
+// digest is enough and a lookup costs one indexed read). Every method is safe to call from
+// several threads, and joins the calling thread's Store::Transaction when there is one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace rockpool {
+
+struct ApiToken {
+  std::string id;        // a UUID
+  std::string username;  // the account it acts as
+  std::string name;      // its owner's label, unique per account
+  std::string digest;    // SHA-256 of the secret, lowercase hex
+  std::string created_at;
+  std::optional<std::string> expires_at;  // RFC 3339 (store/clock.h); nullopt: never
+  std::optional<std::string> last_used_at;
+};
+
+class TokenRepository {
+ public:
+  virtual ~TokenRepository() = default;
+
+  // AlreadyExists when the account has a token of that name.
+  virtual Result<ApiToken> Insert(const ApiToken& token) = 0;
+  // The account's tokens, oldest first.
+  virtual Result<std::vector<ApiToken>> List(const std::string& username) = 0;
+  // The token whose secret has `digest`; nullopt when there is none (never made, or revoked).
+  virtual Result<std::optional<ApiToken>> FindByDigest(const std::string& digest) = 0;
+  // NotFound when the account has no token with that id.
+  virtual Status Delete(const std::string& username, const std::string& id) = 0;
+  virtual Status SetLastUsed(const std::string& id, const std::string& at) = 0;
+};
+
+}  // namespace rockpool
