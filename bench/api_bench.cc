@@ -92,7 +92,7 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
   JobQueue queue((*store)->jobs());
   FakeRuntime runtime;
   WorkspaceServiceImpl service(**store, queue, runtime);
-  auto existing = service.List(1, std::nullopt);
+  auto existing = service.List(1, std::nullopt, std::nullopt);
   if (existing.ok() && existing->items.empty()) {
     Status seeded = (*store)->Transaction([&] {
       for (int i = 0; i < kWorkspaces; ++i) {

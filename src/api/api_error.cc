@@ -74,6 +74,8 @@ ApiError ApiError::FromStatus(const Status& status) {
       return {501, code, status.message(), {}};
     case Code::kPermissionDenied:
       return {403, code, status.message(), {}};
+    case Code::kUnauthenticated:
+      return Unauthenticated(status.message());
     case Code::kOk:
       return {500, "internal", "an operation failed without saying why (a bug)", {}};
     case Code::kInternal:

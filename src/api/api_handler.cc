@@ -30,12 +30,27 @@ struct Deps {
   Metrics& metrics;
   ListCache& list_cache;
   TokenService* tokens;  // null: this server keeps no API tokens
+  UserService* users;    // null: this server keeps no accounts
   const Principal& principal;
 };
 
 using OperationFn = std::function<Result<Reply>(const Deps&, const ValidatedCall&)>;
 
 std::string Ref(const ValidatedCall& c) { return c.path.value("id", ""); }
+
+// The account a request acts for: root on the local socket acts as the deployment's account.
+Result<std::string> CallerAccount(const Deps& d) {
+  if (!d.principal.local) {
+    // Defence in depth: a gate that let the request through without naming an account.
+    if (d.principal.username.empty()) {
+      return Status::PermissionDenied("the request is signed in as no account");
+    }
+    return d.principal.username;
+  }
+  if (d.users != nullptr) return d.users->DeploymentAccount();
+  if (d.tokens != nullptr) return d.tokens->Account();
+  return std::string();
+}
 
 Result<Reply> WorkspaceReply(int status, Result<Workspace> ws) {
   if (!ws.ok()) return ws.status();
@@ -44,16 +59,28 @@ Result<Reply> WorkspaceReply(int status, Result<Workspace> ws) {
 
 // A page is encoded once per list revision: polling dashboards and scripts ask for the same
 // pages again and again, and the answer only changes when a workspace does.
+// A member's list holds only its own workspaces, whatever `owner` it asks for.
 Result<Reply> ListWorkspaces(const Deps& d, const ValidatedCall& c) {
   std::optional<std::string> cursor;
   if (c.query.contains("cursor")) cursor = c.query["cursor"].get<std::string>();
+  std::optional<std::string> owner;
+  if (c.query.contains("owner")) owner = c.query["owner"].get<std::string>();
   const int limit = c.query.value("limit", 25);
+  if (!d.principal.admin) {
+    RP_ASSIGN_OR_RETURN(auto me, CallerAccount(d));
+    if (owner && *owner != me) {
+      return Reply{200, {{"items", json::array()}, {"nextCursor", nullptr}}, "", "", ""};
+    }
+    owner = std::move(me);
+  }
   const std::optional<int64_t> revision = d.service.ListRevision();
-  const std::string key = std::to_string(limit) + "/" + cursor.value_or("");
+  // Unambiguous whatever the owner and cursor hold: the owner's length comes first.
+  const std::string key = std::to_string(limit) + "/" + std::to_string(owner ? owner->size() : 0) +
+                          "/" + owner.value_or("") + cursor.value_or("");
   if (revision) {
     if (auto text = d.list_cache.Find(key, *revision)) return Reply{200, nullptr, *text, kJson, ""};
   }
-  RP_ASSIGN_OR_RETURN(auto page, d.service.List(limit, cursor));
+  RP_ASSIGN_OR_RETURN(auto page, d.service.List(limit, cursor, owner));
   auto text = std::make_shared<const std::string>(WorkspacePageJsonText(page));
   if (revision) d.list_cache.Store(key, *revision, text);
   return Reply{200, nullptr, *text, kJson, ""};
@@ -68,6 +95,7 @@ Result<Reply> CreateWorkspace(const Deps& d, const ValidatedCall& c) {
   if (c.body.contains("idleTimeoutSeconds")) {
     req.idle_timeout_seconds = c.body["idleTimeoutSeconds"].get<int64_t>();
   }
+  RP_ASSIGN_OR_RETURN(req.owner, CallerAccount(d));
   return WorkspaceReply(202, d.service.Create(req));
 }
 
@@ -118,23 +146,16 @@ Result<Reply> DeleteSnapshot(const Deps& d, const ValidatedCall& c) {
 }
 
 Result<Reply> GetMetrics(const Deps& d, const ValidatedCall&) {
+  if (!d.principal.admin) return Status::PermissionDenied("only admins may read the metrics");
   RP_ASSIGN_OR_RETURN(auto counts, d.service.CountByStatus());
   return Reply{200, nullptr, d.metrics.Render(counts), "text/plain; version=0.0.4; charset=utf-8",
                ""};
 }
 
-// The token service and the account the request acts for: root on the local socket acts as the
-// deployment's account.
+// The token service and the account the request acts for.
 Result<std::pair<TokenService*, std::string>> TokenCaller(const Deps& d) {
   if (d.tokens == nullptr) return Status(Code::kUnimplemented, "this server keeps no API tokens");
-  if (!d.principal.local) {
-    // Defence in depth: a gate that let the request through without naming an account.
-    if (d.principal.username.empty()) {
-      return Status::PermissionDenied("the request is signed in as no account");
-    }
-    return std::pair{d.tokens, d.principal.username};
-  }
-  RP_ASSIGN_OR_RETURN(auto account, d.tokens->Account());
+  RP_ASSIGN_OR_RETURN(auto account, CallerAccount(d));
   return std::pair{d.tokens, std::move(account)};
 }
 
@@ -168,6 +189,63 @@ Result<Reply> RevokeToken(const Deps& d, const ValidatedCall& c) {
   return Reply{204, nullptr, "", "", ""};
 }
 
+Result<Reply> GetMe(const Deps& d, const ValidatedCall&) {
+  RP_ASSIGN_OR_RETURN(auto account, CallerAccount(d));
+  return Reply{
+      200, {{"username", account}, {"role", d.principal.admin ? "admin" : "member"}}, "", "", ""};
+}
+
+// The user service, for an admin; `what` completes "only admins may ...".
+Result<UserService*> AdminUsers(const Deps& d, std::string_view what) {
+  if (d.users == nullptr) return Status(Code::kUnimplemented, "this server keeps no accounts");
+  if (!d.principal.admin) return Status::PermissionDenied("only admins may " + std::string(what));
+  return d.users;
+}
+
+std::string Username(const ValidatedCall& c) { return c.path.value("username", ""); }
+
+std::optional<Role> RoleField(const ValidatedCall& c) {
+  if (!c.body.contains("role")) return std::nullopt;
+  return ParseRole(c.body["role"].get<std::string>());  // the contract allows only known roles
+}
+
+Result<Reply> ListUsers(const Deps& d, const ValidatedCall&) {
+  RP_ASSIGN_OR_RETURN(auto users, AdminUsers(d, "list accounts"));
+  RP_ASSIGN_OR_RETURN(auto all, users->List());
+  json items = json::array();
+  for (const auto& u : all) items.push_back(UserToJson(u));
+  return Reply{200, {{"items", std::move(items)}}, "", "", ""};
+}
+
+Result<Reply> CreateUser(const Deps& d, const ValidatedCall& c) {
+  RP_ASSIGN_OR_RETURN(auto users, AdminUsers(d, "make accounts"));
+  RP_ASSIGN_OR_RETURN(auto made, users->Create(c.body["username"].get<std::string>(),
+                                               c.body["password"].get<std::string>(),
+                                               RoleField(c).value_or(Role::kMember)));
+  return Reply{201, UserToJson(made), "", "", ""};
+}
+
+Result<Reply> UpdateUser(const Deps& d, const ValidatedCall& c) {
+  RP_ASSIGN_OR_RETURN(auto users, AdminUsers(d, "change accounts"));
+  UserChange change;
+  if (c.body.contains("disabled")) change.disabled = c.body["disabled"].get<bool>();
+  change.role = RoleField(c);
+  if (c.body.contains("password")) change.password = c.body["password"].get<std::string>();
+  if (!change.disabled && !change.role && !change.password) {
+    return Status::InvalidArgument("nothing to change: send disabled, role or password");
+  }
+  RP_ASSIGN_OR_RETURN(auto actor, CallerAccount(d));
+  RP_ASSIGN_OR_RETURN(auto updated, users->Update(actor, Username(c), change));
+  return Reply{200, UserToJson(updated), "", "", ""};
+}
+
+Result<Reply> DeleteUser(const Deps& d, const ValidatedCall& c) {
+  RP_ASSIGN_OR_RETURN(auto users, AdminUsers(d, "delete accounts"));
+  RP_ASSIGN_OR_RETURN(auto actor, CallerAccount(d));
+  RP_RETURN_IF_ERROR(users->Delete(actor, Username(c)));
+  return Reply{204, nullptr, "", "", ""};
+}
+
 const std::map<std::string, OperationFn>& Operations() {
   static const std::map<std::string, OperationFn> kOps = {
       {"getHealth",
@@ -175,6 +253,11 @@ const std::map<std::string, OperationFn>& Operations() {
          return Reply{200, {{"status", "ok"}}, "", "", ""};
        }},
       {"getMetrics", GetMetrics},
+      {"getMe", GetMe},
+      {"listUsers", ListUsers},
+      {"createUser", CreateUser},
+      {"updateUser", UpdateUser},
+      {"deleteUser", DeleteUser},
       {"listTokens", ListTokens},
       {"createToken", CreateToken},
       {"revokeToken", RevokeToken},
@@ -231,6 +314,13 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
 
 }  // namespace
 
+Status ApiHandler::AuthorizeWorkspace(const Principal& principal, const std::string& ref) const {
+  if (principal.admin) return Status::Ok();
+  RP_ASSIGN_OR_RETURN(Workspace ws, service_.Get(ref));
+  if (ws.owner.empty() || ws.owner != principal.username) return WorkspaceNotFound(ref);
+  return Status::Ok();
+}
+
 std::string ApiHandler::RouteTemplate(const std::string& method, const std::string& path) const {
   std::string route = contract_.Match(method, path).path_template;
   return route.empty() ? "unmatched" : route;
@@ -265,6 +355,11 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) const {
     out.workspace = call.body["name"].get<std::string>();
   }
 
+  if (auto it = match.path_params.find("id"); it != match.path_params.end()) {
+    if (Status access = AuthorizeWorkspace(request.principal, it->second); !access.ok()) {
+      return ErrorResponse(ApiError::FromStatus(access), out);
+    }
+  }
   auto op = Operations().find(match.operation->id);
   if (op == Operations().end()) {
     return ErrorResponse(ApiError::FromStatus(Status::Internal("operation " + match.operation->id +
@@ -272,7 +367,7 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) const {
                          out);
   }
   Result<Reply> reply =
-      op->second(Deps{service_, metrics_, list_cache_, tokens_, request.principal}, call);
+      op->second(Deps{service_, metrics_, list_cache_, tokens_, users_, request.principal}, call);
   if (!reply.ok()) return ErrorResponse(ApiError::FromStatus(reply.status()), out);
   out.status = reply->status;
   if (!reply->workspace.empty()) out.workspace = reply->workspace;

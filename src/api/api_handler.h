@@ -12,6 +12,7 @@
 #include "api/metrics.h"
 #include "api/request_gate.h"
 #include "service/token_service.h"
+#include "service/user_service.h"
 #include "service/workspace_service.h"
 
 namespace rockpool::api {
@@ -37,16 +38,26 @@ class ApiHandler {
  public:
   // The contract, services and metrics must outlive the handler. Thread-safe if the services
   // are. Up to `list_cache_bytes` of encoded list pages are reused while the service's
-  // ListRevision() holds. `tokens` null: the token operations answer 501.
+  // ListRevision() holds. `tokens` null: the token operations answer 501. `users` null: the
+  // account operations answer 501, and root on the local socket makes workspaces for nobody.
+  //
+  // A member (Principal::admin false) sees and acts on only the workspaces it owns: every
+  // operation on another's answers 404 exactly as for one that does not exist.
   ApiHandler(const Contract& contract, WorkspaceService& service, Metrics& metrics,
-             size_t list_cache_bytes = size_t{4} << 20, TokenService* tokens = nullptr)
+             size_t list_cache_bytes = size_t{4} << 20, TokenService* tokens = nullptr,
+             UserService* users = nullptr)
       : contract_(contract),
         service_(service),
         metrics_(metrics),
         tokens_(tokens),
+        users_(users),
         list_cache_(list_cache_bytes) {}
 
   ApiResponse Handle(const ApiRequest& request) const;
+  // Ok when `principal` may reach workspace `ref` (an id or name): an admin always; anyone else
+  // when it owns it. Otherwise NotFound, worded as for a workspace that does not exist. The
+  // proxy's decision for a workspace's IDE and ports asks this too.
+  Status AuthorizeWorkspace(const Principal& principal, const std::string& ref) const;
   // The contract's path template `path` matches ("/api/workspaces/{id}"), or "unmatched":
   // the route label of a request refused before it reached Handle.
   std::string RouteTemplate(const std::string& method, const std::string& path) const;
@@ -56,6 +67,7 @@ class ApiHandler {
   WorkspaceService& service_;
   Metrics& metrics_;
   TokenService* const tokens_;
+  UserService* const users_;
   mutable ListCache list_cache_;
 };
 

@@ -212,7 +212,7 @@ TEST_F(ContractConformanceTest, LimitsAreShownTakenAndBoundedByTheMaximums) {
 TEST_F(ContractConformanceTest, UnknownThingsAre404) {
   Run({
       {"unknown workspace", Request("GET", "/api/workspaces/nobody"), "getWorkspace", 404,
-       "not_found", "workspace \"nobody\" does not exist"},
+       "not_found", "workspace \"nobody\" not found"},
       {"start unknown", Request("POST", "/api/workspaces/nobody/start"), "startWorkspace", 404,
        "not_found", "nobody"},
       {"stop unknown", Request("POST", "/api/workspaces/nobody/stop"), "stopWorkspace", 404,

@@ -32,10 +32,12 @@ TEST(ContractTest, HasEveryOperation) {
                          "getWorkspace",    "deleteWorkspace", "startWorkspace", "stopWorkspace",
                          "listPorts",       "addPort",         "removePort",     "retryClone",
                          "updateWorkspace", "listSnapshots",   "createSnapshot", "deleteSnapshot",
-                         "restoreSnapshot", "listTokens",      "createToken",    "revokeToken"}) {
+                         "restoreSnapshot", "listTokens",      "createToken",    "revokeToken",
+                         "getMe",           "listUsers",       "createUser",     "updateUser",
+                         "deleteUser"}) {
     EXPECT_NE(c.FindOperation(id), nullptr) << id;
   }
-  EXPECT_EQ(c.operations().size(), 20u);
+  EXPECT_EQ(c.operations().size(), 25u);
 }
 
 TEST(ContractTest, MatchesTemplatesAndExtractsPathParameters) {
@@ -68,7 +70,7 @@ TEST(ContractTest, ResolvesReferencesInBodiesAndResponses) {
   ASSERT_TRUE(op->body_schema.has_value());
   EXPECT_EQ((*op->body_schema)["properties"]["name"]["pattern"],
             "^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$");
-  EXPECT_EQ(op->responses.at(202)["required"].size(), 13u);
+  EXPECT_EQ(op->responses.at(202)["required"].size(), 14u);
   EXPECT_EQ(op->responses.at(202)["properties"]["limits"]["properties"]["cpus"]["type"], "number");
   EXPECT_TRUE(c.FindOperation("removePort")->responses.at(204).is_null());
   EXPECT_EQ(c.FindOperation("listWorkspaces")->parameters[0].schema["default"], 25);

@@ -48,9 +48,11 @@ class FakeWorkspaceService final : public WorkspaceService {
     return calls_;
   }
 
-  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) override {
+  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor,
+                             const std::optional<std::string>& owner) override {
     std::lock_guard lock(mu_);
-    RP_RETURN_IF_ERROR(Begin("List " + std::to_string(limit) + " " + cursor.value_or("-")));
+    RP_RETURN_IF_ERROR(Begin("List " + std::to_string(limit) + " " + cursor.value_or("-") +
+                             (owner ? " owner=" + *owner : "")));
     size_t start = 0;
     if (cursor) {
       if (std::sscanf(cursor->c_str(), "o%zu", &start) != 1 || start > workspaces_.size()) {
@@ -59,12 +61,11 @@ class FakeWorkspaceService final : public WorkspaceService {
       }
     }
     WorkspacePage page;
-    for (size_t i = start; i < workspaces_.size() && page.items.size() < size_t(limit); ++i) {
-      page.items.push_back(workspaces_[i]);
+    size_t i = start;
+    for (; i < workspaces_.size() && page.items.size() < size_t(limit); ++i) {
+      if (!owner || workspaces_[i].owner == *owner) page.items.push_back(workspaces_[i]);
     }
-    if (start + page.items.size() < workspaces_.size()) {
-      page.next_cursor = "o" + std::to_string(start + page.items.size());
-    }
+    if (i < workspaces_.size()) page.next_cursor = "o" + std::to_string(i);
     return page;
   }
 
@@ -81,6 +82,7 @@ class FakeWorkspaceService final : public WorkspaceService {
     workspaces_.push_back(NewWorkspace(r.name, r.image.empty() ? "rockpool-workspace" : r.image,
                                        WorkspaceStatus::kCreating));
     workspaces_.back().limits = limits;
+    workspaces_.back().owner = r.owner;
     workspaces_.back().idle_timeout_seconds =
         r.idle_timeout_seconds.value_or(kDefaultIdleTimeoutSeconds);
     if (r.repository) {
@@ -270,7 +272,7 @@ class FakeWorkspaceService final : public WorkspaceService {
   }
   Result<Workspace*> Lookup(const std::string& ref) {
     Workspace* ws = Find(ref);
-    if (ws == nullptr) return Status::NotFound("workspace \"" + ref + "\" does not exist");
+    if (ws == nullptr) return WorkspaceNotFound(ref);
     return ws;
   }
   Workspace NewWorkspace(const std::string& name, const std::string& image, WorkspaceStatus st) {

@@ -80,7 +80,8 @@ json WorkspaceToJson(const Workspace& ws) {
           {"idleTimeoutSeconds", ws.idle_timeout_seconds},
           {"lastActivityAt", OptionalString(ws.last_activity_at)},
           {"idleStopAt", OptionalString(ws.idle_stop_at)},
-          {"location", ws.location.empty() ? json(nullptr) : json(ws.location)}};
+          {"location", ws.location.empty() ? json(nullptr) : json(ws.location)},
+          {"owner", ws.owner.empty() ? json(nullptr) : json(ws.owner)}};
 }
 
 json PortToJson(const Port& port) {
@@ -105,6 +106,30 @@ std::optional<std::string> OptionalTextFrom(const json& j, const char* key) {
 }
 
 }  // namespace
+
+json UserToJson(const UserInfo& user) {
+  return {{"username", user.username},
+          {"role", RoleName(user.role)},
+          {"disabled", user.disabled},
+          {"deployment", user.deployment},
+          {"createdAt", user.created_at.empty() ? json(nullptr) : json(user.created_at)}};
+}
+
+Result<UserInfo> UserFromJson(const json& j) {
+  try {
+    UserInfo u;
+    u.username = j.at("username").get<std::string>();
+    auto role = ParseRole(j.at("role").get<std::string>());
+    if (!role) return Status::InvalidArgument("user: unknown role " + j.at("role").dump());
+    u.role = *role;
+    u.disabled = j.at("disabled").get<bool>();
+    u.deployment = j.at("deployment").get<bool>();
+    u.created_at = NullableString(j, "createdAt").value_or("");
+    return u;
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("user: ") + e.what());
+  }
+}
 
 json ApiTokenToJson(const ApiToken& token) {
   return {{"id", token.id},
@@ -173,6 +198,7 @@ Result<Workspace> WorkspaceFromJson(const json& j) {
     ws.last_activity_at = NullableString(j, "lastActivityAt");
     ws.idle_stop_at = NullableString(j, "idleStopAt");
     ws.location = NullableString(j, "location").value_or("");  // absent before clusters
+    ws.owner = NullableString(j, "owner").value_or("");        // absent before accounts
     return ws;
   } catch (const json::exception& e) {
     return Status::InvalidArgument(std::string("workspace: ") + e.what());

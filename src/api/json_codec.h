@@ -5,6 +5,7 @@
 
 #include "core/status.h"
 #include "core/workspace.h"
+#include "service/user_service.h"
 #include "service/workspace_service.h"
 #include "store/token_repository.h"
 
@@ -19,6 +20,7 @@ SourceRequest SourceRequestFromJson(const nlohmann::json& j);
 nlohmann::json SnapshotToJson(const WorkspaceSnapshot& snapshot);
 // An API token as listed: never its digest or its account.
 nlohmann::json ApiTokenToJson(const ApiToken& token);
+nlohmann::json UserToJson(const UserInfo& user);
 
 // The reverse, for clients; InvalidArgument names the missing or mistyped field.
 // A workspace without "limits" (from a server that predates them) keeps the built-in ones. A
@@ -32,5 +34,6 @@ Result<WorkspaceSnapshot> SnapshotFromJson(const nlohmann::json& j);
 Result<WorkspacePage> WorkspacePageFromJson(const nlohmann::json& j);
 // The digest and account are left empty.
 Result<ApiToken> ApiTokenFromJson(const nlohmann::json& j);
+Result<UserInfo> UserFromJson(const nlohmann::json& j);
 
 }  // namespace rockpool::api

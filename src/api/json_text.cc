@@ -165,6 +165,8 @@ void AppendWorkspaceJson(std::string& out, const Workspace& ws) {
   out += ',';
   AppendNullableField(out, "location",
                       ws.location.empty() ? std::nullopt : std::optional(ws.location));
+  out += ',';
+  AppendNullableField(out, "owner", ws.owner.empty() ? std::nullopt : std::optional(ws.owner));
   out += '}';
 }
 

@@ -33,6 +33,7 @@ struct Principal {
   std::string username;  // the account; empty when the request needed none (GET /api/health)
   std::string token_id;  // set when an API token signed the request in; empty: the password
   bool local = false;    // root on this host's local socket (past the gate)
+  bool admin = false;    // an admin (core/user.h); root on the local socket is one
 };
 
 struct GateAnswer {

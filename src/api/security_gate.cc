@@ -18,10 +18,11 @@ std::string Rate(double per_second) {
 }  // namespace
 
 SecurityGate::SecurityGate(auth::CredentialSource& credentials, SecurityOptions options,
-                           const auth::MonotonicClock& clock, auth::TokenVerifier* tokens)
+                           const auth::MonotonicClock& clock, auth::TokenVerifier* tokens,
+                           auth::AccountDirectory* accounts)
     : options_(options),
       budget_(options.budget, clock),
-      authenticator_(credentials, options.auth, clock, tokens) {}
+      authenticator_(credentials, options.auth, clock, tokens, accounts) {}
 
 void SecurityGate::Check(const GateRequest& request, Done done) {
   if (request.path == kForwardAuthPath) return Authenticate(request, std::move(done));
@@ -47,7 +48,7 @@ void SecurityGate::Authenticate(const GateRequest& request, Done done) {
   authenticator_.Authenticate(
       {request.authorization, request.client}, [done = std::move(done)](auth::AuthDecision d) {
         if (!d.allowed()) return done({ApiError::FromAuthDecision(d), {}});
-        done({std::nullopt, {std::move(d.username), std::move(d.token_id), false}});
+        done({std::nullopt, {std::move(d.username), std::move(d.token_id), false, d.admin}});
       });
 }
 

@@ -28,10 +28,12 @@ struct SecurityOptions {
 
 class SecurityGate final : public RequestGate {
  public:
-  // `credentials`, `clock` and `tokens` must outlive the gate; `tokens` null: no API tokens.
+  // `credentials`, `clock`, `tokens` and `accounts` must outlive the gate; `tokens` null: no API
+  // tokens; `accounts` null: the deployment's account is the only one.
   explicit SecurityGate(auth::CredentialSource& credentials, SecurityOptions options = {},
                         const auth::MonotonicClock& clock = auth::SteadyClock::Instance(),
-                        auth::TokenVerifier* tokens = nullptr);
+                        auth::TokenVerifier* tokens = nullptr,
+                        auth::AccountDirectory* accounts = nullptr);
 
   void Check(const GateRequest& request, Done done) override;
 

@@ -30,6 +30,7 @@
 #include "api/api_handler.h"
 #include "api/contract.h"
 #include "api/dashboard_files.h"
+#include "api/forwarded_uri.h"
 #include "api/request_validation.h"
 #include "api/unix_socket.h"
 
@@ -238,6 +239,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   net::awaitable<void> SendErrorAndClose(const ApiError& error);
   Response Render(const ApiResponse& api, unsigned version, bool keep_alive) const;
   static GateRequest ToGateRequest(const Request& req, const std::string& path);
+  // For the proxy's question about `uri`, asked by `principal` who passed the gate: a refusal
+  // when it is for a workspace `principal` may not reach (404, as for one that does not exist).
+  std::optional<ApiError> ForwardedRefusal(const Principal& principal, std::string_view uri) const;
 
   ApiServer::Impl& server_;
   Stream stream_;
@@ -266,6 +270,17 @@ void SetSecurityHeaders(http::response<http::string_body>& res) {
 }
 
 }  // namespace
+
+template <typename Protocol>
+std::optional<ApiError> Session<Protocol>::ForwardedRefusal(const Principal& principal,
+                                                            std::string_view uri) const {
+  auto workspace = ForwardedWorkspace(uri);
+  if (!workspace.ok()) return ApiError::FromStatus(workspace.status());
+  if (!*workspace) return std::nullopt;
+  Status access = server_.handler().AuthorizeWorkspace(principal, **workspace);
+  if (!access.ok()) return ApiError::FromStatus(access);
+  return std::nullopt;
+}
 
 template <typename Protocol>
 GateRequest Session<Protocol>::ToGateRequest(const Request& req, const std::string& path) {
@@ -310,7 +325,7 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
   const bool forward_auth = target.path == kForwardAuthPath;
   std::optional<ApiError> refusal;
   Principal principal;
-  principal.local = trusted_;
+  principal.local = principal.admin = trusted_;
   if (forward_auth && req.method() != http::verb::get) {
     refusal = ApiError::MethodNotAllowed(std::string(req.method_string()) + " is not allowed on " +
                                          kForwardAuthPath + "; use GET");
@@ -328,13 +343,16 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
   }
   if (forward_auth) {
     api->route = kForwardAuthPath;
+    std::string_view uri;
+    if (auto it = req.find("X-Forwarded-Uri"); it != req.end()) uri = it->value();
+    if (!refusal) refusal = ForwardedRefusal(principal, uri);
     if (refusal) {
       *api = Refusal(*refusal, true, std::move(*api));
     } else {
       api->status = 204;
       api->content_type.clear();
-      if (const auto& seen = server_.options().on_forward_authorized) {
-        if (auto it = req.find("X-Forwarded-Uri"); it != req.end()) seen(it->value());
+      if (const auto& seen = server_.options().on_forward_authorized; seen && !uri.empty()) {
+        seen(uri);
       }
     }
   } else if (refusal) {
@@ -453,7 +471,8 @@ Status ApiServer::Impl::Listen() {
       options_.openapi_path.empty() ? Contract::Embedded() : Contract::Load(options_.openapi_path);
   if (!contract.ok()) return contract.status().WithContext("api server");
   contract_.emplace(std::move(contract).value());
-  handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes, options_.tokens);
+  handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes, options_.tokens,
+                   options_.users);
   if (!options_.dashboard_dir.empty()) dashboard_.emplace(options_.dashboard_dir);
   RP_RETURN_IF_ERROR(options_.unix_socket.empty()
                          ? ListenTcp()

@@ -37,6 +37,7 @@
 #include "api/request_gate.h"
 #include "core/status.h"
 #include "service/token_service.h"
+#include "service/user_service.h"
 #include "service/workspace_service.h"
 
 namespace rockpool::api {
@@ -67,6 +68,8 @@ struct ApiOptions {
   std::function<void(std::string_view forwarded_uri)> on_forward_authorized;
   // The API tokens of /api/tokens; must outlive the server. Null: those operations answer 501.
   TokenService* tokens = nullptr;
+  // The accounts of /api/users; must outlive the server. Null: those operations answer 501.
+  UserService* users = nullptr;
 };
 
 class ApiServer {

@@ -35,16 +35,7 @@ class ServerOnStoreTest : public ::testing::TestWithParam<rockpool::testing::Eng
 
   // Sends, checks the answer against the contract, returns the parsed body.
   json Send(const HttpRequest& req, const std::string& operation, int status) {
-    auto r = client_->Send(req);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok()) return nullptr;
-    EXPECT_EQ(r->status, status) << req.method << " " << req.target << ": " << r->body;
-    const json& schema = contract_->FindOperation(operation)->responses.at(r->status);
-    if (schema.is_null()) return nullptr;
-    json body = json::parse(r->body);
-    Status valid = ValidateAgainstSchema(schema, body, "response");
-    EXPECT_TRUE(valid.ok()) << valid.ToString() << "\n" << r->body;
-    return body;
+    return SendAndCheck(*client_, *contract_, req, operation, status);
   }
 
   SystemClock clock_;

@@ -137,8 +137,9 @@ class BlockingService final : public WorkspaceService {
     cv_.wait(lock, [this] { return released_; });
     return inner_.Get(ref);
   }
-  Result<WorkspacePage> List(int l, const std::optional<std::string>& c) override {
-    return inner_.List(l, c);
+  Result<WorkspacePage> List(int l, const std::optional<std::string>& c,
+                             const std::optional<std::string>& o) override {
+    return inner_.List(l, c, o);
   }
   Result<Workspace> Create(const CreateWorkspaceRequest& r) override { return inner_.Create(r); }
   Result<Workspace> Start(const std::string& r) override { return inner_.Start(r); }

@@ -5,8 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/contract.h"
-#include "api/schema_validator.h"
 #include "api/test_server.h"
 #include "runtime/fake/fake_runtime.h"
 #include "service/store_token_service.h"
@@ -35,22 +33,8 @@ class ServerTokenTest : public ::testing::TestWithParam<rockpool::testing::Engin
         std::make_unique<Contract>(std::move(Contract::Load(ROCKPOOL_OPENAPI_PATH)).value());
   }
 
-  // Sends with `client`, checks the status and the answer against the contract.
   json Send(HttpClient& client, const HttpRequest& req, const std::string& operation, int status) {
-    auto r = client.Send(req);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok()) return nullptr;
-    EXPECT_EQ(r->status, status) << req.method << " " << req.target << ": " << r->body;
-    auto it = contract_->FindOperation(operation)->responses.find(r->status);
-    EXPECT_NE(it, contract_->FindOperation(operation)->responses.end())
-        << operation << " does not declare " << r->status;
-    if (r->body.empty()) return nullptr;
-    json body = json::parse(r->body);
-    if (it != contract_->FindOperation(operation)->responses.end() && !it->second.is_null()) {
-      Status valid = ValidateAgainstSchema(it->second, body, "response");
-      EXPECT_TRUE(valid.ok()) << valid.ToString() << "\n" << r->body;
-    }
-    return body;
+    return SendAndCheck(client, *contract_, req, operation, status);
   }
   json Make(const std::string& body, int status = 201) {
     return Send(*password_, JsonRequest("POST", "/api/tokens", body), "createToken", status);

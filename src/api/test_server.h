@@ -1,13 +1,19 @@
 // TestServer: an ApiServer on 127.0.0.1, port 0, running on its own thread behind the real
-// SecurityGate with an in-memory account (kTestUser / kTestPassword), for tests and
-// benchmarks. NewClient() sends requests as a signed-in CLI would; NewAnonymousClient() sends
-// only what each request carries.
+// SecurityGate with an in-memory account (kTestUser / kTestPassword), for tests. NewClient()
+// sends requests as a signed-in CLI would; NewAnonymousClient() sends only what each request
+// carries. SendAndCheck checks an answer against the contract.
 #pragma once
 
 #include <memory>
 #include <stdexcept>
 #include <thread>
 
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/contract.h"
+#include "api/schema_validator.h"
 #include "api/security_gate.h"
 #include "api/server.h"
 #include "auth/password_hash.h"
@@ -35,14 +41,16 @@ inline Headers SignedInHeaders() {
 
 class TestServer {
  public:
-  // `tokens` (null: none) serves /api/tokens and signs in Bearer requests.
+  // `tokens` (null: none) serves /api/tokens and signs in Bearer requests; `users` (null: only
+  // kTestUser) serves /api/users and signs in its accounts.
   explicit TestServer(WorkspaceService& service, ApiOptions options = {},
                       SecurityOptions security = {},
                       const auth::MonotonicClock& clock = auth::SteadyClock::Instance(),
-                      TokenService* tokens = nullptr)
+                      TokenService* tokens = nullptr, UserService* users = nullptr)
       : credentials_(BasicAuth{kTestUser, TestPasswordHash()}),
-        gate_(credentials_, security, clock, tokens) {
+        gate_(credentials_, security, clock, tokens, users) {
     options.tokens = tokens;
+    options.users = users;
     if (options.unix_socket.empty()) {
       options.address = "127.0.0.1";
       options.port = 0;
@@ -69,6 +77,13 @@ class TestServer {
   SecurityGate& gate() { return gate_; }
 
   std::unique_ptr<CurlHttpClient> NewClient() const { return Client(SignedInHeaders()); }
+  // Signed in as another account, with its password.
+  std::unique_ptr<CurlHttpClient> NewClientAs(const std::string& user,
+                                              const std::string& password) const {
+    Headers h = BasicAuthHeader(user, password);
+    h.emplace_back("X-Rockpool-Request", "test");
+    return Client(std::move(h));
+  }
   std::unique_ptr<CurlHttpClient> NewAnonymousClient() const { return Client({}); }
   // Sends `Authorization: Bearer <secret>` on every request, as a script with a token would.
   std::unique_ptr<CurlHttpClient> NewTokenClient(const std::string& secret) const {
@@ -105,6 +120,28 @@ inline HttpRequest Request(std::string method, std::string target) {
   r.method = std::move(method);
   r.target = std::move(target);
   return r;
+}
+
+// Sends `req` with `client` and expects `status`, which `operation` must declare; the answer's
+// body must fit that answer's schema. Returns the parsed body (null when there is none).
+inline nlohmann::json SendAndCheck(HttpClient& client, const Contract& contract,
+                                   const HttpRequest& req, const std::string& operation,
+                                   int status) {
+  auto r = client.Send(req);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return nullptr;
+  EXPECT_EQ(r->status, status) << req.method << " " << req.target << ": " << r->body;
+  const auto& responses = contract.FindOperation(operation)->responses;
+  auto declared = responses.find(r->status);
+  EXPECT_NE(declared, responses.end()) << operation << " does not declare " << r->status;
+  if (r->body.empty()) return nullptr;
+  nlohmann::json body = nlohmann::json::parse(r->body, nullptr, false);
+  EXPECT_FALSE(body.is_discarded()) << r->body;
+  if (declared != responses.end() && !declared->second.is_null()) {
+    Status valid = ValidateAgainstSchema(declared->second, body, "response");
+    EXPECT_TRUE(valid.ok()) << valid.ToString() << "\n" << r->body;
+  }
+  return body;
 }
 
 }  // namespace rockpool::api

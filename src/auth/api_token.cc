@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "auth/basic_header.h"
 #include "auth/digest.h"
 
 namespace rockpool::auth {
@@ -52,18 +53,9 @@ std::string TokenDigest(std::string_view secret) {
 }
 
 std::optional<std::string> ParseBearerAuthorization(std::string_view value) {
-  constexpr std::string_view kScheme = "bearer";
-  if (value.size() <= kScheme.size() || value[kScheme.size()] != ' ') return std::nullopt;
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    const char c = value[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) {
-      return std::nullopt;
-    }
-  }
-  std::string_view rest = value.substr(kScheme.size() + 1);
-  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-  while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
-  return std::string(rest);
+  auto secret = AuthorizationCredentials(value, "bearer");
+  if (!secret) return std::nullopt;
+  return std::string(*secret);
 }
 
 }  // namespace rockpool::auth

@@ -20,12 +20,18 @@ AuthDecision Refuse(Outcome outcome, std::string message,
   return d;
 }
 
+std::string DisabledMessage(const std::string& username) {
+  return "the account \"" + username + "\" is disabled; an admin can enable it again";
+}
+
 }  // namespace
 
 Authenticator::Authenticator(CredentialSource& source, AuthenticatorOptions options,
-                             const MonotonicClock& clock, TokenVerifier* tokens)
+                             const MonotonicClock& clock, TokenVerifier* tokens,
+                             AccountDirectory* accounts)
     : source_(source),
       tokens_(tokens),
+      accounts_(accounts),
       options_(options),
       throttle_(options.throttle, clock),
       cache_(options.cache_entries) {
@@ -49,33 +55,69 @@ AuthDecision Authenticator::Throttled(const std::string& client, std::chrono::se
                 wait);
 }
 
+Result<Authenticator::Resolved> Authenticator::Resolve(const std::string& username,
+                                                       const BasicAuth& deployment) {
+  Resolved r;
+  if (ConstantTimeEquals(username, deployment.username)) {
+    r.credentials = deployment;
+    r.known = r.deployment = r.admin = true;
+    return r;
+  }
+  r.credentials.username = username;
+  if (accounts_ != nullptr) {
+    RP_ASSIGN_OR_RETURN(auto found, accounts_->Find(username));
+    if (found) {
+      r.credentials.password_hash = found->password_hash;
+      r.known = true;
+      r.admin = found->role == Role::kAdmin;
+      r.disabled = found->disabled;
+    }
+  }
+  return r;
+}
+
+AuthDecision Authenticator::Allowed(const Resolved& account, std::string token_id) const {
+  AuthDecision allowed;
+  allowed.outcome = Outcome::kAllowed;
+  allowed.username = account.credentials.username;
+  allowed.token_id = std::move(token_id);
+  allowed.admin = account.admin;
+  return allowed;
+}
+
 void Authenticator::Authenticate(AuthRequest request, Done done) {
   if (auto wait = throttle_.RetryAfter(request.client)) {
     return done(Throttled(request.client, *wait));
   }
-  auto credentials = source_.Current();
-  if (!credentials.ok()) {
-    return done(Refuse(Outcome::kUnavailable, credentials.status().message()));
+  auto deployment = source_.Current();
+  if (!deployment.ok()) {
+    return done(Refuse(Outcome::kUnavailable, deployment.status().message()));
   }
   if (request.authorization.empty()) {
     return done(Refuse(Outcome::kUnauthenticated, "no credentials were sent"));
   }
   if (auto secret = ParseBearerAuthorization(request.authorization)) {
-    return done(VerifyToken(request.client, *secret, credentials->username));
+    return done(VerifyToken(request.client, *secret, *deployment));
   }
-  const Sha256Digest key = VerifiedCache::Key(credentials->password_hash, request.authorization);
-  if (cache_.Contains(key)) {
-    AuthDecision allowed;
-    allowed.outcome = Outcome::kAllowed;
-    allowed.username = credentials->username;
-    return done(std::move(allowed));
+  Resolved account;
+  if (auto presented = ParseBasicAuthorization(request.authorization)) {
+    auto resolved = Resolve(presented->username, *deployment);
+    if (!resolved.ok()) return done(Refuse(Outcome::kUnavailable, resolved.status().message()));
+    account = std::move(resolved).value();
+  }
+  const Sha256Digest key =
+      VerifiedCache::Key(account.credentials.password_hash, request.authorization);
+  if (account.known && cache_.Contains(key)) {
+    if (account.disabled) {
+      return done(Refuse(Outcome::kUnauthenticated, DisabledMessage(account.credentials.username)));
+    }
+    return done(Allowed(account));
   }
   {
     std::unique_lock lock(mu_);
     if (in_flight_ < options_.max_pending_verifications && !stopping_) {
       ++in_flight_;
-      queue_.push_back(
-          Job{std::move(request), std::move(credentials).value(), key, std::move(done)});
+      queue_.push_back(Job{std::move(request), std::move(account), key, std::move(done)});
       lock.unlock();
       cv_.notify_one();
       return;
@@ -87,7 +129,7 @@ void Authenticator::Authenticate(AuthRequest request, Done done) {
 }
 
 AuthDecision Authenticator::VerifyToken(const std::string& client, std::string_view secret,
-                                        const std::string& username) {
+                                        const BasicAuth& deployment) {
   if (tokens_ == nullptr) {
     return Failed(client, "this server takes no API tokens; use the username and password");
   }
@@ -100,16 +142,14 @@ AuthDecision Authenticator::VerifyToken(const std::string& client, std::string_v
     return Refuse(Outcome::kUnavailable, identity.status().message());
   }
   if (!identity.ok()) return Failed(client, identity.status().message());
-  if (!ConstantTimeEquals(identity->username, username)) {
-    return Failed(client, "the API token's account \"" + identity->username +
-                              "\" is no longer Rockpool's account");
+  auto account = Resolve(identity->username, deployment);
+  if (!account.ok()) return Refuse(Outcome::kUnavailable, account.status().message());
+  if (!account->known) {
+    return Failed(client, "the API token's account \"" + identity->username + "\" is gone");
   }
+  if (account->disabled) return Failed(client, DisabledMessage(identity->username));
   throttle_.RecordSuccess(client);
-  AuthDecision allowed;
-  allowed.outcome = Outcome::kAllowed;
-  allowed.username = identity->username;
-  allowed.token_id = identity->token_id;
-  return allowed;
+  return Allowed(*account, identity->token_id);
 }
 
 AuthDecision Authenticator::Failed(const std::string& client, std::string message) {
@@ -146,29 +186,37 @@ void Authenticator::VerifierLoop() {
   }
 }
 
+const std::string& Authenticator::UnknownAccountHash() {
+  std::call_once(unknown_hash_once_, [this] {
+    auto hash = HashPassword(NewTokenSecret());
+    if (hash.ok()) unknown_hash_ = std::move(hash).value();  // else "": matches no password
+  });
+  return unknown_hash_;
+}
+
 AuthDecision Authenticator::Verify(const Job& job) {
   const std::string& client = job.request.client;
   // Locked out while this check waited (earlier guesses from the same address failed).
   if (auto wait = throttle_.RetryAfter(client)) return Throttled(client, *wait);
+  const Resolved& account = job.account;
   bool match = false;
   if (auto presented = ParseBasicAuthorization(job.request.authorization)) {
-    const bool user_ok = ConstantTimeEquals(presented->username, job.credentials.username);
+    // An unknown name costs a hash as well, so timing does not tell which names exist.
+    const std::string& hash =
+        account.known ? account.credentials.password_hash : UnknownAccountHash();
     ++hash_checks_;
-    const bool password_ok = PasswordMatches(presented->password, job.credentials.password_hash);
-    match = user_ok && password_ok;
-    if (match && NeedsRehash(job.credentials.password_hash)) {
-      source_.Rehash(job.credentials, presented->password);
+    match = PasswordMatches(presented->password, hash) && account.known;
+    if (match && account.deployment && NeedsRehash(hash)) {
+      source_.Rehash(account.credentials, presented->password);
     }
   }
-  if (match) {
-    cache_.Insert(job.cache_key);
-    throttle_.RecordSuccess(client);
-    AuthDecision allowed;
-    allowed.outcome = Outcome::kAllowed;
-    allowed.username = job.credentials.username;
-    return allowed;
+  if (!match) return Failed(client, "the username or password is wrong");
+  cache_.Insert(job.cache_key);
+  throttle_.RecordSuccess(client);
+  if (account.disabled) {
+    return Refuse(Outcome::kUnauthenticated, DisabledMessage(account.credentials.username));
   }
-  return Failed(client, "the username or password is wrong");
+  return Allowed(account);
 }
 
 }  // namespace rockpool::auth

@@ -1,5 +1,8 @@
-// Authenticator: decides whether a request's `Authorization` header carries the current
-// credentials (Basic) or a live API token (Bearer, api_token.h), for one client address.
+// Authenticator: decides whether a request's `Authorization` header carries the password of an
+// enabled account (Basic) or a live API token of one (Bearer, api_token.h), for one client
+// address, and which account and role that is. The accounts are the deployment's own admin
+// account (the CredentialSource) and those of the AccountDirectory; the deployment's account's
+// name is never looked up in the directory.
 //
 // Order of checks, cheapest first:
 //   1. A client address the LoginThrottle has locked out is refused (kThrottled) without its
@@ -8,13 +11,17 @@
 //   3. No Authorization header: kUnauthenticated (not counted as a failure: browsers ask
 //      without credentials first and offer them after the 401).
 //   4. A Bearer token: its digest looked up by the TokenVerifier (one indexed read, on the
-//      caller's thread); allowed when it is live and its account is the current one, otherwise
-//      a failure the throttle counts. No hash is computed for a token.
-//   5. A header already verified against the current hash (cache keyed by SHA-256 of the
-//      header and the hash, so a new password invalidates it): kAllowed, no hash computed.
+//      caller's thread); allowed when it is live and its account exists and is enabled,
+//      otherwise a failure the throttle counts. No hash is computed for a token.
+//   5. Basic: the account is looked up by its username (one indexed read for a directory
+//      account, none for the deployment's). A header already verified against the account's
+//      current hash (cache keyed by SHA-256 of the header and the hash, so a new password
+//      invalidates it): kAllowed, or refused when the account is disabled; no hash computed.
 //   6. Otherwise the password hash (argon2id), on a verifier thread, never on the caller's:
 //      allowed (and cached), or a failure that the throttle counts (kUnauthenticated). A
 //      bcrypt hash of an earlier release is replaced by argon2id once its password verified.
+//      An unknown username is checked against a hash of a random password, so it costs the
+//      same; a disabled account is told so only after its password verified.
 //
 // The hash is the expensive part (about 60 ms and 64 MiB here) and the lever an attacker would
 // pull. It runs on `verify_threads` threads (default 1: at most one core spent on it), with
@@ -37,6 +44,7 @@
 #include <thread>
 #include <vector>
 
+#include "auth/account_directory.h"
 #include "auth/api_token.h"
 #include "auth/credential_source.h"
 #include "auth/login_throttle.h"
@@ -64,6 +72,7 @@ struct AuthDecision {
   std::chrono::seconds retry_after{0};  // kThrottled; kUnavailable when the verifier is busy
   std::string username;                 // kAllowed
   std::string token_id;                 // kAllowed by an API token: which; empty: the password
+  bool admin = false;                   // kAllowed: the account is an admin
 
   bool allowed() const { return outcome == Outcome::kAllowed; }
 };
@@ -72,11 +81,11 @@ class Authenticator {
  public:
   using Done = std::function<void(AuthDecision)>;
 
-  // `source`, `clock` and `tokens` must outlive the authenticator. `tokens` null: Bearer
-  // headers are refused.
+  // `source`, `clock`, `tokens` and `accounts` must outlive the authenticator. `tokens` null:
+  // Bearer headers are refused. `accounts` null: the deployment's account is the only one.
   explicit Authenticator(CredentialSource& source, AuthenticatorOptions options = {},
                          const MonotonicClock& clock = SteadyClock::Instance(),
-                         TokenVerifier* tokens = nullptr);
+                         TokenVerifier* tokens = nullptr, AccountDirectory* accounts = nullptr);
   // Finishes the checks already queued, then stops the verifier threads.
   ~Authenticator();
   Authenticator(const Authenticator&) = delete;
@@ -92,25 +101,40 @@ class Authenticator {
   uint64_t hash_checks() const { return hash_checks_.load(); }
 
  private:
+  // The account a username names, as far as signing in goes.
+  struct Resolved {
+    BasicAuth credentials;    // its username and hash; an unknown one: a random password's hash
+    bool known = false;       // an account of that name exists
+    bool deployment = false;  // the deployment's own (the CredentialSource's)
+    bool admin = false;
+    bool disabled = false;
+  };
   struct Job {
     AuthRequest request;
-    BasicAuth credentials;
+    Resolved account;
     Sha256Digest cache_key;
     Done done;
   };
+  // Unavailable when the directory cannot be read.
+  Result<Resolved> Resolve(const std::string& username, const BasicAuth& deployment);
   AuthDecision Verify(const Job& job);
+  AuthDecision Allowed(const Resolved& account, std::string token_id = "") const;
   AuthDecision Throttled(const std::string& client, std::chrono::seconds wait) const;
   AuthDecision VerifyToken(const std::string& client, std::string_view secret,
-                           const std::string& username);
+                           const BasicAuth& deployment);
+  const std::string& UnknownAccountHash();
   AuthDecision Failed(const std::string& client, std::string message);
   void VerifierLoop();
 
   CredentialSource& source_;
   TokenVerifier* const tokens_;
+  AccountDirectory* const accounts_;
   const AuthenticatorOptions options_;
   LoginThrottle throttle_;
   VerifiedCache cache_;
   std::atomic<uint64_t> hash_checks_{0};
+  std::once_flag unknown_hash_once_;
+  std::string unknown_hash_;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -251,7 +251,7 @@ TEST_F(AuthenticatorTokenTest, UnknownTokensAndOtherAccountsAreCountedFailures) 
   EXPECT_THAT(unknown.message, HasSubstr("unknown or was revoked"));
   AuthDecision foreign = Check("Bearer " + other);
   EXPECT_EQ(foreign.outcome, Outcome::kUnauthenticated);
-  EXPECT_THAT(foreign.message, HasSubstr("is no longer Rockpool's account"));
+  EXPECT_THAT(foreign.message, HasSubstr("\"someone-else\" is gone"));
   AuthDecision shape = Check("Bearer not-a-rockpool-token");
   EXPECT_EQ(shape.outcome, Outcome::kUnauthenticated);
   EXPECT_THAT(shape.message, HasSubstr("start with rpt_"));
@@ -269,6 +269,86 @@ TEST_F(AuthenticatorTokenTest, AStoreThatCannotAnswerRefusesWithoutCountingAFail
     EXPECT_EQ(d.message, "the store is down");
   }
   EXPECT_EQ(auth_.throttle().RetryAfter("10.0.0.1"), std::nullopt);
+}
+
+// Accounts besides the deployment's, as the store would answer for them.
+class FakeDirectory final : public AccountDirectory {
+ public:
+  Result<std::optional<User>> Find(const std::string& username) override {
+    if (unavailable) return Status::Unavailable("the accounts cannot be read");
+    auto it = users.find(username);
+    if (it == users.end()) return std::optional<User>();
+    return std::optional<User>(it->second);
+  }
+  void Add(const std::string& name, Role role) {
+    users[name] = User{name, CheapHash(), role, false, "2026-01-01T00:00:00.000Z"};
+  }
+  std::map<std::string, User> users;
+  bool unavailable = false;
+};
+
+class AuthenticatorAccountsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_.Add("ann", Role::kMember);
+    directory_.Add("bea", Role::kAdmin);
+  }
+  AuthDecision Check(const std::string& header, const std::string& client = "10.0.0.1") {
+    return auth_.AuthenticateAndWait({header, client});
+  }
+
+  FakeMonotonicClock clock_;
+  FixedCredentialSource source_{BasicAuth{"admin", CheapHash()}};
+  FakeTokenVerifier tokens_;
+  FakeDirectory directory_;
+  Authenticator auth_{source_, AuthenticatorOptions{}, clock_, &tokens_, &directory_};
+};
+
+TEST_F(AuthenticatorAccountsTest, EachAccountSignsInWithItsRole) {
+  AuthDecision admin = Check(Header("admin", "right"));
+  ASSERT_TRUE(admin.allowed()) << admin.message;
+  EXPECT_TRUE(admin.admin);
+  AuthDecision ann = Check(Header("ann", "right"));
+  ASSERT_TRUE(ann.allowed()) << ann.message;
+  EXPECT_EQ(ann.username, "ann");
+  EXPECT_FALSE(ann.admin);
+  AuthDecision bea = Check(Header("bea", "right"));
+  ASSERT_TRUE(bea.allowed());
+  EXPECT_TRUE(bea.admin);
+  EXPECT_EQ(Check(Header("ann", "wrong")).outcome, Outcome::kUnauthenticated);
+  // A promotion counts from the next request, cached password or not.
+  directory_.users["ann"].role = Role::kAdmin;
+  EXPECT_TRUE(Check(Header("ann", "right")).admin);
+}
+
+TEST_F(AuthenticatorAccountsTest, ADisabledAccountIsRefusedEvenWithACachedPasswordOrAToken) {
+  ASSERT_TRUE(Check(Header("ann", "right")).allowed());
+  const std::string secret = NewTokenSecret();
+  tokens_.live[secret] = {"token-1", "ann"};
+  ASSERT_TRUE(Check("Bearer " + secret).allowed());
+
+  directory_.users["ann"].disabled = true;
+  AuthDecision cached = Check(Header("ann", "right"));
+  EXPECT_EQ(cached.outcome, Outcome::kUnauthenticated);
+  EXPECT_THAT(cached.message, HasSubstr("\"ann\" is disabled"));
+  EXPECT_EQ(Check("Bearer " + secret).outcome, Outcome::kUnauthenticated);
+  // Who does not know the password learns nothing about the account.
+  EXPECT_EQ(Check(Header("ann", "wrong")).message, "the username or password is wrong");
+
+  directory_.users.erase("ann");
+  EXPECT_THAT(Check("Bearer " + secret).message, HasSubstr("\"ann\" is gone"));
+}
+
+TEST_F(AuthenticatorAccountsTest, AnUnknownNameCostsAHashAndAnUnreadableDirectoryRefuses) {
+  const uint64_t before = auth_.hash_checks();
+  EXPECT_EQ(Check(Header("nobody", "right")).message, "the username or password is wrong");
+  EXPECT_EQ(auth_.hash_checks(), before + 1);
+  directory_.unavailable = true;
+  AuthDecision down = Check(Header("ann", "right"));
+  EXPECT_EQ(down.outcome, Outcome::kUnavailable);
+  EXPECT_THAT(down.message, HasSubstr("cannot be read"));
+  EXPECT_TRUE(Check(Header("admin", "right")).allowed())
+      << "the deployment's account is not looked up";
 }
 
 TEST(AuthenticatorWithoutTokensTest, BearerHeadersAreRefused) {

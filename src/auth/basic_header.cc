@@ -38,17 +38,23 @@ std::optional<std::string> DecodeBase64(std::string_view in) {
   return out;
 }
 
-std::optional<BasicCredentials> ParseBasicAuthorization(std::string_view value) {
+std::optional<std::string_view> AuthorizationCredentials(std::string_view value,
+                                                         std::string_view scheme) {
   while (!value.empty() && IsSpace(value.front())) value.remove_prefix(1);
   while (!value.empty() && IsSpace(value.back())) value.remove_suffix(1);
-  constexpr std::string_view kScheme = "basic";
-  if (value.size() <= kScheme.size() || !IsSpace(value[kScheme.size()])) return std::nullopt;
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    if ((value[i] | 0x20) != kScheme[i]) return std::nullopt;  // the scheme is case-insensitive
+  if (value.size() <= scheme.size() || !IsSpace(value[scheme.size()])) return std::nullopt;
+  for (size_t i = 0; i < scheme.size(); ++i) {
+    if ((value[i] | 0x20) != scheme[i]) return std::nullopt;  // the scheme is case-insensitive
   }
-  value.remove_prefix(kScheme.size());
+  value.remove_prefix(scheme.size());
   while (!value.empty() && IsSpace(value.front())) value.remove_prefix(1);
-  auto decoded = DecodeBase64(value);
+  return value;
+}
+
+std::optional<BasicCredentials> ParseBasicAuthorization(std::string_view value) {
+  auto credentials = AuthorizationCredentials(value, "basic");
+  if (!credentials) return std::nullopt;
+  auto decoded = DecodeBase64(*credentials);
   if (!decoded) return std::nullopt;
   const size_t colon = decoded->find(':');
   if (colon == std::string::npos) return std::nullopt;

@@ -15,6 +15,11 @@ struct BasicCredentials {
 // nullopt when `value` is not the Basic scheme with well-formed Base64 holding a ':'.
 std::optional<BasicCredentials> ParseBasicAuthorization(std::string_view value);
 
+// What follows the scheme of an Authorization header's `value`, without surrounding blanks;
+// nullopt when the scheme is not `scheme` (lowercase; compared case-insensitively).
+std::optional<std::string_view> AuthorizationCredentials(std::string_view value,
+                                                         std::string_view scheme);
+
 // RFC 4648 Base64 (standard alphabet, '=' padding optional); nullopt when malformed.
 std::optional<std::string> DecodeBase64(std::string_view in);
 

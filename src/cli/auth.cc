@@ -12,11 +12,11 @@
 
 #include "auth/file_credential_source.h"
 #include "auth/password_hash.h"
+#include "core/user.h"
 
 namespace rockpool {
 namespace {
 
-constexpr size_t kMinPasswordLength = 12;
 constexpr char kFixBrokenFile[] =
     ": delete it and run `rockpool up` to make new credentials (or set ROCKPOOL_USERNAME and "
     "ROCKPOOL_PASSWORD and run `rockpool up`)";

@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "client/token_commands.h"
+#include "client/user_commands.h"
 #include "client/ws_commands.h"
 
 namespace rockpool {
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   client::AddWorkspaceCommands(app);  // ws ls|create|show|start|stop|rm|open, ws port ...
   app.get_subcommand("ws")->alias("workspace");
   client::AddTokenCommands(app);  // login, logout, token ls|create|revoke
+  client::AddUserCommands(app);   // whoami, user ls|add|disable|enable|role|passwd|rm
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -23,6 +23,7 @@
 #include "cli/source_settings.h"
 #include "cli/steps.h"
 #include "service/store_token_service.h"
+#include "service/store_user_service.h"
 #include "store/clock.h"
 #include "sys/process_lock.h"
 #include "worker/activity.h"
@@ -146,8 +147,10 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   api.on_forward_authorized = [&requests](std::string_view uri) { requests.Record(uri); };
   StoreTokenService tokens(plane->store(), clock, credentials);
   api.tokens = &tokens;
+  StoreUserService users(plane->store(), credentials);
+  api.users = &users;
   api::SecurityGate gate(credentials, SecurityFromConfig(ctx.config()),
-                         auth::SteadyClock::Instance(), &tokens);
+                         auth::SteadyClock::Instance(), &tokens, &users);
   api::ApiServer server(api, plane->service(), metrics, gate);
   RP_RETURN_IF_ERROR(server.Listen());
   plane->StartBackground();

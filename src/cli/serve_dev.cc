@@ -23,6 +23,7 @@
 #include "proxy/noop/noop_proxy.h"
 #include "runtime/sim/sim_runtime.h"
 #include "service/store_token_service.h"
+#include "service/store_user_service.h"
 #include "store/clock.h"
 #include "store/sqlite_store.h"
 #include "worker/control_plane.h"
@@ -154,10 +155,12 @@ Status ServeDev(const DevServeFlags& flags) {
   api.handle_signals = true;
   api.dashboard_dir = DashboardDir();
   api.tokens = &tokens;
+  StoreUserService users(plane.store(), credentials);
+  api.users = &users;
   api::SecurityOptions security;
   security.budget.requests_per_second = config.api_requests_per_second;
   security.budget.burst = config.api_burst;
-  api::SecurityGate gate(credentials, security, auth::SteadyClock::Instance(), &tokens);
+  api::SecurityGate gate(credentials, security, auth::SteadyClock::Instance(), &tokens, &users);
   api::ApiServer server(api, plane.service(), metrics, gate);
   RP_RETURN_IF_ERROR(server.Listen().WithContext("dev mode"));
   PrintBanner(server.endpoint(), auth, sim, api.dashboard_dir);

@@ -22,10 +22,12 @@ Code CodeFromName(const std::string& name, int http_status) {
       {"internal", Code::kInternal},
       {"unimplemented", Code::kUnimplemented},
       {"forbidden", Code::kPermissionDenied},
+      {"unauthenticated", Code::kUnauthenticated},
   };
   for (const auto& [n, c] : kCodes) {
     if (name == n) return c;
   }
+  if (http_status == 401) return Code::kUnauthenticated;
   if (http_status == 404) return Code::kNotFound;
   if (http_status == 409) return Code::kConflict;
   if (http_status >= 500)
@@ -276,6 +278,49 @@ Result<CreatedToken> ApiClient::CreateToken(const std::string& name,
 
 Status ApiClient::RevokeToken(const std::string& id) {
   return Call("revoke API token " + Quoted(id), "DELETE", "/api/tokens/" + UrlEncode(id)).status();
+}
+
+Result<UserInfo> ApiClient::Me() {
+  const std::string what = "ask who is signed in";
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", "/api/me"));
+  return Decode<UserInfo>(what, text, [](const json& j) -> Result<UserInfo> {
+    UserInfo me;
+    auto role = j.is_object() ? ParseRole(j.value("role", "")) : std::nullopt;
+    if (!role) return Status::InvalidArgument("no role");
+    me.username = j.value("username", "");
+    me.role = *role;
+    return me;
+  });
+}
+
+Result<std::vector<UserInfo>> ApiClient::ListUsers() {
+  const std::string what = "list users";
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", "/api/users"));
+  return DecodeItems<UserInfo>(what, text, api::UserFromJson);
+}
+
+Result<UserInfo> ApiClient::CreateUser(const std::string& username, const std::string& password,
+                                       Role role) {
+  json body = {{"username", username}, {"password", password}, {"role", RoleName(role)}};
+  const std::string what = "make user " + Quoted(username);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "POST", "/api/users", body.dump()));
+  return Decode<UserInfo>(what, text, api::UserFromJson);
+}
+
+Result<UserInfo> ApiClient::UpdateUser(const std::string& username, const UserChange& change) {
+  json body = json::object();
+  if (change.disabled) body["disabled"] = *change.disabled;
+  if (change.role) body["role"] = RoleName(*change.role);
+  if (change.password) body["password"] = *change.password;
+  const std::string what = "change user " + Quoted(username);
+  RP_ASSIGN_OR_RETURN(auto text,
+                      Call(what, "PATCH", "/api/users/" + UrlEncode(username), body.dump()));
+  return Decode<UserInfo>(what, text, api::UserFromJson);
+}
+
+Status ApiClient::DeleteUser(const std::string& username) {
+  return Call("delete user " + Quoted(username), "DELETE", "/api/users/" + UrlEncode(username))
+      .status();
 }
 
 }  // namespace rockpool::client

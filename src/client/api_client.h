@@ -12,6 +12,7 @@
 #include "http/client.h"
 #include "http/encoding.h"
 #include "service/token_service.h"
+#include "service/user_service.h"
 #include "service/workspace_service.h"
 
 namespace rockpool::client {
@@ -59,6 +60,12 @@ class ApiClient {
   // expires_in_days nullopt: never expires. Needs the password, not a token.
   Result<CreatedToken> CreateToken(const std::string& name, std::optional<int> expires_in_days);
   Status RevokeToken(const std::string& id);
+  // The account the request signs in as.
+  Result<UserInfo> Me();
+  Result<std::vector<UserInfo>> ListUsers();
+  Result<UserInfo> CreateUser(const std::string& username, const std::string& password, Role role);
+  Result<UserInfo> UpdateUser(const std::string& username, const UserChange& change);
+  Status DeleteUser(const std::string& username);
 
   std::string endpoint() const { return http_.Endpoint(); }
 

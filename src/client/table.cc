@@ -101,4 +101,13 @@ std::string FormatTokens(const std::vector<ApiToken>& tokens) {
   return FormatTable({"ID", "NAME", "CREATED", "EXPIRES", "LAST-USED"}, rows);
 }
 
+std::string FormatUsers(const std::vector<UserInfo>& users) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& u : users) {
+    rows.push_back({u.username, std::string(RoleName(u.role)), u.disabled ? "disabled" : "enabled",
+                    u.deployment ? "deployment account" : u.created_at});
+  }
+  return FormatTable({"USERNAME", "ROLE", "STATUS", "CREATED"}, rows);
+}
+
 }  // namespace rockpool::client

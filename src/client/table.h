@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/workspace.h"
+#include "service/user_service.h"
 #include "service/workspace_service.h"
 #include "store/token_repository.h"
 
@@ -26,5 +27,7 @@ std::string FormatPorts(const std::vector<Port>& ports, const std::string& url_p
 std::string FormatSnapshots(const std::vector<WorkspaceSnapshot>& snapshots);
 // ID NAME CREATED EXPIRES LAST-USED ("never" for no expiry or no use)
 std::string FormatTokens(const std::vector<ApiToken>& tokens);
+// USERNAME, ROLE, STATUS, CREATED; never a hash.
+std::string FormatUsers(const std::vector<UserInfo>& users);
 
 }  // namespace rockpool::client

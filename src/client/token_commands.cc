@@ -1,6 +1,5 @@
 #include "client/token_commands.h"
 
-#include <termios.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -8,6 +7,7 @@
 #include <memory>
 
 #include "api/json_codec.h"
+#include "client/prompt.h"
 #include "client/run_api.h"
 #include "client/table.h"
 #include "http/curl_client.h"
@@ -36,30 +36,8 @@ std::string ExpiryText(const ApiToken& t) {
   return t.expires_at ? "expires " + *t.expires_at : "never expires";
 }
 
-// One line from the terminal (or stdin), without echo when `echo` is false.
-Result<std::string> Ask(const std::string& prompt, bool echo) {
-  const bool tty = isatty(STDIN_FILENO) != 0;
-  if (!tty) {
-    return Status::InvalidArgument(
-        "no terminal to ask for the " + prompt +
-        " on; pass it with --user, --password-stdin or ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD");
-  }
-  std::cerr << prompt << ": " << std::flush;
-  termios saved{};
-  const bool hide = !echo && tcgetattr(STDIN_FILENO, &saved) == 0;
-  if (hide) {
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-  }
-  std::string line;
-  std::getline(std::cin, line);
-  if (hide) {
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-    std::cerr << "\n";
-  }
-  return line;
-}
+constexpr char kHowElse[] =
+    "pass it with --user, --password-stdin or ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD";
 
 std::string DefaultTokenName() {
   char host[64] = {};
@@ -110,16 +88,14 @@ void RunLogin(const TokenArgs& a) {
     }
     std::string username = config.username;
     if (username.empty()) {
-      RP_ASSIGN_OR_RETURN(username, Ask("Username", true));
+      RP_ASSIGN_OR_RETURN(username, Ask("username", true, kHowElse));
     }
-    std::string password = a.flags.password;
+    // ROCKPOOL_PASSWORD, or a password an earlier release kept in the file (login removes it).
+    std::string password = config.password;
     if (a.password_stdin) {
       std::getline(std::cin, password);
     } else if (password.empty()) {
-      password = env("ROCKPOOL_PASSWORD").value_or("");
-      if (password.empty()) {
-        RP_ASSIGN_OR_RETURN(password, Ask("Password for " + username, false));
-      }
+      RP_ASSIGN_OR_RETURN(password, Ask("password for " + username, false, kHowElse));
     }
     CurlHttpClient http(HttpEndpoint::Tcp(config.api_url));
     ApiClient api(http, {username, password, ""});
@@ -179,8 +155,8 @@ Status Login(ApiClient& api, const LoginRequest& request, std::ostream& out) {
 Status Logout(ApiClient& api, const std::string& config_file, const std::string& token_id,
               std::ostream& out) {
   Status revoked = token_id.empty() ? Status::Ok() : api.RevokeToken(token_id);
-  // 401: the server no longer takes the token (revoked or expired already): nothing to undo.
-  const bool gone = revoked.message().find(": 401 ") != std::string::npos;
+  // The server no longer takes the token (revoked or expired already): nothing to undo.
+  const bool gone = revoked.code() == Code::kUnauthenticated;
   if (!revoked.ok() && !gone) {
     return revoked.WithContext("sign out (the token stays in " + config_file +
                                " until the server can revoke it; try again)");

@@ -60,8 +60,8 @@ TEST(WsCommandsTest, ServerErrorExitsOneWithTheMessage) {
                    api::kTestPassword, "show", "nobody"});
   std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(rc, 1);
-  EXPECT_THAT(
-      err, HasSubstr("error: get workspace \"nobody\": 404 workspace \"nobody\" does not exist"));
+  EXPECT_THAT(err,
+              HasSubstr("error: get workspace \"nobody\": 404 workspace \"nobody\" not found"));
 }
 
 TEST(WsCommandsTest, WrongCredentialsGetTheServersMessageOnHowToSignIn) {

@@ -28,6 +28,8 @@ std::string_view CodeName(Code code) {
       return "unimplemented";
     case Code::kPermissionDenied:
       return "forbidden";
+    case Code::kUnauthenticated:
+      return "unauthenticated";
   }
   return "unknown";
 }

@@ -24,6 +24,7 @@ enum class Code {
   kInternal,          // a bug or an unexpected answer from a dependency
   kUnimplemented,     // this deployment (its runtime) cannot do the operation at all
   kPermissionDenied,  // the caller is known but may not do this
+  kUnauthenticated,   // the caller's credentials were missing or refused
 };
 
 std::string_view CodeName(Code code);

@@ -45,6 +45,9 @@ struct Workspace {
   // The cluster member its instance lives on, as the reconciler last saw it; "" when the
   // engine is not a cluster (or before the first look).
   std::string location;
+  // The account that created it (core/user.h); "" for one made before there were accounts,
+  // which only admins see.
+  std::string owner;
 };
 
 // The longest idle timeout a workspace may have (30 days).

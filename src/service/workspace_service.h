@@ -24,7 +24,14 @@ struct CreateWorkspaceRequest {
   // Stop after this long without activity; 0: never; nullopt: the deployment's default.
   std::optional<int64_t> idle_timeout_seconds;
   std::optional<SourceRequest> repository;  // cloned into the IDE folder at create
+  std::string owner;                        // the account it is made for; "": none
 };
+
+// The answer for a workspace that does not exist, and for one the caller may not see: the two
+// must not be told apart.
+inline Status WorkspaceNotFound(const std::string& ref) {
+  return Status::NotFound("workspace \"" + ref + "\" not found");
+}
 
 // A snapshot of a workspace: its files at one moment (not its running processes).
 struct WorkspaceSnapshot {
@@ -35,8 +42,10 @@ struct WorkspaceSnapshot {
 class WorkspaceService {
  public:
   virtual ~WorkspaceService() = default;
-  // limit: 1-100. cursor: opaque, from a previous page's next_cursor.
-  virtual Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) = 0;
+  // limit: 1-100. cursor: opaque, from a previous page's next_cursor. `owner`: only the
+  // workspaces of that account.
+  virtual Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor,
+                                     const std::optional<std::string>& owner) = 0;
   // A number that changes whenever an answer of List may change, so a front end can reuse
   // what it rendered for an equal number. nullopt when unknown: nothing may be reused.
   virtual std::optional<int64_t> ListRevision() { return std::nullopt; }

@@ -55,7 +55,7 @@ Result<Workspace> Resolve(Store& store, const std::string& ref) {
   }
   auto by_name = store.workspaces().GetByName(ref);
   if (by_name.status().code() == Code::kNotFound) {
-    return Status::NotFound("workspace " + Quoted(ref) + " not found");
+    return WorkspaceNotFound(ref);
   }
   return by_name;
 }
@@ -63,12 +63,13 @@ Result<Workspace> Resolve(Store& store, const std::string& ref) {
 }  // namespace
 
 Result<WorkspacePage> WorkspaceServiceImpl::List(int limit,
-                                                 const std::optional<std::string>& cursor) {
+                                                 const std::optional<std::string>& cursor,
+                                                 const std::optional<std::string>& owner) {
   if (limit < 1 || limit > kMaxListLimit) {
     return Status::InvalidArgument("invalid limit " + std::to_string(limit) + ": use 1 to " +
                                    std::to_string(kMaxListLimit));
   }
-  RP_ASSIGN_OR_RETURN(WorkspacePage page, store_.workspaces().List(limit, cursor));
+  RP_ASSIGN_OR_RETURN(WorkspacePage page, store_.workspaces().List(limit, cursor, owner));
   std::vector<std::string> ids;
   for (const Workspace& ws : page.items) ids.push_back(ws.id);
   RP_ASSIGN_OR_RETURN(auto sources, store_.sources().List(ids));
@@ -120,6 +121,7 @@ Result<Workspace> WorkspaceServiceImpl::Create(const CreateWorkspaceRequest& req
   Workspace ws;
   ws.id = NewUuidV4();
   ws.name = request.name;
+  ws.owner = request.owner;
   ws.status = WorkspaceStatus::kCreating;
   ws.image = request.image.empty() ? options_.default_image : request.image;
   RP_RETURN_IF_ERROR(ValidateImage(ws.image));

@@ -41,7 +41,8 @@ class WorkspaceServiceImpl : public WorkspaceService {
                        WorkspaceServiceOptions options = {})
       : store_(store), queue_(queue), runtime_(runtime), options_(std::move(options)) {}
 
-  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) override;
+  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor,
+                             const std::optional<std::string>& owner) override;
   std::optional<int64_t> ListRevision() override;
   Result<Workspace> Create(const CreateWorkspaceRequest& request) override;
   Result<Workspace> Get(const std::string& ref) override;

@@ -393,14 +393,14 @@ TEST_F(WorkspaceServiceTest, RuntimeFailureOnRemovePortKeepsRow) {
 }
 
 TEST_F(WorkspaceServiceTest, ListValidatesLimitAndPaginates) {
-  EXPECT_EQ(service_->List(0, {}).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(service_->List(101, {}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(service_->List(0, {}, std::nullopt).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(service_->List(101, {}, std::nullopt).status().code(), Code::kInvalidArgument);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(service_->Create({"ws-" + std::to_string(i), ""}).ok());
-  auto page = service_->List(2, {});
+  auto page = service_->List(2, {}, std::nullopt);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->items.size(), 2u);
-  EXPECT_EQ(service_->List(2, page->next_cursor)->items.size(), 1u);
-  EXPECT_EQ(service_->List(2, "bogus").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(service_->List(2, page->next_cursor, std::nullopt)->items.size(), 1u);
+  EXPECT_EQ(service_->List(2, "bogus", std::nullopt).status().code(), Code::kInvalidArgument);
 }
 
 TEST_F(WorkspaceServiceTest, CountByStatusReportsEveryStatus) {

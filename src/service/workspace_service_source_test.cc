@@ -51,7 +51,7 @@ TEST_F(WorkspaceSourceServiceTest, TheRepositoryIsStoredWithTheWorkspaceAndItsTo
   EXPECT_EQ(stored->sealed_token->find("tok-secret-1"), std::string::npos);
   EXPECT_EQ(*box_->Open(*stored->sealed_token), "tok-secret-1");
   EXPECT_EQ(service_->Get("app")->source->url, "https://git.example.com/team/app.git");
-  auto page = service_->List(10, std::nullopt);
+  auto page = service_->List(10, std::nullopt, std::nullopt);
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_TRUE(page->items[0].source);
 }

@@ -14,6 +14,7 @@
 #include "store/sql_port_repository.h"
 #include "store/sql_source_repository.h"
 #include "store/sql_token_repository.h"
+#include "store/sql_user_repository.h"
 #include "store/sql_workspace_repository.h"
 #include "store/store.h"
 
@@ -36,6 +37,7 @@ class SqlStore : public Store {
   SourceRepository& sources() override { return sources_; }
   LeaseRepository& leases() override { return leases_; }
   TokenRepository& tokens() override { return tokens_; }
+  UserRepository& users() override { return users_; }
 
   // Applied schema version (for tests and `rockpool doctor`).
   Result<int> AppliedSchemaVersion();
@@ -48,7 +50,8 @@ class SqlStore : public Store {
         jobs_(*db_),
         sources_(*db_),
         leases_(*db_),
-        tokens_(*db_) {}
+        tokens_(*db_),
+        users_(*db_) {}
   // Applies those of `migrations` (ordered by version) not applied yet, in one transaction.
   // Refuses a database whose schema is newer than the last of them.
   Status Migrate(const std::vector<Migration>& migrations);
@@ -62,6 +65,7 @@ class SqlStore : public Store {
   SqlSourceRepository sources_;
   SqlLeaseRepository leases_;
   SqlTokenRepository tokens_;
+  SqlUserRepository users_;
 };
 
 }  // namespace rockpool

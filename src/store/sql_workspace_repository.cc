@@ -8,7 +8,7 @@ namespace {
 constexpr const char* kWorkspaceColumns =
     "id, name, status, image, status_reason, created_at, updated_at, limit_cpus, "
     "limit_memory_mib, limit_processes, limit_disk_gib, idle_timeout_seconds, last_activity_at, "
-    "location";
+    "location, owner";
 
 std::optional<std::string> IdleStopAt(const Workspace& ws) {
   if (ws.status != WorkspaceStatus::kRunning || ws.idle_timeout_seconds <= 0) return std::nullopt;
@@ -46,6 +46,7 @@ Result<std::vector<Workspace>> SqlWorkspaceRepository::Query(sql::Statement& stm
     ws.last_activity_at = stmt.OptText(12);
     ws.idle_stop_at = IdleStopAt(ws);
     ws.location = stmt.OptText(13).value_or("");
+    ws.owner = stmt.OptText(14).value_or("");
     out.push_back(std::move(ws));
   }
 }
@@ -53,14 +54,16 @@ Result<std::vector<Workspace>> SqlWorkspaceRepository::Query(sql::Statement& stm
 Result<Workspace> SqlWorkspaceRepository::Insert(const Workspace& ws) {
   auto conn = db_.Writer();
   const std::string now = FormatTime(db_.clock().Now());
-  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("INSERT INTO workspaces (id, name, status, image, "
-                                               "status_reason, created_at, updated_at, limit_cpus, "
-                                               "limit_memory_mib, limit_processes, limit_disk_gib) "
-                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  RP_ASSIGN_OR_RETURN(auto stmt,
+                      conn->Prepare("INSERT INTO workspaces (id, name, status, image, "
+                                    "status_reason, created_at, updated_at, limit_cpus, "
+                                    "limit_memory_mib, limit_processes, limit_disk_gib, owner) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt->Bind(1, ws.id).Bind(2, ws.name).Bind(3, StatusName(ws.status)).Bind(4, ws.image);
   stmt->Bind(5, ws.status_reason).Bind(6, now).Bind(7, now);
   stmt->Bind(8, ws.limits.cpus).Bind(9, ws.limits.memory_mib).Bind(10, ws.limits.processes);
   stmt->Bind(11, ws.limits.disk_gib);
+  stmt->Bind(12, ws.owner.empty() ? std::optional<std::string>() : ws.owner);
   Status st = stmt->Run("insert workspace \"" + ws.name + "\"");
   if (st.code() == Code::kAlreadyExists) {
     return Status::AlreadyExists("workspace \"" + ws.name + "\" already exists");
@@ -91,7 +94,8 @@ Result<Workspace> SqlWorkspaceRepository::GetByName(const std::string& name) {
 }
 
 Result<WorkspacePage> SqlWorkspaceRepository::List(int limit,
-                                                   const std::optional<std::string>& cursor) {
+                                                   const std::optional<std::string>& cursor,
+                                                   const std::optional<std::string>& owner) {
   std::optional<CursorKey> after;
   if (cursor) {
     after = DecodeCursor(*cursor);
@@ -102,11 +106,18 @@ Result<WorkspacePage> SqlWorkspaceRepository::List(int limit,
   }
   auto conn = db_.Reader();
   std::string sql = std::string("SELECT ") + kWorkspaceColumns + " FROM workspaces";
-  if (after) sql += " WHERE (created_at, id) > (?2, ?3)";
-  sql += " ORDER BY created_at, id LIMIT ?1";
+  // Parameters numbered in order of use: PostgreSQL takes no gaps.
+  if (owner) sql += " WHERE owner = ?";
+  if (after) sql += std::string(owner ? " AND" : " WHERE") + " (created_at, id) > (?, ?)";
+  sql += " ORDER BY created_at, id LIMIT ?";
   RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(sql));
-  stmt->Bind(1, limit + 1);
-  if (after) stmt->Bind(2, after->created_at).Bind(3, after->id);
+  int next = 1;
+  if (owner) stmt->Bind(next++, *owner);
+  if (after) {
+    stmt->Bind(next, after->created_at).Bind(next + 1, after->id);
+    next += 2;
+  }
+  stmt->Bind(next, limit + 1);
   RP_ASSIGN_OR_RETURN(auto rows, Query(*stmt, "list workspaces"));
   WorkspacePage page;
   if (static_cast<int>(rows.size()) > limit) {

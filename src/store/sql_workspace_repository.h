@@ -14,7 +14,8 @@ class SqlWorkspaceRepository : public WorkspaceRepository {
   Result<Workspace> Insert(const Workspace& ws) override;
   Result<Workspace> Get(const std::string& id) override;
   Result<Workspace> GetByName(const std::string& name) override;
-  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) override;
+  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor,
+                             const std::optional<std::string>& owner) override;
   Result<std::vector<Workspace>> ListAll() override;
   Status UpdateStatus(const std::string& id, WorkspaceStatus status,
                       const std::optional<std::string>& reason) override;

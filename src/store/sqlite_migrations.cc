@@ -167,6 +167,20 @@ CREATE TABLE api_tokens (
 ) STRICT;
 )sql";
 
+// Accounts made by admins (the deployment's own admin account stays in auth.json), and the
+// account that owns each workspace: NULL for one made before there were accounts.
+constexpr std::string_view kV12 = R"sql(
+CREATE TABLE users (
+  username      TEXT NOT NULL PRIMARY KEY CHECK (length(username) BETWEEN 2 AND 32),
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+  disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at    TEXT NOT NULL
+) STRICT;
+ALTER TABLE workspaces ADD COLUMN owner TEXT CHECK (owner IS NULL OR length(owner) <= 128);
+CREATE INDEX workspaces_by_owner ON workspaces (owner, created_at, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -184,6 +198,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {9, "leases", kV9},
       {10, "workspace location", kV10},
       {11, "API tokens", kV11},
+      {12, "accounts and workspace owners", kV12},
   };
   // clang-format on
   return kMigrations;

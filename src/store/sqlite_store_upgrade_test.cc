@@ -85,12 +85,12 @@ TEST_F(UpgradeTest, EveryWorkspaceKeepsItsFields) {
   EXPECT_EQ((*counts)[WorkspaceStatus::kCreating], 1);
 
   // Pages walk them in creation order, as before.
-  auto page = store_->workspaces().List(3, std::nullopt);
+  auto page = store_->workspaces().List(3, std::nullopt, std::nullopt);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 3u);
   EXPECT_EQ(page->items[0].name, "alpha");
   ASSERT_TRUE(page->next_cursor.has_value());
-  auto rest = store_->workspaces().List(3, page->next_cursor);
+  auto rest = store_->workspaces().List(3, page->next_cursor, std::nullopt);
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->items.size(), 1u);
   EXPECT_EQ(rest->items[0].name, "4delta");

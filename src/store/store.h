@@ -1,8 +1,8 @@
-// Store: persistence of workspaces, their forwarded ports and sources, the job queue, leases and
-// API tokens, as repositories on one database that share its transactions, so a state change and
-// the job that carries it out commit together. Implementations: SqliteStore (the embedded default)
-// and PgStore, both SqlStore; nothing engine-specific appears here. Every method is safe to call
-// from several threads; several processes may share one database.
+// Store: persistence of workspaces, their forwarded ports and sources, the job queue, leases,
+// API tokens and accounts, as repositories on one database that share its transactions, so a state
+// change and the job that carries it out commit together. Implementations: SqliteStore (the
+// embedded default) and PgStore, both SqlStore; nothing engine-specific appears here. Every method
+// is safe to call from several threads; several processes may share one database.
 #pragma once
 
 #include <functional>
@@ -13,6 +13,7 @@
 #include "store/port_repository.h"
 #include "store/source_repository.h"
 #include "store/token_repository.h"
+#include "store/user_repository.h"
 #include "store/workspace_repository.h"
 
 namespace rockpool {
@@ -32,6 +33,7 @@ class Store {
   virtual SourceRepository& sources() = 0;
   virtual LeaseRepository& leases() = 0;
   virtual TokenRepository& tokens() = 0;
+  virtual UserRepository& users() = 0;
 };
 
 }  // namespace rockpool

@@ -102,7 +102,7 @@ TEST_P(StoreTest, PaginatesTwoHundredFiftyRowsInCreationOrder) {
   std::optional<std::string> cursor;
   int pages = 0;
   do {
-    auto page = store_->workspaces().List(50, cursor);
+    auto page = store_->workspaces().List(50, cursor, std::nullopt);
     ASSERT_TRUE(page.ok()) << page.status().ToString();
     EXPECT_LE(page->items.size(), 50u);
     seen.insert(seen.end(), page->items.begin(), page->items.end());
@@ -121,16 +121,18 @@ TEST_P(StoreTest, PaginatesTwoHundredFiftyRowsInCreationOrder) {
 
 TEST_P(StoreTest, ExactMultipleOfLimitEndsWithoutCursor) {
   for (int i = 0; i < 4; ++i) Insert("ws-" + std::to_string(100 + i));
-  auto first = store_->workspaces().List(2, std::nullopt);
+  auto first = store_->workspaces().List(2, std::nullopt, std::nullopt);
   ASSERT_TRUE(first->next_cursor);
-  auto second = store_->workspaces().List(2, first->next_cursor);
+  auto second = store_->workspaces().List(2, first->next_cursor, std::nullopt);
   EXPECT_EQ(second->items.size(), 2u);
   EXPECT_FALSE(second->next_cursor);
 }
 
 TEST_P(StoreTest, MalformedCursorIsInvalidArgument) {
-  EXPECT_EQ(store_->workspaces().List(10, "garbage!").status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(store_->workspaces().List(10, "Zm9v").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store_->workspaces().List(10, "garbage!", std::nullopt).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(store_->workspaces().List(10, "Zm9v", std::nullopt).status().code(),
+            Code::kInvalidArgument);
 }
 
 TEST_P(StoreTest, DeletingWorkspaceCascadesToPorts) {
@@ -284,14 +286,14 @@ TEST_P(StoreTest, ListPagesStayFastWithTenThousandRows) {
   std::vector<std::optional<std::string>> cursors{std::nullopt};
   std::optional<std::string> cursor;
   for (int page = 0; page < 199; ++page) {
-    cursor = store_->workspaces().List(50, cursor)->next_cursor;
+    cursor = store_->workspaces().List(50, cursor, std::nullopt)->next_cursor;
     if (page == 98 || page == 198) cursors.push_back(cursor);
   }
   for (const auto& c : cursors) {
     std::vector<double> ms;
     for (int i = 0; i < 200; ++i) {
       const auto t0 = std::chrono::steady_clock::now();
-      auto page = store_->workspaces().List(50, c);
+      auto page = store_->workspaces().List(50, c, std::nullopt);
       ms.push_back(
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       ASSERT_EQ(page->items.size(), 50u);
@@ -311,7 +313,8 @@ TEST_P(StoreTest, LimitsRoundTrip) {
                "",          "",        WorkspaceLimits{1.25, 3072, 300, 7}};
   ASSERT_TRUE(store_->workspaces().Insert(ws).ok());
   EXPECT_EQ(store_->workspaces().Get(ws.id)->limits, (WorkspaceLimits{1.25, 3072, 300, 7}));
-  EXPECT_EQ(store_->workspaces().List(10, std::nullopt)->items.at(0).limits, ws.limits);
+  EXPECT_EQ(store_->workspaces().List(10, std::nullopt, std::nullopt)->items.at(0).limits,
+            ws.limits);
 }
 
 // A database made by a release whose schema stopped at `version`.
@@ -465,7 +468,8 @@ TEST_P(StoreTest, LocationIsRecordedAndClearedWithoutTouchingUpdatedAt) {
   EXPECT_EQ(read.location, "member2");
   EXPECT_EQ(read.updated_at, ws.updated_at);
   EXPECT_NE(*store_->workspaces().Revision(), before);  // cached list pages see it
-  EXPECT_EQ(store_->workspaces().List(10, std::nullopt)->items[0].location, "member2");
+  EXPECT_EQ(store_->workspaces().List(10, std::nullopt, std::nullopt)->items[0].location,
+            "member2");
   ASSERT_TRUE(store_->workspaces().SetLocation(ws.id, "").ok());
   EXPECT_EQ(store_->workspaces().Get(ws.id)->location, "");
   EXPECT_EQ(store_->workspaces().SetLocation("nope", "member1").code(), Code::kNotFound);

@@ -19,15 +19,17 @@ class WorkspaceRepository {
  public:
   virtual ~WorkspaceRepository() = default;
 
-  // Inserts `ws` (id, name, status, image, reason and limits as given; created_at and updated_at
-  // are stamped now; the idle timeout is the deployment's default until SetIdleTimeout) and
-  // returns the stored row. AlreadyExists when the name or id is taken.
+  // Inserts `ws` (id, name, status, image, reason, limits and owner as given; created_at and
+  // updated_at are stamped now; the idle timeout is the deployment's default until SetIdleTimeout)
+  // and returns the stored row. AlreadyExists when the name or id is taken.
   virtual Result<Workspace> Insert(const Workspace& ws) = 0;
   virtual Result<Workspace> Get(const std::string& id) = 0;          // NotFound
   virtual Result<Workspace> GetByName(const std::string& name) = 0;  // NotFound
-  // Ordered by (created_at, id). `cursor` comes from a previous page's next_cursor;
-  // InvalidArgument when it is not one. REQUIRES: limit >= 1.
-  virtual Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor) = 0;
+  // Ordered by (created_at, id); only those of `owner` when it is set. `cursor` comes from a
+  // previous page's next_cursor (with the same `owner`); InvalidArgument when it is not one.
+  // REQUIRES: limit >= 1.
+  virtual Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor,
+                                     const std::optional<std::string>& owner) = 0;
   virtual Result<std::vector<Workspace>> ListAll() = 0;
   // Sets status and reason (nullopt clears it) and stamps updated_at. NotFound.
   virtual Status UpdateStatus(const std::string& id, WorkspaceStatus status,

@@ -1,4 +1,6 @@
+import type { Me } from './api/types';
 import { Toaster } from './components/Toaster';
+import { useMe } from './hooks/useMe';
 import { BASE, navigate, onLinkClick, useRoute, type Route } from './router';
 import { SettingsPage } from './routes/SettingsPage';
 import { WorkspaceDetailPage } from './routes/WorkspaceDetailPage';
@@ -7,6 +9,7 @@ import { useEffect } from 'preact/hooks';
 
 export function App() {
   const route = useRoute();
+  const me = useMe(route);
   useEffect(() => {
     if (location.pathname === BASE || location.pathname === `${BASE}/`) {
       navigate(`${BASE}/workspaces${location.search}`, { replace: true });
@@ -31,24 +34,42 @@ export function App() {
               Settings
             </NavLink>
           </nav>
+          {me && <Account me={me} />}
         </div>
       </header>
       <main id="main" class="container" tabIndex={-1}>
-        <Page route={route} />
+        <Page route={route} me={me} />
       </main>
       <Toaster />
     </>
   );
 }
 
-function Page({ route }: { route: Route }) {
+/** Who is signed in, at the right of the top bar; admins get a badge. */
+function Account({ me }: { me: Me }) {
+  return (
+    <p class="account" data-testid="account">
+      <span class="visually-hidden">Signed in as </span>
+      <span class="mono account-name" data-testid="account-name">
+        {me.username}
+      </span>
+      {me.role === 'admin' && (
+        <span class="badge badge-admin" data-testid="admin-badge" title="Manages accounts and sees every workspace">
+          admin
+        </span>
+      )}
+    </p>
+  );
+}
+
+function Page({ route, me }: { route: Route; me: Me | null }) {
   switch (route.name) {
     case 'workspaces':
-      return <WorkspacesPage query={route.query} />;
+      return <WorkspacesPage query={route.query} me={me} />;
     case 'workspace':
       return <WorkspaceDetailPage key={route.id} id={route.id} />;
     case 'settings':
-      return <SettingsPage />;
+      return <SettingsPage me={me} />;
     case 'notFound':
       return (
         <section class="card empty">

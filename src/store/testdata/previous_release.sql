@@ -1,4 +1,4 @@
--- A Rockpool store at schema version 10, the previous release.
+-- A Rockpool store at schema version 11, the previous release.
 -- Made by src/store/testdata/make_previous_release.sh; do not edit by hand.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
@@ -13,6 +13,7 @@ INSERT INTO schema_migrations VALUES(7,'idle timeout and last activity','2026-01
 INSERT INTO schema_migrations VALUES(8,'job argument','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(9,'leases','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(10,'workspace location','2026-01-01T00:00:00.000Z');
+INSERT INTO schema_migrations VALUES(11,'API tokens','2026-01-01T00:00:00.000Z');
 CREATE TABLE workspaces (
   id            TEXT NOT NULL PRIMARY KEY,
   name          TEXT NOT NULL UNIQUE,
@@ -81,6 +82,16 @@ CREATE TABLE leases (
   name     TEXT NOT NULL PRIMARY KEY,
   holder   TEXT NOT NULL,
   until_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE api_tokens (
+  id           TEXT NOT NULL PRIMARY KEY,
+  username     TEXT NOT NULL,
+  name         TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+  digest       TEXT NOT NULL UNIQUE,
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT,
+  last_used_at TEXT,
+  UNIQUE (username, name)
 ) STRICT;
 CREATE UNIQUE INDEX workspaces_by_created ON workspaces (created_at, id);
 CREATE INDEX workspaces_by_status ON workspaces (status);

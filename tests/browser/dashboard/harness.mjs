@@ -178,10 +178,15 @@ export async function newPage(browser, target) {
   return { context, page };
 }
 
-/** Calls the API directly (setup and cleanup), with the target's basic-auth credentials. */
-export function apiClient(target) {
+/**
+ * Calls the API directly (setup and cleanup), with the target's basic-auth credentials, or with
+ * an API token as a script would send it.
+ */
+export function apiClient(target, { token } = {}) {
   const headers = { Accept: 'application/json', 'X-Rockpool-Request': 'test' };
-  if (target.credentials) {
+  if (token) {
+    headers.Authorization = `Bearer ${token}`;
+  } else if (target.credentials) {
     const { username, password } = target.credentials;
     headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }

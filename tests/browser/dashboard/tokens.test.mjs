@@ -18,14 +18,6 @@ describe('dashboard API tokens', { timeout: 5 * 60 * 1000 }, () => {
 
   const url = (path) => `${target.origin}${path}`;
   const visible = (locator) => locator.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  const withToken = (secret) => async (method, path, body) => {
-    const headers = { Accept: 'application/json', Authorization: `Bearer ${secret}`, 'X-Rockpool-Request': 'test' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  };
-
   before(async () => {
     target = await startTarget();
     api = apiClient(target);
@@ -70,7 +62,7 @@ describe('dashboard API tokens', { timeout: 5 * 60 * 1000 }, () => {
     await visible(page.locator(`li[data-token="${tokenName}"]`));
     await screenshot(page, 'settings-token-made');
 
-    const script = withToken(secret);
+    const script = apiClient(target, { token: secret });
     const list = await script('GET', '/api/workspaces?limit=1');
     assert.equal(list.status, 200, JSON.stringify(list.json));
     const successor = await script('POST', '/api/tokens', { name: `${tokenName} 2` });

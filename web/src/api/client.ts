@@ -8,6 +8,7 @@ import type {
   ApiTokenList,
   ErrorCode,
   Health,
+  Me,
   NewApiToken,
   Port,
   RequestOf,
@@ -17,6 +18,8 @@ import type {
   PortList,
   Snapshot,
   SnapshotList,
+  User,
+  UserList,
 } from './types';
 
 /** Thrown for any failed call. `status` 0 means the API could not be reached at all. */
@@ -94,9 +97,19 @@ function errorFrom(status: number, method: string, url: string, json: unknown, t
   return new ApiError(status, 'internal', `${method} ${url}: ${status} ${detail}`);
 }
 
-export function listWorkspaces(limit: number, cursor: string | null): Promise<WorkspaceList> {
+/**
+ * The query of one page of the workspace list. `owner` (admins only) narrows the list to one
+ * account's workspaces; a cursor belongs to the list it came from, so it goes with the same owner.
+ */
+export function workspaceListQuery(limit: number, cursor: string | null, owner: string | null = null): URLSearchParams {
   const query = new URLSearchParams({ limit: String(limit) });
+  if (owner) query.set('owner', owner);
   if (cursor) query.set('cursor', cursor);
+  return query;
+}
+
+export function listWorkspaces(limit: number, cursor: string | null, owner: string | null = null): Promise<WorkspaceList> {
+  const query = workspaceListQuery(limit, cursor, owner);
   return call<ResponseOf<'listWorkspaces', 200>>('GET', '/api/workspaces', { query });
 }
 
@@ -172,6 +185,30 @@ export function createToken(body: RequestOf<'createToken'>): Promise<NewApiToken
 
 export function revokeToken(tokenId: string): Promise<void> {
   return call<void>('DELETE', '/api/tokens/{tokenId}', { params: { tokenId } });
+}
+
+/** The account the browser is signed in as, and its role. */
+export function getMe(): Promise<Me> {
+  return call<ResponseOf<'getMe', 200>>('GET', '/api/me');
+}
+
+/** Admins only: the deployment's own account first, then the others, oldest first. */
+export function listUsers(): Promise<UserList> {
+  return call<ResponseOf<'listUsers', 200>>('GET', '/api/users');
+}
+
+export function createUser(body: RequestOf<'createUser'>): Promise<User> {
+  return call<ResponseOf<'createUser', 201>>('POST', '/api/users', { body });
+}
+
+/** Disables or enables an account, changes its role or sets its password. */
+export function updateUser(username: string, body: RequestOf<'updateUser'>): Promise<User> {
+  return call<ResponseOf<'updateUser', 200>>('PATCH', '/api/users/{username}', { params: { username }, body });
+}
+
+/** Refused (409) while the account owns workspaces; the message says so. */
+export function deleteUser(username: string): Promise<void> {
+  return call<void>('DELETE', '/api/users/{username}', { params: { username } });
 }
 
 export function getHealth(): Promise<Health> {

@@ -19,6 +19,10 @@ export type Health = Schemas['Health'];
 export type ApiToken = Schemas['ApiToken'];
 export type NewApiToken = Schemas['NewApiToken'];
 export type ApiTokenList = Schemas['ApiTokenList'];
+export type Me = Schemas['Me'];
+export type Role = Schemas['Role'];
+export type User = Schemas['User'];
+export type UserList = Schemas['UserList'];
 export type ApiErrorBody = Schemas['Error'];
 export type ErrorCode = ApiErrorBody['error']['code'];
 

@@ -1,4 +1,6 @@
 // The workspace list: first page, "Load more", and polling that re-reads the shown pages.
+// `owner` (admins) narrows it to one account's workspaces: every page is asked for with it, and a
+// new owner starts the list over, since a cursor belongs to the list it came from.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, getWorkspace, listWorkspaces } from '../api/client';
 import type { Workspace } from '../api/types';
@@ -33,7 +35,7 @@ export interface WorkspaceListApi {
 const asApiError = (e: unknown): ApiError =>
   e instanceof ApiError ? e : new ApiError(0, 'network', String(e));
 
-export function useWorkspaceList(limit: number): WorkspaceListApi {
+export function useWorkspaceList(limit: number, owner: string | null = null): WorkspaceListApi {
   const [list, setList] = useState<ListState<Workspace>>(emptyList);
   const listRef = useRef(list);
   listRef.current = list;
@@ -42,6 +44,9 @@ export function useWorkspaceList(limit: number): WorkspaceListApi {
   const [error, setError] = useState<ApiError | null>(null);
   // Bumped by every change that makes an in-flight refresh stale.
   const generation = useRef(0);
+  // Bumped when the list starts over (another page size or owner): a page asked for before
+  // belongs to the old list.
+  const epoch = useRef(0);
 
   const commit = (next: ListState<Workspace>): void => {
     listRef.current = next;
@@ -52,7 +57,7 @@ export function useWorkspaceList(limit: number): WorkspaceListApi {
     const gen = ++generation.current;
     setLoading(true);
     try {
-      const page = await listWorkspaces(limit, null);
+      const page = await listWorkspaces(limit, null, owner);
       if (gen !== generation.current) return;
       commit(appendPage(emptyList<Workspace>(), page));
       setError(null);
@@ -61,7 +66,7 @@ export function useWorkspaceList(limit: number): WorkspaceListApi {
     } finally {
       if (gen === generation.current) setLoading(false);
     }
-  }, [limit]);
+  }, [limit, owner]);
 
   const refresh = useCallback(async () => {
     const shown = listRef.current;
@@ -71,7 +76,7 @@ export function useWorkspaceList(limit: number): WorkspaceListApi {
       const pages: Page<Workspace>[] = [];
       let cursor: string | null = null;
       for (let i = 0; i < shown.pages.length; i++) {
-        const page: Page<Workspace> = await listWorkspaces(limit, cursor);
+        const page: Page<Workspace> = await listWorkspaces(limit, cursor, owner);
         pages.push(page);
         cursor = page.nextCursor;
         if (!cursor) break;
@@ -90,25 +95,29 @@ export function useWorkspaceList(limit: number): WorkspaceListApi {
     } catch (e) {
       if (gen === generation.current) setError(asApiError(e));
     }
-  }, [limit, loadFirst]);
+  }, [limit, owner, loadFirst]);
 
   const loadMore = useCallback(async () => {
     const cursor = nextCursor(listRef.current);
     if (!cursor) return;
     ++generation.current;
+    const started = epoch.current;
     setLoadingMore(true);
     try {
-      const page = await listWorkspaces(limit, cursor);
+      const page = await listWorkspaces(limit, cursor, owner);
+      if (started !== epoch.current) return;
       commit(appendPage(listRef.current, page));
       setError(null);
     } catch (e) {
-      setError(asApiError(e));
+      if (started === epoch.current) setError(asApiError(e));
     } finally {
-      setLoadingMore(false);
+      if (started === epoch.current) setLoadingMore(false);
     }
-  }, [limit]);
+  }, [limit, owner]);
 
   useEffect(() => {
+    ++epoch.current;
+    setLoadingMore(false);
     commit(emptyList());
     void loadFirst();
   }, [loadFirst]);
@@ -137,7 +146,8 @@ export function useWorkspaceList(limit: number): WorkspaceListApi {
     retry: refresh,
     upsert: (w) => {
       ++generation.current;
-      commit(upsert(listRef.current, w));
+      // One made for another account while the list shows someone's is not shown here.
+      commit(owner && w.owner !== owner ? remove(listRef.current, w.id) : upsert(listRef.current, w));
     },
     remove: (id) => {
       ++generation.current;

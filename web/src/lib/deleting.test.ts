@@ -7,7 +7,7 @@ const ws = (status: Workspace['status']): Workspace => ({
   id: 'w1', name: 'abc', status, image: 'rockpool-workspace', statusReason: null, repository: null,
   createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z',
   limits: { cpus: 1, memoryMib: 2048, processes: 1024, diskGib: 10 },
-  idleTimeoutSeconds: 1800, lastActivityAt: null, idleStopAt: null, location: null,
+  idleTimeoutSeconds: 1800, lastActivityAt: null, idleStopAt: null, location: null, owner: null,
 });
 
 test('a deleted workspace reads as deleting until its status changes', () => {

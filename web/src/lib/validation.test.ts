@@ -2,8 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   parsePort,
+  passwordError,
   snapshotNameError,
   tokenNameError,
+  usernameError,
   validatePortForm,
   validateRepository,
   validateWorkspaceName,
@@ -74,4 +76,31 @@ test('token names follow the contract: 1-64 of letters, digits, spaces and ._@:(
   for (const name of [' lead', '-x', 'a/b', 'tab\there', 'é']) {
     assert.match(tokenNameError(name) ?? '', /Start with a letter or digit/, name);
   }
+});
+
+test('usernames follow the contract: 2-32 of a-z, 0-9 and ._-, starting with a letter', () => {
+  for (const name of ['ab', 'alice', 'a.b', 'a_b', 'a-b', 'm-lx3k9', 'a1', 'a'.repeat(32)]) {
+    assert.equal(usernameError(name), null, name);
+  }
+  for (const name of ['', 'a', 'a'.repeat(33), 'Alice', '1abc', '.ab', '-ab', 'a b', 'a@b', 'é-ab', ' ab']) {
+    assert.match(usernameError(name) ?? '', /Use 2-32 lowercase letters, digits and \. _ -, starting with a letter/, name);
+  }
+  assert.match(usernameError('') ?? '', /^Enter a username/);
+  assert.match(usernameError('a') ?? '', /Too short \(1\)/);
+  assert.match(usernameError('a'.repeat(33)) ?? '', /Too long \(33\)/);
+  assert.match(usernameError('Alice') ?? '', /Uppercase/);
+  assert.match(usernameError('a@b') ?? '', /"@" is not allowed/);
+  assert.match(usernameError('a b') ?? '', /A space is not allowed/);
+  assert.match(usernameError('1abc') ?? '', /^Start with a letter/);
+});
+
+test('passwords have 12 to 1024 characters, counted as characters, never trimmed', () => {
+  for (const pw of ['a'.repeat(12), 'correct horse battery', ' '.repeat(12), 'é'.repeat(12), 'a'.repeat(1024)]) {
+    assert.equal(passwordError(pw), null, JSON.stringify(pw));
+  }
+  assert.match(passwordError('') ?? '', /Enter a password of at least 12 characters/);
+  assert.match(passwordError('short') ?? '', /Too short \(5\); use at least 12 characters/);
+  assert.match(passwordError('a'.repeat(11)) ?? '', /Too short \(11\)/);
+  assert.match(passwordError('😀'.repeat(11)) ?? '', /Too short \(11\)/, 'an emoji is one character');
+  assert.match(passwordError('a'.repeat(1025)) ?? '', /Too long \(1025\)/);
 });

@@ -87,3 +87,30 @@ export function tokenNameError(raw: string): string | null {
   }
   return null;
 }
+
+export const USERNAME_PATTERN = /^[a-z][a-z0-9._-]{1,31}$/;
+const USERNAME_RULE = 'Use 2-32 lowercase letters, digits and . _ -, starting with a letter';
+
+/** A new account's username, as the contract's Username allows it. */
+export function usernameError(raw: string): string | null {
+  if (raw === '') return `Enter a username. ${USERNAME_RULE}.`;
+  if (USERNAME_PATTERN.test(raw)) return null;
+  if (raw.length < 2) return `Too short (${raw.length}). ${USERNAME_RULE}.`;
+  if (raw.length > 32) return `Too long (${raw.length}). ${USERNAME_RULE}.`;
+  if (/[A-Z]/.test(raw)) return `Uppercase letters are not allowed. ${USERNAME_RULE}.`;
+  const bad = raw.match(/[^a-z0-9._-]/)?.[0];
+  if (bad !== undefined) return `${bad.trim() === '' ? 'A space' : `"${bad}"`} is not allowed. ${USERNAME_RULE}.`;
+  return `Start with a letter. ${USERNAME_RULE}.`;
+}
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 1024;
+
+/** A new password, as the contract's Password allows it (lengths in characters, as JSON Schema counts). */
+export function passwordError(raw: string): string | null {
+  const length = [...raw].length;
+  if (length === 0) return `Enter a password of at least ${PASSWORD_MIN} characters.`;
+  if (length < PASSWORD_MIN) return `Too short (${length}); use at least ${PASSWORD_MIN} characters.`;
+  if (length > PASSWORD_MAX) return `Too long (${length}); at most ${PASSWORD_MAX} characters.`;
+  return null;
+}

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { API_BASE, getHealth } from '../api/client';
+import type { Me } from '../api/types';
 import { TokensPanel } from '../components/TokensPanel';
+import { UsersPanel } from '../components/UsersPanel';
+import { isAdmin } from '../hooks/useMe';
 
 declare const __BUILD_VERSION__: string;
 
-export function SettingsPage() {
+export function SettingsPage({ me }: { me: Me | null }) {
   const [health, setHealth] = useState<string>('checking…');
   useEffect(() => {
     getHealth()
@@ -24,8 +27,13 @@ export function SettingsPage() {
           <dd data-testid="api-health">{health}</dd>
           <dt>Signed in</dt>
           <dd>
-            With HTTP basic auth, held by your browser for this site. To sign out, close the
-            browser.
+            {me && (
+              <>
+                As <strong class="mono">{me.username}</strong> ({me.role}),{' '}
+              </>
+            )}
+            {me ? 'with' : 'With'} HTTP basic auth, held by your browser for this site. To sign out,
+            close the browser.
           </dd>
           <dt>Workspace address</dt>
           <dd class="mono">{`${location.protocol}//${location.hostname}:8081/workspace/<name>/`}</dd>
@@ -34,6 +42,7 @@ export function SettingsPage() {
         </dl>
       </div>
       <TokensPanel />
+      {me && isAdmin(me) && <UsersPanel me={me} />}
     </section>
   );
 }

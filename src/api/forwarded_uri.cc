@@ -1,0 +1,54 @@
+#include "api/forwarded_uri.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace rockpool::api {
+namespace {
+
+constexpr std::string_view kPrefix = "/workspace/";
+
+bool IsNameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// A "." or ".." segment, or an encoded '.' or '/', anywhere in `path`.
+bool Ambiguous(std::string_view path) {
+  const std::string lower = Lower(path);
+  if (lower.find("%2e") != std::string::npos || lower.find("%2f") != std::string::npos ||
+      lower.find("%5c") != std::string::npos || lower.find('\\') != std::string::npos) {
+    return true;
+  }
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view segment = path.substr(start, end - start);
+    if (segment == "." || segment == "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> ForwardedWorkspace(std::string_view uri) {
+  const std::string_view path = uri.substr(0, uri.find_first_of("?#"));
+  if (Ambiguous(path)) {
+    return Status::InvalidArgument("the path " + std::string(path.substr(0, 200)) +
+                                   " has a dot segment or an encoded '.' or '/'; ask for it "
+                                   "without them");
+  }
+  if (!path.starts_with(kPrefix)) return std::optional<std::string>();
+  const std::string_view rest = path.substr(kPrefix.size());
+  const size_t n = std::find_if_not(rest.begin(), rest.end(), IsNameChar) - rest.begin();
+  if (n == 0 || (n < rest.size() && rest[n] != '/')) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(rest.substr(0, n)));
+}
+
+}  // namespace rockpool::api
