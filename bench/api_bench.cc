@@ -50,6 +50,7 @@
 #include "http/encoding.h"
 #include "runtime/fake/fake_runtime.h"
 #include "service/store_token_service.h"
+#include "service/store_user_service.h"
 #include "service/workspace_service_impl.h"
 #include "store/pg_store.h"
 #include "store/testing/test_postgres.h"
@@ -69,6 +70,9 @@ using Clock = std::chrono::steady_clock;
 constexpr int kWorkspaces = 10000;
 constexpr char kUser[] = "admin";
 constexpr char kPassword[] = "bench-password";
+// A member who owns every 100th workspace (the rest are the admin's).
+constexpr char kMember[] = "ann";
+constexpr char kMemberPassword[] = "bench-member-password";
 
 // What every request of the load carries: a browser or the CLI after signing in.
 const std::string& AuthorizationHeader() {
@@ -78,10 +82,13 @@ const std::string& AuthorizationHeader() {
 
 // ---- the server side (child process) ----
 
-// Lets every request through: the comparison point for the cost of the SecurityGate.
+// Lets every request through, as the admin: the comparison point for the cost of the
+// SecurityGate.
 class OpenGate final : public api::RequestGate {
  public:
-  void Check(const api::GateRequest&, Done done) override { done({}); }
+  void Check(const api::GateRequest&, Done done) override {
+    done({std::nullopt, api::Principal{.username = kUser, .admin = true}});
+  }
 };
 
 // `db`: a SQLite path or a postgres:// URL; auth.json is beside `port_file`.
@@ -98,8 +105,11 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
       for (int i = 0; i < kWorkspaces; ++i) {
         char name[32];
         std::snprintf(name, sizeof(name), "ws-%05d", i);
-        auto ws = (*store)->workspaces().Insert({NewUuidV4(), name, WorkspaceStatus::kRunning,
-                                                 "rockpool-workspace", std::nullopt, "", ""});
+        Workspace row{
+            NewUuidV4(), name, WorkspaceStatus::kRunning, "rockpool-workspace", std::nullopt,
+            "",          ""};
+        row.owner = i % 100 == 0 ? kMember : kUser;
+        auto ws = (*store)->workspaces().Insert(row);
         if (!ws.ok()) return ws.status();
       }
       return Status::Ok();
@@ -120,8 +130,13 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
   }
   StoreTokenService tokens(**store, clock, credentials);
   options.tokens = &tokens;
+  StoreUserService users(**store, credentials);
+  options.users = &users;
+  if (auto member = users.Find(kMember); member.ok() && !member->has_value()) {
+    (void)users.Create(kMember, kMemberPassword, Role::kMember);  // the other server made it
+  }
   OpenGate open;
-  api::SecurityGate secure(credentials, security, auth::SteadyClock::Instance(), &tokens);
+  api::SecurityGate secure(credentials, security, auth::SteadyClock::Instance(), &tokens, &users);
   api::RequestGate& gate = mode == "open" ? static_cast<api::RequestGate&>(open) : secure;
   api::ApiServer server(options, service, metrics, gate);
   if (Status s = server.Listen(); !s.ok())
@@ -612,6 +627,7 @@ int CompareTokens(int runs, int count, int seconds) {
     return 1;
   }
   const std::string bearer = "Bearer " + token;
+  const std::string member = BasicAuthHeader(kMember, kMemberPassword)[0].second;
   const std::string list = "/api/workspaces?limit=50";
   struct Row {
     std::string label;
@@ -626,6 +642,8 @@ int CompareTokens(int runs, int count, int seconds) {
       {"caddy, no authentication", via_open, list, ""},
       {"caddy, basic auth", via_secure, list, AuthorizationHeader()},
       {"caddy, API token", via_secure, list, bearer},
+      {"direct, member's own (100 of them), basic auth", secure.port, list, member},
+      {"caddy, member's own (100 of them), basic auth", via_secure, list, member},
   };
   std::printf(
       "api_bench --tokens: GET %s with %d workspaces (SQLite), %u cores, median of %d runs of %d "

@@ -1,9 +1,13 @@
 // proxy_auth_bench: what forward auth costs a workspace request. A real Caddy (started through
 // CaddyDaemon in a temp dir) serves GET /workspace/alpha/x from a fake workspace on a unix
-// socket, once with Rockpool's bootstrap config (every request first asks a fake control
-// plane, also on a unix socket, GET /internal/authorize) and once with the same config minus
-// the forward-auth route. Latency p50/p99 at concurrency 1 and 32, the two configs alternating
-// in one run; each figure is the median over the rounds.
+// socket, with Rockpool's bootstrap config minus the forward-auth route (no decision), and with
+// it: every request first asks GET /internal/authorize of
+//   - a fake control plane that answers 204 at once (the cost of the subrequest itself), or
+//   - the real control plane (ApiServer, SecurityGate, accounts on SQLite), signed in as the
+//     member "ann" who owns alpha (a cached password, one account read and one workspace read
+//     per request), or as the deployment's admin (no reads).
+// Latency p50/p99 at concurrency 1 and 32, the configs alternating in one run; each figure is
+// the median over the rounds.
 //   proxy_auth_bench [--rounds N] [--requests N]   (requests per client per measurement)
 #include <stdlib.h>
 
@@ -16,11 +20,20 @@
 #include <thread>
 #include <vector>
 
+#include "api/security_gate.h"
+#include "api/server.h"
+#include "auth/password_hash.h"
 #include "bench/bench_util.h"
 #include "http/curl_client.h"
+#include "http/encoding.h"
+#include "jobs/job_queue.h"
 #include "proxy/caddy/caddy_config.h"
 #include "proxy/caddy/caddy_daemon.h"
 #include "proxy/caddy/caddy_proxy.h"
+#include "runtime/fake/fake_runtime.h"
+#include "service/store_user_service.h"
+#include "service/workspace_service_impl.h"
+#include "store/sqlite_store.h"
 #include "sys/process.h"
 #include "tests/integration/proxy/test_upstream.h"
 
@@ -39,15 +52,18 @@ Percentiles Of(std::vector<double> micros) {
   return {at(0.50), at(0.99)};
 }
 
-// `clients` threads, each with its own keep-alive connection, send `requests` GETs each.
-// Returns every request's latency in microseconds; a failed or non-200 answer aborts.
-std::vector<double> Measure(int port, int clients, int requests) {
+constexpr char kAdminPassword[] = "bench-admin-password";
+constexpr char kMemberPassword[] = "bench-member-password";
+
+// `clients` threads, each with its own keep-alive connection sending `headers`, send `requests`
+// GETs each. Returns every request's latency in microseconds; a failed or non-200 answer aborts.
+std::vector<double> Measure(int port, int clients, int requests, const Headers& headers) {
   std::vector<std::vector<double>> per_client(clients);
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
-      CurlHttpClient client(HttpEndpoint::Tcp("http://127.0.0.1:" + std::to_string(port)));
+      CurlHttpClient client(HttpEndpoint::Tcp("http://127.0.0.1:" + std::to_string(port)), headers);
       for (int i = 0; i < requests; ++i) {
         auto start = Clock::now();
         auto r = client.Send({.target = "/workspace/alpha/x"});
@@ -98,48 +114,97 @@ int Run(int rounds, int requests) {
   });
   auto alpha = TestUpstream::OnUnixSocket("alpha", (dir / "sockets" / "alpha.sock").string());
 
+  // The real control plane: the member ann owns alpha.
+  SystemClock clock;
+  auto store = SqliteStore::Open((dir / "rockpool.db").string(), clock);
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", store.status().message().c_str());
+    return 1;
+  }
+  JobQueue queue((*store)->jobs());
+  FakeRuntime runtime;
+  WorkspaceServiceImpl service(**store, queue, runtime);
+  auth::FixedCredentialSource credentials(
+      BasicAuth{"admin", *HashPassword(kAdminPassword, TestPasswordHashCost())});
+  StoreUserService users(**store, credentials);
+  CreateWorkspaceRequest alpha_request{"alpha", ""};
+  alpha_request.owner = "ann";
+  if (!users.Create("ann", kMemberPassword, Role::kMember).ok() ||
+      !service.Create(alpha_request).ok()) {
+    std::fprintf(stderr, "could not make the member and its workspace\n");
+    return 1;
+  }
+  api::Metrics metrics;
+  api::SecurityGate gate(credentials, {}, auth::SteadyClock::Instance(), nullptr, &users);
+  api::ApiOptions api_options;
+  api_options.unix_socket = (dir / "rockpool.sock").string();
+  api_options.threads = 2;
+  api_options.users = &users;
+  api::ApiServer server(api_options, service, metrics, gate);
+  if (Status s = server.Listen(); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.message().c_str());
+    return 1;
+  }
+  std::thread serving([&server] { server.Run(); });
+
   ProxyConfig config;
   config.socket_dir = (dir / "sockets").string();
   config.control_port = testing::FreeLoopbackPort();
   config.workspace_port = testing::FreeLoopbackPort();
   config.control_plane_upstreams = {"unix/" + (dir / "control.sock").string()};
-  nlohmann::json with_auth = BuildBootstrapConfig(config, admin_address);
-  nlohmann::json without_auth = with_auth;
+  nlohmann::json fake_decision = BuildBootstrapConfig(config, admin_address);
+  nlohmann::json without_auth = fake_decision;
   auto& routes = without_auth["apps"]["http"]["servers"]["workspaces"]["routes"];
   routes.erase(routes.begin() + 2);  // the forward-auth route (see workspace_routes.cc)
+  config.control_plane_upstreams = {"unix/" + api_options.unix_socket};
+  nlohmann::json real_decision = BuildBootstrapConfig(config, admin_address);
 
+  struct Config {
+    const char* name;
+    const nlohmann::json* doc;
+    Headers headers;
+  };
+  const Config configs[] = {
+      {"without forward auth", &without_auth, {}},
+      {"fake decision (204)", &fake_decision, {}},
+      {"real decision, member", &real_decision, BasicAuthHeader("ann", kMemberPassword)},
+      {"real decision, admin", &real_decision, BasicAuthHeader("admin", kAdminPassword)},
+  };
+  constexpr int kConfigs = sizeof configs / sizeof configs[0];
   struct Series {
     std::vector<double> p50, p99;
   };
-  Series series[2][2];  // [auth][concurrency 1, 32]
+  Series series[kConfigs][2];  // [config][concurrency 1, 32]
   const int concurrency[2] = {1, 32};
   for (int round = 0; round < rounds; ++round) {
-    for (int auth = 0; auth < 2; ++auth) {
-      if (Status s = Load(admin_http, auth ? with_auth : without_auth); !s.ok()) {
+    for (int k = 0; k < kConfigs; ++k) {
+      if (Status s = Load(admin_http, *configs[k].doc); !s.ok()) {
         std::fprintf(stderr, "%s\n", s.message().c_str());
         return 1;
       }
-      Measure(config.workspace_port, 4, 100);  // warm up after the load
+      Measure(config.workspace_port, 4, 100, configs[k].headers);  // warm up after the load
       for (int c = 0; c < 2; ++c) {
         int per_client = concurrency[c] == 1 ? requests * 8 : requests;
-        Percentiles p = Of(Measure(config.workspace_port, concurrency[c], per_client));
-        series[auth][c].p50.push_back(p.p50);
-        series[auth][c].p99.push_back(p.p99);
+        Percentiles p =
+            Of(Measure(config.workspace_port, concurrency[c], per_client, configs[k].headers));
+        series[k][c].p50.push_back(p.p50);
+        series[k][c].p99.push_back(p.p99);
       }
     }
   }
   std::printf("GET /workspace/alpha/x through Caddy %s, median of %d rounds (microseconds)\n",
               "2.6.2", rounds);
-  std::printf("%-22s %-12s %10s %10s\n", "config", "concurrency", "p50", "p99");
-  for (int auth = 0; auth < 2; ++auth) {
+  std::printf("%-24s %-12s %10s %10s\n", "config", "concurrency", "p50", "p99");
+  for (int k = 0; k < kConfigs; ++k) {
     for (int c = 0; c < 2; ++c) {
-      std::printf("%-22s %-12d %10.0f %10.0f\n",
-                  auth ? "with forward auth" : "without forward auth", concurrency[c],
-                  Summarize(series[auth][c].p50).median, Summarize(series[auth][c].p99).median);
+      std::printf("%-24s %-12d %10.0f %10.0f\n", configs[k].name, concurrency[c],
+                  Summarize(series[k][c].p50).median, Summarize(series[k][c].p99).median);
     }
   }
-  std::printf("control plane asked %d times, workspace served %d requests\n", control->requests(),
-              alpha->requests());
+  std::printf("fake control plane asked %d times, workspace served %d requests\n",
+              control->requests(), alpha->requests());
+  server.Stop();
+  serving.join();
   if (Status s = daemon.Stop(); !s.ok()) std::fprintf(stderr, "%s\n", s.message().c_str());
   control.reset();
   alpha.reset();

@@ -191,8 +191,15 @@ Result<Reply> RevokeToken(const Deps& d, const ValidatedCall& c) {
 
 Result<Reply> GetMe(const Deps& d, const ValidatedCall&) {
   RP_ASSIGN_OR_RETURN(auto account, CallerAccount(d));
-  return Reply{
-      200, {{"username", account}, {"role", d.principal.admin ? "admin" : "member"}}, "", "", ""};
+  bool deployment = d.principal.local;
+  if (!deployment && d.users != nullptr) {
+    RP_ASSIGN_OR_RETURN(auto name, d.users->DeploymentAccount());
+    deployment = account == name;
+  }
+  json me = {{"username", account},
+             {"role", d.principal.admin ? "admin" : "member"},
+             {"deployment", deployment}};
+  return Reply{200, std::move(me), "", "", ""};
 }
 
 // The user service, for an admin; `what` completes "only admins may ...".
@@ -239,6 +246,20 @@ Result<Reply> UpdateUser(const Deps& d, const ValidatedCall& c) {
   return Reply{200, UserToJson(updated), "", "", ""};
 }
 
+// Own password: signed in with the password, never a token (a leaked token must not be turned
+// into the password), and the current one repeated.
+Result<Reply> ChangeMyPassword(const Deps& d, const ValidatedCall& c) {
+  if (d.users == nullptr) return Status(Code::kUnimplemented, "this server keeps no accounts");
+  if (!d.principal.token_id.empty()) {
+    return Status::PermissionDenied(
+        "a request signed in with an API token cannot change the password; sign in with it");
+  }
+  RP_ASSIGN_OR_RETURN(auto account, CallerAccount(d));
+  RP_RETURN_IF_ERROR(d.users->ChangePassword(account, c.body["currentPassword"].get<std::string>(),
+                                             c.body["newPassword"].get<std::string>()));
+  return Reply{204, nullptr, "", "", ""};
+}
+
 Result<Reply> DeleteUser(const Deps& d, const ValidatedCall& c) {
   RP_ASSIGN_OR_RETURN(auto users, AdminUsers(d, "delete accounts"));
   RP_ASSIGN_OR_RETURN(auto actor, CallerAccount(d));
@@ -254,6 +275,7 @@ const std::map<std::string, OperationFn>& Operations() {
        }},
       {"getMetrics", GetMetrics},
       {"getMe", GetMe},
+      {"changeMyPassword", ChangeMyPassword},
       {"listUsers", ListUsers},
       {"createUser", CreateUser},
       {"updateUser", UpdateUser},

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "api/request_validation.h"
+
 namespace rockpool::api {
 namespace {
 
@@ -38,14 +40,21 @@ bool Ambiguous(std::string_view path) {
 }  // namespace
 
 Result<std::optional<std::string>> ForwardedWorkspace(std::string_view uri) {
-  const std::string_view path = uri.substr(0, uri.find_first_of("?#"));
-  if (Ambiguous(path)) {
-    return Status::InvalidArgument("the path " + std::string(path.substr(0, 200)) +
-                                   " has a dot segment or an encoded '.' or '/'; ask for it "
-                                   "without them");
+  const std::string_view raw = uri.substr(0, uri.find_first_of("?#"));
+  std::string path;
+  if (Ambiguous(raw) || !PercentDecode(raw, false, &path) || path.find('\0') != std::string::npos ||
+      Ambiguous(path)) {
+    return Status::InvalidArgument("the path " + std::string(raw.substr(0, 200)) +
+                                   " has a dot segment, an encoded '.', '/' or '\\', or bad "
+                                   "percent-encoding; ask for it without them");
   }
-  if (!path.starts_with(kPrefix)) return std::optional<std::string>();
-  const std::string_view rest = path.substr(kPrefix.size());
+  // Doubled slashes merged, as the proxy's matchers do.
+  std::string clean;
+  for (char c : path) {
+    if (c != '/' || clean.empty() || clean.back() != '/') clean += c;
+  }
+  if (!clean.starts_with(kPrefix)) return std::optional<std::string>();
+  const std::string_view rest = std::string_view(clean).substr(kPrefix.size());
   const size_t n = std::find_if_not(rest.begin(), rest.end(), IsNameChar) - rest.begin();
   if (n == 0 || (n < rest.size() && rest[n] != '/')) return std::optional<std::string>();
   return std::optional<std::string>(std::string(rest.substr(0, n)));

@@ -22,11 +22,23 @@ TEST(ForwardedWorkspaceTest, NamesTheWorkspaceOfAnIdeOrPortPath) {
   EXPECT_EQ(Name("/workspaces/alpha/"), std::nullopt);
 }
 
+// The proxy routes by the decoded path with doubled slashes merged: so must the check.
+TEST(ForwardedWorkspaceTest, ReadsTheNameAsTheProxyWillRouteIt) {
+  EXPECT_EQ(Name("//workspace/alpha/"), "alpha");
+  EXPECT_EQ(Name("/workspace//alpha/x"), "alpha");
+  EXPECT_EQ(Name("///workspace///alpha///port/3000/"), "alpha");
+  EXPECT_EQ(Name("/workspace/al%70ha/"), "alpha");
+  EXPECT_EQ(Name("/workspace/a%2Db/"), "a-b");
+  EXPECT_EQ(Name("/%77orkspace/alpha/"), "alpha");
+  EXPECT_EQ(Name("/workspace/alpha%3F/"), std::nullopt);  // no workspace route matches it
+}
+
 TEST(ForwardedWorkspaceTest, RefusesPathsAProxyMightResolveToAnotherWorkspace) {
   for (const char* uri :
        {"/workspace/mine/../theirs/", "/workspace/mine/%2e%2e/theirs/", "/workspace/mine/%2E./x",
         "/workspace/mine/.%2e/theirs", "/workspace/mine/./x", "/workspace/mine/..",
-        "/workspace/mine%2f..%2ftheirs/", "/workspace/mine/..\\theirs/", "/app/../workspace/x/"}) {
+        "/workspace/mine%2f..%2ftheirs/", "/workspace/mine/..\\theirs/", "/app/../workspace/x/",
+        "/workspace/mine/%zz/", "/workspace/mine%00/", "/workspace/mine/%5C..%5Ctheirs/"}) {
     EXPECT_EQ(ForwardedWorkspace(uri).status().code(), Code::kInvalidArgument) << uri;
   }
 }

@@ -164,8 +164,10 @@ TEST_P(ServerUsersTest, TheProxyIsToldToRefuseAnotherMembersIdeAndPorts) {
 
 TEST_P(ServerUsersTest, OnlyAdminsManageAccountsAndReadMetrics) {
   json me = Send(*ann_, Request("GET", "/api/me"), "getMe", 200);
-  EXPECT_EQ(me, (json{{"username", "ann"}, {"role", "member"}}));
-  EXPECT_EQ(Send(*admin_, Request("GET", "/api/me"), "getMe", 200)["role"], "admin");
+  EXPECT_EQ(me, (json{{"username", "ann"}, {"role", "member"}, {"deployment", false}}));
+  json admin = Send(*admin_, Request("GET", "/api/me"), "getMe", 200);
+  EXPECT_EQ(admin["role"], "admin");
+  EXPECT_EQ(admin["deployment"], true);
 
   Send(*ann_, Request("GET", "/api/users"), "listUsers", 403);
   HttpRequest make = JsonRequest(
@@ -224,6 +226,29 @@ TEST_P(ServerUsersTest, ADisabledAccountAndItsTokensStopAtOnceAndAnOwnerIsNotDel
   EXPECT_THAT(owner["error"]["message"].get<std::string>(), HasSubstr("\"ann-ws\""));
   Send(*admin_, Request("DELETE", "/api/users/bob"), "deleteUser", 204);
   Send(*bob_, Request("GET", "/api/workspaces"), "listWorkspaces", 401);
+}
+
+TEST_P(ServerUsersTest, AMemberChangesItsOwnPasswordWithTheCurrentOneButNotWithAToken) {
+  const std::string body =
+      json{{"currentPassword", kMemberPassword}, {"newPassword", "a-new-member-password"}}.dump();
+  json made =
+      Send(*ann_, JsonRequest("POST", "/api/tokens", R"({"name":"laptop"})"), "createToken", 201);
+  auto token = server_->NewTokenClient(made["token"]);
+  Send(*token, JsonRequest("POST", "/api/me/password", body), "changeMyPassword", 403);
+  json wrong = Send(*ann_,
+                    JsonRequest("POST", "/api/me/password",
+                                json{{"currentPassword", "not-the-password"},
+                                     {"newPassword", "a-new-member-password"}}
+                                    .dump()),
+                    "changeMyPassword", 403);
+  EXPECT_THAT(wrong["error"]["message"].get<std::string>(), HasSubstr("current password is wrong"));
+  Send(*admin_, JsonRequest("POST", "/api/me/password", body), "changeMyPassword", 409);
+
+  Send(*ann_, JsonRequest("POST", "/api/me/password", body), "changeMyPassword", 204);
+  Send(*ann_, Request("GET", "/api/workspaces"), "listWorkspaces", 401);
+  auto renewed = server_->NewClientAs("ann", "a-new-member-password");
+  EXPECT_EQ(Send(*renewed, Request("GET", "/api/me"), "getMe", 200)["username"], "ann");
+  Send(*token, Request("GET", "/api/me"), "getMe", 200);  // tokens keep working
 }
 
 }  // namespace

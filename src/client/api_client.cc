@@ -111,19 +111,21 @@ Status ApiClient::Health() {
   return Status::Ok();
 }
 
-Result<WorkspacePage> ApiClient::List(int limit, const std::optional<std::string>& cursor) {
+Result<WorkspacePage> ApiClient::List(int limit, const std::optional<std::string>& cursor,
+                                      const std::optional<std::string>& owner) {
   std::string target = "/api/workspaces?limit=" + std::to_string(limit);
   if (cursor) target += "&cursor=" + UrlEncode(*cursor);
+  if (owner) target += "&owner=" + UrlEncode(*owner);
   const std::string what = "list workspaces";
   RP_ASSIGN_OR_RETURN(auto body, Call(what, "GET", target));
   return Decode<WorkspacePage>(what, body, api::WorkspacePageFromJson);
 }
 
-Result<std::vector<Workspace>> ApiClient::ListAll() {
+Result<std::vector<Workspace>> ApiClient::ListAll(const std::optional<std::string>& owner) {
   std::vector<Workspace> all;
   std::optional<std::string> cursor;
   do {
-    RP_ASSIGN_OR_RETURN(auto page, List(100, cursor));
+    RP_ASSIGN_OR_RETURN(auto page, List(100, cursor, owner));
     for (auto& ws : page.items) all.push_back(std::move(ws));
     cursor = page.next_cursor;
   } while (cursor);
@@ -316,6 +318,11 @@ Result<UserInfo> ApiClient::UpdateUser(const std::string& username, const UserCh
   RP_ASSIGN_OR_RETURN(auto text,
                       Call(what, "PATCH", "/api/users/" + UrlEncode(username), body.dump()));
   return Decode<UserInfo>(what, text, api::UserFromJson);
+}
+
+Status ApiClient::ChangeMyPassword(const std::string& current, const std::string& replacement) {
+  json body = {{"currentPassword", current}, {"newPassword", replacement}};
+  return Call("change your password", "POST", "/api/me/password", body.dump()).status();
 }
 
 Status ApiClient::DeleteUser(const std::string& username) {

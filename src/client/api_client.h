@@ -31,9 +31,11 @@ class ApiClient {
       : http_(http), credentials_(std::move(credentials)) {}
 
   Status Health();
-  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor);
+  // `owner`: only that account's workspaces (an admin's filter; a member sees only its own).
+  Result<WorkspacePage> List(int limit, const std::optional<std::string>& cursor,
+                             const std::optional<std::string>& owner = std::nullopt);
   // Every workspace, following nextCursor page by page.
-  Result<std::vector<Workspace>> ListAll();
+  Result<std::vector<Workspace>> ListAll(const std::optional<std::string>& owner = std::nullopt);
   // image "": the server's default; limits left out: the server's defaults.
   // idle_timeout_seconds: nullopt: the server's default; 0: never stopped for being idle.
   Result<Workspace> Create(const std::string& name, const std::string& image,
@@ -66,8 +68,14 @@ class ApiClient {
   Result<UserInfo> CreateUser(const std::string& username, const std::string& password, Role role);
   Result<UserInfo> UpdateUser(const std::string& username, const UserChange& change);
   Status DeleteUser(const std::string& username);
+  // The signed-in account's own password (needs the password, not a token).
+  Status ChangeMyPassword(const std::string& current, const std::string& replacement);
 
   std::string endpoint() const { return http_.Endpoint(); }
+  // A client on the same connection that signs in with this password instead.
+  ApiClient WithPassword(const std::string& username, const std::string& password) const {
+    return ApiClient(http_, {username, password, ""});
+  }
 
  private:
   // Sends and returns the body of a 2xx answer; otherwise the server's error as a Status.

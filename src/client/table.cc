@@ -33,10 +33,10 @@ std::string FormatTable(const std::vector<std::string>& header,
 std::string FormatWorkspaces(const std::vector<Workspace>& workspaces) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& ws : workspaces) {
-    rows.push_back({ws.name, std::string(StatusName(ws.status)), ws.image, ws.updated_at,
-                    ws.status_reason.value_or("")});
+    rows.push_back({ws.name, std::string(StatusName(ws.status)), ws.owner.empty() ? "-" : ws.owner,
+                    ws.image, ws.updated_at, ws.status_reason.value_or("")});
   }
-  return FormatTable({"NAME", "STATUS", "IMAGE", "UPDATED", "REASON"}, rows);
+  return FormatTable({"NAME", "STATUS", "OWNER", "IMAGE", "UPDATED", "REASON"}, rows);
 }
 
 std::string FormatCpus(double cpus) {

@@ -12,7 +12,7 @@ TEST(TableTest, AlignsColumnsToTheWidestCell) {
             "s           yy\n");
 }
 
-TEST(TableTest, WorkspacesShowNameStatusImageUpdatedAndReason) {
+TEST(TableTest, WorkspacesShowNameStatusOwnerImageUpdatedAndReason) {
   Workspace ok{"id1",
                "demo",
                WorkspaceStatus::kRunning,
@@ -20,11 +20,12 @@ TEST(TableTest, WorkspacesShowNameStatusImageUpdatedAndReason) {
                std::nullopt,
                "2026-01-01T00:00:00Z",
                "2026-01-02T00:00:00Z"};
+  ok.owner = "ann";
   Workspace bad{"id2", "broken", WorkspaceStatus::kError, "img", "image missing", "t", "t"};
   EXPECT_EQ(FormatWorkspaces({ok, bad}),
-            "NAME    STATUS   IMAGE               UPDATED               REASON\n"
-            "demo    running  rockpool-workspace  2026-01-02T00:00:00Z\n"
-            "broken  error    img                 t                     image missing\n");
+            "NAME    STATUS   OWNER  IMAGE               UPDATED               REASON\n"
+            "demo    running  ann    rockpool-workspace  2026-01-02T00:00:00Z\n"
+            "broken  error    -      img                 t                     image missing\n");
 }
 
 TEST(TableTest, OneWorkspaceShowsItsLimits) {

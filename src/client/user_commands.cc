@@ -62,6 +62,27 @@ void AddUserCommands(CLI::App& app) {
     });
   });
 
+  CLI::App* passwd_own = app.add_subcommand(
+      "passwd", "Change your own password (asks for the current one, then the new one twice)");
+  add_api_flags(passwd_own);
+  passwd_own->add_flag("--password-stdin", a.password_stdin,
+                       "Read the new password from stdin (the current one from ROCKPOOL_PASSWORD)");
+  passwd_own->callback([args] {
+    RunWithApi(args->flags, [&](ApiClient& api, const ClientConfig& config) -> Status {
+      // The request signs in with the password: a token cannot change it.
+      std::string current = config.password;
+      if (current.empty()) {
+        RP_ASSIGN_OR_RETURN(current, Ask("current password", false,
+                                         "set ROCKPOOL_PASSWORD to the current password"));
+      }
+      RP_ASSIGN_OR_RETURN(auto replacement, AskNewPassword(args->password_stdin, kHowElse));
+      ApiClient with_password = api.WithPassword(config.username, current);
+      RP_RETURN_IF_ERROR(with_password.ChangeMyPassword(current, replacement));
+      std::cout << "changed the password of " << config.username << "\n";
+      return Status::Ok();
+    });
+  });
+
   CLI::App* user =
       app.add_subcommand("user", "Manage the deployment's accounts (admins; root on the host)");
   user->require_subcommand(1);

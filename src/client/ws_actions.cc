@@ -81,12 +81,14 @@ Status Finish(WsIo& io, const Workspace& accepted, std::optional<WorkspaceStatus
 
 }  // namespace
 
-Status WsList(WsIo& io) {
-  RP_ASSIGN_OR_RETURN(auto all, io.api->ListAll());
+Status WsList(WsIo& io, const std::optional<std::string>& owner) {
+  RP_ASSIGN_OR_RETURN(auto all, io.api->ListAll(owner));
   if (io.json) {
     json items = json::array();
     for (const auto& ws : all) items.push_back(api::WorkspaceToJson(ws));
     PrintJson(io, items);
+  } else if (all.empty() && owner) {
+    *io.out << "no workspaces of " << *owner << "\n";
   } else if (all.empty()) {
     *io.out << "no workspaces; create one with `rockpool ws create <name>`\n";
   } else {

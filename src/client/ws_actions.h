@@ -32,7 +32,8 @@ struct WaitOptions {
   std::chrono::milliseconds poll_interval{1000};
 };
 
-Status WsList(WsIo& io);
+// `owner`: only that account's workspaces.
+Status WsList(WsIo& io, const std::optional<std::string>& owner = std::nullopt);
 Status WsShow(WsIo& io, const std::string& name);
 // idle_timeout_seconds: nullopt: the server's default. With a repository, waiting ends when the
 // workspace runs, its clone finished: a failed clone is printed with what to do, and the command

@@ -139,8 +139,8 @@ TEST_F(WsActionsTest, StopOfAStoppedWorkspacePassesTheServersMessageOn) {
 TEST_F(WsActionsTest, ListPrintsATableOrJson) {
   service_.Seed("one", WorkspaceStatus::kRunning);
   ASSERT_TRUE(WsList(io_).ok());
-  EXPECT_THAT(out_.str(), HasSubstr("NAME  STATUS   IMAGE"));
-  EXPECT_THAT(out_.str(), HasSubstr("one   running  rockpool-workspace"));
+  EXPECT_THAT(out_.str(), HasSubstr("NAME  STATUS   OWNER  IMAGE"));
+  EXPECT_THAT(out_.str(), HasSubstr("one   running  -      rockpool-workspace"));
   out_.str("");
   io_.json = true;
   ASSERT_TRUE(WsList(io_).ok());

@@ -30,6 +30,7 @@ struct WsArgs {
   int port = 0;
   std::string label;
   std::string snapshot;
+  std::string owner;  // ws ls: only this account's
   // ws create: limits; a flag not given is left to the server's default.
   double cpus = 0;
   int64_t memory_mib = 0;
@@ -210,8 +211,13 @@ void AddWorkspaceCommands(CLI::App& app) {
   ws->add_option("--password", a.flags.password, "Basic auth password (env ROCKPOOL_PASSWORD)");
   ws->add_flag("--json", a.json, "Print JSON instead of tables");
 
-  ws->add_subcommand("ls", "List workspaces")->fallthrough()->callback([args] {
-    Run(*args, [](WsIo& io) { return WsList(io); });
+  CLI::App* ls = ws->add_subcommand("ls", "List workspaces (a member's own; an admin's all)");
+  ls->fallthrough();
+  ls->add_option("--owner", a.owner, "Only this account's workspaces");
+  ls->callback([args] {
+    Run(*args, [&](WsIo& io) {
+      return WsList(io, args->owner.empty() ? std::nullopt : std::optional(args->owner));
+    });
   });
   CLI::App* create = Leaf(*ws, "create", "Create a workspace and wait until it runs", a);
   create->add_option("--image", a.image, "Image (default: the server's default)");

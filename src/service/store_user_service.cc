@@ -83,7 +83,19 @@ Result<UserInfo> StoreUserService::Create(const std::string& username, const std
   user.username = username;
   user.role = role;
   RP_ASSIGN_OR_RETURN(user.password_hash, HashPassword(password));
-  RP_ASSIGN_OR_RETURN(user, store_.users().Insert(user));
+  RP_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    // Workspaces or tokens left by a former account of that name (the deployment's, before
+    // ROCKPOOL_USERNAME changed) must not pass to a new one.
+    RP_ASSIGN_OR_RETURN(auto owned, store_.workspaces().List(1, std::nullopt, username));
+    RP_ASSIGN_OR_RETURN(auto tokens, store_.tokens().List(username));
+    if (!owned.items.empty() || !tokens.empty()) {
+      return Status::Conflict("\"" + username +
+                              "\" still owns workspaces or API tokens of a former account of "
+                              "that name; pick another name");
+    }
+    RP_ASSIGN_OR_RETURN(user, store_.users().Insert(user));
+    return Status::Ok();
+  }));
   return InfoOf(user);
 }
 
@@ -111,6 +123,29 @@ Result<UserInfo> StoreUserService::Update(const std::string& actor, const std::s
     return store_.users().Update(updated);
   }));
   return InfoOf(updated);
+}
+
+Status StoreUserService::ChangePassword(const std::string& username, const std::string& current,
+                                        const std::string& replacement) {
+  RP_RETURN_IF_ERROR(NotTheDeploymentAccount(username, "changed"));
+  RP_RETURN_IF_ERROR(CheckPassword(replacement));
+  RP_ASSIGN_OR_RETURN(auto found, store_.users().Find(username));
+  if (!found) return NoSuchUser(username);
+  if (!PasswordMatches(current, found->password_hash)) {
+    return Status::PermissionDenied("the current password is wrong");
+  }
+  RP_ASSIGN_OR_RETURN(std::string hash, HashPassword(replacement));
+  return store_.Transaction([&]() -> Status {
+    RP_ASSIGN_OR_RETURN(auto now, store_.users().Find(username));
+    if (!now) return NoSuchUser(username);
+    // Changed meanwhile (by an admin, or another request of its own): the check above was
+    // against a password that is no longer the account's.
+    if (now->password_hash != found->password_hash) {
+      return Status::Conflict("the password of \"" + username + "\" changed meanwhile; try again");
+    }
+    now->password_hash = hash;
+    return store_.users().Update(*now);
+  });
 }
 
 Status StoreUserService::Delete(const std::string& actor, const std::string& username) {

@@ -23,6 +23,8 @@ class StoreUserService final : public UserService {
                           Role role) override;
   Result<UserInfo> Update(const std::string& actor, const std::string& username,
                           const UserChange& change) override;
+  Status ChangePassword(const std::string& username, const std::string& current,
+                        const std::string& replacement) override;
   Status Delete(const std::string& actor, const std::string& username) override;
 
  private:

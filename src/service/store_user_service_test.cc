@@ -93,6 +93,35 @@ TEST_F(StoreUserServiceTest, AdminsChangeOthersButNotThemselvesNorTheDeploymentA
   EXPECT_EQ(users_->Update("ann", "carl", {.disabled = true}).status().code(), Code::kNotFound);
 }
 
+TEST_F(StoreUserServiceTest, ANewAccountDoesNotInheritAFormerAccountsWorkspacesOrTokens) {
+  Workspace ws;
+  ws.id = NewUuidV4();
+  ws.name = "old-admins";
+  ws.image = "img";
+  ws.owner = "admin";  // the deployment's account before ROCKPOOL_USERNAME changed
+  ASSERT_TRUE(store_->workspaces().Insert(ws).ok());
+  EXPECT_EQ(users_->Create("admin", kPassword, Role::kMember).status().code(), Code::kConflict);
+  StoreTokenService tokens(*store_, clock_, credentials_);
+  ASSERT_TRUE(tokens.Create("old-name", "laptop", std::nullopt).ok());
+  EXPECT_EQ(users_->Create("old-name", kPassword, Role::kMember).status().code(), Code::kConflict);
+  EXPECT_FALSE(users_->Find("admin")->has_value());
+  EXPECT_FALSE(users_->Find("old-name")->has_value());
+}
+
+TEST_F(StoreUserServiceTest, AnAccountChangesItsOwnPasswordOnlyWithTheCurrentOne) {
+  ASSERT_TRUE(users_->Create("ann", kPassword, Role::kMember).ok());
+  EXPECT_EQ(users_->ChangePassword("ann", "wrong-password", "another-long-password").code(),
+            Code::kPermissionDenied);
+  EXPECT_EQ(users_->ChangePassword("ann", kPassword, "short").code(), Code::kInvalidArgument);
+  EXPECT_EQ(users_->ChangePassword("root-admin", kPassword, "another-long-password").code(),
+            Code::kConflict);
+  EXPECT_EQ(users_->ChangePassword("carl", kPassword, "another-long-password").code(),
+            Code::kNotFound);
+  EXPECT_TRUE(PasswordMatches(kPassword, (*users_->Find("ann"))->password_hash));
+  ASSERT_TRUE(users_->ChangePassword("ann", kPassword, "another-long-password").ok());
+  EXPECT_TRUE(PasswordMatches("another-long-password", (*users_->Find("ann"))->password_hash));
+}
+
 TEST_F(StoreUserServiceTest,
        AnAccountThatOwnsWorkspacesIsNotDeletedAndOneThatDoesNotLosesItsTokens) {
   ASSERT_TRUE(users_->Create("ann", kPassword, Role::kMember).ok());

@@ -43,6 +43,10 @@ class UserService : public auth::AccountDirectory {
   // actor disabling or demoting itself.
   virtual Result<UserInfo> Update(const std::string& actor, const std::string& username,
                                   const UserChange& change) = 0;
+  // The account's own change of its password. PermissionDenied when `current` is not its
+  // password; InvalidArgument for a short new one; Conflict for the deployment's account.
+  virtual Status ChangePassword(const std::string& username, const std::string& current,
+                                const std::string& replacement) = 0;
   // Deletes the account and its API tokens. NotFound; Conflict for the deployment's account,
   // the actor itself, and an account that owns workspaces.
   virtual Status Delete(const std::string& actor, const std::string& username) = 0;

@@ -1,9 +1,10 @@
 // Browser test of accounts on the dashboard: the header says who is signed in; the admin adds a
 // member on the Settings page (the form refuses a short password before sending anything); the
 // member, signed in in its own browser context, sees no admin features and is refused the account
-// list; the admin disables it (its sign-in stops at once), enables it again and deletes it after
-// confirmation. Makes no workspaces. Runs against `rockpool serve --dev` unless ROCKPOOL_APP_URL
-// names a real deployment (then every call goes through Caddy).
+// list; it changes its own password in Settings (a wrong current one is refused), and only the new
+// one signs in from then on; the admin disables it (its sign-in stops at once), enables it again
+// and deletes it after confirmation. Makes no workspaces. Runs against `rockpool serve --dev`
+// unless ROCKPOOL_APP_URL names a real deployment (then every call goes through Caddy).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -19,9 +20,11 @@ describe('dashboard users', { timeout: 5 * 60 * 1000 }, () => {
   let context;
   let memberContext;
   // uniqueName gives m-<lowercase letters and digits>: a valid Username of at most 32 characters.
+  // memberTarget's credentials are this object: a change of its password reaches every later sign-in.
   const member = { username: uniqueName('m'), password: `pw-${randomBytes(12).toString('hex')}` };
   let memberTarget;
-  let memberApi;
+  // Built for each call, so it signs in with the member's password of the moment.
+  const memberApi = (...args) => apiClient(memberTarget)(...args);
 
   const url = (path) => `${target.origin}${path}`;
   const visible = (locator) => locator.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -39,7 +42,6 @@ describe('dashboard users', { timeout: 5 * 60 * 1000 }, () => {
     assert.ok(target.credentials, 'the target has an admin to sign in as (ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD)');
     api = apiClient(target);
     memberTarget = { ...target, credentials: member };
-    memberApi = apiClient(memberTarget);
     browser = await launchBrowser();
     ({ context, page } = await newPage(browser, target));
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -74,6 +76,11 @@ describe('dashboard users', { timeout: 5 * 60 * 1000 }, () => {
     await visible(own);
     assert.match(await own.textContent(), /deployment account/);
     assert.equal(await own.getByRole('button').count(), 0, 'no actions on the deployment account');
+    // Its own password is set with `rockpool up` only: a note, no form.
+    const ownPassword = page.getByRole('region', { name: 'Your password', exact: true });
+    await visible(ownPassword.getByTestId('own-password-rockpool-up'));
+    assert.match(await ownPassword.textContent(), /rockpool up/);
+    assert.equal(await ownPassword.locator('form').count(), 0, 'no password form for the deployment account');
 
     // A password under 12 characters is refused in the page: nothing is sent.
     const posts = [];
@@ -151,6 +158,77 @@ describe('dashboard users', { timeout: 5 * 60 * 1000 }, () => {
     // signing in with a refused password, which counts towards the sign-in rate limit.
     await memberContext.close();
     memberContext = undefined;
+  });
+
+  it('lets the member change its own password in Settings', async () => {
+    const newPassword = `pw2-${randomBytes(12).toString('hex')}`;
+    let memberPage;
+    ({ context: memberContext, page: memberPage } = await newPage(browser, memberTarget));
+    memberPage.setDefaultTimeout(UI_TIMEOUT_MS);
+    await memberPage.goto(url('/app/settings'));
+    const section = memberPage.getByRole('region', { name: 'Your password', exact: true });
+    const form = section.getByRole('form', { name: 'Change your password', exact: true });
+    await visible(form);
+    const field = (label) => form.getByLabel(label, { exact: true });
+    const submit = form.getByRole('button', { name: 'Change password', exact: true });
+    const isChange = (r) => new URL(r.url()).pathname === '/api/me/password' && r.request().method() === 'POST';
+
+    // New passwords that differ are refused in the page: nothing is sent.
+    const posts = [];
+    const onRequest = (req) => {
+      if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/me/password') posts.push(req.url());
+    };
+    memberPage.on('request', onRequest);
+    await field('Current password').fill(member.password);
+    await field('New password').fill(newPassword);
+    await field('New password again').fill(`${newPassword}x`);
+    await submit.click();
+    await visible(form.getByRole('alert').filter({ hasText: 'The two new passwords differ.' }));
+    assert.equal(await field('New password again').getAttribute('aria-invalid'), 'true');
+    memberPage.off('request', onRequest);
+    assert.deepEqual(posts, [], 'no request for an invalid form');
+
+    // A wrong current password is refused by the server, with its message; the password stays.
+    await field('Current password').fill(`not-${member.password}`);
+    await field('New password again').fill(newPassword);
+    const refusedAnswer = memberPage.waitForResponse(isChange);
+    await submit.click();
+    const refused = await refusedAnswer;
+    assert.equal(refused.status(), 403, await refused.text());
+    await visible(section.getByRole('alert').filter({ hasText: 'the current password is wrong' }));
+    await screenshot(memberPage, 'settings-own-password-wrong');
+
+    // The right one changes it; the page says the browser will ask to sign in again.
+    await field('Current password').fill(member.password);
+    const changedAnswer = memberPage.waitForResponse(isChange);
+    await submit.click();
+    const changed = await changedAnswer;
+    const oldPassword = member.password;
+    // From here every sign-in of the member (its pages and memberApi) uses the new password.
+    if (changed.status() === 204) member.password = newPassword;
+    // A 204 has no body to read; anything else carries the reason.
+    assert.equal(changed.status(), 204, changed.status() === 204 ? '' : await changed.text());
+    const done = section.getByTestId('own-password-changed');
+    await visible(done);
+    assert.equal(await done.getAttribute('role'), 'status');
+    assert.match(await done.textContent(), /Your password is changed\..*sign in again.*new password/s);
+    assert.equal(await section.getByRole('alert').count(), 0, 'the refusal is gone');
+    for (const label of ['Current password', 'New password', 'New password again']) {
+      assert.equal(await field(label).inputValue(), '', `${label} is cleared`);
+    }
+    await screenshot(memberPage, 'settings-own-password-changed');
+
+    // The context still sends the old password: closed before it asks for anything more, since a
+    // refused password counts towards the sign-in rate limit.
+    await memberContext.close();
+    memberContext = undefined;
+
+    // One request with the old password (it is refused), then the new one, which clears the count.
+    const old = await apiClient({ ...target, credentials: { username: member.username, password: oldPassword } })('GET', '/api/me');
+    assert.equal(old.status, 401, JSON.stringify(old.json));
+    const renewed = await memberApi('GET', '/api/me');
+    assert.equal(renewed.status, 200, JSON.stringify(renewed.json));
+    assert.equal(renewed.json.username, member.username);
   });
 
   it('disables the member (its sign-in stops), enables it again and deletes it', async () => {

@@ -70,6 +70,15 @@ TEST_F(AccountsTest, AMemberReachesOnlyItsOwnWorkspaceOnEveryPath) {
   HttpResponse listed = Http(ControlUrl(), "GET", "/api/workspaces", bob);
   ASSERT_EQ(listed.status, 200);
   EXPECT_TRUE(nlohmann::json::parse(listed.body)["items"].empty()) << listed.body;
+  // Paths the proxy decodes and cleans before it routes them reach no one else's IDE either.
+  std::string encoded = name;
+  encoded.replace(encoded.find('-'), 1, "%2D");
+  for (const std::string& sneaky :
+       {"//workspace/" + name + "/healthz", "/workspace//" + name + "/healthz",
+        "/workspace/" + encoded + "/healthz", "/%77orkspace/" + name + "/healthz"}) {
+    HttpResponse r = Http(WorkspaceUrl(), "GET", sneaky, bob);
+    EXPECT_EQ(r.status, 404) << sneaky << ": " << r.body;
+  }
   // The workspace `rockpool up` made belongs to the deployment's admin, not to members.
   EXPECT_EQ(Ide("test", bob), 404);
   EXPECT_EQ(Ide("test", ann), 404);

@@ -2,6 +2,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   addPort,
+  changeMyPassword,
   createUser,
   createWorkspace,
   deleteUser,
@@ -73,6 +74,7 @@ test('account calls use the contract paths, methods and bodies', async () => {
   await updateUser('a.b', { role: 'admin' });
   const removal = recordFetch(204, '');
   await deleteUser('alice');
+  assert.equal(await changeMyPassword({ currentPassword: 'old', newPassword: 'b'.repeat(12) }), undefined);
   const calls = [...sent, ...removal].map(({ url, init }) => `${init.method} ${url} ${init.body ?? ''}`.trim());
   assert.deepEqual(calls, [
     'GET /api/me',
@@ -81,6 +83,7 @@ test('account calls use the contract paths, methods and bodies', async () => {
     'PATCH /api/users/alice {"disabled":true}',
     'PATCH /api/users/a.b {"role":"admin"}',
     'DELETE /api/users/alice',
+    'POST /api/me/password {"currentPassword":"old","newPassword":"bbbbbbbbbbbb"}',
   ]);
   for (const { url, init } of [...sent, ...removal]) {
     assert.equal(header(init, 'X-Rockpool-Request'), 'dashboard', `${init.method} ${url}`);
@@ -104,5 +107,13 @@ test('a refusal carries the server\'s code and message', async () => {
   await assert.rejects(deleteUser('alice'), (err: unknown) => {
     const e = err as { status: number; code: string; message: string };
     return e.status === 409 && e.code === 'conflict' && e.message === 'alice owns 2 workspaces: delete them first';
+  });
+});
+
+test('a wrong current password is refused with the server\'s message', async () => {
+  recordFetch(403, '{"error":{"code":"forbidden","message":"the current password is wrong"}}');
+  await assert.rejects(changeMyPassword({ currentPassword: 'nope', newPassword: 'c'.repeat(12) }), (err: unknown) => {
+    const e = err as { status: number; code: string; message: string };
+    return e.status === 403 && e.code === 'forbidden' && e.message === 'the current password is wrong';
   });
 });

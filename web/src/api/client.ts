@@ -192,6 +192,14 @@ export function getMe(): Promise<Me> {
   return call<ResponseOf<'getMe', 200>>('GET', '/api/me');
 }
 
+/**
+ * Changes the signed-in account's own password. Refused (403) when the current password is wrong
+ * or the request signed in with an API token, and (409) for the deployment's own account.
+ */
+export function changeMyPassword(body: RequestOf<'changeMyPassword'>): Promise<void> {
+  return call<void>('POST', '/api/me/password', { body });
+}
+
 /** Admins only: the deployment's own account first, then the others, oldest first. */
 export function listUsers(): Promise<UserList> {
   return call<ResponseOf<'listUsers', 200>>('GET', '/api/users');

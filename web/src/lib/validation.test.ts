@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   parsePort,
+  passwordChangeProblems,
   passwordError,
   snapshotNameError,
   tokenNameError,
@@ -103,4 +104,20 @@ test('passwords have 12 to 1024 characters, counted as characters, never trimmed
   assert.match(passwordError('a'.repeat(11)) ?? '', /Too short \(11\)/);
   assert.match(passwordError('😀'.repeat(11)) ?? '', /Too short \(11\)/, 'an emoji is one character');
   assert.match(passwordError('a'.repeat(1025)) ?? '', /Too long \(1025\)/);
+});
+
+test('changing one\'s password needs the current one and the same valid new one twice', () => {
+  const good = 'a-new-password';
+  assert.deepEqual(passwordChangeProblems('old', good, good), { current: null, next: null, again: null });
+  assert.deepEqual(passwordChangeProblems('', '', ''), {
+    current: 'Enter your current password.',
+    next: 'Enter a password of at least 12 characters.',
+    again: 'Enter the new password again.',
+  });
+  const short = passwordChangeProblems('old', 'short', 'short');
+  assert.match(short.next ?? '', /Too short \(5\)/);
+  assert.equal(short.again, null, 'the short one is reported once, at the new password');
+  assert.equal(passwordChangeProblems('old', good, `${good} `).again, 'The two new passwords differ.');
+  assert.match(passwordChangeProblems('x'.repeat(1025), good, good).current ?? '', /Too long \(1025\)/);
+  assert.equal(passwordChangeProblems(' old ', good, good).current, null, 'a password is never trimmed');
 });

@@ -114,3 +114,25 @@ export function passwordError(raw: string): string | null {
   if (length > PASSWORD_MAX) return `Too long (${length}); at most ${PASSWORD_MAX} characters.`;
   return null;
 }
+
+/** The own-password form's problems, one a field (null when it is fine): nothing is sent while one has one. */
+export interface PasswordChangeProblems {
+  current: string | null;
+  next: string | null;
+  again: string | null;
+}
+
+/** Checks the current password, the new one (as passwordError does) and the new one typed again. */
+export function passwordChangeProblems(current: string, next: string, again: string): PasswordChangeProblems {
+  const currentLength = [...current].length;
+  return {
+    current:
+      currentLength === 0
+        ? 'Enter your current password.'
+        : currentLength > PASSWORD_MAX
+          ? `Too long (${currentLength}); a password has at most ${PASSWORD_MAX} characters.`
+          : null,
+    next: passwordError(next),
+    again: again === '' ? 'Enter the new password again.' : again !== next ? 'The two new passwords differ.' : null,
+  };
+}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { API_BASE, getHealth } from '../api/client';
 import type { Me } from '../api/types';
+import { PasswordPanel } from '../components/PasswordPanel';
 import { TokensPanel } from '../components/TokensPanel';
 import { UsersPanel } from '../components/UsersPanel';
 import { isAdmin } from '../hooks/useMe';
@@ -41,6 +42,7 @@ export function SettingsPage({ me }: { me: Me | null }) {
           <dd class="mono">{__BUILD_VERSION__}</dd>
         </dl>
       </div>
+      {me && <PasswordPanel username={me.username} deployment={me.deployment} />}
       <TokensPanel />
       {me && isAdmin(me) && <UsersPanel me={me} />}
     </section>
