@@ -34,10 +34,10 @@ TEST(ContractTest, HasEveryOperation) {
                          "updateWorkspace", "listSnapshots",   "createSnapshot", "deleteSnapshot",
                          "restoreSnapshot", "listTokens",      "createToken",    "revokeToken",
                          "getMe",           "listUsers",       "createUser",     "updateUser",
-                         "deleteUser"}) {
+                         "deleteUser",      "changeMyPassword"}) {
     EXPECT_NE(c.FindOperation(id), nullptr) << id;
   }
-  EXPECT_EQ(c.operations().size(), 25u);
+  EXPECT_EQ(c.operations().size(), 26u);
 }
 
 TEST(ContractTest, MatchesTemplatesAndExtractsPathParameters) {
