@@ -1,7 +1,7 @@
 // The deployment's accounts (admins only): list, add, disable or enable, make admin or member,
 // delete. The deployment's own account (`rockpool up` sets it) and the signed-in admin's own
 // account offer no actions: the server refuses them (409), so the page does not offer them.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, createUser, deleteUser, listUsers, updateUser } from '../api/client';
 import type { Me, Role, User } from '../api/types';
 import { absoluteTime, relativeTime } from '../lib/time';
