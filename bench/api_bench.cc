@@ -99,8 +99,15 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
   JobQueue queue((*store)->jobs());
   FakeRuntime runtime;
   WorkspaceServiceImpl service(**store, queue, runtime);
+  auth::FileCredentialSource credentials(std::filesystem::path(port_file).parent_path() /
+                                         "auth.json");
+  StoreUserService users(**store, credentials);
   auto existing = service.List(1, std::nullopt, std::nullopt);
   if (existing.ok() && existing->items.empty()) {
+    // Before its workspaces: a new account never inherits workspaces of a former one.
+    if (auto made = users.Create(kMember, kMemberPassword, Role::kMember); !made.ok()) {
+      return std::fprintf(stderr, "%s\n", made.status().ToString().c_str()), 1;
+    }
     Status seeded = (*store)->Transaction([&] {
       for (int i = 0; i < kWorkspaces; ++i) {
         char name[32];
@@ -121,8 +128,6 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
   options.port = 0;
   options.handle_signals = true;
   if (mode == "uncached") options.list_cache_bytes = 0;
-  auth::FileCredentialSource credentials(std::filesystem::path(port_file).parent_path() /
-                                         "auth.json");
   api::SecurityOptions security;
   if (mode != "defaults") {
     security.budget.requests_per_second = 1e9;
@@ -130,11 +135,7 @@ int Serve(const std::string& db, const std::string& port_file, const std::string
   }
   StoreTokenService tokens(**store, clock, credentials);
   options.tokens = &tokens;
-  StoreUserService users(**store, credentials);
   options.users = &users;
-  if (auto member = users.Find(kMember); member.ok() && !member->has_value()) {
-    (void)users.Create(kMember, kMemberPassword, Role::kMember);  // the other server made it
-  }
   OpenGate open;
   api::SecurityGate secure(credentials, security, auth::SteadyClock::Instance(), &tokens, &users);
   api::RequestGate& gate = mode == "open" ? static_cast<api::RequestGate&>(open) : secure;
