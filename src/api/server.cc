@@ -33,6 +33,7 @@
 #include "api/forwarded_uri.h"
 #include "api/request_validation.h"
 #include "api/unix_socket.h"
+#include "core/names.h"
 
 namespace rockpool::api {
 
@@ -277,6 +278,10 @@ std::optional<ApiError> Session<Protocol>::ForwardedRefusal(const Principal& pri
   auto workspace = ForwardedWorkspace(uri);
   if (!workspace.ok()) return ApiError::FromStatus(workspace.status());
   if (!*workspace) return std::nullopt;
+  // The proxy finds a workspace by its name: what is no name (an id, say) names none.
+  if (!ValidateWorkspaceName(**workspace).ok()) {
+    return ApiError::FromStatus(WorkspaceNotFound(**workspace));
+  }
   Status access = server_.handler().AuthorizeWorkspace(principal, **workspace);
   if (!access.ok()) return ApiError::FromStatus(access);
   return std::nullopt;

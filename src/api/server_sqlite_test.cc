@@ -6,12 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/contract.h"
-#include "api/schema_validator.h"
-#include "api/test_server.h"
-#include "runtime/fake/fake_runtime.h"
-#include "service/workspace_service_impl.h"
-#include "store/testing/test_database.h"
+#include "api/store_server_test.h"
 
 namespace rockpool::api {
 namespace {
@@ -19,34 +14,13 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-class ServerOnStoreTest : public ::testing::TestWithParam<rockpool::testing::Engine> {
+class ServerOnStoreTest : public StoreServerTest {
  protected:
-  ServerOnStoreTest() : db_(GetParam()) {}
-  void SetUp() override {
-    store_ = db_.Open(clock_);
-    ASSERT_NE(store_, nullptr);
-    queue_ = std::make_unique<JobQueue>(store_->jobs());
-    service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
-    server_ = std::make_unique<TestServer>(*service_);
-    client_ = server_->NewClient();
-    contract_ =
-        std::make_unique<Contract>(std::move(Contract::Load(ROCKPOOL_OPENAPI_PATH)).value());
-  }
-
-  // Sends, checks the answer against the contract, returns the parsed body.
+  using StoreServerTest::Send;
+  // Sends as the admin.
   json Send(const HttpRequest& req, const std::string& operation, int status) {
-    return SendAndCheck(*client_, *contract_, req, operation, status);
+    return Send(*admin_, req, operation, status);
   }
-
-  SystemClock clock_;
-  rockpool::testing::TestDatabase db_;
-  FakeRuntime runtime_;
-  std::unique_ptr<SqlStore> store_;
-  std::unique_ptr<JobQueue> queue_;
-  std::unique_ptr<WorkspaceServiceImpl> service_;
-  std::unique_ptr<TestServer> server_;
-  std::unique_ptr<CurlHttpClient> client_;
-  std::unique_ptr<Contract> contract_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Engines, ServerOnStoreTest, rockpool::testing::kEngines,
@@ -143,7 +117,7 @@ TEST_P(ServerOnStoreTest, ListAnswersFollowChangesMadeByAnotherProcess) {
 
 TEST_P(ServerOnStoreTest, MetricsCountWorkspacesFromTheStore) {
   Send(JsonRequest("POST", "/api/workspaces", R"({"name":"demo"})"), "createWorkspace", 202);
-  auto r = client_->Send(Request("GET", "/api/metrics"));
+  auto r = admin_->Send(Request("GET", "/api/metrics"));
   ASSERT_TRUE(r.ok());
   EXPECT_THAT(r->body, HasSubstr("rockpool_workspaces{status=\"creating\"} 1"));
 }

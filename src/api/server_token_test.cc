@@ -5,11 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/test_server.h"
-#include "runtime/fake/fake_runtime.h"
-#include "service/store_token_service.h"
-#include "service/workspace_service_impl.h"
-#include "store/testing/test_database.h"
+#include "api/store_server_test.h"
 
 namespace rockpool::api {
 namespace {
@@ -17,40 +13,11 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-class ServerTokenTest : public ::testing::TestWithParam<rockpool::testing::Engine> {
+class ServerTokenTest : public StoreServerTest {
  protected:
-  ServerTokenTest() : db_(GetParam()) {}
-  void SetUp() override {
-    store_ = db_.Open(clock_);
-    ASSERT_NE(store_, nullptr);
-    queue_ = std::make_unique<JobQueue>(store_->jobs());
-    service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
-    tokens_ = std::make_unique<StoreTokenService>(*store_, clock_, credentials_);
-    server_ = std::make_unique<TestServer>(*service_, ApiOptions{}, SecurityOptions{},
-                                           auth::SteadyClock::Instance(), tokens_.get());
-    password_ = server_->NewClient();
-    contract_ =
-        std::make_unique<Contract>(std::move(Contract::Load(ROCKPOOL_OPENAPI_PATH)).value());
-  }
-
-  json Send(HttpClient& client, const HttpRequest& req, const std::string& operation, int status) {
-    return SendAndCheck(client, *contract_, req, operation, status);
-  }
   json Make(const std::string& body, int status = 201) {
-    return Send(*password_, JsonRequest("POST", "/api/tokens", body), "createToken", status);
+    return Send(*admin_, JsonRequest("POST", "/api/tokens", body), "createToken", status);
   }
-
-  SystemClock clock_;
-  rockpool::testing::TestDatabase db_;
-  FakeRuntime runtime_;
-  auth::FixedCredentialSource credentials_{BasicAuth{kTestUser, TestPasswordHash()}};
-  std::unique_ptr<SqlStore> store_;
-  std::unique_ptr<JobQueue> queue_;
-  std::unique_ptr<WorkspaceServiceImpl> service_;
-  std::unique_ptr<StoreTokenService> tokens_;
-  std::unique_ptr<TestServer> server_;
-  std::unique_ptr<CurlHttpClient> password_;
-  std::unique_ptr<Contract> contract_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Engines, ServerTokenTest, rockpool::testing::kEngines,
@@ -75,8 +42,8 @@ TEST_P(ServerTokenTest, ATokenMadeWithThePasswordWorksUntilRevoked) {
   Send(*token, Request("DELETE", "/api/tokens/" + id), "revokeToken", 204);
   json refused = Send(*token, Request("GET", "/api/workspaces"), "listWorkspaces", 401);
   EXPECT_THAT(refused["error"]["message"].get<std::string>(), HasSubstr("unknown or was revoked"));
-  Send(*password_, Request("GET", "/api/workspaces"), "listWorkspaces", 200);
-  Send(*password_, Request("DELETE", "/api/tokens/" + id), "revokeToken", 404);
+  Send(*admin_, Request("GET", "/api/workspaces"), "listWorkspaces", 200);
+  Send(*admin_, Request("DELETE", "/api/tokens/" + id), "revokeToken", 404);
 }
 
 TEST_P(ServerTokenTest, ATokenCannotMakeTokens) {
@@ -100,8 +67,8 @@ TEST_P(ServerTokenTest, BadRequestsSayWhatWasWrong) {
   json twice = Make(R"({"name":"laptop"})", 409);
   EXPECT_THAT(twice["error"]["message"].get<std::string>(),
               HasSubstr("already has a token named \"laptop\""));
-  Send(*password_, Request("DELETE", "/api/tokens/not-a-uuid"), "revokeToken", 400);
-  Send(*password_, Request("DELETE", "/api/tokens/00000000-0000-4000-8000-000000000000"),
+  Send(*admin_, Request("DELETE", "/api/tokens/not-a-uuid"), "revokeToken", 400);
+  Send(*admin_, Request("DELETE", "/api/tokens/00000000-0000-4000-8000-000000000000"),
        "revokeToken", 404);
   auto anonymous = server_->NewAnonymousClient();
   Send(*anonymous, Request("GET", "/api/tokens"), "listTokens", 401);

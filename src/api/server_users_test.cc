@@ -6,12 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/test_server.h"
-#include "runtime/fake/fake_runtime.h"
-#include "service/store_token_service.h"
-#include "service/store_user_service.h"
-#include "service/workspace_service_impl.h"
-#include "store/testing/test_database.h"
+#include "api/store_server_test.h"
 
 namespace rockpool::api {
 namespace {
@@ -21,22 +16,10 @@ using ::testing::HasSubstr;
 
 constexpr char kMemberPassword[] = "member-password-1";
 
-class ServerUsersTest : public ::testing::TestWithParam<rockpool::testing::Engine> {
+class ServerUsersTest : public StoreServerTest {
  protected:
-  ServerUsersTest() : db_(GetParam()) {}
   void SetUp() override {
-    store_ = db_.Open(clock_);
-    ASSERT_NE(store_, nullptr);
-    queue_ = std::make_unique<JobQueue>(store_->jobs());
-    service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
-    tokens_ = std::make_unique<StoreTokenService>(*store_, clock_, credentials_);
-    users_ = std::make_unique<StoreUserService>(*store_, credentials_);
-    server_ =
-        std::make_unique<TestServer>(*service_, ApiOptions{}, SecurityOptions{},
-                                     auth::SteadyClock::Instance(), tokens_.get(), users_.get());
-    admin_ = server_->NewClient();
-    contract_ =
-        std::make_unique<Contract>(std::move(Contract::Load(ROCKPOOL_OPENAPI_PATH)).value());
+    StoreServerTest::SetUp();
     for (const char* name : {"ann", "bob"}) {
       Send(*admin_,
            JsonRequest("POST", "/api/users",
@@ -47,9 +30,6 @@ class ServerUsersTest : public ::testing::TestWithParam<rockpool::testing::Engin
     bob_ = server_->NewClientAs("bob", kMemberPassword);
   }
 
-  json Send(HttpClient& client, const HttpRequest& req, const std::string& operation, int status) {
-    return SendAndCheck(client, *contract_, req, operation, status);
-  }
   void MakeWorkspace(HttpClient& client, const std::string& name) {
     json made = Send(client, JsonRequest("POST", "/api/workspaces", json{{"name", name}}.dump()),
                      "createWorkspace", 202);
@@ -70,18 +50,7 @@ class ServerUsersTest : public ::testing::TestWithParam<rockpool::testing::Engin
     return answer.ok() ? answer->status : 0;
   }
 
-  SystemClock clock_;
-  rockpool::testing::TestDatabase db_;
-  FakeRuntime runtime_;
-  auth::FixedCredentialSource credentials_{BasicAuth{kTestUser, TestPasswordHash()}};
-  std::unique_ptr<SqlStore> store_;
-  std::unique_ptr<JobQueue> queue_;
-  std::unique_ptr<WorkspaceServiceImpl> service_;
-  std::unique_ptr<StoreTokenService> tokens_;
-  std::unique_ptr<StoreUserService> users_;
-  std::unique_ptr<TestServer> server_;
-  std::unique_ptr<CurlHttpClient> admin_, ann_, bob_;
-  std::unique_ptr<Contract> contract_;
+  std::unique_ptr<CurlHttpClient> ann_, bob_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Engines, ServerUsersTest, rockpool::testing::kEngines,
@@ -115,6 +84,12 @@ TEST_P(ServerUsersTest, AnotherMembersWorkspaceIsNotFoundOnEveryOperation) {
   EXPECT_EQ(foreign["error"]["message"], "workspace \"bob-ws\" not found");
   const std::string id =
       Send(*bob_, Request("GET", "/api/workspaces/bob-ws"), "getWorkspace", 200)["id"];
+  // A workspace named after bob's id would make the API (id first) and the proxy (name only)
+  // mean different workspaces by /workspace/<id>/: such names are refused.
+  json shaped = Send(*ann_, JsonRequest("POST", "/api/workspaces", json{{"name", id}}.dump()),
+                     "createWorkspace", 400);
+  EXPECT_THAT(shaped["error"]["message"].get<std::string>(), HasSubstr("shape of a workspace id"));
+  EXPECT_EQ(Forwarded(*bob_, "/workspace/" + id + "/"), 404) << "the proxy finds names only";
 
   const struct {
     HttpRequest request;

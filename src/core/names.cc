@@ -42,7 +42,19 @@ Status ValidateWorkspaceName(std::string_view name) {
   if (name.front() == '-' || name.back() == '-') {
     return invalid("it must not start or end with a hyphen");
   }
+  if (LooksLikeUuid(name)) return invalid("it has the shape of a workspace id");
   return Status::Ok();
+}
+
+bool LooksLikeUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (c == '-')) return false;
+    if (!dash && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
 }
 
 Status ValidatePort(long port) {

@@ -34,7 +34,8 @@ TEST(StatusTest, AssignOrReturnPropagatesTheFirstError) {
 
 TEST(NamesTest, AcceptsTheDocumentedShapes) {
   for (const std::string& n :
-       std::vector<std::string>{"abc", "test", "my-project-2", "0ab", std::string(63, 'a')}) {
+       std::vector<std::string>{"abc", "test", "my-project-2", "0ab", std::string(63, 'a'),
+                                "0f8e6a7c-1b2d-4e3f-9a8b-7c6d5e4f3a2bx"}) {
     EXPECT_TRUE(ValidateWorkspaceName(n).ok()) << n;
   }
 }
@@ -44,14 +45,16 @@ TEST(NamesTest, RejectsWithAReasonAndTheRule) {
     std::string name;
     std::string reason;
   };
-  for (const Case& c : std::vector<Case>{{"ab", "too short"},
-                                         {std::string(64, 'a'), "too long (64 characters)"},
-                                         {"Test", "uppercase letters are not allowed"},
-                                         {"a_b", "character '_' is not allowed"},
-                                         {"a/b", "character '/' is not allowed"},
-                                         {"-abc", "must not start or end with a hyphen"},
-                                         {"abc-", "must not start or end with a hyphen"},
-                                         {"a b", "character ' ' is not allowed"}}) {
+  for (const Case& c : std::vector<Case>{
+           {"ab", "too short"},
+           {std::string(64, 'a'), "too long (64 characters)"},
+           {"Test", "uppercase letters are not allowed"},
+           {"a_b", "character '_' is not allowed"},
+           {"a/b", "character '/' is not allowed"},
+           {"-abc", "must not start or end with a hyphen"},
+           {"abc-", "must not start or end with a hyphen"},
+           {"a b", "character ' ' is not allowed"},
+           {"0f8e6a7c-1b2d-4e3f-9a8b-7c6d5e4f3a2b", "it has the shape of a workspace id"}}) {
     Status s = ValidateWorkspaceName(c.name);
     EXPECT_EQ(s.code(), Code::kInvalidArgument) << c.name;
     EXPECT_NE(s.message().find(c.reason), std::string::npos) << s.message();

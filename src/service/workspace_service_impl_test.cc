@@ -6,6 +6,7 @@
 #include <functional>
 #include <future>
 
+#include "core/names.h"
 #include "runtime/fake/fake_runtime.h"
 #include "store/sqlite_store.h"
 #include "store/temp_dir.h"

@@ -28,15 +28,4 @@ std::string NewUuidV4() {
   return out;
 }
 
-bool LooksLikeUuid(const std::string& s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (c == '-')) return false;
-    if (!dash && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 }  // namespace rockpool

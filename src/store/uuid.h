@@ -6,6 +6,5 @@
 namespace rockpool {
 
 std::string NewUuidV4();  // "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", lowercase
-bool LooksLikeUuid(const std::string& s);
 
 }  // namespace rockpool

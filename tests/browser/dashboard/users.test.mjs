@@ -234,7 +234,7 @@ describe('dashboard users', { timeout: 5 * 60 * 1000 }, () => {
   it('disables the member (its sign-in stops), enables it again and deletes it', async () => {
     const before = await memberApi('GET', '/api/me');
     assert.equal(before.status, 200, JSON.stringify(before.json));
-    assert.deepEqual(before.json, { username: member.username, role: 'member' });
+    assert.deepEqual(before.json, { username: member.username, role: 'member', deployment: false });
 
     const row = userRow(member.username);
     await visible(row);

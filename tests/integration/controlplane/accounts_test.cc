@@ -78,6 +78,9 @@ TEST_F(AccountsTest, AMemberReachesOnlyItsOwnWorkspaceOnEveryPath) {
         "/workspace/" + encoded + "/healthz", "/%77orkspace/" + name + "/healthz"}) {
     HttpResponse r = Http(WorkspaceUrl(), "GET", sneaky, bob);
     EXPECT_EQ(r.status, 404) << sneaky << ": " << r.body;
+    // The control plane's refusal, not a path the proxy routes nowhere: the check saw the name.
+    EXPECT_NE(r.body.find(name), std::string::npos) << sneaky << ": " << r.body;
+    EXPECT_NE(r.body.find("not found"), std::string::npos) << sneaky << ": " << r.body;
   }
   // The workspace `rockpool up` made belongs to the deployment's admin, not to members.
   EXPECT_EQ(Ide("test", bob), 404);
