@@ -5,7 +5,8 @@
 //   - a fake control plane that answers 204 at once (the cost of the subrequest itself), or
 //   - the real control plane (ApiServer, SecurityGate, accounts on SQLite), signed in as the
 //     member "ann" who owns alpha (a cached password, one account read and one workspace read
-//     per request), or as the deployment's admin (no reads).
+//     per request), as ann with a browser session's cookie (one session read, one account read
+//     and one workspace read), or as the deployment's admin (no reads).
 // Latency p50/p99 at concurrency 1 and 32, the configs alternating in one run; each figure is
 // the median over the rounds.
 //   proxy_auth_bench [--rounds N] [--requests N]   (requests per client per measurement)
@@ -31,6 +32,7 @@
 #include "proxy/caddy/caddy_daemon.h"
 #include "proxy/caddy/caddy_proxy.h"
 #include "runtime/fake/fake_runtime.h"
+#include "service/store_session_service.h"
 #include "service/store_user_service.h"
 #include "service/workspace_service_impl.h"
 #include "store/sqlite_store.h"
@@ -134,8 +136,17 @@ int Run(int rounds, int requests) {
     std::fprintf(stderr, "could not make the member and its workspace\n");
     return 1;
   }
+  StoreSessionService sessions(**store, clock);
+  auto ann_hash = (*store)->users().Find("ann");
+  auto session = sessions.Start(
+      "ann", auth::PasswordBinding(ann_hash.ok() && *ann_hash ? (*ann_hash)->password_hash : ""));
+  if (!session.ok()) {
+    std::fprintf(stderr, "could not start a session: %s\n", session.status().message().c_str());
+    return 1;
+  }
   api::Metrics metrics;
-  api::SecurityGate gate(credentials, {}, auth::SteadyClock::Instance(), nullptr, &users);
+  api::SecurityGate gate(credentials, {}, auth::SteadyClock::Instance(), nullptr, &users,
+                         &sessions);
   api::ApiOptions api_options;
   api_options.unix_socket = (dir / "rockpool.sock").string();
   api_options.threads = 2;
@@ -168,6 +179,9 @@ int Run(int rounds, int requests) {
       {"without forward auth", &without_auth, {}},
       {"fake decision (204)", &fake_decision, {}},
       {"real decision, member", &real_decision, BasicAuthHeader("ann", kMemberPassword)},
+      {"real decision, session",
+       &real_decision,
+       {{"Cookie", "rockpool_session=" + session->secret}}},
       {"real decision, admin", &real_decision, BasicAuthHeader("admin", kAdminPassword)},
   };
   constexpr int kConfigs = sizeof configs / sizeof configs[0];

@@ -88,7 +88,7 @@ ApiError ApiError::Unauthenticated(std::string message) {
   return {401,
           "unauthenticated",
           std::move(message),
-          {{"WWW-Authenticate", R"(Basic realm="Rockpool")"}}};
+          {{"WWW-Authenticate", R"(Bearer realm="Rockpool")"}}};
 }
 
 ApiError ApiError::RateLimited(std::string message, std::chrono::seconds retry_after) {

@@ -35,7 +35,9 @@ struct ApiError {
   static ApiError UnsupportedMediaType(std::string message) {
     return {415, "unsupported_media_type", std::move(message), {}};
   }
-  // 401 with the challenge `WWW-Authenticate: Basic realm="Rockpool"`.
+  // 401 with the challenge `WWW-Authenticate: Bearer realm="Rockpool"`: never Basic, so a
+  // browser shows no password dialog of its own (it signs in at /app/login). Basic headers
+  // that scripts send are still accepted.
   static ApiError Unauthenticated(std::string message);
   // 403: the request was understood and is refused whoever sends it (a cross-site request).
   static ApiError Forbidden(std::string message) {

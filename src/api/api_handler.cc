@@ -7,6 +7,7 @@
 #include "api/json_text.h"
 #include "api/list_cache.h"
 #include "api/request_validation.h"
+#include "auth/session_cookie.h"
 
 namespace rockpool::api {
 namespace {
@@ -20,6 +21,7 @@ struct Reply {
   std::string text;  // used instead of body when text_content_type is set (already encoded)
   std::string text_content_type;
   std::string workspace;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 constexpr char kJson[] = "application/json";
@@ -29,9 +31,11 @@ struct Deps {
   WorkspaceService& service;
   Metrics& metrics;
   ListCache& list_cache;
-  TokenService* tokens;  // null: this server keeps no API tokens
-  UserService* users;    // null: this server keeps no accounts
+  TokenService* tokens;      // null: this server keeps no API tokens
+  UserService* users;        // null: this server keeps no accounts
+  SessionService* sessions;  // null: this server keeps no browser sessions
   const Principal& principal;
+  bool secure;  // the request came over HTTPS
 };
 
 using OperationFn = std::function<Result<Reply>(const Deps&, const ValidatedCall&)>;
@@ -267,6 +271,53 @@ Result<Reply> DeleteUser(const Deps& d, const ValidatedCall& c) {
   return Reply{204, nullptr, "", "", ""};
 }
 
+Result<SessionService*> Sessions(const Deps& d) {
+  if (d.sessions == nullptr) {
+    return Status(Code::kUnimplemented, "this server keeps no browser sessions");
+  }
+  return d.sessions;
+}
+
+// A session starts with the password only: a leaked token or a stolen cookie cannot mint more.
+Result<Reply> CreateSession(const Deps& d, const ValidatedCall&) {
+  RP_ASSIGN_OR_RETURN(auto sessions, Sessions(d));
+  if (!d.principal.by_password()) {
+    return Status::PermissionDenied(
+        "a session starts with the account's password: send it as `Authorization: Basic`, not "
+        "an API token or another session");
+  }
+  RP_ASSIGN_OR_RETURN(auto started, sessions->Start(d.principal.username, d.principal.binding));
+  Reply reply{201,
+              {{"username", d.principal.username},
+               {"role", d.principal.admin ? "admin" : "member"},
+               {"expiresAt", started.expires_at}},
+              "",
+              "",
+              ""};
+  reply.headers.emplace_back("Set-Cookie",
+                             auth::SessionSetCookie(started.secret, started.max_age, d.secure));
+  return reply;
+}
+
+Result<Reply> DeleteSession(const Deps& d, const ValidatedCall&) {
+  RP_ASSIGN_OR_RETURN(auto sessions, Sessions(d));
+  if (!d.principal.session_id.empty()) {
+    RP_RETURN_IF_ERROR(sessions->End(d.principal.username, d.principal.session_id));
+  }
+  Reply reply{204, nullptr, "", "", ""};
+  reply.headers.emplace_back("Set-Cookie", auth::ClearedSessionCookie(d.secure));
+  return reply;
+}
+
+Result<Reply> EndMySessions(const Deps& d, const ValidatedCall&) {
+  RP_ASSIGN_OR_RETURN(auto sessions, Sessions(d));
+  RP_ASSIGN_OR_RETURN(auto account, CallerAccount(d));
+  RP_ASSIGN_OR_RETURN(int ended, sessions->EndAll(account));
+  Reply reply{200, {{"ended", ended}}, "", "", ""};
+  reply.headers.emplace_back("Set-Cookie", auth::ClearedSessionCookie(d.secure));
+  return reply;
+}
+
 const std::map<std::string, OperationFn>& Operations() {
   static const std::map<std::string, OperationFn> kOps = {
       {"getHealth",
@@ -276,6 +327,9 @@ const std::map<std::string, OperationFn>& Operations() {
       {"getMetrics", GetMetrics},
       {"getMe", GetMe},
       {"changeMyPassword", ChangeMyPassword},
+      {"createSession", CreateSession},
+      {"deleteSession", DeleteSession},
+      {"endMySessions", EndMySessions},
       {"listUsers", ListUsers},
       {"createUser", CreateUser},
       {"updateUser", UpdateUser},
@@ -388,10 +442,12 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) const {
                                                                " has no handler")),
                          out);
   }
-  Result<Reply> reply =
-      op->second(Deps{service_, metrics_, list_cache_, tokens_, users_, request.principal}, call);
+  Result<Reply> reply = op->second(Deps{service_, metrics_, list_cache_, tokens_, users_, sessions_,
+                                        request.principal, request.secure},
+                                   call);
   if (!reply.ok()) return ErrorResponse(ApiError::FromStatus(reply.status()), out);
   out.status = reply->status;
+  out.headers.insert(out.headers.end(), reply->headers.begin(), reply->headers.end());
   if (!reply->workspace.empty()) out.workspace = reply->workspace;
   if (!reply->text_content_type.empty()) {
     out.content_type = reply->text_content_type;

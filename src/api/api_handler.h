@@ -11,6 +11,7 @@
 #include "api/list_cache.h"
 #include "api/metrics.h"
 #include "api/request_gate.h"
+#include "service/session_service.h"
 #include "service/token_service.h"
 #include "service/user_service.h"
 #include "service/workspace_service.h"
@@ -23,13 +24,14 @@ struct ApiRequest {
   std::string content_type;
   std::string body;
   Principal principal;  // whom the gate let it through for
+  bool secure = false;  // reached over HTTPS (the proxy's X-Forwarded-Proto): cookies are Secure
 };
 
 struct ApiResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow)
+  std::vector<std::pair<std::string, std::string>> headers;  // extra (Allow, Set-Cookie)
   std::string route = "unmatched";  // the path template, for logs and metrics
   std::string workspace;            // the workspace concerned, when known, for logs
 };
@@ -40,17 +42,19 @@ class ApiHandler {
   // are. Up to `list_cache_bytes` of encoded list pages are reused while the service's
   // ListRevision() holds. `tokens` null: the token operations answer 501. `users` null: the
   // account operations answer 501, and root on the local socket makes workspaces for nobody.
+  // `sessions` null: the browser session operations answer 501.
   //
   // A member (Principal::admin false) sees and acts on only the workspaces it owns: every
   // operation on another's answers 404 exactly as for one that does not exist.
   ApiHandler(const Contract& contract, WorkspaceService& service, Metrics& metrics,
              size_t list_cache_bytes = size_t{4} << 20, TokenService* tokens = nullptr,
-             UserService* users = nullptr)
+             UserService* users = nullptr, SessionService* sessions = nullptr)
       : contract_(contract),
         service_(service),
         metrics_(metrics),
         tokens_(tokens),
         users_(users),
+        sessions_(sessions),
         list_cache_(list_cache_bytes) {}
 
   ApiResponse Handle(const ApiRequest& request) const;
@@ -68,6 +72,7 @@ class ApiHandler {
   Metrics& metrics_;
   TokenService* const tokens_;
   UserService* const users_;
+  SessionService* const sessions_;
   mutable ListCache list_cache_;
 };
 

@@ -37,7 +37,7 @@ TEST(ContractTest, HasEveryOperation) {
                          "deleteUser",      "changeMyPassword"}) {
     EXPECT_NE(c.FindOperation(id), nullptr) << id;
   }
-  EXPECT_EQ(c.operations().size(), 26u);
+  EXPECT_EQ(c.operations().size(), 29u);
 }
 
 TEST(ContractTest, MatchesTemplatesAndExtractsPathParameters) {

@@ -17,6 +17,7 @@ struct GateRequest {
   std::string path;    // without the query
   std::string client;  // X-Rockpool-Client-Address (set by the proxy), or "local"
   std::string authorization;
+  std::string session;  // the session cookie's value (auth/session_cookie.h); empty when absent
   // For the cross-site check.
   std::string host;
   std::string forwarded_proto;  // X-Forwarded-Proto; empty when absent
@@ -30,10 +31,15 @@ inline constexpr char kForwardAuthPath[] = "/internal/authorize";
 
 // Whom a request that passed the gate acts for.
 struct Principal {
-  std::string username;  // the account; empty when the request needed none (GET /api/health)
-  std::string token_id;  // set when an API token signed the request in; empty: the password
-  bool local = false;    // root on this host's local socket (past the gate)
-  bool admin = false;    // an admin (core/user.h); root on the local socket is one
+  std::string username;    // the account; empty when the request needed none (GET /api/health)
+  std::string token_id;    // set when an API token signed the request in
+  std::string session_id;  // set when a browser session signed it in
+  std::string binding;     // signed in by the password: auth::PasswordBinding of its hash
+  bool local = false;      // root on this host's local socket (past the gate)
+  bool admin = false;      // an admin (core/user.h); root on the local socket is one
+
+  // Signed in with the account's password in this very request (not a token or a session).
+  bool by_password() const { return !local && token_id.empty() && session_id.empty(); }
 };
 
 struct GateAnswer {

@@ -19,10 +19,10 @@ std::string Rate(double per_second) {
 
 SecurityGate::SecurityGate(auth::CredentialSource& credentials, SecurityOptions options,
                            const auth::MonotonicClock& clock, auth::TokenVerifier* tokens,
-                           auth::AccountDirectory* accounts)
+                           auth::AccountDirectory* accounts, auth::SessionVerifier* sessions)
     : options_(options),
       budget_(options.budget, clock),
-      authenticator_(credentials, options.auth, clock, tokens, accounts) {}
+      authenticator_(credentials, options.auth, clock, tokens, accounts, sessions) {}
 
 void SecurityGate::Check(const GateRequest& request, Done done) {
   if (request.path == kForwardAuthPath) return Authenticate(request, std::move(done));
@@ -45,11 +45,17 @@ void SecurityGate::Check(const GateRequest& request, Done done) {
 }
 
 void SecurityGate::Authenticate(const GateRequest& request, Done done) {
-  authenticator_.Authenticate(
-      {request.authorization, request.client}, [done = std::move(done)](auth::AuthDecision d) {
-        if (!d.allowed()) return done({ApiError::FromAuthDecision(d), {}});
-        done({std::nullopt, {std::move(d.username), std::move(d.token_id), false, d.admin}});
-      });
+  authenticator_.Authenticate({request.authorization, request.client, request.session},
+                              [done = std::move(done)](auth::AuthDecision d) {
+                                if (!d.allowed()) return done({ApiError::FromAuthDecision(d), {}});
+                                Principal p;
+                                p.username = std::move(d.username);
+                                p.token_id = std::move(d.token_id);
+                                p.session_id = std::move(d.session_id);
+                                p.binding = std::move(d.binding);
+                                p.admin = d.admin;
+                                done({std::nullopt, std::move(p)});
+                              });
 }
 
 }  // namespace rockpool::api

@@ -8,8 +8,8 @@
 //                             budget).
 //   anything else             authentication (then the handler answers 404).
 //
-// Authentication is the Authenticator's (a password, or an API token as a Bearer header): 401
-// with a Basic challenge, 429 + Retry-After for a
+// Authentication is the Authenticator's (a password, an API token as a Bearer header, or a
+// browser session's cookie): 401 with a Bearer challenge, 429 + Retry-After for a
 // throttled address, 503 when the credentials cannot be read. There is no way to switch it
 // off: the server needs a gate, and this is the only one outside tests and benchmarks.
 #pragma once
@@ -28,12 +28,14 @@ struct SecurityOptions {
 
 class SecurityGate final : public RequestGate {
  public:
-  // `credentials`, `clock`, `tokens` and `accounts` must outlive the gate; `tokens` null: no API
-  // tokens; `accounts` null: the deployment's account is the only one.
+  // `credentials`, `clock`, `tokens`, `accounts` and `sessions` must outlive the gate; `tokens`
+  // null: no API tokens; `accounts` null: the deployment's account is the only one; `sessions`
+  // null: no browser sessions.
   explicit SecurityGate(auth::CredentialSource& credentials, SecurityOptions options = {},
                         const auth::MonotonicClock& clock = auth::SteadyClock::Instance(),
                         auth::TokenVerifier* tokens = nullptr,
-                        auth::AccountDirectory* accounts = nullptr);
+                        auth::AccountDirectory* accounts = nullptr,
+                        auth::SessionVerifier* sessions = nullptr);
 
   void Check(const GateRequest& request, Done done) override;
 

@@ -57,7 +57,7 @@ TEST_F(SecurityGateTest, HealthAloneNeedsNoCredentials) {
     ASSERT_TRUE(e.has_value()) << path;
     EXPECT_EQ(e->http_status, 401) << path;
     EXPECT_THAT(e->headers,
-                ::testing::Contains(Pair("WWW-Authenticate", R"(Basic realm="Rockpool")")));
+                ::testing::Contains(Pair("WWW-Authenticate", R"(Bearer realm="Rockpool")")));
   }
   GateRequest post = Get("/api/health", false);
   post.method = "POST";

@@ -32,7 +32,9 @@
 #include "api/dashboard_files.h"
 #include "api/forwarded_uri.h"
 #include "api/request_validation.h"
+#include "api/sign_in.h"
 #include "api/unix_socket.h"
+#include "auth/session_cookie.h"
 #include "core/names.h"
 
 namespace rockpool::api {
@@ -168,6 +170,7 @@ class ApiServer::Impl {
   const ApiOptions& options() const { return options_; }
   const ApiHandler& handler() const { return *handler_; }
   // The dashboard's answer for `path`, when this server serves the dashboard and it is its path.
+  bool serves_dashboard() const { return dashboard_.has_value(); }
   std::optional<ApiResponse> DashboardPage(const std::string& method,
                                            const std::string& path) const {
     if (!dashboard_) return std::nullopt;
@@ -240,6 +243,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   net::awaitable<void> SendErrorAndClose(const ApiError& error);
   Response Render(const ApiResponse& api, unsigned version, bool keep_alive) const;
   static GateRequest ToGateRequest(const Request& req, const std::string& path);
+  // A browser's navigation to `uri` refused as not signed in goes to the sign-in page instead.
+  bool RedirectToSignIn(const Request& req, std::string_view uri, const ApiError& refusal,
+                        ApiResponse& api) const;
   // For the proxy's question about `uri`, asked by `principal` who passed the gate: a refusal
   // when it is for a workspace `principal` may not reach (404, as for one that does not exist).
   std::optional<ApiError> ForwardedRefusal(const Principal& principal, std::string_view uri) const;
@@ -288,6 +294,29 @@ std::optional<ApiError> Session<Protocol>::ForwardedRefusal(const Principal& pri
 }
 
 template <typename Protocol>
+bool Session<Protocol>::RedirectToSignIn(const Request& req, std::string_view uri,
+                                         const ApiError& refusal, ApiResponse& api) const {
+  if (refusal.http_status != 401) return false;
+  const bool proxied = req.find("X-Forwarded-Host") != req.end();
+  SignInRequest sign_in;
+  sign_in.method = proxied ? req["X-Forwarded-Method"] : req.method_string();
+  sign_in.uri = uri;
+  sign_in.host = proxied ? req["X-Forwarded-Host"] : req[http::field::host];
+  sign_in.proto = req["X-Forwarded-Proto"];
+  sign_in.sec_fetch_mode = req["Sec-Fetch-Mode"];
+  sign_in.accept = req[http::field::accept];
+  sign_in.sign_in_port = server_.options().sign_in_port;
+  auto location = SignInLocation(sign_in);
+  if (!location) return false;
+  api.status = 302;
+  api.content_type = "text/html; charset=utf-8";
+  api.headers.emplace_back("Location", *location);
+  api.body = "<!doctype html>\n<title>Sign in</title>\n<p>You are not signed in. <a href=\"" +
+             *location + "\">Sign in to Rockpool</a></p>\n";
+  return true;
+}
+
+template <typename Protocol>
 GateRequest Session<Protocol>::ToGateRequest(const Request& req, const std::string& path) {
   GateRequest g;
   g.method = std::string(req.method_string());
@@ -295,6 +324,9 @@ GateRequest Session<Protocol>::ToGateRequest(const Request& req, const std::stri
   g.client = std::string(req["X-Rockpool-Client-Address"].substr(0, kMaxClientAddress));
   if (g.client.empty()) g.client = "local";
   g.authorization = std::string(req[http::field::authorization]);
+  if (auto session = auth::SessionCookieValue(req[http::field::cookie])) {
+    g.session = std::move(*session);
+  }
   g.host = std::string(req[http::field::host]);
   g.forwarded_proto = std::string(req["X-Forwarded-Proto"]);
   if (auto it = req.find(http::field::origin); it != req.end()) g.origin = std::string(it->value());
@@ -331,10 +363,18 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
   std::optional<ApiError> refusal;
   Principal principal;
   principal.local = principal.admin = trusted_;
+  std::string_view forwarded_uri;
+  if (auto it = req.find("X-Forwarded-Uri"); it != req.end()) forwarded_uri = it->value();
+  // The sign-in page and its assets: no session needed (the proxy's files, or dev mode's).
+  const bool public_page = forward_auth
+                               ? IsPublicDashboardPath(SplitRequestTarget(forwarded_uri).path)
+                               : IsPublicDashboardPath(target.path) && server_.serves_dashboard();
   if (forward_auth && req.method() != http::verb::get) {
     refusal = ApiError::MethodNotAllowed(std::string(req.method_string()) + " is not allowed on " +
                                          kForwardAuthPath + "; use GET");
     refusal->headers.emplace_back("Allow", "GET");
+  } else if (public_page) {
+    // Served as is; nothing that needs an account is behind these paths.
   } else if (!trusted_ || forward_auth) {
     auto pending = PendingGateCheck::Start(server_.gate(), gate_request);
     GateAnswer answer;
@@ -348,11 +388,12 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
   }
   if (forward_auth) {
     api->route = kForwardAuthPath;
-    std::string_view uri;
-    if (auto it = req.find("X-Forwarded-Uri"); it != req.end()) uri = it->value();
-    if (!refusal) refusal = ForwardedRefusal(principal, uri);
+    const std::string_view uri = forwarded_uri;
+    if (!refusal && !public_page) refusal = ForwardedRefusal(principal, uri);
     if (refusal) {
-      *api = Refusal(*refusal, true, std::move(*api));
+      if (!RedirectToSignIn(req, uri, *refusal, *api)) {
+        *api = Refusal(*refusal, true, std::move(*api));
+      }
     } else {
       api->status = 204;
       api->content_type.clear();
@@ -362,13 +403,19 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
     }
   } else if (refusal) {
     api->route = server_.handler().RouteTemplate(std::string(req.method_string()), target.path);
-    *api = Refusal(*refusal, false, std::move(*api));
+    const bool page = server_.serves_dashboard() && !target.path.starts_with("/api");
+    if (!page || !RedirectToSignIn(req, req.target(), *refusal, *api)) {
+      *api = Refusal(*refusal, false, std::move(*api));
+    }
   } else if (auto page = server_.DashboardPage(std::string(req.method_string()), target.path)) {
     *api = std::move(*page);
   } else {
-    ApiRequest in{std::string(req.method_string()), std::string(req.target()),
-                  std::string(req[http::field::content_type]), std::move(req.body()),
-                  std::move(principal)};
+    ApiRequest in{std::string(req.method_string()),
+                  std::string(req.target()),
+                  std::string(req[http::field::content_type]),
+                  std::move(req.body()),
+                  std::move(principal),
+                  beast::iequals(req["X-Forwarded-Proto"], "https")};
     *api = server_.handler().Handle(in);
   }
   co_return Render(*api, req.version(), req.keep_alive());
@@ -477,7 +524,7 @@ Status ApiServer::Impl::Listen() {
   if (!contract.ok()) return contract.status().WithContext("api server");
   contract_.emplace(std::move(contract).value());
   handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes, options_.tokens,
-                   options_.users);
+                   options_.users, options_.sessions);
   if (!options_.dashboard_dir.empty()) dashboard_.emplace(options_.dashboard_dir);
   RP_RETURN_IF_ERROR(options_.unix_socket.empty()
                          ? ListenTcp()

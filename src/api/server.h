@@ -36,6 +36,7 @@
 #include "api/metrics.h"
 #include "api/request_gate.h"
 #include "core/status.h"
+#include "service/session_service.h"
 #include "service/token_service.h"
 #include "service/user_service.h"
 #include "service/workspace_service.h"
@@ -70,6 +71,12 @@ struct ApiOptions {
   TokenService* tokens = nullptr;
   // The accounts of /api/users; must outlive the server. Null: those operations answer 501.
   UserService* users = nullptr;
+  // The browser sessions of /api/session; must outlive the server. Null: those operations
+  // answer 501. (The gate verifies sessions; this is where they start and end.)
+  SessionService* sessions = nullptr;
+  // The dashboard's port, where a browser refused on another port (the workspaces') is sent to
+  // sign in (api/sign_in.h). 0: the dashboard is on this server's own origin (dev mode).
+  int sign_in_port = 0;
 };
 
 class ApiServer {

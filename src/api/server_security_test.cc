@@ -55,7 +55,7 @@ TEST_F(ServerSecurityTest, EveryRequestButHealthNeedsCredentials) {
        {"/api/workspaces", "/api/workspaces/demo", "/api/metrics", "/api/nothing", "/"}) {
     HttpResponse r = Send(Request("GET", target));
     EXPECT_EQ(r.status, 401) << target;
-    EXPECT_EQ(r.Header("WWW-Authenticate"), R"(Basic realm="Rockpool")") << target;
+    EXPECT_EQ(r.Header("WWW-Authenticate"), R"(Bearer realm="Rockpool")") << target;
     EXPECT_THAT(r.Header("Content-Type"), HasSubstr("application/json"));
     EXPECT_EQ(ErrorOf(r)["code"], "unauthenticated");
     EXPECT_THAT(ErrorOf(r)["message"].get<std::string>(),
@@ -161,7 +161,7 @@ TEST_F(ServerSecurityTest, ForwardAuthAnswers204OrAPageThatSaysWhy) {
 
   HttpResponse none = Send(Request("GET", "/internal/authorize"));
   EXPECT_EQ(none.status, 401);
-  EXPECT_EQ(none.Header("WWW-Authenticate"), R"(Basic realm="Rockpool")");
+  EXPECT_EQ(none.Header("WWW-Authenticate"), R"(Bearer realm="Rockpool")");
   EXPECT_THAT(none.Header("Content-Type"), HasSubstr("text/html"));
   EXPECT_THAT(none.body, HasSubstr("<title>Sign in to Rockpool</title>"));
   EXPECT_THAT(none.body, HasSubstr("`rockpool up` printed"));

@@ -1,7 +1,8 @@
 // StoreServerTest: a fixture for the API over HTTP on the real services and store (each engine:
 // SQLite in a temp file, PostgreSQL in a database of its own; fake runtime): the whole request
-// path of `rockpool serve` minus the worker, its API tokens and accounts included, with every
-// answer checked against api/openapi.yaml. admin_ is signed in as the deployment's account.
+// path of `rockpool serve` minus the worker, its API tokens, accounts and sessions included,
+// with every answer checked against api/openapi.yaml. admin_ is signed in as the deployment's
+// account.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 
 #include "api/test_server.h"
 #include "runtime/fake/fake_runtime.h"
+#include "service/store_session_service.h"
 #include "service/store_token_service.h"
 #include "service/store_user_service.h"
 #include "service/workspace_service_impl.h"
@@ -28,9 +30,10 @@ class StoreServerTest : public ::testing::TestWithParam<rockpool::testing::Engin
     service_ = std::make_unique<WorkspaceServiceImpl>(*store_, *queue_, runtime_);
     tokens_ = std::make_unique<StoreTokenService>(*store_, clock_, credentials_);
     users_ = std::make_unique<StoreUserService>(*store_, credentials_);
-    server_ =
-        std::make_unique<TestServer>(*service_, ApiOptions{}, SecurityOptions{},
-                                     auth::SteadyClock::Instance(), tokens_.get(), users_.get());
+    sessions_ = std::make_unique<StoreSessionService>(*store_, clock_);
+    server_ = std::make_unique<TestServer>(*service_, ApiOptions{}, SecurityOptions{},
+                                           auth::SteadyClock::Instance(), tokens_.get(),
+                                           users_.get(), sessions_.get());
     admin_ = server_->NewClient();
     contract_ =
         std::make_unique<Contract>(std::move(Contract::Load(ROCKPOOL_OPENAPI_PATH)).value());
@@ -51,6 +54,7 @@ class StoreServerTest : public ::testing::TestWithParam<rockpool::testing::Engin
   std::unique_ptr<WorkspaceServiceImpl> service_;
   std::unique_ptr<StoreTokenService> tokens_;
   std::unique_ptr<StoreUserService> users_;
+  std::unique_ptr<StoreSessionService> sessions_;
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<CurlHttpClient> admin_;
   std::unique_ptr<Contract> contract_;

@@ -42,15 +42,18 @@ inline Headers SignedInHeaders() {
 class TestServer {
  public:
   // `tokens` (null: none) serves /api/tokens and signs in Bearer requests; `users` (null: only
-  // kTestUser) serves /api/users and signs in its accounts.
+  // kTestUser) serves /api/users and signs in its accounts; `sessions` (null: none) serves
+  // /api/session and signs in session cookies.
   explicit TestServer(WorkspaceService& service, ApiOptions options = {},
                       SecurityOptions security = {},
                       const auth::MonotonicClock& clock = auth::SteadyClock::Instance(),
-                      TokenService* tokens = nullptr, UserService* users = nullptr)
+                      TokenService* tokens = nullptr, UserService* users = nullptr,
+                      SessionService* sessions = nullptr)
       : credentials_(BasicAuth{kTestUser, TestPasswordHash()}),
-        gate_(credentials_, security, clock, tokens, users) {
+        gate_(credentials_, security, clock, tokens, users, sessions) {
     options.tokens = tokens;
     options.users = users;
+    options.sessions = sessions;
     if (options.unix_socket.empty()) {
       options.address = "127.0.0.1";
       options.port = 0;
@@ -85,6 +88,10 @@ class TestServer {
     return Client(std::move(h));
   }
   std::unique_ptr<CurlHttpClient> NewAnonymousClient() const { return Client({}); }
+  // Sends the session cookie on every request, as a signed-in browser does.
+  std::unique_ptr<CurlHttpClient> NewSessionClient(const std::string& cookie) const {
+    return Client({{"Cookie", cookie}, {"X-Rockpool-Request", "test"}});
+  }
   // Sends `Authorization: Bearer <secret>` on every request, as a script with a token would.
   std::unique_ptr<CurlHttpClient> NewTokenClient(const std::string& secret) const {
     return Client({{"Authorization", "Bearer " + secret}, {"X-Rockpool-Request", "test"}});

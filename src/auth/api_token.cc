@@ -20,24 +20,31 @@ bool IsUrlSafeBase64(char c) {
 
 }  // namespace
 
-std::string NewTokenSecret() {
+std::string NewSecret(std::string_view prefix) {
   std::array<unsigned char, kSecretBytes> bytes;
   randombytes_buf(bytes.data(), bytes.size());
   std::array<char, kEncodedLength + 1> encoded{};
   sodium_bin2base64(encoded.data(), encoded.size(), bytes.data(), bytes.size(),
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   sodium_memzero(bytes.data(), bytes.size());
-  return std::string(kTokenPrefix) + std::string(encoded.data(), kEncodedLength);
+  return std::string(prefix) + std::string(encoded.data(), kEncodedLength);
 }
 
-bool LooksLikeTokenSecret(std::string_view secret) {
-  if (!secret.starts_with(kTokenPrefix)) return false;
-  const std::string_view body = secret.substr(kTokenPrefix.size());
+bool LooksLikeSecret(std::string_view secret, std::string_view prefix) {
+  if (!secret.starts_with(prefix)) return false;
+  const std::string_view body = secret.substr(prefix.size());
   if (body.size() != kEncodedLength) return false;
   for (char c : body) {
     if (!IsUrlSafeBase64(c)) return false;
   }
   return true;
+}
+
+std::string NewTokenSecret() { return NewSecret(kTokenPrefix); }
+bool LooksLikeTokenSecret(std::string_view secret) { return LooksLikeSecret(secret, kTokenPrefix); }
+std::string NewSessionSecret() { return NewSecret(kSessionPrefix); }
+bool LooksLikeSessionSecret(std::string_view secret) {
+  return LooksLikeSecret(secret, kSessionPrefix);
 }
 
 std::string TokenDigest(std::string_view secret) {
@@ -50,6 +57,10 @@ std::string TokenDigest(std::string_view secret) {
     out += kHex[b & 0xf];
   }
   return out;
+}
+
+std::string PasswordBinding(std::string_view password_hash) {
+  return TokenDigest(password_hash).substr(0, 32);
 }
 
 std::optional<std::string> ParseBearerAuthorization(std::string_view value) {

@@ -28,9 +28,10 @@ std::string DisabledMessage(const std::string& username) {
 
 Authenticator::Authenticator(CredentialSource& source, AuthenticatorOptions options,
                              const MonotonicClock& clock, TokenVerifier* tokens,
-                             AccountDirectory* accounts)
+                             AccountDirectory* accounts, SessionVerifier* sessions)
     : source_(source),
       tokens_(tokens),
+      sessions_(sessions),
       accounts_(accounts),
       options_(options),
       throttle_(options.throttle, clock),
@@ -76,11 +77,16 @@ Result<Authenticator::Resolved> Authenticator::Resolve(const std::string& userna
   return r;
 }
 
-AuthDecision Authenticator::Allowed(const Resolved& account, std::string token_id) const {
+AuthDecision Authenticator::Allowed(const Resolved& account, std::string token_id,
+                                    std::string session_id) const {
   AuthDecision allowed;
   allowed.outcome = Outcome::kAllowed;
   allowed.username = account.credentials.username;
+  if (token_id.empty() && session_id.empty()) {
+    allowed.binding = PasswordBinding(account.credentials.password_hash);
+  }
   allowed.token_id = std::move(token_id);
+  allowed.session_id = std::move(session_id);
   allowed.admin = account.admin;
   return allowed;
 }
@@ -92,6 +98,9 @@ void Authenticator::Authenticate(AuthRequest request, Done done) {
   auto deployment = source_.Current();
   if (!deployment.ok()) {
     return done(Refuse(Outcome::kUnavailable, deployment.status().message()));
+  }
+  if (request.authorization.empty() && !request.session.empty()) {
+    return done(VerifySession(request.session, *deployment));
   }
   if (request.authorization.empty()) {
     return done(Refuse(Outcome::kUnauthenticated, "no credentials were sent"));
@@ -150,6 +159,33 @@ AuthDecision Authenticator::VerifyToken(const std::string& client, std::string_v
   if (account->disabled) return Failed(client, DisabledMessage(identity->username));
   throttle_.RecordSuccess(client);
   return Allowed(*account, identity->token_id);
+}
+
+AuthDecision Authenticator::VerifySession(std::string_view secret, const BasicAuth& deployment) {
+  if (sessions_ == nullptr || !LooksLikeSessionSecret(secret)) {
+    return Refuse(Outcome::kUnauthenticated,
+                  "the session cookie is not a session of this server; sign in again");
+  }
+  auto identity = sessions_->Verify(secret);
+  if (!identity.ok()) {
+    const bool down = identity.status().code() == Code::kUnavailable;
+    return Refuse(down ? Outcome::kUnavailable : Outcome::kUnauthenticated,
+                  identity.status().message());
+  }
+  auto account = Resolve(identity->username, deployment);
+  if (!account.ok()) return Refuse(Outcome::kUnavailable, account.status().message());
+  if (!account->known) {
+    return Refuse(Outcome::kUnauthenticated,
+                  "the session's account \"" + identity->username + "\" is gone");
+  }
+  if (account->disabled) {
+    return Refuse(Outcome::kUnauthenticated, DisabledMessage(identity->username));
+  }
+  if (!ConstantTimeEquals(identity->binding, PasswordBinding(account->credentials.password_hash))) {
+    return Refuse(Outcome::kUnauthenticated,
+                  "the account's password changed since this session began; sign in again");
+  }
+  return Allowed(*account, "", identity->session_id);
 }
 
 AuthDecision Authenticator::Failed(const std::string& client, std::string message) {

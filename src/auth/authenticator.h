@@ -1,5 +1,6 @@
 // Authenticator: decides whether a request's `Authorization` header carries the password of an
-// enabled account (Basic) or a live API token of one (Bearer, api_token.h), for one client
+// enabled account (Basic) or a live API token of one (Bearer, api_token.h), or, without that
+// header, whether its session cookie names a live browser session of one, for one client
 // address, and which account and role that is. The accounts are the deployment's own admin
 // account (the CredentialSource) and those of the AccountDirectory; the deployment's account's
 // name is never looked up in the directory.
@@ -8,8 +9,13 @@
 //   1. A client address the LoginThrottle has locked out is refused (kThrottled) without its
 //      credentials being looked at, so the answer is no oracle for guesses.
 //   2. No usable credentials from the CredentialSource: kUnavailable; nothing passes.
-//   3. No Authorization header: kUnauthenticated (not counted as a failure: browsers ask
-//      without credentials first and offer them after the 401).
+//   3. No Authorization header and no session cookie: kUnauthenticated (not counted as a
+//      failure: browsers ask without credentials first).
+//   3a. No Authorization header but a session cookie: the session looked up by its digest (one
+//      indexed read, no hash); allowed when it is live, its account exists and is enabled, and
+//      the account's password is still the one the session began with. A refused session is
+//      not counted as a failure (a browser with a stale cookie would lock its own address out,
+//      and a session's 256-bit secret is not guessed).
 //   4. A Bearer token: its digest looked up by the TokenVerifier (one indexed read, on the
 //      caller's thread); allowed when it is live and its account exists and is enabled,
 //      otherwise a failure the throttle counts. No hash is computed for a token.
@@ -63,6 +69,7 @@ struct AuthenticatorOptions {
 struct AuthRequest {
   std::string authorization;  // the header's value; empty when absent
   std::string client;         // the client address the throttle counts against
+  std::string session;        // the session cookie's value; empty when absent
 };
 
 struct AuthDecision {
@@ -72,6 +79,8 @@ struct AuthDecision {
   std::chrono::seconds retry_after{0};  // kThrottled; kUnavailable when the verifier is busy
   std::string username;                 // kAllowed
   std::string token_id;                 // kAllowed by an API token: which; empty: the password
+  std::string session_id;               // kAllowed by a session: which
+  std::string binding;                  // kAllowed by the password: PasswordBinding of its hash
   bool admin = false;                   // kAllowed: the account is an admin
 
   bool allowed() const { return outcome == Outcome::kAllowed; }
@@ -81,11 +90,13 @@ class Authenticator {
  public:
   using Done = std::function<void(AuthDecision)>;
 
-  // `source`, `clock`, `tokens` and `accounts` must outlive the authenticator. `tokens` null:
-  // Bearer headers are refused. `accounts` null: the deployment's account is the only one.
+  // `source`, `clock`, `tokens`, `accounts` and `sessions` must outlive the authenticator.
+  // `tokens` null: Bearer headers are refused. `accounts` null: the deployment's account is the
+  // only one. `sessions` null: session cookies are refused.
   explicit Authenticator(CredentialSource& source, AuthenticatorOptions options = {},
                          const MonotonicClock& clock = SteadyClock::Instance(),
-                         TokenVerifier* tokens = nullptr, AccountDirectory* accounts = nullptr);
+                         TokenVerifier* tokens = nullptr, AccountDirectory* accounts = nullptr,
+                         SessionVerifier* sessions = nullptr);
   // Finishes the checks already queued, then stops the verifier threads.
   ~Authenticator();
   Authenticator(const Authenticator&) = delete;
@@ -118,16 +129,20 @@ class Authenticator {
   // Unavailable when the directory cannot be read.
   Result<Resolved> Resolve(const std::string& username, const BasicAuth& deployment);
   AuthDecision Verify(const Job& job);
-  AuthDecision Allowed(const Resolved& account, std::string token_id = "") const;
+  // By the password when both ids are empty.
+  AuthDecision Allowed(const Resolved& account, std::string token_id = "",
+                       std::string session_id = "") const;
   AuthDecision Throttled(const std::string& client, std::chrono::seconds wait) const;
   AuthDecision VerifyToken(const std::string& client, std::string_view secret,
                            const BasicAuth& deployment);
+  AuthDecision VerifySession(std::string_view secret, const BasicAuth& deployment);
   const std::string& UnknownAccountHash();
   AuthDecision Failed(const std::string& client, std::string message);
   void VerifierLoop();
 
   CredentialSource& source_;
   TokenVerifier* const tokens_;
+  SessionVerifier* const sessions_;
   AccountDirectory* const accounts_;
   const AuthenticatorOptions options_;
   LoginThrottle throttle_;

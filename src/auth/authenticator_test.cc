@@ -351,6 +351,91 @@ TEST_F(AuthenticatorAccountsTest, AnUnknownNameCostsAHashAndAnUnreadableDirector
       << "the deployment's account is not looked up";
 }
 
+// Sessions by secret, as the store would answer for them.
+class FakeSessionVerifier final : public SessionVerifier {
+ public:
+  Result<SessionIdentity> Verify(std::string_view secret) override {
+    if (unavailable) return Status::Unavailable("the store is down");
+    auto it = live.find(std::string(secret));
+    if (it == live.end()) return Status::NotFound("the session ended");
+    return it->second;
+  }
+  std::map<std::string, SessionIdentity> live;
+  bool unavailable = false;
+};
+
+class AuthenticatorSessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override { directory_.Add("ann", Role::kMember); }
+  AuthDecision WithCookie(const std::string& secret, const std::string& header = "") {
+    return auth_.AuthenticateAndWait({header, "10.0.0.1", secret});
+  }
+  // A session of `username` started with its current password.
+  std::string Start(const std::string& username) {
+    AuthDecision signed_in = auth_.AuthenticateAndWait({Header(username, "right"), "10.0.0.1"});
+    EXPECT_TRUE(signed_in.allowed()) << signed_in.message;
+    EXPECT_FALSE(signed_in.binding.empty());
+    const std::string secret = NewSessionSecret();
+    sessions_.live[secret] = {"session-" + username, username, signed_in.binding};
+    return secret;
+  }
+
+  FakeMonotonicClock clock_;
+  FixedCredentialSource source_{BasicAuth{"admin", CheapHash()}};
+  FakeDirectory directory_;
+  FakeSessionVerifier sessions_;
+  Authenticator auth_{source_, AuthenticatorOptions{}, clock_, nullptr, &directory_, &sessions_};
+};
+
+TEST_F(AuthenticatorSessionTest, ALiveSessionSignsInItsAccountWithoutAHash) {
+  const std::string secret = Start("ann");
+  const uint64_t hashes = auth_.hash_checks();
+  AuthDecision d = WithCookie(secret);
+  ASSERT_TRUE(d.allowed()) << d.message;
+  EXPECT_EQ(d.username, "ann");
+  EXPECT_EQ(d.session_id, "session-ann");
+  EXPECT_TRUE(d.binding.empty()) << "only the password itself can start a session";
+  EXPECT_EQ(auth_.hash_checks(), hashes);
+  // An Authorization header speaks for the request; the cookie is not looked at.
+  AuthDecision header = WithCookie(secret, Header("admin", "right"));
+  EXPECT_EQ(header.username, "admin");
+  EXPECT_TRUE(header.session_id.empty());
+}
+
+TEST_F(AuthenticatorSessionTest, EndedForeignOrStaleSessionsAreRefusedButNotCounted) {
+  const std::string secret = Start("ann");
+  for (int i = 0; i < 10; ++i) {
+    AuthDecision ended = WithCookie(NewSessionSecret());
+    EXPECT_EQ(ended.outcome, Outcome::kUnauthenticated);
+    EXPECT_EQ(ended.message, "the session ended");
+    EXPECT_THAT(WithCookie("rpt_" + NewSessionSecret().substr(4)).message,
+                HasSubstr("not a session of this server"));
+  }
+  EXPECT_EQ(auth_.throttle().RetryAfter("10.0.0.1"), std::nullopt);
+  EXPECT_TRUE(WithCookie(secret).allowed());
+
+  // A new password (the same text again, hashed with a new salt) ends the old sessions.
+  directory_.users["ann"].password_hash = *HashPassword("right", TestPasswordHashCost());
+  EXPECT_THAT(WithCookie(secret).message, HasSubstr("password changed since this session began"));
+  const std::string renewed = Start("ann");
+  EXPECT_TRUE(WithCookie(renewed).allowed());
+  directory_.users["ann"].disabled = true;
+  EXPECT_THAT(WithCookie(renewed).message, HasSubstr("\"ann\" is disabled"));
+  directory_.users.erase("ann");
+  EXPECT_THAT(WithCookie(renewed).message, HasSubstr("\"ann\" is gone"));
+  sessions_.unavailable = true;
+  EXPECT_EQ(WithCookie(renewed).outcome, Outcome::kUnavailable);
+}
+
+TEST(AuthenticatorWithoutSessionsTest, SessionCookiesAreRefused) {
+  FakeMonotonicClock clock;
+  FixedCredentialSource source{BasicAuth{"admin", CheapHash()}};
+  Authenticator auth(source, {}, clock);
+  AuthDecision d = auth.AuthenticateAndWait({"", "10.0.0.1", NewSessionSecret()});
+  EXPECT_EQ(d.outcome, Outcome::kUnauthenticated);
+  EXPECT_THAT(d.message, HasSubstr("not a session of this server"));
+}
+
 TEST(AuthenticatorWithoutTokensTest, BearerHeadersAreRefused) {
   FakeMonotonicClock clock;
   FixedCredentialSource source{BasicAuth{"admin", CheapHash()}};

@@ -48,6 +48,20 @@ Result<std::chrono::milliseconds> Config::IdleCheckInterval() const {
   return std::chrono::milliseconds(seconds * 1000);
 }
 
+Result<SessionOptions> Config::Sessions() const {
+  constexpr int64_t kYear = int64_t{365} * 24 * 3600;
+  RP_ASSIGN_OR_RETURN(int64_t idle,
+                      ParseDurationSeconds(session_idle, "ROCKPOOL_SESSION_IDLE", kYear));
+  RP_ASSIGN_OR_RETURN(int64_t lifetime,
+                      ParseDurationSeconds(session_lifetime, "ROCKPOOL_SESSION_LIFETIME", kYear));
+  if (idle == 0 || lifetime == 0) {
+    return Status::InvalidArgument(
+        "ROCKPOOL_SESSION_IDLE and ROCKPOOL_SESSION_LIFETIME must be longer than 0 (sessions "
+        "always end); for example 12h and 168h");
+  }
+  return SessionOptions{std::chrono::seconds(idle), std::chrono::seconds(lifetime)};
+}
+
 Status Config::CheckRuntime() const {
   if (runtime == "incus" || runtime == "tart") return Status::Ok();
   return Status::InvalidArgument("ROCKPOOL_RUNTIME is \"" + runtime +
@@ -110,6 +124,8 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_RECIPE_DIR", c.recipe_dir);
   FromEnv("ROCKPOOL_IDLE_TIMEOUT", c.idle_timeout);
   FromEnv("ROCKPOOL_IDLE_CHECK_INTERVAL", c.idle_check_interval);
+  FromEnv("ROCKPOOL_SESSION_IDLE", c.session_idle);
+  FromEnv("ROCKPOOL_SESSION_LIFETIME", c.session_lifetime);
   if (auto max_snapshots = MaxSnapshotsFromEnvironment(); max_snapshots.ok()) {
     c.max_snapshots = *max_snapshots;
   }

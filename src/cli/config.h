@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/limits.h"
+#include "service/session_service.h"
 
 namespace rockpool {
 
@@ -59,9 +60,14 @@ struct Config {
   std::string idle_timeout = "30m";         // ROCKPOOL_IDLE_TIMEOUT: 1800, 45m, 1h30m, 0
   std::string idle_check_interval = "15s";  // ROCKPOOL_IDLE_CHECK_INTERVAL
 
+  // A browser session ends after this long without a request, and this long after sign-in.
+  std::string session_idle = "12h";       // ROCKPOOL_SESSION_IDLE
+  std::string session_lifetime = "168h";  // ROCKPOOL_SESSION_LIFETIME
+
   // InvalidArgument naming the setting and the accepted forms.
   Result<int64_t> IdleTimeoutSeconds() const;
   Result<std::chrono::milliseconds> IdleCheckInterval() const;
+  Result<SessionOptions> Sessions() const;
 
   std::string socket_dir() const { return state_dir + "/sockets"; }
   std::string auth_file() const { return state_dir + "/auth.json"; }  // the account's hash

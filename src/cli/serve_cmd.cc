@@ -22,6 +22,7 @@
 #include "cli/service.h"
 #include "cli/source_settings.h"
 #include "cli/steps.h"
+#include "service/store_session_service.h"
 #include "service/store_token_service.h"
 #include "service/store_user_service.h"
 #include "store/clock.h"
@@ -149,8 +150,12 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   api.tokens = &tokens;
   StoreUserService users(plane->store(), credentials);
   api.users = &users;
+  RP_ASSIGN_OR_RETURN(auto session_options, c.Sessions());
+  StoreSessionService sessions(plane->store(), clock, session_options);
+  api.sessions = &sessions;
+  api.sign_in_port = c.control_port;
   api::SecurityGate gate(credentials, SecurityFromConfig(ctx.config()),
-                         auth::SteadyClock::Instance(), &tokens, &users);
+                         auth::SteadyClock::Instance(), &tokens, &users, &sessions);
   api::ApiServer server(api, plane->service(), metrics, gate);
   RP_RETURN_IF_ERROR(server.Listen());
   plane->StartBackground();

@@ -22,6 +22,7 @@
 #include "cli/source_settings.h"
 #include "proxy/noop/noop_proxy.h"
 #include "runtime/sim/sim_runtime.h"
+#include "service/store_session_service.h"
 #include "service/store_token_service.h"
 #include "service/store_user_service.h"
 #include "store/clock.h"
@@ -157,10 +158,14 @@ Status ServeDev(const DevServeFlags& flags) {
   api.tokens = &tokens;
   StoreUserService users(plane.store(), credentials);
   api.users = &users;
+  RP_ASSIGN_OR_RETURN(auto session_options, config.Sessions());
+  StoreSessionService sessions(plane.store(), clock, session_options);
+  api.sessions = &sessions;
   api::SecurityOptions security;
   security.budget.requests_per_second = config.api_requests_per_second;
   security.budget.burst = config.api_burst;
-  api::SecurityGate gate(credentials, security, auth::SteadyClock::Instance(), &tokens, &users);
+  api::SecurityGate gate(credentials, security, auth::SteadyClock::Instance(), &tokens, &users,
+                         &sessions);
   api::ApiServer server(api, plane.service(), metrics, gate);
   RP_RETURN_IF_ERROR(server.Listen().WithContext("dev mode"));
   PrintBanner(server.endpoint(), auth, sim, api.dashboard_dir);

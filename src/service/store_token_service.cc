@@ -1,5 +1,6 @@
 #include "service/store_token_service.h"
 
+#include "service/stored_secret.h"
 #include "store/uuid.h"
 
 namespace rockpool {
@@ -39,15 +40,12 @@ Status StoreTokenService::Revoke(const std::string& username, const std::string&
 }
 
 Result<auth::TokenIdentity> StoreTokenService::Verify(std::string_view secret) {
-  auto found = store_.tokens().FindByDigest(auth::TokenDigest(secret));
-  if (!found.ok()) {
-    return Status::Unavailable("the store could not be asked about the API token: " +
-                               found.status().message());
-  }
-  if (!found->has_value()) {
+  RP_ASSIGN_OR_RETURN(auto found,
+                      FindStoredSecret(store_, secret, CredentialKind::kToken, "the API token"));
+  if (!found) {
     return Status::NotFound(std::string("the API token is unknown or was revoked; ") + kMakeOne);
   }
-  const ApiToken& token = **found;
+  const ApiToken& token = *found;
   const TimePoint now = clock_.Now();
   if (token.expires_at) {
     auto expiry = ParseTime(*token.expires_at);

@@ -93,6 +93,8 @@ Result<UserInfo> StoreUserService::Create(const std::string& username, const std
                               "\" still owns workspaces or API tokens of a former account of "
                               "that name; pick another name");
     }
+    // Its sessions could not sign in anyway (they are bound to the former password).
+    RP_RETURN_IF_ERROR(store_.tokens().DeleteSessions(username, "").status());
     RP_ASSIGN_OR_RETURN(user, store_.users().Insert(user));
     return Status::Ok();
   }));
@@ -165,6 +167,7 @@ Status StoreUserService::Delete(const std::string& actor, const std::string& use
     }
     RP_ASSIGN_OR_RETURN(auto tokens, store_.tokens().List(username));
     for (const ApiToken& t : tokens) RP_RETURN_IF_ERROR(store_.tokens().Delete(username, t.id));
+    RP_RETURN_IF_ERROR(store_.tokens().DeleteSessions(username, "").status());
     return store_.users().Delete(username);
   });
 }

@@ -4,7 +4,11 @@ namespace rockpool {
 namespace {
 
 constexpr const char* kTokenColumns =
-    "id, username, name, digest, created_at, expires_at, last_used_at";
+    "id, username, name, digest, created_at, expires_at, last_used_at, kind, binding";
+
+const char* KindText(CredentialKind kind) {
+  return kind == CredentialKind::kSession ? "session" : "token";
+}
 
 Result<std::vector<ApiToken>> ReadTokens(sql::Statement& stmt, std::string_view what) {
   std::vector<ApiToken> out;
@@ -19,6 +23,8 @@ Result<std::vector<ApiToken>> ReadTokens(sql::Statement& stmt, std::string_view 
     t.created_at = stmt.Text(4);
     t.expires_at = stmt.OptText(5);
     t.last_used_at = stmt.OptText(6);
+    t.kind = stmt.Text(7) == "session" ? CredentialKind::kSession : CredentialKind::kToken;
+    t.binding = stmt.OptText(8);
     out.push_back(std::move(t));
   }
 }
@@ -27,10 +33,12 @@ Result<std::vector<ApiToken>> ReadTokens(sql::Statement& stmt, std::string_view 
 
 Result<ApiToken> SqlTokenRepository::Insert(const ApiToken& token) {
   auto conn = db_.Writer();
-  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("INSERT INTO api_tokens (") +
-                                               kTokenColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  RP_ASSIGN_OR_RETURN(auto stmt,
+                      conn->Prepare(std::string("INSERT INTO api_tokens (") + kTokenColumns +
+                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt->Bind(1, token.id).Bind(2, token.username).Bind(3, token.name).Bind(4, token.digest);
   stmt->Bind(5, token.created_at).Bind(6, token.expires_at).Bind(7, token.last_used_at);
+  stmt->Bind(8, KindText(token.kind)).Bind(9, token.binding);
   Status st = stmt->Run("insert API token \"" + token.name + "\"");
   if (st.code() == Code::kAlreadyExists) {
     return Status::AlreadyExists("user " + token.username + " already has a token named \"" +
@@ -44,7 +52,8 @@ Result<std::vector<ApiToken>> SqlTokenRepository::List(const std::string& userna
   auto conn = db_.Reader();
   RP_ASSIGN_OR_RETURN(auto stmt,
                       conn->Prepare(std::string("SELECT ") + kTokenColumns +
-                                    " FROM api_tokens WHERE username = ? ORDER BY created_at, id"));
+                                    " FROM api_tokens WHERE username = ? AND kind = 'token' "
+                                    "ORDER BY created_at, id"));
   stmt->Bind(1, username);
   return ReadTokens(*stmt, "list the API tokens of " + username);
 }
@@ -61,8 +70,9 @@ Result<std::optional<ApiToken>> SqlTokenRepository::FindByDigest(const std::stri
 
 Status SqlTokenRepository::Delete(const std::string& username, const std::string& id) {
   auto conn = db_.Writer();
-  RP_ASSIGN_OR_RETURN(auto stmt,
-                      conn->Prepare("DELETE FROM api_tokens WHERE username = ? AND id = ?"));
+  RP_ASSIGN_OR_RETURN(
+      auto stmt,
+      conn->Prepare("DELETE FROM api_tokens WHERE username = ? AND id = ? AND kind = 'token'"));
   stmt->Bind(1, username).Bind(2, id);
   RP_RETURN_IF_ERROR(stmt->Run("revoke API token " + id));
   if (stmt->Changes() == 0) {
@@ -70,6 +80,25 @@ Status SqlTokenRepository::Delete(const std::string& username, const std::string
                             "; list them with `rockpool token list`");
   }
   return Status::Ok();
+}
+
+Status SqlTokenRepository::DeleteSession(const std::string& username, const std::string& id) {
+  auto conn = db_.Writer();
+  RP_ASSIGN_OR_RETURN(
+      auto stmt,
+      conn->Prepare("DELETE FROM api_tokens WHERE username = ? AND id = ? AND kind = 'session'"));
+  stmt->Bind(1, username).Bind(2, id);
+  return stmt->Run("end session " + id);
+}
+
+Result<int> SqlTokenRepository::DeleteSessions(const std::string& username,
+                                               const std::string& keep) {
+  auto conn = db_.Writer();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare("DELETE FROM api_tokens WHERE username = ? AND "
+                                               "kind = 'session' AND id <> ?"));
+  stmt->Bind(1, username).Bind(2, keep);
+  RP_RETURN_IF_ERROR(stmt->Run("end the sessions of " + username));
+  return static_cast<int>(stmt->Changes());
 }
 
 Status SqlTokenRepository::SetLastUsed(const std::string& id, const std::string& at) {

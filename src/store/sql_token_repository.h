@@ -15,6 +15,8 @@ class SqlTokenRepository : public TokenRepository {
   Result<std::vector<ApiToken>> List(const std::string& username) override;
   Result<std::optional<ApiToken>> FindByDigest(const std::string& digest) override;
   Status Delete(const std::string& username, const std::string& id) override;
+  Status DeleteSession(const std::string& username, const std::string& id) override;
+  Result<int> DeleteSessions(const std::string& username, const std::string& keep) override;
   Status SetLastUsed(const std::string& id, const std::string& at) override;
 
  private:

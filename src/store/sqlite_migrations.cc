@@ -181,6 +181,15 @@ ALTER TABLE workspaces ADD COLUMN owner TEXT CHECK (owner IS NULL OR length(owne
 CREATE INDEX workspaces_by_owner ON workspaces (owner, created_at, id);
 )sql";
 
+// Browser sessions kept beside the API tokens: the same digest lookup, told apart by kind. A
+// session's idle limit counts from last_used_at, its absolute limit is expires_at, and its
+// binding ties it to the password it was started with (store/token_repository.h).
+constexpr std::string_view kV13 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'token'
+  CHECK (kind IN ('token', 'session'));
+ALTER TABLE api_tokens ADD COLUMN binding TEXT CHECK (binding IS NULL OR length(binding) <= 64);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -199,6 +208,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {10, "workspace location", kV10},
       {11, "API tokens", kV11},
       {12, "accounts and workspace owners", kV12},
+      {13, "browser sessions", kV13},
   };
   // clang-format on
   return kMigrations;

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { openBrowser, screenshot, watchWebSockets, httpCredentials } from './lib/browser.mjs';
+import { openBrowser, screenshot, watchWebSockets, envCredentials } from './lib/browser.mjs';
 import { bridgeAddress, execIn, readFileIn, rockpool } from './lib/host.mjs';
 import { startGitServer } from './lib/git-server.mjs';
 import { timed, waitFor } from './lib/poll.mjs';
@@ -144,7 +144,7 @@ describe('VS Code through Caddy', { timeout: 300_000 }, () => {
 /** Waits until Caddy serves the new workspace's IDE page (code-server answered). */
 async function waitForWorkspaceServed(name) {
   const url = new URL(`../${name}/`, WORKSPACE_URL).href;
-  const creds = httpCredentials();
+  const creds = envCredentials();
   const headers = creds
     ? { Authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` }
     : {};

@@ -7,13 +7,14 @@
 //      Caddy open, with a request every 30 s (Caddy closes it if it stops or reloads);
 //   2. writes <dir>/ready and waits for <dir>/check (the suite has ended);
 //   3. checks that no WebSocket of the page closed, the terminal still runs commands, Caddy's
-//      connection stayed the same one, the credentials are unchanged (and still sign in), and
-//      workspace test, its instance and its files are unchanged. Prints each finding; exits 1
-//      if any fails.
-// With the deployment's password (ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD), the IDE is opened
-// where people open it, through the deployment's Caddy. Without it, through a loopback relay
-// to the IDE's socket (root's alone, as the suite is): the workspace's side is watched the
-// same, Caddy's through the held connection.
+//      connection stayed the same one, the credentials are unchanged (and still sign in, as
+//      does the browser's session), and workspace test, its instance and its files are
+//      unchanged. Prints each finding; exits 1 if any fails.
+// With the deployment's password (ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD), the browser signs in
+// at the deployment's dashboard (a session cookie for the host, which the suite must not end)
+// and the IDE is opened where people open it, through the deployment's Caddy. Without it,
+// through a loopback relay to the IDE's socket (root's alone, as the suite is): the
+// workspace's side is watched the same, Caddy's through the held connection.
 // Usage: node deployment_sentinel.mjs <dir>, with ROCKPOOL_DEPLOYMENT_PROJECT / _CONTROL_PORT /
 // _WORKSPACE_PORT / _AUTH / _SOCKETS / _LOCAL_API set to the deployment's LXD project, ports,
 // credentials file, socket folder and root-only API socket (scripts/test.sh takes them from
@@ -22,7 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { openBrowser, screenshot, watchWebSockets, httpCredentials } from '../browser/lib/browser.mjs';
+import { openBrowser, screenshot, watchWebSockets, envCredentials } from '../browser/lib/browser.mjs';
 import { execIn, run } from '../browser/lib/host.mjs';
 import { waitFor } from '../browser/lib/poll.mjs';
 import { answerDialogsAutomatically, openTerminal, openWorkbench, runInTerminal } from '../browser/lib/workbench.mjs';
@@ -76,7 +77,7 @@ function localApi(path) {
 
 /** Whether the deployment's credentials sign in: GET /api/workspaces/test through its Caddy. */
 async function signInStatus() {
-  const creds = httpCredentials();
+  const creds = envCredentials();
   const auth = 'Basic ' + Buffer.from(`${creds.username}:${creds.password}`).toString('base64');
   const res = await fetch(`${CONTROL}/api/workspaces/test`, { headers: { authorization: auth, 'x-rockpool-request': 'sentinel' } });
   return res.status;
@@ -179,11 +180,13 @@ function sameRecord(a, b) {
 }
 
 async function main() {
-  const signIn = Boolean(httpCredentials());
+  const credentials = envCredentials();
+  const signIn = Boolean(credentials);
   const caddy = await holdCaddyConnection(`${WORKSPACES}/`);
   const relay = signIn ? null : await relayTo(`${SOCKETS}/test.sock`);
   const ideUrl = signIn ? `${WORKSPACES}/workspace/test/` : `http://127.0.0.1:${relay.address().port}/`;
-  const { browser, page } = await openBrowser();
+  // Signed in at the deployment's own dashboard, never at the private Rockpool of the suite.
+  const { browser, context, page } = await openBrowser({ appOrigin: CONTROL, credentials: credentials ?? null });
   try {
     answerDialogsAutomatically(page);
     const sockets = watchWebSockets(page);
@@ -224,6 +227,8 @@ async function main() {
     if (signIn) {
       const status = await signInStatus();
       findings.push([status === 200, `the deployment's credentials still sign in (GET /api/workspaces/test: ${status})`]);
+      const session = await context.request.get(`${CONTROL}/api/me`, { headers: { 'x-rockpool-request': 'sentinel' } });
+      findings.push([session.status() === 200, `the browser's session still signs in (GET /api/me: ${session.status()})`]);
     }
     const changed = sameRecord(before, after);
     findings.push([changed.length === 0, `workspace test, its instance and its files are unchanged${changed.length ? ` (changed: ${changed.join(', ')})` : ''}`]);

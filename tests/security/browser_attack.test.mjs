@@ -1,7 +1,8 @@
 // A page served from workspace A's forwarded port, opened by a signed-in user, attacks the
-// control plane and the dashboard with the browser's credentials: a no-cors POST, a cross-site
-// form, a CORS read of the API, a preflighted JSON POST, and framing the dashboard. Each fails;
-// victim workspace B keeps running.
+// control plane and the dashboard with the browser's session cookie (the workspace port is the
+// same site): a no-cors POST, a cross-site form, a CORS read of the API, a preflighted JSON
+// POST, and framing the dashboard. Each fails; victim workspace B keeps running. Neither the
+// page's scripts nor the workspace's server see the cookie.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -50,10 +51,14 @@ const stop = '${CONTROL}/api/workspaces/${B}/stop';
 })();
 </script>`;
 
+// Serves the page, and at .../seen the headers of that request, as the workspace got them.
 const SERVER = `
 const http = require('http'); const fs = require('fs');
 const page = fs.readFileSync('/tmp/attack.html');
 http.createServer((req, res) => {
+  if (req.url.split('?')[0].endsWith('/seen')) {
+    res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(req.headers)); return;
+  }
   res.writeHead(200, { 'Content-Type': 'text/html' }); res.end(page);
 }).listen(${PORT});`;
 
@@ -92,7 +97,7 @@ describe('a page in a workspace attacks the control plane', { timeout: 400_000 }
       'nohup node /tmp/attack.js </dev/null >/dev/null 2>&1 &']);
     const added = await rockpool(['ws', 'port', 'add', A, String(PORT)], { timeoutMs: 60_000 });
     assert.equal(added.code, 0, `port add: ${added.stdout}${added.stderr}`);
-    Object.assign(state, await openBrowser());
+    Object.assign(state, await openBrowser({ appOrigin: CONTROL }));
   });
 
   after(async () => {
@@ -103,7 +108,10 @@ describe('a page in a workspace attacks the control plane', { timeout: 400_000 }
   });
 
   it('fails at every attempt, and the victim keeps running', async () => {
-    const { page } = state;
+    const { context, page } = state;
+    // The attacks count only with a browser that is signed in.
+    const me = await context.request.get(`${CONTROL}/api/me`, { headers: { 'X-Rockpool-Request': 'test' } });
+    assert.equal(me.status(), 200, `the browser is not signed in: ${await me.text()}`);
     await waitFor('the attack page to be served', async () => {
       const res = await page.goto(`${WORKSPACES}/workspace/${A}/port/${PORT}/`);
       return res && res.status() === 200;
@@ -126,5 +134,14 @@ describe('a page in a workspace attacks the control plane', { timeout: 400_000 }
     }
     assert.equal(await status(B), 'running', 'the victim was stopped by a cross-site request');
     assert.equal(await status(A), 'running');
+
+    // The session cookie reaches neither the page's scripts nor the workspace.
+    const seen = await page.evaluate(async () => {
+      const r = await fetch('seen');
+      return { status: r.status, headers: await r.json(), cookie: document.cookie };
+    });
+    assert.equal(seen.status, 200, JSON.stringify(seen));
+    assert.doesNotMatch(seen.cookie, /rockpool/i, 'the page read the session cookie');
+    assert.doesNotMatch(seen.headers.cookie ?? '', /rockpool/i, 'the workspace got the session cookie');
   });
 });

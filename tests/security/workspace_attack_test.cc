@@ -108,9 +108,20 @@ TEST_F(WorkspaceAttackTest, ForwardedPortNeverSeesTheUsersCredentialsOrRockpoolC
   }
   upgrade.push_back(std::string(e2e::WorkspaceUrl()) + base + "/socket");
   ASSERT_TRUE(e2e::RunCommand(upgrade).ok());
+  // A real sign-in session, the browser's way in: it passes the proxy's check and goes no further.
+  HttpResponse signed_in = e2e::Http(e2e::ControlUrl(), "POST", "/api/session", creds());
+  ASSERT_EQ(signed_in.status, 201) << signed_in.body;
+  const std::string set_cookie = signed_in.Header("Set-Cookie");
+  const std::string session = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string secret = session.substr(session.find('=') + 1);
+  ASSERT_TRUE(secret.starts_with("rps_")) << set_cookie;
+  HttpResponse by_session = e2e::Http(e2e::WorkspaceUrl(), "GET", base + "/by-session",
+                                      std::nullopt, "", {{"Cookie", "app_pref=dark; " + session}});
+  EXPECT_EQ(by_session.status, 200) << by_session.body;
+  e2e::Http(e2e::ControlUrl(), "DELETE", "/api/session", std::nullopt, "", {{"Cookie", session}});
 
   auto requests = Recorded(a_, "/tmp/headers.log");
-  ASSERT_GE(requests.size(), 2u) << "the recorder saw fewer requests than were sent";
+  ASSERT_GE(requests.size(), 3u) << "the recorder saw fewer requests than were sent";
   bool saw_upgrade = false;
   for (const auto& req : requests) {
     const auto& h = req["headers"];
@@ -121,7 +132,9 @@ TEST_F(WorkspaceAttackTest, ForwardedPortNeverSeesTheUsersCredentialsOrRockpoolC
     const std::string cookie = h.value("cookie", "");
     EXPECT_EQ(cookie.find("s3cret"), std::string::npos);
     EXPECT_EQ(cookie.find("t1"), std::string::npos);
-    if (req["url"] == "/page") {
+    EXPECT_EQ(cookie.find(secret), std::string::npos);
+    EXPECT_EQ(cookie.find("rockpool"), std::string::npos);
+    if (req["url"] == "/page" || req["url"] == "/by-session") {
       EXPECT_NE(cookie.find("app_pref=dark"), std::string::npos);
     }
     if (h.value("upgrade", "") == "websocket") saw_upgrade = true;

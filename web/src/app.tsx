@@ -1,21 +1,37 @@
+import { ApiError, deleteSession } from './api/client';
 import type { Me } from './api/types';
 import { Toaster } from './components/Toaster';
 import { useMe } from './hooks/useMe';
+import { signInPath } from './lib/signin';
+import { showToast } from './lib/toast';
 import { BASE, navigate, onLinkClick, useRoute, type Route } from './router';
+import { LoginPage } from './routes/LoginPage';
 import { SettingsPage } from './routes/SettingsPage';
 import { WorkspaceDetailPage } from './routes/WorkspaceDetailPage';
 import { WorkspacesPage } from './routes/WorkspacesPage';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+
+type SignedInRoute = Exclude<Route, { name: 'login' }>;
 
 export function App() {
   const route = useRoute();
-  const me = useMe(route);
   useEffect(() => {
     if (location.pathname === BASE || location.pathname === `${BASE}/`) {
       navigate(`${BASE}/workspaces${location.search}`, { replace: true });
     }
     document.title = titleFor(route);
   }, [route]);
+  return (
+    <>
+      {route.name === 'login' ? <LoginPage next={route.next} /> : <Shell route={route} />}
+      <Toaster />
+    </>
+  );
+}
+
+/** The signed-in dashboard: the top bar and the page. The sign-in page has neither. */
+function Shell({ route }: { route: SignedInRoute }) {
+  const me = useMe(route);
   return (
     <>
       <a class="skip-link" href="#main">
@@ -34,35 +50,57 @@ export function App() {
               Settings
             </NavLink>
           </nav>
-          {me && <Account me={me} />}
+          <Account me={me} />
         </div>
       </header>
       <main id="main" class="container" tabIndex={-1}>
         <Page route={route} me={me} />
       </main>
-      <Toaster />
     </>
   );
 }
 
-/** Who is signed in, at the right of the top bar; admins get a badge. */
-function Account({ me }: { me: Me }) {
+/** Who is signed in, at the right of the top bar (admins get a badge), and Sign out. */
+function Account({ me }: { me: Me | null }) {
+  const [busy, setBusy] = useState(false);
+  const signOut = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      await deleteSession();
+    } catch (err) {
+      // A 401: the session had ended already, which is what was asked for.
+      if (!(err instanceof ApiError && err.status === 401)) {
+        showToast('error', `Could not sign out: ${err instanceof Error ? err.message : String(err)}`);
+        setBusy(false);
+        return;
+      }
+    }
+    // A new page load: nothing of the signed-in dashboard stays in memory.
+    location.assign(signInPath());
+  };
   return (
-    <p class="account" data-testid="account">
-      <span class="visually-hidden">Signed in as </span>
-      <span class="mono account-name" data-testid="account-name">
-        {me.username}
-      </span>
-      {me.role === 'admin' && (
-        <span class="badge badge-admin" data-testid="admin-badge" title="Manages accounts and sees every workspace">
-          admin
-        </span>
+    <div class="account" data-testid="account">
+      {me && (
+        <p class="account-who">
+          <span class="visually-hidden">Signed in as </span>
+          <span class="mono account-name" data-testid="account-name">
+            {me.username}
+          </span>
+          {me.role === 'admin' && (
+            <span class="badge badge-admin" data-testid="admin-badge" title="Manages accounts and sees every workspace">
+              admin
+            </span>
+          )}
+        </p>
       )}
-    </p>
+      <button type="button" class="btn btn-small" onClick={() => void signOut()} disabled={busy}>
+        Sign out
+      </button>
+    </div>
   );
 }
 
-function Page({ route, me }: { route: Route; me: Me | null }) {
+function Page({ route, me }: { route: SignedInRoute; me: Me | null }) {
   switch (route.name) {
     case 'workspaces':
       return <WorkspacesPage query={route.query} me={me} />;
@@ -106,6 +144,8 @@ function titleFor(route: Route): string {
       return `${route.id} · Rockpool`;
     case 'settings':
       return 'Settings · Rockpool';
+    case 'login':
+      return 'Sign in · Rockpool';
     case 'notFound':
       return 'Not found · Rockpool';
   }

@@ -1,5 +1,6 @@
-// A three-route router under /app using the History API; no library needed for this.
+// A small router under /app using the History API; no library needed for this.
 import { useEffect, useState } from 'preact/hooks';
+import { LOGIN_PATH } from './lib/signin';
 
 export const BASE = '/app';
 
@@ -7,6 +8,7 @@ export type Route =
   | { name: 'workspaces'; query: URLSearchParams }
   | { name: 'workspace'; id: string }
   | { name: 'settings' }
+  | { name: 'login'; next: string }
   | { name: 'notFound'; path: string };
 
 export function matchRoute(pathname: string, search = ''): Route {
@@ -17,6 +19,7 @@ export function matchRoute(pathname: string, search = ''): Route {
   const detail = path.match(/^\/app\/workspaces\/([^/]+)$/);
   if (detail?.[1]) return { name: 'workspace', id: decodeURIComponent(detail[1]) };
   if (path === `${BASE}/settings`) return { name: 'settings' };
+  if (path === LOGIN_PATH) return { name: 'login', next: new URLSearchParams(search).get('next') ?? '' };
   return { name: 'notFound', path: pathname };
 }
 

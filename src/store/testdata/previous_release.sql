@@ -1,4 +1,4 @@
--- A Rockpool store at schema version 11, the previous release.
+-- A Rockpool store at schema version 12, the previous release.
 -- Made by src/store/testdata/make_previous_release.sh; do not edit by hand.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
@@ -14,6 +14,7 @@ INSERT INTO schema_migrations VALUES(8,'job argument','2026-01-01T00:00:00.000Z'
 INSERT INTO schema_migrations VALUES(9,'leases','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(10,'workspace location','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(11,'API tokens','2026-01-01T00:00:00.000Z');
+INSERT INTO schema_migrations VALUES(12,'accounts and workspace owners','2026-01-01T00:00:00.000Z');
 CREATE TABLE workspaces (
   id            TEXT NOT NULL PRIMARY KEY,
   name          TEXT NOT NULL UNIQUE,
@@ -27,11 +28,11 @@ CREATE TABLE workspaces (
   CHECK (limit_memory_mib IS NULL OR limit_memory_mib > 0), limit_processes INTEGER
   CHECK (limit_processes IS NULL OR limit_processes > 0), limit_disk_gib INTEGER
   CHECK (limit_disk_gib IS NULL OR limit_disk_gib > 0), idle_timeout_seconds INTEGER
-  CHECK (idle_timeout_seconds IS NULL OR idle_timeout_seconds >= 0), last_activity_at TEXT, location TEXT CHECK (location IS NULL OR length(location) <= 255)) STRICT;
-INSERT INTO workspaces VALUES('11111111-1111-4111-8111-111111111111','alpha','running','rockpool-workspace',NULL,'2026-01-01T10:00:00.000Z','2026-01-01T10:00:05.000Z',NULL,NULL,NULL,NULL,NULL,NULL,NULL);
-INSERT INTO workspaces VALUES('22222222-2222-4222-8222-222222222222','beta','stopped','rockpool-workspace',NULL,'2026-01-01T10:01:00.000Z','2026-01-01T11:00:00.000Z',NULL,NULL,NULL,NULL,NULL,NULL,NULL);
-INSERT INTO workspaces VALUES('33333333-3333-4333-8333-333333333333','gamma-9','error','custom-image','incus: start instance rp-gamma-9: 500 boom','2026-01-01T10:02:00.000Z','2026-01-01T10:02:30.000Z',NULL,NULL,NULL,NULL,NULL,NULL,NULL);
-INSERT INTO workspaces VALUES('44444444-4444-4444-8444-444444444444','4delta','creating','rockpool-workspace',NULL,'2026-01-01T10:03:00.000Z','2026-01-01T10:03:00.000Z',NULL,NULL,NULL,NULL,NULL,NULL,NULL);
+  CHECK (idle_timeout_seconds IS NULL OR idle_timeout_seconds >= 0), last_activity_at TEXT, location TEXT CHECK (location IS NULL OR length(location) <= 255), owner TEXT CHECK (owner IS NULL OR length(owner) <= 128)) STRICT;
+INSERT INTO workspaces VALUES('11111111-1111-4111-8111-111111111111','alpha','running','rockpool-workspace',NULL,'2026-01-01T10:00:00.000Z','2026-01-01T10:00:05.000Z',NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL);
+INSERT INTO workspaces VALUES('22222222-2222-4222-8222-222222222222','beta','stopped','rockpool-workspace',NULL,'2026-01-01T10:01:00.000Z','2026-01-01T11:00:00.000Z',NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL);
+INSERT INTO workspaces VALUES('33333333-3333-4333-8333-333333333333','gamma-9','error','custom-image','incus: start instance rp-gamma-9: 500 boom','2026-01-01T10:02:00.000Z','2026-01-01T10:02:30.000Z',NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL);
+INSERT INTO workspaces VALUES('44444444-4444-4444-8444-444444444444','4delta','creating','rockpool-workspace',NULL,'2026-01-01T10:03:00.000Z','2026-01-01T10:03:00.000Z',NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL);
 CREATE TABLE ports (
   workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
   port         INTEGER NOT NULL CHECK (port BETWEEN 1024 AND 65535),
@@ -93,6 +94,13 @@ CREATE TABLE api_tokens (
   last_used_at TEXT,
   UNIQUE (username, name)
 ) STRICT;
+CREATE TABLE users (
+  username      TEXT NOT NULL PRIMARY KEY CHECK (length(username) BETWEEN 2 AND 32),
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+  disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at    TEXT NOT NULL
+) STRICT;
 CREATE UNIQUE INDEX workspaces_by_created ON workspaces (created_at, id);
 CREATE INDEX workspaces_by_status ON workspaces (status);
 CREATE TRIGGER workspaces_revision_on_insert AFTER INSERT ON workspaces
@@ -108,4 +116,5 @@ CREATE TRIGGER workspaces_revision_on_source_insert AFTER INSERT ON workspace_so
 BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
 CREATE TRIGGER workspaces_revision_on_source_update AFTER UPDATE ON workspace_sources
 BEGIN UPDATE workspaces_revision SET revision = revision + 1; END;
+CREATE INDEX workspaces_by_owner ON workspaces (owner, created_at, id);
 COMMIT;

@@ -12,6 +12,7 @@ import {
   newPage,
   removeWorkspaces,
   screenshot,
+  signIn,
   startTarget,
   uniqueName,
   waitUntil,
@@ -426,14 +427,18 @@ describe('dashboard', { timeout: 15 * 60 * 1000 }, () => {
     const alert = page.getByRole('alert').filter({ hasText: 'The Rockpool API is unreachable' });
     if (target.dev) {
       // The dev server is stopped for real; the page is already loaded, and the list is asked
-      // for again by navigating inside it. It comes back with an empty store.
+      // for again by navigating inside it. It comes back with an empty store, which has no
+      // session: the page's requests stay refused in the browser until the context signs in again.
       await page.goto(url('/app/settings'));
       await visible(page.getByRole('navigation', { name: 'Main' }));
       await target.stop();
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Workspaces' }).click();
       await visible(alert);
       await screenshot(page, 'api-unreachable');
+      await page.route('**/api/**', (route) => route.abort('connectionrefused'));
       await target.start();
+      await signIn(context, target.origin, target.credentials);
+      await page.unroute('**/api/**');
     } else {
       // The deployment is shared: its answers are refused in the browser instead.
       await page.route('**/api/**', (route) => route.abort('connectionrefused'));

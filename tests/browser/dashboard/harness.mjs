@@ -1,13 +1,16 @@
 // Shared setup for the dashboard browser tests and the benchmark: the target (`rockpool serve
 // --dev`, the real API with simulated workspaces, or a real `rockpool serve` behind Caddy given by
-// ROCKPOOL_APP_URL), Chromium through playwright-core, an API client with the same credentials,
-// and polling helpers.
+// ROCKPOOL_APP_URL), Chromium through playwright-core (its contexts signed in with a session), an
+// API client with the same credentials, and polling helpers.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { signIn } from '../lib/session.mjs';
+
+export { SESSION_COOKIE, signIn } from '../lib/session.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..', '..');
@@ -120,7 +123,7 @@ async function startDevServer() {
     failStart: DEV_FAIL_START,
     /** Stops the server: the API (and the dashboard's files) are unreachable until start(). */
     stop: stopRun,
-    /** Starts it again on the same port and credentials, with an empty store. */
+    /** Starts it again on the same port and credentials, with an empty store (no sessions). */
     async start() {
       if (run) return;
       run = spawnDev({ port, credentials });
@@ -169,18 +172,25 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-export async function newPage(browser, target) {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    ...(target.credentials ? { httpCredentials: target.credentials } : {}),
-  });
+/**
+ * A fresh context and page, signed in as the target's credentials (a session cookie, as the
+ * sign-in page gets) unless `signedIn` is false or the target has none.
+ */
+export async function newPage(browser, target, { signedIn = true } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    if (signedIn && target.credentials) await signIn(context, target.origin, target.credentials);
+  } catch (err) {
+    await context.close();
+    throw err;
+  }
   const page = await context.newPage();
   return { context, page };
 }
 
 /**
- * Calls the API directly (setup and cleanup), with the target's basic-auth credentials, or with
- * an API token as a script would send it.
+ * Calls the API directly (setup and cleanup), with the target's credentials as basic auth, or
+ * with an API token, as a script would send them.
  */
 export function apiClient(target, { token } = {}) {
   const headers = { Accept: 'application/json', 'X-Rockpool-Request': 'test' };

@@ -154,8 +154,7 @@ describe('dashboard users', { timeout: 5 * 60 * 1000 }, () => {
     assert.equal(refused.status, 403, JSON.stringify(refused.body));
     assert.equal(refused.body?.error?.code, 'forbidden');
 
-    // Closed before the account is disabled: a page left open (the list polls) would keep
-    // signing in with a refused password, which counts towards the sign-in rate limit.
+    // Closed: each test signs the member in afresh.
     await memberContext.close();
     memberContext = undefined;
   });
@@ -198,7 +197,7 @@ describe('dashboard users', { timeout: 5 * 60 * 1000 }, () => {
     await visible(section.getByRole('alert').filter({ hasText: 'the current password is wrong' }));
     await screenshot(memberPage, 'settings-own-password-wrong');
 
-    // The right one changes it; the page says the browser will ask to sign in again.
+    // The right one changes it; the page says to sign in again.
     await field('Current password').fill(member.password);
     const changedAnswer = memberPage.waitForResponse(isChange);
     await submit.click();
@@ -218,8 +217,9 @@ describe('dashboard users', { timeout: 5 * 60 * 1000 }, () => {
     }
     await screenshot(memberPage, 'settings-own-password-changed');
 
-    // The context still sends the old password: closed before it asks for anything more, since a
-    // refused password counts towards the sign-in rate limit.
+    // The new password ended the member's sessions, this browser's too.
+    const ended = await memberContext.request.get(url('/api/me'), { headers: { 'X-Rockpool-Request': 'test' } });
+    assert.equal(ended.status(), 401, await ended.text());
     await memberContext.close();
     memberContext = undefined;
 

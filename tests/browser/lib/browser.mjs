@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { signIn } from './session.mjs';
 
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
@@ -15,27 +16,47 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Basic-auth credentials from ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD, when both are set. */
-export function httpCredentials() {
+/** The account from ROCKPOOL_USERNAME / ROCKPOOL_PASSWORD, when both are set. */
+export function envCredentials() {
   const username = process.env.ROCKPOOL_USERNAME;
   const password = process.env.ROCKPOOL_PASSWORD;
   return username && password ? { username, password } : undefined;
 }
 
-/** Launches a headless Chromium with a fresh profile; resolves { browser, context, page }. */
-export async function openBrowser() {
+/**
+ * The dashboard's origin, where a browser signs in: ROCKPOOL_APP_URL's, else the control port
+ * (ROCKPOOL_CONTROL_PORT) on localhost, the host the workspace URLs of the tests name.
+ */
+export function envAppOrigin() {
+  if (process.env.ROCKPOOL_APP_URL) return new URL(process.env.ROCKPOOL_APP_URL).origin;
+  if (process.env.ROCKPOOL_CONTROL_PORT) return `http://localhost:${process.env.ROCKPOOL_CONTROL_PORT}`;
+  return undefined;
+}
+
+/**
+ * Launches a headless Chromium with a fresh profile and, given credentials, signs it in at
+ * `appOrigin` (its session cookie goes to every port of that host); resolves
+ * { browser, context, page }.
+ */
+export async function openBrowser({ appOrigin = envAppOrigin(), credentials = envCredentials() } = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: 60_000,
   });
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 900 },
-    httpCredentials: httpCredentials(),
-  });
-  const page = await context.newPage();
-  return { browser, context, page };
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    if (credentials) {
+      if (!appOrigin) throw new Error('no dashboard to sign in at: set ROCKPOOL_APP_URL or ROCKPOOL_CONTROL_PORT');
+      await signIn(context, appOrigin, credentials);
+    }
+    const page = await context.newPage();
+    return { browser, context, page };
+  } catch (err) {
+    await browser.close().catch(() => {});
+    throw err;
+  }
 }
 
 /** Saves a full-page screenshot as artifacts/<name>.png; never fails the test. */

@@ -49,6 +49,9 @@ export async function openWorkbench(page, url, { timeoutMs = 90_000 } = {}) {
   if (!response || !response.ok()) {
     throw new Error(`GET ${url}: ${response ? response.status() : 'no response'}`);
   }
+  if (new URL(page.url()).pathname === '/app/login') {
+    throw new Error(`GET ${url} went to the sign-in page (${page.url()}): the browser has no session`);
+  }
   await page.locator(WORKBENCH).waitFor({ state: 'visible', timeout: timeoutMs });
   await waitFor('the explorer to list the workspace folder', async () => {
     await dismissDialogs(page);

@@ -1,6 +1,7 @@
 // Accounts through real Caddy and LXD: a member reaches its own workspace's IDE, ports and API,
-// and gets 404 for anyone else's on every path, as for a workspace that does not exist; an admin
-// reaches all; a disabled member reaches nothing.
+// with its password or a browser session, and gets 404 for anyone else's on every path, as for a
+// workspace that does not exist; an admin reaches all; a disabled member reaches nothing; a
+// browser without a session is sent to the sign-in page.
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,19 @@ class AccountsTest : public ControlPlaneTest {
   }
   int Ide(const std::string& name, const client::Credentials& who, const std::string& rest = "") {
     return Http(WorkspaceUrl(), "GET", "/workspace/" + name + "/healthz" + rest, who).status;
+  }
+  // Signs `who` in as a browser does; its cookie ("rockpool_session=rps_...").
+  static std::string SignIn(const client::Credentials& who) {
+    HttpResponse r = Http(ControlUrl(), "POST", "/api/session", who);
+    EXPECT_EQ(r.status, 201) << r.body;
+    const std::string set = r.Header("Set-Cookie");
+    return set.substr(0, set.find(';'));
+  }
+  static HttpResponse AsBrowser(const std::string& url, const std::string& target,
+                                const std::string& cookie) {
+    Headers headers = {{"Sec-Fetch-Mode", "navigate"}, {"Accept", "text/html"}};
+    if (!cookie.empty()) headers.emplace_back("Cookie", cookie);
+    return Http(url, "GET", target, std::nullopt, "", headers);
   }
 
  private:
@@ -86,6 +100,24 @@ TEST_F(AccountsTest, AMemberReachesOnlyItsOwnWorkspaceOnEveryPath) {
   EXPECT_EQ(Ide("test", bob), 404);
   EXPECT_EQ(Ide("test", ann), 404);
 
+  // Browsers: a session reaches the owner's IDE and the dashboard, another member's session gets
+  // the same 404, and a navigation without one is sent to sign in on the dashboard's port.
+  const std::string ann_session = SignIn(ann);
+  const std::string bob_session = SignIn(bob);
+  EXPECT_EQ(AsBrowser(WorkspaceUrl(), "/workspace/" + name + "/healthz", ann_session).status, 200);
+  EXPECT_EQ(AsBrowser(ControlUrl(), "/app/workspaces", ann_session).status, 200);
+  EXPECT_EQ(AsBrowser(WorkspaceUrl(), "/workspace/" + name + "/healthz", bob_session).status, 404);
+  HttpResponse anonymous = AsBrowser(WorkspaceUrl(), "/workspace/" + name + "/?folder=/x", "");
+  EXPECT_EQ(anonymous.status, 302) << anonymous.body;
+  EXPECT_EQ(anonymous.Header("Location"), ControlUrl() + "/app/login?next=http%3A//127.0.0.1%3A" +
+                                              std::to_string(WorkspacePort()) + "/workspace/" +
+                                              name + "/%3Ffolder%3D/x");
+  HttpResponse dashboard = AsBrowser(ControlUrl(), "/app/settings", "");
+  EXPECT_EQ(dashboard.status, 302);
+  EXPECT_EQ(dashboard.Header("Location"), "/app/login?next=/app/settings");
+  EXPECT_EQ(AsBrowser(ControlUrl(), "/app/login?next=/app/settings", "").status, 200)
+      << "the sign-in page needs no session";
+
   auto still = api().Get(name);
   ASSERT_TRUE(still.ok());
   EXPECT_EQ(still->status, WorkspaceStatus::kRunning) << "bob's delete reached nothing";
@@ -97,6 +129,8 @@ TEST_F(AccountsTest, AMemberReachesOnlyItsOwnWorkspaceOnEveryPath) {
   ASSERT_EQ(disabled.status, 200) << disabled.body;
   EXPECT_EQ(Ide(name, ann), 401);
   EXPECT_EQ(Http(ControlUrl(), "GET", "/api/workspaces", ann).status, 401);
+  EXPECT_EQ(AsBrowser(WorkspaceUrl(), "/workspace/" + name + "/healthz", ann_session).status, 302)
+      << "a disabled account's session is sent to sign in again";
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { httpCredentials, openBrowser, screenshot, watchWebSockets } from '../../browser/lib/browser.mjs';
+import { envCredentials, openBrowser, screenshot, watchWebSockets } from '../../browser/lib/browser.mjs';
 import { waitFor } from '../../browser/lib/poll.mjs';
 import { answerDialogsAutomatically, openWorkbench } from '../../browser/lib/workbench.mjs';
 
@@ -17,7 +17,7 @@ if (!CONTROL_PORT || !WORKSPACE_PORT || !process.env.ROCKPOOL_STATE_DIR) {
 }
 const TIMEOUT_S = 20;
 const NAME = `idle-ide-${randomBytes(3).toString('hex')}`;
-const creds = httpCredentials();
+const creds = envCredentials();
 const AUTH = creds ? { Authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` } : {};
 
 /** One API call through Caddy; resolves the parsed body (null for none) or throws with the error. */
@@ -54,7 +54,8 @@ describe('an open IDE and the idle timeout', { timeout: 600_000 }, () => {
     await waitFor(`${NAME} to run`, async () => (await workspace()).status === 'running',
       { timeoutMs: 300_000, intervalMs: 1_000 });
 
-    Object.assign(state, await openBrowser());
+    // Signed in at the control port of the same host as the workspace URL below.
+    Object.assign(state, await openBrowser({ appOrigin: `http://localhost:${CONTROL_PORT}` }));
     const sockets = watchWebSockets(state.page);
     await answerDialogsAutomatically(state.page);
     await openWorkbench(state.page, `http://localhost:${WORKSPACE_PORT}/workspace/${NAME}/`);

@@ -1,9 +1,12 @@
-// Typed fetch wrapper for the Rockpool REST API (same origin, /api). Basic auth is handled
-// by the browser: the control plane challenges and the browser resends the credentials it
-// holds. Every call carries `X-Rockpool-Request: dashboard`, which a page on another site
-// cannot send without a CORS preflight: the API refuses state-changing requests without it
-// (or a JSON body).
+// Typed fetch wrapper for the Rockpool REST API (same origin, /api). The browser signs in on
+// the sign-in page (POST /api/session with the password) and from then on sends the session
+// cookie, HttpOnly and out of this code's reach. A 401 means the session ended (signed out,
+// expired, a new password): the page goes to sign-in, and comes back here afterwards. Every
+// call carries `X-Rockpool-Request: dashboard`, which a page on another site cannot send
+// without a CORS preflight: the API refuses state-changing requests without it (or a JSON body).
 import type { paths } from './schema';
+import { basicAuthorization, LOGIN_PATH, signInPath } from '../lib/signin';
+import { navigate } from '../router';
 import type {
   ApiTokenList,
   ErrorCode,
@@ -13,6 +16,8 @@ import type {
   Port,
   RequestOf,
   ResponseOf,
+  Session,
+  SessionsEnded,
   Workspace,
   WorkspaceList,
   PortList,
@@ -55,14 +60,19 @@ function fill(template: ApiPath, params: Record<string, string | number> = {}): 
   );
 }
 
-async function call<T>(
-  method: Method,
-  template: ApiPath,
-  opts: { params?: Record<string, string | number>; query?: URLSearchParams; body?: unknown } = {},
-): Promise<T> {
+interface CallOptions {
+  params?: Record<string, string | number>;
+  query?: URLSearchParams;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Made before signing in (the sign-in itself): a 401 is its answer, not an ended session. */
+  anonymous?: boolean;
+}
+
+async function call<T>(method: Method, template: ApiPath, opts: CallOptions = {}): Promise<T> {
   let url = fill(template, opts.params);
   if (opts.query && [...opts.query.keys()].length > 0) url += `?${opts.query}`;
-  const init: RequestInit = { method, headers: { Accept: 'application/json', ...REQUEST_HEADER } };
+  const init: RequestInit = { method, headers: { Accept: 'application/json', ...REQUEST_HEADER, ...opts.headers } };
   if (opts.body !== undefined) {
     init.headers = { ...init.headers, 'Content-Type': 'application/json' };
     init.body = JSON.stringify(opts.body);
@@ -73,6 +83,7 @@ async function call<T>(
   } catch (err) {
     throw new ApiError(0, 'network', `Cannot reach the Rockpool API (${method} ${url}): ${String(err)}`);
   }
+  if (res.status === 401 && !opts.anonymous) signInAgain();
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let json: unknown = undefined;
@@ -88,10 +99,20 @@ async function call<T>(
   return json as T;
 }
 
+/** The session is gone: to the sign-in page (in place of this one), which comes back here. */
+function signInAgain(): void {
+  if (typeof location === 'undefined' || location.pathname.replace(/\/+$/, '') === LOGIN_PATH) return;
+  navigate(signInPath(location.pathname + location.search), { replace: true });
+}
+
+type ErrorBody = { code?: ErrorCode; message?: string };
+
 function errorFrom(status: number, method: string, url: string, json: unknown, text: string): ApiError {
-  const body = json as { error?: { code?: ErrorCode; message?: string } } | undefined;
-  if (body?.error?.message) {
-    return new ApiError(status, body.error.code ?? 'internal', body.error.message);
+  const body = json as ({ error?: ErrorBody } & ErrorBody) | undefined;
+  // The contract's {"error": {...}}; a bare {"code", "message"} is read the same.
+  const error = body?.error ?? body;
+  if (error?.message) {
+    return new ApiError(status, error.code ?? 'internal', error.message);
   }
   const detail = text.trim().slice(0, 120) || `HTTP ${status}`;
   return new ApiError(status, 'internal', `${method} ${url}: ${status} ${detail}`);
@@ -185,6 +206,27 @@ export function createToken(body: RequestOf<'createToken'>): Promise<NewApiToken
 
 export function revokeToken(tokenId: string): Promise<void> {
   return call<void>('DELETE', '/api/tokens/{tokenId}', { params: { tokenId } });
+}
+
+/**
+ * Signs this browser in with the account's password: the answer sets the session cookie. Refused
+ * with 401 for a wrong password, 429 after too many wrong ones (the message says how long to wait).
+ */
+export function createSession(username: string, password: string): Promise<Session> {
+  return call<ResponseOf<'createSession', 201>>('POST', '/api/session', {
+    headers: { Authorization: basicAuthorization(username, password) },
+    anonymous: true,
+  });
+}
+
+/** Signs this browser out: its session ends and the cookie is removed. */
+export function deleteSession(): Promise<void> {
+  return call<void>('DELETE', '/api/session');
+}
+
+/** Signs the account out everywhere: every session of it ends, this one too. */
+export function endMySessions(): Promise<SessionsEnded> {
+  return call<ResponseOf<'endMySessions', 200>>('DELETE', '/api/me/sessions');
 }
 
 /** The account the browser is signed in as, and its role. */

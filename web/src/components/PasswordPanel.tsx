@@ -1,12 +1,14 @@
 // The signed-in account's own password (POST /api/me/password): the current one, and the new one
-// twice, checked in the page before anything is sent. The browser signs in with HTTP basic auth
-// and keeps sending the old password, so a change ends with a note to reload and sign in again.
+// twice, checked in the page before anything is sent. A new password ends every session of the
+// account, this browser's too, so a change ends with a note to sign in again.
 // The deployment's own admin account gets a note instead of the form: only `rockpool up` sets it.
 //
 // No label here contains "Name" or "User": tests on this page find the token form's "Name" field
 // and the Users form's "User" field by label (its "Password" exactly, which "New password" is not).
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, changeMyPassword } from '../api/client';
+import { signInPath } from '../lib/signin';
+import { BASE } from '../router';
 import { passwordChangeProblems, type PasswordChangeProblems } from '../lib/validation';
 import { ErrorAlert } from './ErrorAlert';
 
@@ -110,12 +112,12 @@ function PasswordForm({ username }: { username: string }) {
           <div>
             <strong>Your password is changed.</strong>
             <p class="alert-message">
-              This browser still holds the old one, so it will ask you to sign in again: reload the
-              page and sign in with the new password.
+              Every browser signed in as you is signed out, this one too: sign in again with the new
+              password.
             </p>
           </div>
-          <button type="button" class="btn" onClick={() => location.reload()}>
-            Reload
+          <button type="button" class="btn" onClick={() => location.assign(signInPath(`${BASE}/settings`))}>
+            Sign in again
           </button>
         </div>
       )}

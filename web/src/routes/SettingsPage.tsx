@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { API_BASE, getHealth } from '../api/client';
 import type { Me } from '../api/types';
 import { PasswordPanel } from '../components/PasswordPanel';
+import { SessionsPanel } from '../components/SessionsPanel';
 import { TokensPanel } from '../components/TokensPanel';
 import { UsersPanel } from '../components/UsersPanel';
 import { isAdmin } from '../hooks/useMe';
@@ -33,8 +34,8 @@ export function SettingsPage({ me }: { me: Me | null }) {
                 As <strong class="mono">{me.username}</strong> ({me.role}),{' '}
               </>
             )}
-            {me ? 'with' : 'With'} HTTP basic auth, held by your browser for this site. To sign out,
-            close the browser.
+            {me ? 'in' : 'In'} a session of this browser, for the dashboard and your workspaces. Sign
+            out at the top of the page.
           </dd>
           <dt>Workspace address</dt>
           <dd class="mono">{`${location.protocol}//${location.hostname}:8081/workspace/<name>/`}</dd>
@@ -43,6 +44,7 @@ export function SettingsPage({ me }: { me: Me | null }) {
         </dl>
       </div>
       {me && <PasswordPanel username={me.username} deployment={me.deployment} />}
+      {me && <SessionsPanel username={me.username} />}
       <TokensPanel />
       {me && isAdmin(me) && <UsersPanel me={me} />}
     </section>

@@ -1,0 +1,101 @@
+#include "api/sign_in.h"
+
+#include <cctype>
+
+namespace rockpool::api {
+namespace {
+
+bool IsUnreserved(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+std::string QueryValue(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : in) {
+    if (IsUnreserved(c) || c == '/') {
+      out += c;
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[b >> 4];
+      out += kHex[b & 0xf];
+    }
+  }
+  return out;
+}
+
+// A host name or IPv4 address, or a bracketed IPv6 address, with an optional port.
+bool IsHost(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  size_t end = host.size();
+  if (host.front() == '[') {
+    end = host.find(']');
+    if (end == std::string_view::npos) return false;
+    for (char c : host.substr(1, end - 1)) {
+      if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.')) return false;
+    }
+    ++end;
+  } else {
+    end = host.find(':');
+    if (end == 0) return false;
+    if (end == std::string_view::npos) end = host.size();
+    for (char c : host.substr(0, end)) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-')) return false;
+    }
+  }
+  std::string_view port = host.substr(end);
+  if (port.empty()) return true;
+  if (port.front() != ':' || port.size() < 2 || port.size() > 6) return false;
+  for (char c : port.substr(1)) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+std::string_view HostName(std::string_view host) {
+  if (host.front() == '[') return host.substr(0, host.find(']') + 1);
+  return host.substr(0, host.find(':'));
+}
+
+std::string_view Port(std::string_view host) {
+  const size_t bracket = host.find(']');
+  const size_t colon = host.find(':', bracket == std::string_view::npos ? 0 : bracket);
+  return colon == std::string_view::npos ? std::string_view() : host.substr(colon + 1);
+}
+
+bool IsNavigation(const SignInRequest& r) {
+  if (r.method != "GET" && r.method != "HEAD") return false;
+  if (!r.sec_fetch_mode.empty()) return r.sec_fetch_mode == "navigate";
+  return r.accept.find("text/html") != std::string_view::npos;
+}
+
+}  // namespace
+
+bool IsPublicDashboardPath(std::string_view path) {
+  if (path == "/app/login") return true;
+  constexpr std::string_view kAssets = "/app/assets/";
+  if (!path.starts_with(kAssets) || path.size() == kAssets.size()) return false;
+  for (char c : path.substr(kAssets.size())) {
+    if (!IsUnreserved(c) || c == '~') return false;  // one file name, no encoding
+  }
+  return path.find("..") == std::string_view::npos;
+}
+
+std::optional<std::string> SignInLocation(const SignInRequest& r) {
+  if (!IsNavigation(r)) return std::nullopt;
+  const std::string_view path = r.uri.substr(0, r.uri.find('?'));
+  const bool page = path == "/app" || path.starts_with("/app/") || path.starts_with("/workspace/");
+  if (!page || !r.uri.starts_with('/') || r.uri.starts_with("//")) return std::nullopt;
+  const std::string on_dashboard_port = "/app/login?next=" + QueryValue(r.uri);
+  if (r.sign_in_port == 0) return on_dashboard_port;
+  if (!IsHost(r.host)) return std::nullopt;
+  const std::string proto = r.proto == "https" ? "https" : "http";
+  if (Port(r.host) == std::to_string(r.sign_in_port)) return on_dashboard_port;
+  const std::string wanted = proto + "://" + std::string(r.host) + std::string(r.uri);
+  return proto + "://" + std::string(HostName(r.host)) + ":" + std::to_string(r.sign_in_port) +
+         "/app/login?next=" + QueryValue(wanted);
+}
+
+}  // namespace rockpool::api
