@@ -2,29 +2,10 @@
 
 #include <cctype>
 
+#include "http/encoding.h"
+
 namespace rockpool::api {
 namespace {
-
-bool IsUnreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-std::string QueryValue(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : in) {
-    if (IsUnreserved(c) || c == '/') {
-      out += c;
-    } else {
-      const auto b = static_cast<unsigned char>(c);
-      out += '%';
-      out += kHex[b >> 4];
-      out += kHex[b & 0xf];
-    }
-  }
-  return out;
-}
 
 // A host name or IPv4 address, or a bracketed IPv6 address, with an optional port.
 bool IsHost(std::string_view host) {
@@ -78,7 +59,9 @@ bool IsPublicDashboardPath(std::string_view path) {
   constexpr std::string_view kAssets = "/app/assets/";
   if (!path.starts_with(kAssets) || path.size() == kAssets.size()) return false;
   for (char c : path.substr(kAssets.size())) {
-    if (!IsUnreserved(c) || c == '~') return false;  // one file name, no encoding
+    const bool plain =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
+    if (!plain) return false;  // one file name, no encoding
   }
   return path.find("..") == std::string_view::npos;
 }
@@ -88,14 +71,14 @@ std::optional<std::string> SignInLocation(const SignInRequest& r) {
   const std::string_view path = r.uri.substr(0, r.uri.find('?'));
   const bool page = path == "/app" || path.starts_with("/app/") || path.starts_with("/workspace/");
   if (!page || !r.uri.starts_with('/') || r.uri.starts_with("//")) return std::nullopt;
-  const std::string on_dashboard_port = "/app/login?next=" + QueryValue(r.uri);
+  const std::string on_dashboard_port = "/app/login?next=" + UrlEncode(r.uri, true);
   if (r.sign_in_port == 0) return on_dashboard_port;
   if (!IsHost(r.host)) return std::nullopt;
   const std::string proto = r.proto == "https" ? "https" : "http";
   if (Port(r.host) == std::to_string(r.sign_in_port)) return on_dashboard_port;
   const std::string wanted = proto + "://" + std::string(r.host) + std::string(r.uri);
   return proto + "://" + std::string(HostName(r.host)) + ":" + std::to_string(r.sign_in_port) +
-         "/app/login?next=" + QueryValue(wanted);
+         "/app/login?next=" + UrlEncode(wanted, true);
 }
 
 }  // namespace rockpool::api
