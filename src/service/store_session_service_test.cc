@@ -100,5 +100,20 @@ TEST_F(StoreSessionServiceTest, SignOutEndsOneAndSignOutEverywhereTheRestOfTheAc
   EXPECT_TRUE(sessions_->Verify(b.secret).ok());
 }
 
+// Sessions that end by time leave no rows behind: the next sign-in, anyone's, deletes them.
+TEST_F(StoreSessionServiceTest, ASignInDeletesTheSessionsThatEndedByTime) {
+  auto rows = [&](const std::string& secret) {
+    return store_->tokens().FindByDigest(auth::TokenDigest(secret))->has_value();
+  };
+  StartedSession idle = Start("ana");
+  clock_.Advance(minutes(30));
+  StartedSession used = Start("bob");
+  clock_.Advance(minutes(31));  // `idle` is past its hour; `used` is not
+  Start("carl");
+  EXPECT_FALSE(rows(idle.secret));
+  EXPECT_TRUE(rows(used.secret));
+  EXPECT_TRUE(sessions_->Verify(used.secret).ok());
+}
+
 }  // namespace
 }  // namespace rockpool

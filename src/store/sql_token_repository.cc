@@ -101,6 +101,19 @@ Result<int> SqlTokenRepository::DeleteSessions(const std::string& username,
   return static_cast<int>(stmt->Changes());
 }
 
+Result<int> SqlTokenRepository::DeleteStaleSessions(const std::string& expired_at,
+                                                    const std::string& idle_since) {
+  auto conn = db_.Writer();
+  // The times share one fixed-width format, so they compare as text.
+  RP_ASSIGN_OR_RETURN(
+      auto stmt,
+      conn->Prepare("DELETE FROM api_tokens WHERE kind = 'session' AND (expires_at <= ? OR "
+                    "COALESCE(last_used_at, created_at) <= ?)"));
+  stmt->Bind(1, expired_at).Bind(2, idle_since);
+  RP_RETURN_IF_ERROR(stmt->Run("delete the sessions that ended"));
+  return static_cast<int>(stmt->Changes());
+}
+
 Status SqlTokenRepository::SetLastUsed(const std::string& id, const std::string& at) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(auto stmt,

@@ -17,6 +17,8 @@ class SqlTokenRepository : public TokenRepository {
   Status Delete(const std::string& username, const std::string& id) override;
   Status DeleteSession(const std::string& username, const std::string& id) override;
   Result<int> DeleteSessions(const std::string& username, const std::string& keep) override;
+  Result<int> DeleteStaleSessions(const std::string& expired_at,
+                                  const std::string& idle_since) override;
   Status SetLastUsed(const std::string& id, const std::string& at) override;
 
  private:

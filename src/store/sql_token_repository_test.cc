@@ -83,6 +83,32 @@ TEST_P(SqlTokenRepositoryTest, NamesAreUniquePerAccountAndAccountsSeeOnlyTheirOw
   EXPECT_EQ(store_->tokens().List("alice")->size(), 1u);
 }
 
+TEST_P(SqlTokenRepositoryTest, StaleSessionsAreDeletedButTokensAndLiveSessionsStay) {
+  auto session = [&](const std::string& user, char digest, const std::string& expires,
+                     const std::string& used) {
+    ApiToken t = Token(user, "session " + std::string(1, digest), std::string(64, digest));
+    t.kind = CredentialKind::kSession;
+    t.expires_at = expires;
+    t.last_used_at = used;
+    ASSERT_TRUE(store_->tokens().Insert(t).ok());
+  };
+  session("ana", 'a', "2026-03-01T00:00:00.000Z", "2026-02-01T12:00:00.000Z");  // live
+  session("ana", 'b', "2026-02-01T10:00:00.000Z", "2026-02-01T09:59:00.000Z");  // expired
+  session("bob", 'c', "2026-03-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z");  // idle
+  ApiToken old_token = Token("ana", "laptop", std::string(64, 'd'));
+  old_token.expires_at = "2026-01-15T00:00:00.000Z";  // an expired token stays listed
+  ASSERT_TRUE(store_->tokens().Insert(old_token).ok());
+
+  auto deleted =
+      store_->tokens().DeleteStaleSessions("2026-02-01T12:00:00.000Z", "2026-02-01T06:00:00.000Z");
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  EXPECT_EQ(*deleted, 2);
+  EXPECT_TRUE(store_->tokens().FindByDigest(std::string(64, 'a'))->has_value());
+  EXPECT_FALSE(store_->tokens().FindByDigest(std::string(64, 'b'))->has_value());
+  EXPECT_FALSE(store_->tokens().FindByDigest(std::string(64, 'c'))->has_value());
+  EXPECT_TRUE(store_->tokens().FindByDigest(std::string(64, 'd'))->has_value());
+}
+
 TEST_P(SqlTokenRepositoryTest, TokensOutliveAReopenOfTheStore) {
   ASSERT_TRUE(store_->tokens().Insert(Token("admin", "laptop", std::string(64, 'a'))).ok());
   store_.reset();

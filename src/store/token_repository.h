@@ -46,6 +46,10 @@ class TokenRepository {
   virtual Status DeleteSession(const std::string& username, const std::string& id) = 0;
   // Ends every session of `username` but `keep` (empty: all of them); how many it ended.
   virtual Result<int> DeleteSessions(const std::string& username, const std::string& keep) = 0;
+  // Deletes every account's sessions that expire at or before `expired_at` or were last used at
+  // or before `idle_since` (RFC 3339, store/clock.h); how many it deleted.
+  virtual Result<int> DeleteStaleSessions(const std::string& expired_at,
+                                          const std::string& idle_since) = 0;
   virtual Status SetLastUsed(const std::string& id, const std::string& at) = 0;
 };
 
