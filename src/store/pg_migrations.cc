@@ -134,6 +134,28 @@ ALTER TABLE api_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'token'
 ALTER TABLE api_tokens ADD COLUMN binding TEXT CHECK (binding IS NULL OR length(binding) <= 64);
 )sql";
 
+
+// Port mode's origins: the host port each workspace IDE (forwarded_port 0) and forwarded port
+// is served on, and the grants that let a browser's session reach one origin: one-time
+// tickets, and the cookies they are exchanged for. A grant ends with its session.
+constexpr std::string_view kV14 = R"sql(
+CREATE TABLE origins (
+  port           INTEGER NOT NULL PRIMARY KEY CHECK (port BETWEEN 1 AND 65535),
+  workspace_id   TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+  forwarded_port INTEGER NOT NULL CHECK (forwarded_port BETWEEN 0 AND 65535),
+  UNIQUE (workspace_id, forwarded_port)
+);
+CREATE TABLE origin_grants (
+  id          TEXT NOT NULL PRIMARY KEY,
+  digest      TEXT NOT NULL UNIQUE,
+  kind        TEXT NOT NULL CHECK (kind IN ('ticket', 'cookie')),
+  session_id  TEXT NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
+  origin_port INTEGER NOT NULL,
+  expires_at  TEXT NOT NULL
+);
+CREATE INDEX origin_grants_by_session ON origin_grants (session_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& PgMigrations() {
@@ -144,6 +166,7 @@ const std::vector<Migration>& PgMigrations() {
       {11, "API tokens", kV11},
       {12, "accounts and workspace owners", kV12},
       {13, "browser sessions", kV13},
+      {14, "workspace origins", kV14},
   };
   return kMigrations;
 }

@@ -11,6 +11,7 @@
 #include "store/sql.h"
 #include "store/sql_job_repository.h"
 #include "store/sql_lease_repository.h"
+#include "store/sql_origin_repository.h"
 #include "store/sql_port_repository.h"
 #include "store/sql_source_repository.h"
 #include "store/sql_token_repository.h"
@@ -38,6 +39,7 @@ class SqlStore : public Store {
   LeaseRepository& leases() override { return leases_; }
   TokenRepository& tokens() override { return tokens_; }
   UserRepository& users() override { return users_; }
+  OriginRepository& origins() override { return origins_; }
 
   // Applied schema version (for tests and `rockpool doctor`).
   Result<int> AppliedSchemaVersion();
@@ -51,7 +53,8 @@ class SqlStore : public Store {
         sources_(*db_),
         leases_(*db_),
         tokens_(*db_),
-        users_(*db_) {}
+        users_(*db_),
+        origins_(*db_) {}
   // Applies those of `migrations` (ordered by version) not applied yet, in one transaction.
   // Refuses a database whose schema is newer than the last of them.
   Status Migrate(const std::vector<Migration>& migrations);
@@ -66,6 +69,7 @@ class SqlStore : public Store {
   SqlLeaseRepository leases_;
   SqlTokenRepository tokens_;
   SqlUserRepository users_;
+  SqlOriginRepository origins_;
 };
 
 }  // namespace rockpool

@@ -10,6 +10,7 @@
 #include "core/status.h"
 #include "store/job_repository.h"
 #include "store/lease_repository.h"
+#include "store/origin_repository.h"
 #include "store/port_repository.h"
 #include "store/source_repository.h"
 #include "store/token_repository.h"
@@ -34,6 +35,7 @@ class Store {
   virtual LeaseRepository& leases() = 0;
   virtual TokenRepository& tokens() = 0;
   virtual UserRepository& users() = 0;
+  virtual OriginRepository& origins() = 0;
 };
 
 }  // namespace rockpool

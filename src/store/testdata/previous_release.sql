@@ -1,4 +1,4 @@
--- A Rockpool store at schema version 12, the previous release.
+-- A Rockpool store at schema version 13, the previous release.
 -- Made by src/store/testdata/make_previous_release.sh; do not edit by hand.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
@@ -15,6 +15,7 @@ INSERT INTO schema_migrations VALUES(9,'leases','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(10,'workspace location','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(11,'API tokens','2026-01-01T00:00:00.000Z');
 INSERT INTO schema_migrations VALUES(12,'accounts and workspace owners','2026-01-01T00:00:00.000Z');
+INSERT INTO schema_migrations VALUES(13,'browser sessions','2026-01-01T00:00:00.000Z');
 CREATE TABLE workspaces (
   id            TEXT NOT NULL PRIMARY KEY,
   name          TEXT NOT NULL UNIQUE,
@@ -91,7 +92,8 @@ CREATE TABLE api_tokens (
   digest       TEXT NOT NULL UNIQUE,
   created_at   TEXT NOT NULL,
   expires_at   TEXT,
-  last_used_at TEXT,
+  last_used_at TEXT, kind TEXT NOT NULL DEFAULT 'token'
+  CHECK (kind IN ('token', 'session')), binding TEXT CHECK (binding IS NULL OR length(binding) <= 64),
   UNIQUE (username, name)
 ) STRICT;
 CREATE TABLE users (
