@@ -74,4 +74,31 @@ std::optional<std::string> CrossSiteRefusal(const GateRequest& r) {
   return std::nullopt;
 }
 
+std::optional<std::string> CrossOriginRefusal(const GateRequest& r) {
+  const std::string mode = Lower(Trim(r.sec_fetch_mode)), dest = Lower(Trim(r.sec_fetch_dest));
+  const bool top_level = (r.method == "GET" || r.method == "HEAD") && mode == "navigate" &&
+                         (dest == "document" || dest.empty());
+  if (top_level) return std::nullopt;
+  constexpr char kWhy[] =
+      "; a workspace's origin answers only its own pages, so that a page of another workspace "
+      "or site cannot read or drive it. Open it in a tab of its own";
+  const std::string what = "refused " + r.method + " " + r.path + ": ";
+  if (r.sec_fetch_site) {
+    const std::string site = Lower(Trim(*r.sec_fetch_site));
+    if (site != "same-origin") {
+      return what +
+             "the browser reports it was sent by a page of another origin (Sec-Fetch-Site: " +
+             site + ", Sec-Fetch-Mode: " + (mode.empty() ? "none" : mode) + ")" + kWhy;
+    }
+  }
+  if (r.origin) {
+    const std::string own = OwnOrigin(r);
+    if (r.host.empty() || NormalOrigin(*r.origin) != own) {
+      return what + "it was sent by a page of " + std::string(Trim(*r.origin)) + ", not of " + own +
+             kWhy;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace rockpool::api

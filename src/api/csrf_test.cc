@@ -1,5 +1,9 @@
 #include "api/csrf.h"
 
+#include <array>
+#include <string>
+#include <vector>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -115,6 +119,72 @@ TEST(CsrfTest, EveryStateChangingMethodIsChecked) {
     r.has_rockpool_request_header = true;
     EXPECT_TRUE(CrossSiteRefusal(r).has_value()) << method;
   }
+}
+
+}  // namespace
+}  // namespace rockpool::api
+
+namespace rockpool::api {
+namespace {
+
+// A request for workspace content as it reached the origin http://host:20001.
+GateRequest OnOrigin(const std::string& method, const std::string& site, const std::string& mode,
+                     const std::string& dest) {
+  GateRequest r;
+  r.method = method;
+  r.path = "/stable/static/out/vs/workbench/workbench.js";
+  r.host = "host:20001";
+  r.forwarded_proto = "http";
+  r.sec_fetch_site = site;
+  r.sec_fetch_mode = mode;
+  r.sec_fetch_dest = dest;
+  return r;
+}
+
+TEST(CrossOriginTest, TheOriginsOwnPagesAndTopLevelNavigationsPass) {
+  EXPECT_EQ(CrossOriginRefusal(OnOrigin("GET", "same-origin", "cors", "empty")), std::nullopt);
+  EXPECT_EQ(CrossOriginRefusal(OnOrigin("GET", "same-origin", "websocket", "websocket")),
+            std::nullopt);
+  EXPECT_EQ(CrossOriginRefusal(OnOrigin("GET", "same-origin", "navigate", "iframe")),
+            std::nullopt);  // code-server's webviews
+  EXPECT_EQ(CrossOriginRefusal(OnOrigin("POST", "same-origin", "cors", "empty")), std::nullopt);
+  EXPECT_EQ(CrossOriginRefusal(OnOrigin("GET", "none", "navigate", "document")), std::nullopt);
+  // A link from the dashboard or another workspace opens the workspace in a tab: its script
+  // cannot reach into that tab.
+  EXPECT_EQ(CrossOriginRefusal(OnOrigin("GET", "same-site", "navigate", "document")), std::nullopt);
+  EXPECT_EQ(CrossOriginRefusal(OnOrigin("GET", "cross-site", "navigate", "document")),
+            std::nullopt);
+  GateRequest script;  // curl, the CLI: no Fetch Metadata, no Origin
+  script.method = "GET";
+  script.host = "host:20001";
+  EXPECT_EQ(CrossOriginRefusal(script), std::nullopt);
+}
+
+TEST(CrossOriginTest, WhatAnotherOriginOnTheHostSendsIsRefused) {
+  for (const auto& [method, mode, dest] : std::vector<std::array<std::string, 3>>{
+           {"GET", "cors", "empty"},             // fetch() of the IDE's files
+           {"GET", "no-cors", "script"},         // <script src>
+           {"GET", "websocket", "websocket"},    // the terminal's WebSocket
+           {"GET", "navigate", "iframe"},        // framing the IDE
+           {"POST", "navigate", "document"}}) {  // a form posted into it
+    auto refusal = CrossOriginRefusal(OnOrigin(method, "same-site", mode, dest));
+    ASSERT_TRUE(refusal) << mode << " " << dest;
+    EXPECT_THAT(*refusal, HasSubstr("Sec-Fetch-Site: same-site, Sec-Fetch-Mode: " + mode));
+    EXPECT_THAT(*refusal, HasSubstr("Open it in a tab of its own"));
+  }
+}
+
+TEST(CrossOriginTest, AnOriginHeaderOfAnotherPortGivesAwayABrowserWithoutFetchMetadata) {
+  GateRequest ws = OnOrigin("GET", "", "", "");
+  ws.sec_fetch_site.reset();
+  ws.origin = "http://host:20002";  // another workspace's origin: same site, other port
+  auto refusal = CrossOriginRefusal(ws);
+  ASSERT_TRUE(refusal);
+  EXPECT_THAT(*refusal, HasSubstr("sent by a page of http://host:20002, not of http://host:20001"));
+  ws.origin = "http://HOST:20001";
+  EXPECT_EQ(CrossOriginRefusal(ws), std::nullopt);
+  ws.origin = "null";  // a sandboxed frame
+  EXPECT_TRUE(CrossOriginRefusal(ws));
 }
 
 }  // namespace

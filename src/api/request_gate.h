@@ -23,6 +23,8 @@ struct GateRequest {
   std::string forwarded_proto;  // X-Forwarded-Proto; empty when absent
   std::optional<std::string> origin;
   std::optional<std::string> sec_fetch_site;
+  std::string sec_fetch_mode;  // empty when absent
+  std::string sec_fetch_dest;  // empty when absent
   std::string content_type;
   bool has_rockpool_request_header = false;  // X-Rockpool-Request, any value
 };
