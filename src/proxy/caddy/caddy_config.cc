@@ -22,14 +22,19 @@ std::string Digest(const std::string& text) {
   return hex;
 }
 
+// Port mode is off only when both ends are 0: a range set by half reaches Caddy, which refuses
+// it, rather than being dropped without a word.
+bool PortMode(const ProxyConfig& config) {
+  return config.origin_first_port != 0 || config.origin_last_port != 0;
+}
+
 json Unmarked(const ProxyConfig& config, std::string_view admin_listen) {
+  json servers = {{"workspaces", caddy::WorkspaceServer(config)},
+                  {"control", caddy::ControlServer(config)}};
+  if (PortMode(config)) servers["origins"] = caddy::OriginServer(config);
   return {// persist off: after a restart Caddy comes up empty, so IsBootstrapped sees it.
           {"admin", {{"listen", admin_listen}, {"config", {{"persist", false}}}}},
-          {"apps",
-           {{"http",
-             {{"servers",
-               {{"workspaces", caddy::WorkspaceServer(config)},
-                {"control", caddy::ControlServer(config)}}}}}}}};
+          {"apps", {{"http", {{"servers", std::move(servers)}}}}}};
 }
 
 json& MarkedRoute(json& doc) {

@@ -1,8 +1,9 @@
 // The bootstrap config: the whole Caddy 2.6 JSON document Rockpool loads through the admin
 // API. One config serves every workspace: routes find a workspace by the name in the URL path
-// and dial its host socket (<socket_dir>/<name>.sock, <name>.<port>.sock), so creating,
-// stopping or deleting a workspace never changes Caddy's config (on 2.6 each change closes
-// every proxied WebSocket).
+// (on the origin ports of port mode, by the socket the forward-auth answer names) and dial its
+// host socket (<socket_dir>/<name>.sock, <name>.<port>.sock), so creating, stopping or
+// deleting a workspace never changes Caddy's config (on 2.6 each change closes every proxied
+// WebSocket).
 #pragma once
 
 #include <string>

@@ -307,6 +307,118 @@ TEST(CaddyConfigTest, MarkerCarriesADigestOfTheConfig) {
   EXPECT_NE(BootstrapMarkerId(Config(), "unix//run/other.sock"), id);
 }
 
+ProxyConfig PortMode() {
+  ProxyConfig c = Full();
+  c.origin_first_port = 20000;
+  c.origin_last_port = 20999;
+  return c;
+}
+
+TEST(CaddyConfigTest, WithoutAnOriginRangeThereIsNoOriginServer) {
+  const json doc = BuildBootstrapConfig(Full());
+  EXPECT_FALSE(doc["apps"]["http"]["servers"].contains("origins"));
+  EXPECT_FALSE(Contains(doc.dump(), "X-Rockpool-Socket"));
+  EXPECT_EQ(doc["apps"]["http"]["servers"].size(), 2u);
+}
+
+TEST(CaddyConfigTest, OriginServerListensOnTheRangeWithoutAutomaticHttps) {
+  const json doc = BuildBootstrapConfig(PortMode());
+  EXPECT_EQ(Server(doc, "origins")["listen"], json::array({":20000-20999"}));
+  EXPECT_TRUE(Server(doc, "origins")["automatic_https"]["disable"]);
+  // The other servers and the marker's place do not change.
+  json without = BuildBootstrapConfig(Full());
+  for (const char* server : {"workspaces", "control"}) {
+    json a = Server(doc, server), b = Server(without, server);
+    a["routes"].back().erase("@id");
+    b["routes"].back().erase("@id");
+    EXPECT_EQ(a, b) << server;
+  }
+  EXPECT_EQ(Routes(doc, "workspaces").back()["@id"], BootstrapMarkerId(PortMode()));
+  EXPECT_NE(BootstrapMarkerId(PortMode()), BootstrapMarkerId(Full()));
+}
+
+TEST(CaddyConfigTest, OriginRoutesDeleteTheClientsSocketHeaderBeforeForwardAuth) {
+  const json doc = BuildBootstrapConfig(PortMode());
+  const json& routes = Routes(doc, "origins");
+  ASSERT_EQ(routes.size(), 6u);
+  EXPECT_FALSE(routes[0].contains("match"));
+  EXPECT_EQ(routes[0]["handle"][0]["handler"], "headers");
+  EXPECT_EQ(routes[0]["handle"][0]["request"]["delete"], json::array({"X-Rockpool-Socket"}));
+  EXPECT_EQ(routes[1]["handle"][0]["response"]["set"]["X-Content-Type-Options"][0], "nosniff");
+  EXPECT_TRUE(Contains(routes[2]["match"].dump(), "rp_guard"));
+  EXPECT_FALSE(routes[3].contains("match"));  // every request, whatever its path
+  EXPECT_EQ(routes[3]["handle"][1]["rewrite"]["uri"], "/internal/authorize?");
+  EXPECT_TRUE(Contains(routes[4]["match"].dump(), "X-Rockpool-Socket"));
+  EXPECT_FALSE(routes[5].contains("match"));
+  EXPECT_EQ(routes[5]["handle"][0]["status_code"], 404);
+  EXPECT_TRUE(Contains(routes[5]["handle"][0]["body"], "rockpool ws start"));
+}
+
+TEST(CaddyConfigTest, OriginForwardAuthCopiesOnlyASocketNameFromA2xxAnswer) {
+  const json doc = BuildBootstrapConfig(PortMode());
+  const json& auth = Routes(doc, "origins")[3]["handle"][1];
+  const json& allowed = auth["handle_response"][0];
+  EXPECT_EQ(allowed["match"]["status_code"], json::array({2}));
+  ASSERT_EQ(allowed["routes"].size(), 2u);
+  EXPECT_EQ(allowed["routes"][0]["handle"][0]["rp_stage"], "content");
+  const json& copy = allowed["routes"][1];
+  const json& valid =
+      copy["match"][0]["vars_regexp"]["{http.reverse_proxy.header.X-Rockpool-Socket}"];
+  EXPECT_EQ(valid["pattern"], R"(^[a-z0-9-]+(\.[0-9]+)?\.sock$)");
+  EXPECT_EQ(copy["handle"][0]["handler"], "headers");
+  EXPECT_EQ(copy["handle"][0]["request"]["set"]["X-Rockpool-Socket"],
+            json::array({"{http.reverse_proxy.header.X-Rockpool-Socket}"}));
+  // The rest of the subrequest is the other servers' one.
+  json plain = auth;
+  plain["handle_response"][0]["routes"].erase(1);
+  EXPECT_EQ(plain, Routes(doc, "workspaces")[2]["handle"][1]);
+  EXPECT_FALSE(Contains(Server(doc, "workspaces").dump(), "X-Rockpool-Socket"));
+  EXPECT_FALSE(Contains(Server(doc, "control").dump(), "X-Rockpool-Socket"));
+}
+
+TEST(CaddyConfigTest, OriginContentDialsTheNamedSocketWithThePathUnchanged) {
+  const json doc = BuildBootstrapConfig(PortMode());
+  const json& route = Routes(doc, "origins")[4];
+  EXPECT_FALSE(route.contains("terminal"));  // a name that is no file falls through to the 404
+  const json& named = route["match"][0]["header_regexp"]["X-Rockpool-Socket"];
+  EXPECT_EQ(named["pattern"], R"(^[a-z0-9-]+(\.[0-9]+)?\.sock$)");
+  const json& sub = route["handle"][0]["routes"];
+  ASSERT_EQ(sub.size(), 1u);
+  EXPECT_EQ(sub[0]["match"][0]["file"]["root"], "/run/rockpool/sockets");
+  EXPECT_EQ(sub[0]["match"][0]["file"]["try_files"],
+            json::array({"/{http.request.header.X-Rockpool-Socket}"}));
+  ASSERT_EQ(sub[0]["handle"].size(), 1u);  // no rewrite: nothing is stripped
+  const json& proxy = sub[0]["handle"][0];
+  EXPECT_EQ(proxy["handler"], "reverse_proxy");
+  EXPECT_EQ(proxy["upstreams"][0]["dial"],
+            "unix//run/rockpool/sockets/{http.request.header.X-Rockpool-Socket}");
+  EXPECT_EQ(proxy["headers"]["request"]["delete"],
+            json::array({"Authorization", "Proxy-Authorization", "X-Rockpool-*"}));
+  EXPECT_FALSE(Contains(Server(doc, "origins").dump(), "strip_path_prefix"));
+}
+
+TEST(CaddyConfigTest, OriginErrorRoutesSetHeadersAndAnswerWithPages) {
+  const json doc = BuildBootstrapConfig(PortMode());
+  const json& errors = Server(doc, "origins")["errors"]["routes"];
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0]["handle"][0]["handler"], "headers");
+  EXPECT_EQ(errors[1]["match"][0]["vars"]["rp_stage"], json::array({"auth"}));
+  EXPECT_EQ(errors[1]["handle"][0]["status_code"], 503);
+  EXPECT_EQ(errors[2]["match"][0]["expression"], "{http.error.status_code} == 502");
+  EXPECT_EQ(errors[2]["handle"][0]["status_code"], 502);
+}
+
+TEST(CaddyConfigTest, OriginServerWithoutControlPlaneAnswers503) {
+  ProxyConfig c = Config();
+  c.origin_first_port = 20000;
+  c.origin_last_port = 20001;
+  const json doc = BuildBootstrapConfig(c);
+  const json& route = Routes(doc, "origins")[3];
+  EXPECT_FALSE(route.contains("match"));
+  EXPECT_TRUE(route["terminal"]);
+  EXPECT_EQ(route["handle"][0]["status_code"], 503);
+}
+
 TEST(CaddyConfigTest, ConfigIsNotPersistedAcrossRestarts) {
   EXPECT_EQ(BuildBootstrapConfig(Config())["admin"]["config"]["persist"], false);
 }

@@ -1,4 +1,4 @@
-// Route builders for the two servers of the bootstrap config (internal to proxy/caddy).
+// Route builders for the servers of the bootstrap config (internal to proxy/caddy).
 //
 // Matching rule: a route that serves content or builds a redirect matches the request's raw
 // URI ({http.request.uri}) with an anchored regexp, and builds paths, socket names and
@@ -9,6 +9,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,9 @@ namespace rockpool::caddy {
 nlohmann::json WorkspaceServer(const ProxyConfig& config);
 // Server "control": API, dashboard, and the redirect of /workspace/ to the workspace server.
 nlohmann::json ControlServer(const ProxyConfig& config);
+// Server "origins" (port mode): every port of config.origin_first_port..origin_last_port
+// serves, at /, the socket the control plane's forward-auth answer names.
+nlohmann::json OriginServer(const ProxyConfig& config);
 
 // caddy_routes.cc: shared pieces.
 inline constexpr char kHtml[] = "text/html; charset=utf-8";
@@ -55,10 +59,17 @@ nlohmann::json ApiRoute(const ProxyConfig& config);
 nlohmann::json ApiDownErrorRoute();
 
 // forward_auth.cc: the control plane's say-so before content is served.
-// Non-terminal: requests matching `matcher` go on only when GET /internal/authorize answers
-// 2xx; any other answer is passed to the client as it is. Terminal 503 when there is no
-// control plane.
-nlohmann::json ForwardAuthRoute(const ProxyConfig& config, nlohmann::json matcher);
+// A header of the control plane's 2xx answer that is set on the request when its value matches
+// `pattern` (anchored); otherwise the request goes on without it.
+struct CopiedHeader {
+  std::string name;  // canonical form ("X-Rockpool-Socket"), as Caddy's placeholders use it
+  std::string pattern;
+};
+// Non-terminal: requests matching `matcher` (null: every request) go on only when
+// GET /internal/authorize answers 2xx, with the `copied` headers of the answer; any other
+// answer is passed to the client as it is. Terminal 503 when there is no control plane.
+nlohmann::json ForwardAuthRoute(const ProxyConfig& config, nlohmann::json matcher,
+                                const std::vector<CopiedHeader>& copied = {});
 // Error route: the forward-auth subrequest failed (control plane down) -> 503 page.
 nlohmann::json AuthDownErrorRoute();
 // reverse_proxy to a workspace socket that strips the user's credentials from the request.

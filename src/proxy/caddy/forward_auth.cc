@@ -3,6 +3,7 @@
 // carries the original request's headers. The answer's status decides; Caddy holds no
 // credentials itself.
 #include <string>
+#include <vector>
 
 #include "proxy/caddy/caddy_routes.h"
 
@@ -23,11 +24,23 @@ json ControlPlaneDownPage() {
                "served. Start it with <code>rockpool serve</code>, then reload this page.</p>"));
 }
 
+// Sets the answer's header on the request only when its value matches: on Caddy 2.6.2 a
+// headers handler writes a placeholder the answer did not fill in as its literal text
+// ("{http.reverse_proxy.header.X}"), and a vars matcher reads it as "<nil>", never as "", so
+// the check cannot be left out nor be a test for emptiness.
+json CopyRoute(const CopiedHeader& header) {
+  const std::string answer = "{http.reverse_proxy.header." + header.name + "}";
+  json valid = {{"vars_regexp", {{answer, {{"name", "rp_copy"}, {"pattern", header.pattern}}}}}};
+  json set = {{"handler", "headers"}, {"request", {{"set", {{header.name, {answer}}}}}}};
+  return {{"match", json::array({std::move(valid)})}, {"handle", json::array({std::move(set)})}};
+}
+
 // The subrequest: method GET, no body, no upgrade headers (so it is a plain request), the
 // original method and URI in X-Forwarded-Method / X-Forwarded-Uri; reverse_proxy itself sets
 // X-Forwarded-Host and -Proto from the request, ignoring what the client sent. A 2xx answer
-// runs the handle_response routes, which fall through to the rest of the route list.
-json AuthorizeSubrequest(const ProxyConfig& config) {
+// runs the handle_response routes on the original request, which then falls through to the
+// rest of the route list.
+json AuthorizeSubrequest(const ProxyConfig& config, const std::vector<CopiedHeader>& copied) {
   json proxy = ControlPlaneProxy(config);
   proxy.erase("flush_interval");
   proxy["rewrite"] = {{"method", "GET"}, {"uri", "/internal/authorize?"}};
@@ -38,20 +51,23 @@ json AuthorizeSubrequest(const ProxyConfig& config) {
                           {"X-Rockpool-Client-Address", {"{http.request.remote.host}"}}}},
                         {"delete", {"Connection", "Upgrade", "Sec-WebSocket-*"}}}}};
   proxy["transport"] = {{"protocol", "http"}, {"response_header_timeout", "10s"}};
+  json allowed = json::array({{{"handle", json::array({Stage("content")})}}});
+  for (const CopiedHeader& header : copied) allowed.push_back(CopyRoute(header));
   proxy["handle_response"] =
-      json::array({{{"match", {{"status_code", {2}}}},
-                    {"routes", json::array({{{"handle", json::array({Stage("content")})}}})}}});
+      json::array({{{"match", {{"status_code", {2}}}}, {"routes", std::move(allowed)}}});
   return proxy;
 }
 
 }  // namespace
 
-json ForwardAuthRoute(const ProxyConfig& config, json matcher) {
+json ForwardAuthRoute(const ProxyConfig& config, json matcher,
+                      const std::vector<CopiedHeader>& copied) {
   if (config.control_plane_upstreams.empty()) {
     return TerminalRoute(std::move(matcher), json::array({ControlPlaneDownPage()}));
   }
-  return {{"match", json::array({std::move(matcher)})},
-          {"handle", json::array({Stage("auth"), AuthorizeSubrequest(config)})}};
+  json route = {{"handle", json::array({Stage("auth"), AuthorizeSubrequest(config, copied)})}};
+  if (!matcher.is_null()) route["match"] = json::array({std::move(matcher)});
+  return route;
 }
 
 json AuthDownErrorRoute() {
