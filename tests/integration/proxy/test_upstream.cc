@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <functional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -194,6 +196,26 @@ int FreeLoopbackPort() {
   asio::io_context io;
   asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
   return acceptor.local_endpoint().port();
+}
+
+// Ports after a free one may be taken: each candidate range is bound whole before it is given.
+int FreeLoopbackPorts(int count) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int first = FreeLoopbackPort();
+    if (first + count - 1 > 65535) continue;
+    asio::io_context io;
+    std::vector<asio::ip::tcp::acceptor> bound;
+    boost::system::error_code error;
+    for (int port = first; port < first + count && !error; ++port) {
+      asio::ip::tcp::acceptor& acceptor = bound.emplace_back(io);
+      acceptor.open(asio::ip::tcp::v4(), error);
+      if (!error) {
+        acceptor.bind({asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)}, error);
+      }
+    }
+    if (!error) return first;
+  }
+  return 0;
 }
 
 }  // namespace rockpool::testing

@@ -71,5 +71,8 @@ void MakeStaleSocket(const std::string& path);
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
 int FreeLoopbackPort();
+// The first of `count` consecutive TCP ports on 127.0.0.1 that were all free a moment ago; 0
+// when no such range was found.
+int FreeLoopbackPorts(int count);
 
 }  // namespace rockpool::testing
