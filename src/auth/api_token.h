@@ -2,7 +2,9 @@
 // a password. A secret is "rpt_" and 43 characters of URL-safe Base64 (32 random bytes), so it is
 // recognisable in logs and leak scanners, and too long to guess; only its SHA-256 digest is kept.
 // A browser session's secret (the sign-in page's cookie) has the same shape with "rps_": the
-// two never stand in for each other.
+// two never stand in for each other. Port mode's origins add two more of that shape: "rpk_", a
+// one-time ticket that carries a session to one workspace origin, and "rpo_", the cookie that
+// ticket becomes on that origin.
 #pragma once
 
 #include <optional>
@@ -15,6 +17,12 @@ namespace rockpool::auth {
 
 inline constexpr std::string_view kTokenPrefix = "rpt_";
 inline constexpr std::string_view kSessionPrefix = "rps_";
+inline constexpr std::string_view kTicketPrefix = "rpk_";
+inline constexpr std::string_view kOriginPrefix = "rpo_";
+
+// A fresh secret with `prefix`, and whether text has that shape.
+std::string NewSecret(std::string_view prefix);
+bool LooksLikeSecret(std::string_view secret, std::string_view prefix);
 
 // A fresh secret from libsodium's random generator.
 std::string NewTokenSecret();
@@ -60,6 +68,9 @@ class SessionVerifier {
  public:
   virtual ~SessionVerifier() = default;
   virtual Result<SessionIdentity> Verify(std::string_view secret) = 0;
+  // The session that an origin cookie ("rpo_") carries, when the cookie was made for origin
+  // `port`; otherwise NotFound, like an ended session.
+  virtual Result<SessionIdentity> VerifyOrigin(std::string_view secret, int port) = 0;
 };
 
 }  // namespace rockpool::auth

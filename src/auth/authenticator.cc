@@ -100,7 +100,7 @@ void Authenticator::Authenticate(AuthRequest request, Done done) {
     return done(Refuse(Outcome::kUnavailable, deployment.status().message()));
   }
   if (request.authorization.empty() && !request.session.empty()) {
-    return done(VerifySession(request.session, *deployment));
+    return done(VerifySession(request.session, request.origin_port, *deployment));
   }
   if (request.authorization.empty()) {
     return done(Refuse(Outcome::kUnauthenticated, "no credentials were sent"));
@@ -161,12 +161,15 @@ AuthDecision Authenticator::VerifyToken(const std::string& client, std::string_v
   return Allowed(*account, identity->token_id);
 }
 
-AuthDecision Authenticator::VerifySession(std::string_view secret, const BasicAuth& deployment) {
-  if (sessions_ == nullptr || !LooksLikeSessionSecret(secret)) {
+AuthDecision Authenticator::VerifySession(std::string_view secret, int origin_port,
+                                          const BasicAuth& deployment) {
+  const std::string_view prefix = origin_port != 0 ? kOriginPrefix : kSessionPrefix;
+  if (sessions_ == nullptr || !LooksLikeSecret(secret, prefix)) {
     return Refuse(Outcome::kUnauthenticated,
                   "the session cookie is not a session of this server; sign in again");
   }
-  auto identity = sessions_->Verify(secret);
+  auto identity =
+      origin_port != 0 ? sessions_->VerifyOrigin(secret, origin_port) : sessions_->Verify(secret);
   if (!identity.ok()) {
     const bool down = identity.status().code() == Code::kUnavailable;
     return Refuse(down ? Outcome::kUnavailable : Outcome::kUnauthenticated,

@@ -70,6 +70,9 @@ struct AuthRequest {
   std::string authorization;  // the header's value; empty when absent
   std::string client;         // the client address the throttle counts against
   std::string session;        // the session cookie's value; empty when absent
+  // Nonzero: the request reached the workspace origin on this port, and `session` is that
+  // origin's cookie ("rpo_"), not the dashboard's session.
+  int origin_port = 0;
 };
 
 struct AuthDecision {
@@ -135,7 +138,7 @@ class Authenticator {
   AuthDecision Throttled(const std::string& client, std::chrono::seconds wait) const;
   AuthDecision VerifyToken(const std::string& client, std::string_view secret,
                            const BasicAuth& deployment);
-  AuthDecision VerifySession(std::string_view secret, const BasicAuth& deployment);
+  AuthDecision VerifySession(std::string_view secret, int origin_port, const BasicAuth& deployment);
   const std::string& UnknownAccountHash();
   AuthDecision Failed(const std::string& client, std::string message);
   void VerifierLoop();

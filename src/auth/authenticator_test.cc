@@ -360,7 +360,13 @@ class FakeSessionVerifier final : public SessionVerifier {
     if (it == live.end()) return Status::NotFound("the session ended");
     return it->second;
   }
+  Result<SessionIdentity> VerifyOrigin(std::string_view secret, int port) override {
+    auto it = origins.find({std::string(secret), port});
+    if (it == origins.end()) return Status::NotFound("not this origin's cookie");
+    return it->second;
+  }
   std::map<std::string, SessionIdentity> live;
+  std::map<std::pair<std::string, int>, SessionIdentity> origins;  // (cookie, port)
   bool unavailable = false;
 };
 
@@ -425,6 +431,26 @@ TEST_F(AuthenticatorSessionTest, EndedForeignOrStaleSessionsAreRefusedButNotCoun
   EXPECT_THAT(WithCookie(renewed).message, HasSubstr("\"ann\" is gone"));
   sessions_.unavailable = true;
   EXPECT_EQ(WithCookie(renewed).outcome, Outcome::kUnavailable);
+}
+
+// On a workspace origin only that origin's cookie counts: never the dashboard's session, and
+// the account checks of a session apply to the session the cookie carries.
+TEST_F(AuthenticatorSessionTest, AnOriginTakesItsOwnCookieOnly) {
+  const std::string session = Start("ann");
+  const std::string cookie = NewSecret(kOriginPrefix);
+  sessions_.origins[{cookie, 20001}] = sessions_.live[session];
+  auto on_origin = [&](const std::string& secret, int port) {
+    return auth_.AuthenticateAndWait({"", "10.0.0.1", secret, port});
+  };
+  AuthDecision d = on_origin(cookie, 20001);
+  ASSERT_TRUE(d.allowed()) << d.message;
+  EXPECT_EQ(d.username, "ann");
+  EXPECT_EQ(d.session_id, "session-ann");
+  EXPECT_THAT(on_origin(cookie, 20002).message, HasSubstr("not this origin's cookie"));
+  EXPECT_THAT(on_origin(session, 20001).message, HasSubstr("not a session of this server"));
+  EXPECT_THAT(WithCookie(cookie).message, HasSubstr("not a session of this server"));
+  directory_.users["ann"].password_hash = *HashPassword("right", TestPasswordHashCost());
+  EXPECT_THAT(on_origin(cookie, 20001).message, HasSubstr("password changed"));
 }
 
 TEST(AuthenticatorWithoutSessionsTest, SessionCookiesAreRefused) {

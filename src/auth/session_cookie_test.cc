@@ -29,5 +29,13 @@ TEST(SessionCookieTest, TheCookieIsHttpOnlyLaxAndSecureOnlyUnderHttps) {
             "rockpool_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax");
 }
 
+TEST(SessionCookieTest, AnOriginsCookieIsNamedForItsPort) {
+  EXPECT_EQ(OriginSetCookie(20001, "rpo_abc", std::chrono::hours(1), false),
+            "rockpool_origin_20001=rpo_abc; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax");
+  const std::string both = "rockpool_origin_20002=rpo_b; rockpool_origin_20001=rpo_a";
+  EXPECT_EQ(CookieValue(both, OriginCookieName(20001)), "rpo_a");
+  EXPECT_EQ(CookieValue(both, OriginCookieName(2000)), std::nullopt);
+}
+
 }  // namespace
 }  // namespace rockpool::auth

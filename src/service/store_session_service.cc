@@ -56,7 +56,23 @@ Result<auth::SessionIdentity> StoreSessionService::Verify(std::string_view secre
                                         "changed); ") +
                             kSignInAgain);
   }
-  const ApiToken& session = *found;
+  return Live(*found);
+}
+
+Result<auth::SessionIdentity> StoreSessionService::VerifyOrigin(std::string_view secret, int port) {
+  constexpr char kEnded[] =
+      "the workspace's sign-in ended (signed out, or its session was ended); open the workspace "
+      "from the dashboard again";
+  auto grant = store_.origins().FindCookie(auth::TokenDigest(secret));
+  if (!grant.ok()) return Status::Unavailable(grant.status().message());
+  if (!*grant || (*grant)->origin_port != port) return Status::NotFound(kEnded);
+  auto session = store_.tokens().FindById((*grant)->session_id);
+  if (!session.ok()) return Status::Unavailable(session.status().message());
+  if (!*session || (*session)->kind != CredentialKind::kSession) return Status::NotFound(kEnded);
+  return Live(**session);
+}
+
+Result<auth::SessionIdentity> StoreSessionService::Live(const ApiToken& session) {
   const TimePoint now = clock_.Now();
   const auto expiry = session.expires_at ? ParseTime(*session.expires_at) : std::nullopt;
   if (!expiry || *expiry <= now) {

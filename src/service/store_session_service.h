@@ -19,10 +19,14 @@ class StoreSessionService final : public SessionService {
   Status End(const std::string& username, const std::string& id) override;
   Result<int> EndAll(const std::string& username, const std::string& keep = "") override;
   Result<auth::SessionIdentity> Verify(std::string_view secret) override;
+  Result<auth::SessionIdentity> VerifyOrigin(std::string_view secret, int port) override;
 
   const SessionOptions& options() const { return options_; }
 
  private:
+  // The identity of `session` while it is within its limits (its use recorded); else NotFound.
+  Result<auth::SessionIdentity> Live(const ApiToken& session);
+
   Store& store_;
   Clock& clock_;
   const SessionOptions options_;

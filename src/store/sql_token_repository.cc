@@ -68,6 +68,16 @@ Result<std::optional<ApiToken>> SqlTokenRepository::FindByDigest(const std::stri
   return std::optional<ApiToken>(std::move(rows.front()));
 }
 
+Result<std::optional<ApiToken>> SqlTokenRepository::FindById(const std::string& id) {
+  auto conn = db_.Reader();
+  RP_ASSIGN_OR_RETURN(auto stmt, conn->Prepare(std::string("SELECT ") + kTokenColumns +
+                                               " FROM api_tokens WHERE id = ?"));
+  stmt->Bind(1, id);
+  RP_ASSIGN_OR_RETURN(auto rows, ReadTokens(*stmt, "look up session " + id));
+  if (rows.empty()) return std::optional<ApiToken>();
+  return std::optional<ApiToken>(std::move(rows.front()));
+}
+
 Status SqlTokenRepository::Delete(const std::string& username, const std::string& id) {
   auto conn = db_.Writer();
   RP_ASSIGN_OR_RETURN(

@@ -14,6 +14,7 @@ class SqlTokenRepository : public TokenRepository {
   Result<ApiToken> Insert(const ApiToken& token) override;
   Result<std::vector<ApiToken>> List(const std::string& username) override;
   Result<std::optional<ApiToken>> FindByDigest(const std::string& digest) override;
+  Result<std::optional<ApiToken>> FindById(const std::string& id) override;
   Status Delete(const std::string& username, const std::string& id) override;
   Status DeleteSession(const std::string& username, const std::string& id) override;
   Result<int> DeleteSessions(const std::string& username, const std::string& keep) override;

@@ -40,6 +40,8 @@ class TokenRepository {
   // The token or session whose secret has `digest`; nullopt when there is none (never made,
   // revoked or ended).
   virtual Result<std::optional<ApiToken>> FindByDigest(const std::string& digest) = 0;
+  // The token or session `id`; nullopt when there is none.
+  virtual Result<std::optional<ApiToken>> FindById(const std::string& id) = 0;
   // NotFound when the account has no API token with that id (a session is not one).
   virtual Status Delete(const std::string& username, const std::string& id) = 0;
   // Ends the session `id` of `username`; Ok when there is none (already ended).
