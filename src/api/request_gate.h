@@ -23,6 +23,9 @@ struct GateRequest {
   std::string forwarded_proto;  // X-Forwarded-Proto; empty when absent
   std::optional<std::string> origin;
   std::optional<std::string> sec_fetch_site;
+  // Nonzero: the request reached the workspace origin on this port, and `session` holds that
+  // origin's cookie, not the dashboard's session (auth::AuthRequest::origin_port).
+  int origin_port = 0;
   std::string sec_fetch_mode;  // empty when absent
   std::string sec_fetch_dest;  // empty when absent
   std::string content_type;

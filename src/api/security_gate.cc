@@ -45,17 +45,18 @@ void SecurityGate::Check(const GateRequest& request, Done done) {
 }
 
 void SecurityGate::Authenticate(const GateRequest& request, Done done) {
-  authenticator_.Authenticate({request.authorization, request.client, request.session},
-                              [done = std::move(done)](auth::AuthDecision d) {
-                                if (!d.allowed()) return done({ApiError::FromAuthDecision(d), {}});
-                                Principal p;
-                                p.username = std::move(d.username);
-                                p.token_id = std::move(d.token_id);
-                                p.session_id = std::move(d.session_id);
-                                p.binding = std::move(d.binding);
-                                p.admin = d.admin;
-                                done({std::nullopt, std::move(p)});
-                              });
+  authenticator_.Authenticate(
+      {request.authorization, request.client, request.session, request.origin_port},
+      [done = std::move(done)](auth::AuthDecision d) {
+        if (!d.allowed()) return done({ApiError::FromAuthDecision(d), {}});
+        Principal p;
+        p.username = std::move(d.username);
+        p.token_id = std::move(d.token_id);
+        p.session_id = std::move(d.session_id);
+        p.binding = std::move(d.binding);
+        p.admin = d.admin;
+        done({std::nullopt, std::move(p)});
+      });
 }
 
 }  // namespace rockpool::api

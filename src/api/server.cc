@@ -29,13 +29,16 @@
 #include "api/api_error.h"
 #include "api/api_handler.h"
 #include "api/contract.h"
+#include "api/csrf.h"
 #include "api/dashboard_files.h"
 #include "api/forwarded_uri.h"
+#include "api/origin_entry.h"
 #include "api/request_validation.h"
 #include "api/sign_in.h"
 #include "api/unix_socket.h"
 #include "auth/session_cookie.h"
 #include "core/names.h"
+#include "sockets/workspace_sockets.h"
 
 namespace rockpool::api {
 
@@ -177,6 +180,7 @@ class ApiServer::Impl {
     return dashboard_->Serve(method, path);
   }
   RequestGate& gate() { return gate_; }
+  WorkspaceService& service() { return service_; }
   Metrics& metrics() { return metrics_; }
   bool stopping() const { return stopping_.load(); }
   void Register(SessionBase* s, std::weak_ptr<SessionBase> w);
@@ -245,10 +249,21 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   static GateRequest ToGateRequest(const Request& req, const std::string& path);
   // A browser's navigation to `uri` refused as not signed in goes to the sign-in page instead.
   bool RedirectToSignIn(const Request& req, std::string_view uri, const ApiError& refusal,
-                        ApiResponse& api) const;
+                        ApiResponse& api, bool on_origin = false) const;
   // For the proxy's question about `uri`, asked by `principal` who passed the gate: a refusal
   // when it is for a workspace `principal` may not reach (404, as for one that does not exist).
   std::optional<ApiError> ForwardedRefusal(const Principal& principal, std::string_view uri) const;
+  // A refusal when `principal` may not reach what `origin` serves (404, as for none); else
+  // the socket file that serves it, in `socket` when given.
+  std::optional<ApiError> OriginRefusal(const Principal& principal, const Origin& origin,
+                                        std::string* socket = nullptr) const;
+  // Port mode: the proxy's question about a request that reached the workspace origin `port`.
+  net::awaitable<void> AnswerOrigin(const Request& req, int port, std::string_view uri,
+                                    ApiResponse* api);
+  // Port mode: the seed's URL `uri`, which `principal` may reach, redirects to its origin;
+  // false when `uri` is no seed URL.
+  bool RedirectToOrigin(const Request& req, const Principal& principal, std::string_view uri,
+                        ApiResponse& api) const;
 
   ApiServer::Impl& server_;
   Stream stream_;
@@ -293,9 +308,158 @@ std::optional<ApiError> Session<Protocol>::ForwardedRefusal(const Principal& pri
   return std::nullopt;
 }
 
+namespace {
+
+void SetRedirect(ApiResponse& api, int status, const std::string& location) {
+  api.status = status;
+  api.content_type = "text/html; charset=utf-8";
+  api.headers.emplace_back("Location", location);
+  api.body = "<!doctype html>\n<title>Moved</title>\n<p>Go on to <a href=\"" + location + "\">" +
+             location + "</a></p>\n";
+}
+
+}  // namespace
+
+template <typename Protocol>
+bool Session<Protocol>::RedirectToOrigin(const Request& req, const Principal& principal,
+                                         std::string_view uri, ApiResponse& api) const {
+  auto entry = ParseEntry(uri);
+  if (!entry) return false;
+  OriginService& origins = *server_.options().origins;
+  const bool secure = beast::iequals(req["X-Forwarded-Proto"], "https");
+  auto refuse = [&](const Status& why) {
+    api = Refusal(ApiError::FromStatus(why), true, std::move(api));
+    return true;
+  };
+  auto ws = server_.service().Get(entry->name);
+  if (!ws.ok()) return refuse(ws.status());
+  auto port = origins.Assign(ws->id, entry->forwarded_port);
+  if (!port.ok()) return refuse(port.status());
+  std::string rest = entry->rest;
+  // A browser signed in to the dashboard brings its session along in a one-time ticket.
+  if (!principal.session_id.empty()) {
+    auto ticket = origins.IssueTicket(principal.session_id, *port);
+    if (!ticket.ok()) return refuse(ticket.status());
+    rest = HandoffUri(*ticket, rest);
+  }
+  auto url = OriginUrl(secure ? "https" : "http", req["X-Forwarded-Host"], *port, rest);
+  if (!url) return refuse(Status::InvalidArgument("the request's Host is not a host name"));
+  SetRedirect(api, 307, *url);
+  return true;
+}
+
+template <typename Protocol>
+std::optional<ApiError> Session<Protocol>::OriginRefusal(const Principal& principal,
+                                                         const Origin& origin,
+                                                         std::string* socket) const {
+  auto ws = server_.service().Get(origin.workspace_id);
+  if (!ws.ok()) return ApiError::FromStatus(ws.status());
+  Status access = server_.handler().AuthorizeWorkspace(principal, ws->name);
+  if (!access.ok()) return ApiError::FromStatus(access);
+  if (socket != nullptr) {
+    *socket = origin.forwarded_port == 0
+                  ? sockets::IdeSocketFile(ws->name)
+                  : sockets::PortSocketFile(ws->name, std::to_string(origin.forwarded_port));
+  }
+  return std::nullopt;
+}
+
+template <typename Protocol>
+net::awaitable<void> Session<Protocol>::AnswerOrigin(const Request& req, int port,
+                                                     std::string_view uri, ApiResponse* api) {
+  OriginService& origins = *server_.options().origins;
+  const SplitTarget target = SplitRequestTarget(uri);
+  const bool secure = beast::iequals(req["X-Forwarded-Proto"], "https");
+  GateRequest g = ToGateRequest(req, target.path);
+  g.method = std::string(req["X-Forwarded-Method"]);
+  g.host = std::string(req["X-Forwarded-Host"]);
+  g.sec_fetch_mode = std::string(req["Sec-Fetch-Mode"]);
+  g.sec_fetch_dest = std::string(req["Sec-Fetch-Dest"]);
+  if (auto refusal = CrossOriginRefusal(g)) {
+    *api = Refusal(ApiError::Forbidden(std::move(*refusal)), true, std::move(*api));
+    co_return;
+  }
+  auto origin = origins.Find(port);
+  if (!origin.ok() || !*origin) {
+    *api = Refusal(
+        ApiError::FromStatus(origin.ok() ? Status::NotFound("no workspace is served on port " +
+                                                            std::to_string(port) +
+                                                            "; open it from the dashboard")
+                                         : origin.status()),
+        true, std::move(*api));
+    co_return;
+  }
+  if (target.path == kHandoffPath) {
+    const Handoff handoff = ParseHandoff(target.query);
+    auto cookie = origins.Redeem(handoff.ticket, port);
+    if (!cookie.ok()) {
+      *api = Refusal(ApiError::FromStatus(cookie.status()), true, std::move(*api));
+      co_return;
+    }
+    SetRedirect(*api, 302, handoff.next);
+    api->headers.emplace_back("Set-Cookie",
+                              auth::OriginSetCookie(port, cookie->secret, cookie->max_age, secure));
+    co_return;
+  }
+  // Signed in by this origin's cookie or an Authorization header; never by the dashboard's
+  // session, which every origin of the host receives too.
+  GateRequest own = g;
+  own.session =
+      auth::CookieValue(req[http::field::cookie], auth::OriginCookieName(port)).value_or("");
+  own.origin_port = port;
+  GateAnswer answer;
+  auto pending = PendingGateCheck::Start(server_.gate(), own);
+  if (auto ready = pending->TakeIfReady()) {
+    answer = std::move(*ready);
+  } else {
+    answer = co_await pending->Wait(net::use_awaitable);
+  }
+  const bool navigation = (g.method == "GET" || g.method == "HEAD") &&
+                          (g.sec_fetch_mode == "navigate" ||
+                           (g.sec_fetch_mode.empty() &&
+                            req[http::field::accept].find("text/html") != std::string_view::npos));
+  if (answer.refusal && answer.refusal->http_status == 401 && navigation) {
+    // A browser signed in to the dashboard gets a ticket for this origin, and comes back.
+    GateRequest dashboard = g;
+    dashboard.authorization.clear();
+    GateAnswer signed_in;
+    auto again = PendingGateCheck::Start(server_.gate(), dashboard);
+    if (auto ready = again->TakeIfReady()) {
+      signed_in = std::move(*ready);
+    } else {
+      signed_in = co_await again->Wait(net::use_awaitable);
+    }
+    if (!signed_in.refusal && !signed_in.principal.session_id.empty()) {
+      std::optional<ApiError> denied = OriginRefusal(signed_in.principal, **origin);
+      if (denied) {
+        *api = Refusal(*denied, true, std::move(*api));
+        co_return;
+      }
+      auto ticket = origins.IssueTicket(signed_in.principal.session_id, port);
+      if (ticket.ok()) {
+        SetRedirect(*api, 302, HandoffUri(*ticket, uri));
+        co_return;
+      }
+    }
+  }
+  std::optional<ApiError> refusal = std::move(answer.refusal);
+  std::string socket;
+  if (!refusal) refusal = OriginRefusal(answer.principal, **origin, &socket);
+  if (refusal) {
+    if (!RedirectToSignIn(req, uri, *refusal, *api, true)) {
+      *api = Refusal(*refusal, true, std::move(*api));
+    }
+    co_return;
+  }
+  api->status = 204;
+  api->content_type.clear();
+  api->headers.emplace_back("X-Rockpool-Socket", socket);
+}
+
 template <typename Protocol>
 bool Session<Protocol>::RedirectToSignIn(const Request& req, std::string_view uri,
-                                         const ApiError& refusal, ApiResponse& api) const {
+                                         const ApiError& refusal, ApiResponse& api,
+                                         bool on_origin) const {
   if (refusal.http_status != 401) return false;
   const bool proxied = req.find("X-Forwarded-Host") != req.end();
   SignInRequest sign_in;
@@ -306,6 +470,7 @@ bool Session<Protocol>::RedirectToSignIn(const Request& req, std::string_view ur
   sign_in.sec_fetch_mode = req["Sec-Fetch-Mode"];
   sign_in.accept = req[http::field::accept];
   sign_in.sign_in_port = server_.options().sign_in_port;
+  sign_in.on_origin = on_origin;
   auto location = SignInLocation(sign_in);
   if (!location) return false;
   api.status = 302;
@@ -369,6 +534,15 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
   const bool public_page = forward_auth
                                ? IsPublicDashboardPath(SplitRequestTarget(forwarded_uri).path)
                                : IsPublicDashboardPath(target.path) && server_.serves_dashboard();
+  const OriginService* origins = server_.options().origins;
+  const int origin_port =
+      forward_auth && origins != nullptr ? HostPort(req["X-Forwarded-Host"]) : 0;
+  if (forward_auth && req.method() == http::verb::get && origin_port != 0 &&
+      origins->options().Contains(origin_port)) {
+    api->route = kForwardAuthPath;
+    co_await AnswerOrigin(req, origin_port, forwarded_uri, api);
+    co_return Render(*api, req.version(), req.keep_alive());
+  }
   if (forward_auth && req.method() != http::verb::get) {
     refusal = ApiError::MethodNotAllowed(std::string(req.method_string()) + " is not allowed on " +
                                          kForwardAuthPath + "; use GET");
@@ -390,7 +564,11 @@ net::awaitable<typename Session<Protocol>::Response> Session<Protocol>::Answer(
     api->route = kForwardAuthPath;
     const std::string_view uri = forwarded_uri;
     if (!refusal && !public_page) refusal = ForwardedRefusal(principal, uri);
-    if (refusal) {
+    const bool to_origin = !refusal && origins != nullptr && origins->options().enabled() &&
+                           RedirectToOrigin(req, principal, uri, *api);
+    if (to_origin) {
+      // The seed's URL: answered with the way to the workspace's origin (or why not).
+    } else if (refusal) {
       if (!RedirectToSignIn(req, uri, *refusal, *api)) {
         *api = Refusal(*refusal, true, std::move(*api));
       }

@@ -36,6 +36,7 @@
 #include "api/metrics.h"
 #include "api/request_gate.h"
 #include "core/status.h"
+#include "service/origin_service.h"
 #include "service/session_service.h"
 #include "service/token_service.h"
 #include "service/user_service.h"
@@ -74,6 +75,9 @@ struct ApiOptions {
   // The browser sessions of /api/session; must outlive the server. Null: those operations
   // answer 501. (The gate verifies sessions; this is where they start and end.)
   SessionService* sessions = nullptr;
+  // Port mode's workspace origins; must outlive the server. Null, or its range unset: workspaces
+  // are served on their paths of the workspace port.
+  OriginService* origins = nullptr;
   // The dashboard's port, where a browser refused on another port (the workspaces') is sent to
   // sign in (api/sign_in.h). 0: the dashboard is on this server's own origin (dev mode).
   int sign_in_port = 0;
