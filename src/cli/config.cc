@@ -1,6 +1,7 @@
 #include "cli/config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <optional>
 
@@ -60,6 +61,31 @@ Result<SessionOptions> Config::Sessions() const {
         "always end); for example 12h and 168h");
   }
   return SessionOptions{std::chrono::seconds(idle), std::chrono::seconds(lifetime)};
+}
+
+Result<OriginOptions> Config::Origins() const {
+  OriginOptions o;
+  if (origin_ports.empty()) return o;
+  const Status bad = Status::InvalidArgument(
+      "ROCKPOOL_ORIGIN_PORTS is \"" + origin_ports +
+      "\"; give a range of host ports such as 20000-20999 (1024-65535, at most 10000 ports, "
+      "apart from ROCKPOOL_CONTROL_PORT and ROCKPOOL_WORKSPACE_PORT), or leave it unset");
+  const size_t dash = origin_ports.find('-');
+  if (dash == std::string::npos) return bad;
+  auto number = [](std::string_view s, int& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && end == s.data() + s.size() && !s.empty();
+  };
+  const std::string_view text = origin_ports;
+  if (!number(text.substr(0, dash), o.first_port) || !number(text.substr(dash + 1), o.last_port)) {
+    return bad;
+  }
+  const auto inside = [&](int port) { return port >= o.first_port && port <= o.last_port; };
+  if (o.first_port < 1024 || o.last_port > 65535 || o.first_port > o.last_port ||
+      o.last_port - o.first_port >= 10000 || inside(control_port) || inside(workspace_port)) {
+    return bad;
+  }
+  return o;
 }
 
 Status Config::CheckRuntime() const {
@@ -125,6 +151,7 @@ Config Config::FromEnvironment() {
   FromEnv("ROCKPOOL_IDLE_TIMEOUT", c.idle_timeout);
   FromEnv("ROCKPOOL_IDLE_CHECK_INTERVAL", c.idle_check_interval);
   FromEnv("ROCKPOOL_SESSION_IDLE", c.session_idle);
+  FromEnv("ROCKPOOL_ORIGIN_PORTS", c.origin_ports);
   FromEnv("ROCKPOOL_SESSION_LIFETIME", c.session_lifetime);
   if (auto max_snapshots = MaxSnapshotsFromEnvironment(); max_snapshots.ok()) {
     c.max_snapshots = *max_snapshots;

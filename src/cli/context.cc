@@ -142,6 +142,11 @@ ProxyConfig Context::proxy_config() const {
   c.socket_dir = config_.socket_dir();
   c.control_port = config_.control_port;
   c.workspace_port = config_.workspace_port;
+  // An invalid range is refused by `up` and `serve` (Config::Origins) before any bootstrap.
+  if (auto origins = config_.Origins(); origins.ok() && origins->enabled()) {
+    c.origin_first_port = origins->first_port;
+    c.origin_last_port = origins->last_port;
+  }
   for (int process = 1; process <= config_.serve_processes; ++process) {
     c.control_plane_upstreams.push_back("unix/" + config_.control_socket(process));
   }

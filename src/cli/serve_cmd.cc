@@ -22,6 +22,7 @@
 #include "cli/service.h"
 #include "cli/source_settings.h"
 #include "cli/steps.h"
+#include "service/origin_service.h"
 #include "service/store_session_service.h"
 #include "service/store_token_service.h"
 #include "service/store_user_service.h"
@@ -154,6 +155,9 @@ Status Serve(Context& ctx, const ServeFlags& flags) {
   StoreSessionService sessions(plane->store(), clock, session_options);
   api.sessions = &sessions;
   api.sign_in_port = c.control_port;
+  RP_ASSIGN_OR_RETURN(auto origin_options, c.Origins());
+  OriginService origins(plane->store(), clock, origin_options);
+  api.origins = &origins;
   api::SecurityGate gate(credentials, SecurityFromConfig(ctx.config()),
                          auth::SteadyClock::Instance(), &tokens, &users, &sessions);
   api::ApiServer server(api, plane->service(), metrics, gate);

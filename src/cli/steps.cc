@@ -100,6 +100,7 @@ Status CheckProxyPorts(Context& ctx) {
 }
 
 Status EnsureProxy(Context& ctx) {
+  RP_ASSIGN_OR_RETURN(const OriginOptions origins, ctx.config().Origins());
   if (!ctx.proxy().Ping().ok()) {
     RP_RETURN_IF_ERROR(CheckProxyPorts(ctx));
     RP_RETURN_IF_ERROR(ctx.caddy().EnsureRunning());
@@ -107,7 +108,10 @@ Status EnsureProxy(Context& ctx) {
   RP_RETURN_IF_ERROR(LoadRoutes(ctx));
   const ProxyConfig config = ctx.proxy_config();
   Say("proxy: caddy serves :" + std::to_string(config.workspace_port) +
-      " (workspaces) and :" + std::to_string(config.control_port) + " (API, dashboard)");
+      " (workspaces) and :" + std::to_string(config.control_port) + " (API, dashboard)" +
+      (origins.enabled() ? ", and workspace origins on :" + std::to_string(origins.first_port) +
+                               "-" + std::to_string(origins.last_port)
+                         : ""));
   return Status::Ok();
 }
 
