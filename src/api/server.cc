@@ -453,7 +453,7 @@ net::awaitable<void> Session<Protocol>::AnswerOrigin(const Request& req, int por
   }
   api->status = 204;
   api->content_type.clear();
-  api->headers.emplace_back("X-Rockpool-Socket", socket);
+  api->headers.emplace_back(sockets::kSocketHeader, socket);
 }
 
 template <typename Protocol>

@@ -15,6 +15,10 @@ namespace rockpool::sockets {
 std::string IdeSocketFile(std::string_view name);
 std::string PortSocketFile(std::string_view name, std::string_view port);
 
+// Port mode: the header of the control plane's forward-auth answer that names the socket file
+// (above) an origin's request goes to; the proxy dials only names of that shape.
+inline constexpr char kSocketHeader[] = "X-Rockpool-Socket";
+
 // `dir` without trailing slashes ("/" stays "/").
 std::string SocketDir(std::string_view dir);
 

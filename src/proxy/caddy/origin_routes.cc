@@ -16,7 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kSocketHeader[] = "X-Rockpool-Socket";
+using sockets::kSocketHeader;
 // A file name of sockets/workspace_sockets.h: <name>.sock or <name>.<port>.sock. No "/", no
 // "..", nothing but what a name and a port are made of.
 constexpr char kSocketPattern[] = R"(^[a-z0-9-]+(\.[0-9]+)?\.sock$)";
