@@ -21,6 +21,29 @@ free_port() {  # a TCP port nothing listens on now (the kernel's pick for port 0
   python3 -c 'import socket; s=socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'
 }
 
+free_port_range() {  # free_port_range <count>: "first-last", <count> ports nothing binds now
+  python3 - "$1" <<'PY'
+import random, socket, sys
+count = int(sys.argv[1])
+for _ in range(200):
+    first = random.randrange(20000, 60000 - count)
+    held = []
+    try:
+        for port in range(first, first + count):
+            s = socket.socket()
+            s.bind(("", port))
+            held.append(s)
+    except OSError:
+        continue
+    finally:
+        for s in held:
+            s.close()
+    print(f"{first}-{first + count - 1}")
+    sys.exit(0)
+sys.exit("no free range of %d ports found" % count)
+PY
+}
+
 free_subnet() {  # a 10.x.y.1/24 no route on this host uses
   local x y
   for _ in $(seq 50); do

@@ -142,6 +142,19 @@ if [ -f "$ROCKPOOL_ROOT/tests/browser/package.json" ]; then
 fi
 
 stop_private
+
+# Port mode: the origin attack in Chromium, on a private Rockpool that serves each workspace
+# IDE and forwarded port on an origin of its own.
+if [ -f "$ROCKPOOL_ROOT/tests/browser/package.json" ]; then
+  if ROCKPOOL_ORIGIN_PORTS=$(free_port_range 20) && export ROCKPOOL_ORIGIN_PORTS && start_private; then
+    run_suite "port mode: origin attacks" node --test --test-concurrency=1 \
+      "$ROCKPOOL_ROOT/tests/security/origin_attack.test.mjs"
+  else
+    RESULTS+=("FAIL:port mode: the private Rockpool did not start")
+  fi
+  stop_private
+  unset ROCKPOOL_ORIGIN_PORTS
+fi
 stop_test_postgres
 
 # 3. The deployment after the suite: the sentinel's findings.

@@ -6,11 +6,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { openBrowser, screenshot } from '../browser/lib/browser.mjs';
-import { requiredEnv, rockpool, run, runOk } from '../browser/lib/host.mjs';
+import { requiredEnv, rockpool } from '../browser/lib/host.mjs';
 import { waitFor } from '../browser/lib/poll.mjs';
+import { createWorkspaces, removeWorkspace, serveFromWorkspace } from './lib/attacker.mjs';
 
 const HOST = process.env.ROCKPOOL_TEST_HOST || 'localhost';
 const CONTROL = `http://${HOST}:${requiredEnv('ROCKPOOL_CONTROL_PORT')}`;
@@ -68,35 +67,12 @@ async function status(name) {
   return JSON.parse(shown.stdout).status;
 }
 
-async function removeWorkspace(name) {
-  await waitFor(`workspace ${name} to be removed`, async () => {
-    const removed = await rockpool(['ws', 'rm', name], { timeoutMs: 120_000 });
-    if (removed.code === 0 || /not found|no workspace/i.test(removed.stderr)) return true;
-    await rockpool(['ws', 'stop', name], { timeoutMs: 120_000 });
-    return false;
-  }, { timeoutMs: 180_000, intervalMs: 2_000 });
-}
-
 const state = { browser: null, page: null, created: [] };
 
 describe('a page in a workspace attacks the control plane', { timeout: 400_000 }, () => {
   before(async () => {
-    for (const name of [A, B]) {
-      const created = await rockpool(['ws', 'create', name], { timeoutMs: 200_000 });
-      assert.equal(created.code, 0, `rockpool ws create ${name}: ${created.stdout}${created.stderr}`);
-      state.created.push(name);
-    }
-    const dir = tmpdir();
-    await writeFile(`${dir}/attack-${MARK}.html`, ATTACK_PAGE);
-    await writeFile(`${dir}/attack-${MARK}.js`, SERVER);
-    for (const [file, to] of [[`attack-${MARK}.html`, 'attack.html'], [`attack-${MARK}.js`, 'attack.js']]) {
-      await runOk('lxc', ['file', 'push', '--uid', '1000', '--gid', '1000', `${dir}/${file}`, `rp-${A}/tmp/${to}`]);
-      await rm(`${dir}/${file}`);
-    }
-    await runOk('lxc', ['exec', `rp-${A}`, '--user', '1000', '--group', '1000', '--', 'sh', '-c',
-      'nohup node /tmp/attack.js </dev/null >/dev/null 2>&1 &']);
-    const added = await rockpool(['ws', 'port', 'add', A, String(PORT)], { timeoutMs: 60_000 });
-    assert.equal(added.code, 0, `port add: ${added.stdout}${added.stderr}`);
+    await createWorkspaces([A, B], state.created);
+    await serveFromWorkspace(A, { 'attack.html': ATTACK_PAGE, 'attack.js': SERVER }, 'attack.js', PORT);
     Object.assign(state, await openBrowser({ appOrigin: CONTROL }));
   });
 
