@@ -190,7 +190,6 @@ ALTER TABLE api_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'token'
 ALTER TABLE api_tokens ADD COLUMN binding TEXT CHECK (binding IS NULL OR length(binding) <= 64);
 )sql";
 
-
 // Port mode's origins: the host port each workspace IDE (forwarded_port 0) and forwarded port
 // is served on, and the grants that let a browser's session reach one origin: one-time
 // tickets, and the cookies they are exchanged for. A grant ends with its session.
