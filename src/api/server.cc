@@ -310,12 +310,14 @@ std::optional<ApiError> Session<Protocol>::ForwardedRefusal(const Principal& pri
 
 namespace {
 
+// The body leaves `location` out: it carries a path the client chose (a handoff's `next`).
 void SetRedirect(ApiResponse& api, int status, const std::string& location) {
   api.status = status;
   api.content_type = "text/html; charset=utf-8";
   api.headers.emplace_back("Location", location);
-  api.body = "<!doctype html>\n<title>Moved</title>\n<p>Go on to <a href=\"" + location + "\">" +
-             location + "</a></p>\n";
+  api.body =
+      "<!doctype html>\n<title>Moved</title>\n<p>Moved: your browser goes on to the "
+      "Location of this answer.</p>\n";
 }
 
 }  // namespace

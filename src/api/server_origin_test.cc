@@ -103,6 +103,15 @@ INSTANTIATE_TEST_SUITE_P(Engines, ServerOriginTest, rockpool::testing::kEngines,
 TEST_P(ServerOriginTest, TheSeedUrlLeadsToTheIdesOriginWhereOnlyItsCookieSignsIn) {
   auto [cookie, next] = Open(*ann_, "/workspace/ann-ws/?folder=/home/dev");
   EXPECT_EQ(next, "/?folder=/home/dev");
+  // The page of a redirect never shows the path it goes on to (the client chose it).
+  HttpResponse entry = Answer(*ann_, Ask("devbox:8081", "/workspace/ann-ws/"));
+  std::string to = entry.Header("Location");
+  to = to.substr(to.find("/.rockpool"));
+  to = to.substr(0, to.find("&next=")) + "&next=/x%22%3E%3Cscript%3E";
+  HttpResponse handoff = Answer(*ann_, Ask("devbox:20000", to));
+  EXPECT_EQ(handoff.status, 302);
+  EXPECT_EQ(handoff.Header("Location"), "/x\"><script>");
+  EXPECT_EQ(handoff.body.find("<script>"), std::string::npos) << handoff.body;
   auto anonymous = server_->NewAnonymousClient();
   HttpResponse ide = Answer(*anonymous, WithCookie(Ask("devbox:20000", "/"), cookie));
   EXPECT_EQ(ide.status, 204) << ide.body;
