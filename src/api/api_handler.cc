@@ -393,7 +393,13 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
 Status ApiHandler::AuthorizeWorkspace(const Principal& principal, const std::string& ref) const {
   if (principal.admin) return Status::Ok();
   RP_ASSIGN_OR_RETURN(Workspace ws, service_.Get(ref));
-  if (ws.owner.empty() || ws.owner != principal.username) return WorkspaceNotFound(ref);
+  // Worded for `ref` as the caller named it (an id or a name).
+  return AuthorizeWorkspace(principal, ws).ok() ? Status::Ok() : WorkspaceNotFound(ref);
+}
+
+Status ApiHandler::AuthorizeWorkspace(const Principal& principal, const Workspace& ws) {
+  if (principal.admin) return Status::Ok();
+  if (ws.owner.empty() || ws.owner != principal.username) return WorkspaceNotFound(ws.name);
   return Status::Ok();
 }
 

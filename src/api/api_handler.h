@@ -62,6 +62,8 @@ class ApiHandler {
   // when it owns it. Otherwise NotFound, worded as for a workspace that does not exist. The
   // proxy's decision for a workspace's IDE and ports asks this too.
   Status AuthorizeWorkspace(const Principal& principal, const std::string& ref) const;
+  // The same for a workspace already read.
+  static Status AuthorizeWorkspace(const Principal& principal, const Workspace& ws);
   // The contract's path template `path` matches ("/api/workspaces/{id}"), or "unmatched":
   // the route label of a request refused before it reached Handle.
   std::string RouteTemplate(const std::string& method, const std::string& path) const;

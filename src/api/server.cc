@@ -356,7 +356,7 @@ std::optional<ApiError> Session<Protocol>::OriginRefusal(const Principal& princi
                                                          std::string* socket) const {
   auto ws = server_.service().Get(origin.workspace_id);
   if (!ws.ok()) return ApiError::FromStatus(ws.status());
-  Status access = server_.handler().AuthorizeWorkspace(principal, ws->name);
+  Status access = ApiHandler::AuthorizeWorkspace(principal, *ws);
   if (!access.ok()) return ApiError::FromStatus(access);
   if (socket != nullptr) {
     *socket = origin.forwarded_port == 0
