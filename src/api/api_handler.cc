@@ -1,5 +1,6 @@
 #include "api/api_handler.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -34,6 +35,7 @@ struct Deps {
   TokenService* tokens;      // null: this server keeps no API tokens
   UserService* users;        // null: this server keeps no accounts
   SessionService* sessions;  // null: this server keeps no browser sessions
+  OriginService* origins;    // null: workspaces are served on paths
   const Principal& principal;
   bool secure;  // the request came over HTTPS
 };
@@ -115,6 +117,27 @@ Result<Reply> ListPorts(const Deps& d, const ValidatedCall& c) {
   json items = json::array();
   for (const auto& p : ports) items.push_back(PortToJson(p));
   return Reply{200, {{"items", std::move(items)}}, "", "", Ref(c)};
+}
+
+// The IDE's origin, or with ?port= a forwarded port's: given a port of the range the first time.
+Result<Reply> GetOrigin(const Deps& d, const ValidatedCall& c) {
+  RP_ASSIGN_OR_RETURN(auto ws, d.service.Get(Ref(c)));
+  const int forwarded = c.query.value("port", 0);
+  if (forwarded != 0) {
+    RP_ASSIGN_OR_RETURN(auto ports, d.service.ListPorts(Ref(c)));
+    if (std::none_of(ports.begin(), ports.end(),
+                     [&](const Port& p) { return p.port == forwarded; })) {
+      return Status::NotFound("workspace " + ws.name + " forwards no port " +
+                              std::to_string(forwarded) +
+                              "; forward it with `rockpool ws port add " + ws.name + " " +
+                              std::to_string(forwarded) + "`");
+    }
+  }
+  if (d.origins == nullptr || !d.origins->options().enabled()) {
+    return Reply{200, {{"mode", "paths"}, {"port", 0}}, "", "", ws.name};
+  }
+  RP_ASSIGN_OR_RETURN(const int port, d.origins->Assign(ws.id, forwarded));
+  return Reply{200, {{"mode", "ports"}, {"port", port}}, "", "", ws.name};
 }
 
 Result<Reply> AddPort(const Deps& d, const ValidatedCall& c) {
@@ -361,6 +384,7 @@ const std::map<std::string, OperationFn>& Operations() {
          return WorkspaceReply(202, d.service.RetryClone(Ref(c)));
        }},
       {"listPorts", ListPorts},
+      {"getOrigin", GetOrigin},
       {"addPort", AddPort},
       {"removePort", RemovePort},
       {"listSnapshots", ListSnapshots},
@@ -449,7 +473,7 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) const {
                          out);
   }
   Result<Reply> reply = op->second(Deps{service_, metrics_, list_cache_, tokens_, users_, sessions_,
-                                        request.principal, request.secure},
+                                        origins_, request.principal, request.secure},
                                    call);
   if (!reply.ok()) return ErrorResponse(ApiError::FromStatus(reply.status()), out);
   out.status = reply->status;

@@ -11,6 +11,7 @@
 #include "api/list_cache.h"
 #include "api/metrics.h"
 #include "api/request_gate.h"
+#include "service/origin_service.h"
 #include "service/session_service.h"
 #include "service/token_service.h"
 #include "service/user_service.h"
@@ -42,19 +43,22 @@ class ApiHandler {
   // are. Up to `list_cache_bytes` of encoded list pages are reused while the service's
   // ListRevision() holds. `tokens` null: the token operations answer 501. `users` null: the
   // account operations answer 501, and root on the local socket makes workspaces for nobody.
-  // `sessions` null: the browser session operations answer 501.
+  // `sessions` null: the browser session operations answer 501. `origins` null: getOrigin answers
+  // that workspaces are served on paths.
   //
   // A member (Principal::admin false) sees and acts on only the workspaces it owns: every
   // operation on another's answers 404 exactly as for one that does not exist.
   ApiHandler(const Contract& contract, WorkspaceService& service, Metrics& metrics,
              size_t list_cache_bytes = size_t{4} << 20, TokenService* tokens = nullptr,
-             UserService* users = nullptr, SessionService* sessions = nullptr)
+             UserService* users = nullptr, SessionService* sessions = nullptr,
+             OriginService* origins = nullptr)
       : contract_(contract),
         service_(service),
         metrics_(metrics),
         tokens_(tokens),
         users_(users),
         sessions_(sessions),
+        origins_(origins),
         list_cache_(list_cache_bytes) {}
 
   ApiResponse Handle(const ApiRequest& request) const;
@@ -75,6 +79,7 @@ class ApiHandler {
   TokenService* const tokens_;
   UserService* const users_;
   SessionService* const sessions_;
+  OriginService* const origins_;
   mutable ListCache list_cache_;
 };
 

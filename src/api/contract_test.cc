@@ -28,16 +28,16 @@ TEST(ContractTest, EmbeddedCopyEqualsTheFileInTheRepository) {
 
 TEST(ContractTest, HasEveryOperation) {
   Contract c = LoadContract();
-  for (const char* id : {"getHealth",       "getMetrics",      "listWorkspaces", "createWorkspace",
-                         "getWorkspace",    "deleteWorkspace", "startWorkspace", "stopWorkspace",
-                         "listPorts",       "addPort",         "removePort",     "retryClone",
-                         "updateWorkspace", "listSnapshots",   "createSnapshot", "deleteSnapshot",
-                         "restoreSnapshot", "listTokens",      "createToken",    "revokeToken",
-                         "getMe",           "listUsers",       "createUser",     "updateUser",
-                         "deleteUser",      "changeMyPassword"}) {
+  for (const char* id : {"getHealth",       "getMetrics",       "listWorkspaces", "createWorkspace",
+                         "getWorkspace",    "deleteWorkspace",  "startWorkspace", "stopWorkspace",
+                         "listPorts",       "addPort",          "removePort",     "retryClone",
+                         "updateWorkspace", "listSnapshots",    "createSnapshot", "deleteSnapshot",
+                         "restoreSnapshot", "listTokens",       "createToken",    "revokeToken",
+                         "getMe",           "listUsers",        "createUser",     "updateUser",
+                         "deleteUser",      "changeMyPassword", "getOrigin"}) {
     EXPECT_NE(c.FindOperation(id), nullptr) << id;
   }
-  EXPECT_EQ(c.operations().size(), 29u);
+  EXPECT_EQ(c.operations().size(), 30u);
 }
 
 TEST(ContractTest, MatchesTemplatesAndExtractsPathParameters) {

@@ -704,7 +704,7 @@ Status ApiServer::Impl::Listen() {
   if (!contract.ok()) return contract.status().WithContext("api server");
   contract_.emplace(std::move(contract).value());
   handler_.emplace(*contract_, service_, metrics_, options_.list_cache_bytes, options_.tokens,
-                   options_.users, options_.sessions);
+                   options_.users, options_.sessions, options_.origins);
   if (!options_.dashboard_dir.empty()) dashboard_.emplace(options_.dashboard_dir);
   RP_RETURN_IF_ERROR(options_.unix_socket.empty()
                          ? ListenTcp()

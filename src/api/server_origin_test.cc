@@ -125,6 +125,21 @@ TEST_P(ServerOriginTest, TheSeedUrlLeadsToTheIdesOriginWhereOnlyItsCookieSignsIn
   EXPECT_EQ(Answer(*ann_, Ask("devbox:20000", "/x", "cors", "same-origin")).status, 401);
 }
 
+TEST_P(ServerOriginTest, TheApiNamesTheOriginTheSeedUrlLeadsTo) {
+  auto ann = server_->NewClientAs("ann", kPassword);
+  json first = Send(*ann, Request("GET", "/api/workspaces/ann-ws/origin"), "getOrigin", 200);
+  EXPECT_EQ(first, json({{"mode", "ports"}, {"port", kFirst}}));
+  HttpResponse entry = Answer(*ann_, Ask("devbox:8081", "/workspace/ann-ws/"));
+  EXPECT_THAT(entry.Header("Location"), StartsWith("http://devbox:20000/"));
+  EXPECT_EQ(Send(*ann, Request("GET", "/api/workspaces/ann-ws/origin"), "getOrigin", 200), first);
+  json port =
+      Send(*ann, Request("GET", "/api/workspaces/ann-ws/origin?port=3000"), "getOrigin", 404);
+  EXPECT_THAT(port["error"]["message"].get<std::string>(), HasSubstr("forwards no port 3000"));
+  // Another member's workspace is not there for bob, in the API as through the proxy.
+  Send(*server_->NewClientAs("bob", kPassword), Request("GET", "/api/workspaces/ann-ws/origin"),
+       "getOrigin", 404);
+}
+
 TEST_P(ServerOriginTest, ATicketWorksOnceAndOnlyOnItsOrigin) {
   HttpResponse entry = Answer(*ann_, Ask("devbox:8081", "/workspace/ann-ws/"));
   const std::string path =

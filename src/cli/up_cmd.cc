@@ -6,7 +6,9 @@
 #include "cli/commands.h"
 #include "cli/service.h"
 #include "cli/steps.h"
+#include "client/api_client.h"
 #include "core/names.h"
+#include "http/curl_client.h"
 
 namespace rockpool {
 namespace {
@@ -22,8 +24,13 @@ Status Up(Context& ctx, const std::string& name) {
   RP_RETURN_IF_ERROR(EnsureProxy(ctx));
   RP_RETURN_IF_ERROR(EnsureWorkspace(ctx, name));
   const Config& c = ctx.config();
+  // In port mode the IDE is on an origin of its own; its path URL leads there too.
+  std::string url = c.WorkspaceUrl(name);
+  CurlHttpClient http(HttpEndpoint::Unix(c.local_socket()));
+  RP_ASSIGN_OR_RETURN(const int origin, client::ApiClient(http).OriginPort(name));
+  if (origin > 0) url = "http://" + c.public_host + ":" + std::to_string(origin) + "/";
   std::printf("\nRockpool is up.\n  workspace \"%s\": %s\n  dashboard:      http://%s:%d/app/\n",
-              name.c_str(), c.WorkspaceUrl(name).c_str(), c.public_host.c_str(), c.control_port);
+              name.c_str(), url.c_str(), c.public_host.c_str(), c.control_port);
   return Status::Ok();
 }
 

@@ -204,6 +204,18 @@ Result<std::vector<Port>> ApiClient::ListPorts(const std::string& ref) {
   return DecodeItems<Port>(what, text, api::PortFromJson);
 }
 
+Result<int> ApiClient::OriginPort(const std::string& ref, int forwarded_port) {
+  const std::string what = "find the origin of workspace " + Quoted(ref);
+  std::string target = "/api/workspaces/" + UrlEncode(ref) + "/origin";
+  if (forwarded_port != 0) target += "?port=" + std::to_string(forwarded_port);
+  RP_ASSIGN_OR_RETURN(auto text, Call(what, "GET", target));
+  auto body = json::parse(text, nullptr, false);
+  if (!body.is_object() || !body.contains("port") || !body["port"].is_number_integer()) {
+    return Status::Internal(what + ": the answer has no port");
+  }
+  return body["port"].get<int>();
+}
+
 Result<Port> ApiClient::AddPort(const std::string& ref, int port,
                                 const std::optional<std::string>& label) {
   json body = {{"port", port}};

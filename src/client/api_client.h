@@ -49,6 +49,9 @@ class ApiClient {
   Result<Workspace> Stop(const std::string& ref);
   Result<Workspace> Delete(const std::string& ref);
   Result<std::vector<Port>> ListPorts(const std::string& ref);
+  // The host port of the origin of `ref`'s IDE (forwarded_port 0) or forwarded port; 0 when the
+  // control plane serves workspaces on paths of the workspace port.
+  Result<int> OriginPort(const std::string& ref, int forwarded_port = 0);
   Result<Port> AddPort(const std::string& ref, int port, const std::optional<std::string>& label);
   Status RemovePort(const std::string& ref, int port);
   Result<Workspace> RetryClone(const std::string& ref);

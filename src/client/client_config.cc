@@ -49,7 +49,7 @@ std::string ClientConfig::UnixSocket() const {
   return api_url.starts_with(kUnixScheme) ? api_url.substr(sizeof kUnixScheme - 1) : "";
 }
 
-std::string ClientConfig::WorkspaceUrl(const std::string& name) const {
+std::string ClientConfig::HostUrl(int port) const {
   std::string rest = api_url.starts_with(kUnixScheme) ? "http://" + this->host : api_url;
   std::string scheme = "http";
   if (auto p = rest.find("://"); p != std::string::npos) {
@@ -62,7 +62,11 @@ std::string ClientConfig::WorkspaceUrl(const std::string& name) const {
   } else {
     host = host.substr(0, host.find(':'));
   }
-  return scheme + "://" + host + ":" + std::to_string(workspace_port) + "/workspace/" + name + "/";
+  return scheme + "://" + host + ":" + std::to_string(port);
+}
+
+std::string ClientConfig::WorkspaceUrl(const std::string& name) const {
+  return HostUrl(workspace_port) + "/workspace/" + name + "/";
 }
 
 Result<ClientConfig> ResolveClientConfig(const ClientFlags& flags, const GetEnv& env,

@@ -32,6 +32,8 @@ struct ClientConfig {
 
   // http://<host of api_url>:<workspace_port>/workspace/<name>/
   std::string WorkspaceUrl(const std::string& name) const;
+  // http://<host of api_url>:<port>, the scheme that of api_url (http for a unix socket).
+  std::string HostUrl(int port) const;
   // The socket path of a unix: api_url; empty for http(s).
   std::string UnixSocket() const;
 };

@@ -77,11 +77,11 @@ std::string FormatWorkspace(const Workspace& ws, const std::string& url) {
   return FormatTable({"name:", ws.name}, rows);
 }
 
-std::string FormatPorts(const std::vector<Port>& ports, const std::string& url_prefix) {
+std::string FormatPorts(const std::vector<Port>& ports,
+                        const std::function<std::string(int)>& url_of) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : ports) {
-    rows.push_back({std::to_string(p.port), p.label.value_or("-"),
-                    url_prefix + "port/" + std::to_string(p.port) + "/"});
+    rows.push_back({std::to_string(p.port), p.label.value_or("-"), url_of(p.port)});
   }
   return FormatTable({"PORT", "LABEL", "URL"}, rows);
 }

@@ -2,6 +2,7 @@
 // cell, two spaces apart, a header row in capitals.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,8 @@ std::string FormatCpus(double cpus);
 // Key/value lines for one workspace, its limits included.
 std::string FormatWorkspace(const Workspace& ws, const std::string& url);
 // PORT LABEL URL (url_prefix: the workspace URL, ending in '/')
-std::string FormatPorts(const std::vector<Port>& ports, const std::string& url_prefix);
+std::string FormatPorts(const std::vector<Port>& ports,
+                        const std::function<std::string(int)>& url_of);
 // NAME CREATED
 std::string FormatSnapshots(const std::vector<WorkspaceSnapshot>& snapshots);
 // ID NAME CREATED EXPIRES LAST-USED ("never" for no expiry or no use)

@@ -60,10 +60,10 @@ TEST(TableTest, OneRunningWorkspaceShowsItsIdleTimeoutLastActivityAndStopTime) {
 
 TEST(TableTest, PortsShowTheirForwardedUrl) {
   EXPECT_EQ(FormatPorts({{"id", 3000, "web", "t"}, {"id", 8000, std::nullopt, "t"}},
-                        "http://h:8081/workspace/demo/"),
+                        [](int port) { return "http://h:" + std::to_string(port + 17000) + "/"; }),
             "PORT  LABEL  URL\n"
-            "3000  web    http://h:8081/workspace/demo/port/3000/\n"
-            "8000  -      http://h:8081/workspace/demo/port/8000/\n");
+            "3000  web    http://h:20000/\n"
+            "8000  -      http://h:25000/\n");
 }
 
 }  // namespace

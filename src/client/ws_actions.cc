@@ -9,6 +9,17 @@
 namespace rockpool::client {
 namespace {
 
+// Where a browser opens workspace `name`'s IDE (forwarded_port 0) or one of its forwarded
+// ports: its own origin in port mode, else its path on the workspace port. Should the control
+// plane not say, the path: in port mode it is the entry point that leads to the origin.
+std::string OpenUrl(WsIo& io, const std::string& name, int forwarded_port = 0) {
+  if (auto origin = io.api->OriginPort(name, forwarded_port); origin.ok() && *origin > 0) {
+    return io.config.HostUrl(*origin) + "/";
+  }
+  const std::string path = io.config.WorkspaceUrl(name);
+  return forwarded_port == 0 ? path : path + "port/" + std::to_string(forwarded_port) + "/";
+}
+
 using nlohmann::json;
 
 void PrintJson(WsIo& io, const json& j) { *io.out << j.dump(2) << "\n"; }
@@ -73,7 +84,7 @@ Status Finish(WsIo& io, const Workspace& accepted, std::optional<WorkspaceStatus
     *io.out << "workspace " << ws.name << " is " << StatusName(ws.status) << "\n";
   } else {
     *io.out << "workspace " << ws.name << " " << done;
-    if (target == WorkspaceStatus::kRunning) *io.out << ": " << io.config.WorkspaceUrl(ws.name);
+    if (target == WorkspaceStatus::kRunning) *io.out << ": " << OpenUrl(io, ws.name);
     *io.out << "\n";
   }
   return Status::Ok();
@@ -102,7 +113,7 @@ Status WsShow(WsIo& io, const std::string& name) {
   if (io.json) {
     PrintJson(io, api::WorkspaceToJson(ws));
   } else {
-    *io.out << FormatWorkspace(ws, io.config.WorkspaceUrl(ws.name));
+    *io.out << FormatWorkspace(ws, OpenUrl(io, ws.name));
   }
   return Status::Ok();
 }
@@ -201,7 +212,7 @@ Status WsRemove(WsIo& io, const std::string& name, WaitOptions wait) {
 
 Status WsOpen(WsIo& io, const std::string& name, bool browser) {
   RP_ASSIGN_OR_RETURN(auto ws, io.api->Get(name));
-  const std::string url = io.config.WorkspaceUrl(ws.name);
+  const std::string url = OpenUrl(io, ws.name);
   if (io.json) {
     PrintJson(io, {{"url", url}, {"status", std::string(StatusName(ws.status))}});
   } else {
@@ -224,7 +235,7 @@ Status WsPortList(WsIo& io, const std::string& name) {
   } else if (ports.empty()) {
     *io.out << "no ports forwarded; add one with `rockpool ws port add " << name << " <port>`\n";
   } else {
-    *io.out << FormatPorts(ports, io.config.WorkspaceUrl(name));
+    *io.out << FormatPorts(ports, [&](int port) { return OpenUrl(io, name, port); });
   }
   return Status::Ok();
 }
@@ -235,8 +246,8 @@ Status WsPortAdd(WsIo& io, const std::string& name, int port,
   if (io.json) {
     PrintJson(io, api::PortToJson(p));
   } else {
-    *io.out << "port " << p.port << " of " << name
-            << " is forwarded: " << io.config.WorkspaceUrl(name) << "port/" << p.port << "/\n";
+    *io.out << "port " << p.port << " of " << name << " is forwarded: " << OpenUrl(io, name, p.port)
+            << "\n";
   }
   return Status::Ok();
 }
