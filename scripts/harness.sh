@@ -125,6 +125,9 @@ start_private() {
   ROCKPOOL_SUBNET=$(free_subnet); export ROCKPOOL_SUBNET
   ROCKPOOL_CONTROL_PORT=$(free_port); ROCKPOOL_WORKSPACE_PORT=$(free_port)
   export ROCKPOOL_CONTROL_PORT ROCKPOOL_WORKSPACE_PORT
+  # Workspaces on paths of the workspace port, unless PRIVATE_ORIGIN_PORTS gives port mode a
+  # range (never the deployment's own, the default one).
+  export ROCKPOOL_ORIGIN_PORTS=${PRIVATE_ORIGIN_PORTS:-off}
   export ROCKPOOL_USERNAME=admin
   # Tests look at workspaces' instances by their cold names ("rp-<name>"), so the private
   # Rockpool keeps no warm pool unless ROCKPOOL_TEST_WARM_POOL asks for one (the warm pool's
@@ -136,7 +139,7 @@ start_private() {
   # What the browser tests read.
   export ROCKPOOL_APP_URL="http://localhost:$ROCKPOOL_CONTROL_PORT/app"
   export ROCKPOOL_WORKSPACE_URL="http://localhost:$ROCKPOOL_WORKSPACE_PORT/workspace/test/"
-  log "harness: private Rockpool in $PRIVATE_DIR: project $PRIVATE_PROJECT, bridge $PRIVATE_BRIDGE ($ROCKPOOL_SUBNET), ports $ROCKPOOL_CONTROL_PORT and $ROCKPOOL_WORKSPACE_PORT"
+  log "harness: private Rockpool in $PRIVATE_DIR: project $PRIVATE_PROJECT, bridge $PRIVATE_BRIDGE ($ROCKPOOL_SUBNET), ports $ROCKPOOL_CONTROL_PORT and $ROCKPOOL_WORKSPACE_PORT, origins $ROCKPOOL_ORIGIN_PORTS"
   "$ROCKPOOL_ROOT/build/rockpool" up >"$PRIVATE_DIR/up.log" 2>&1 ||
     { tail -30 "$PRIVATE_DIR/up.log"; return 1; }
   # The engine-level tests (runtime, limits, network) make instances of their own: in a second

@@ -143,17 +143,33 @@ fi
 
 stop_private
 
-# Port mode: the origin attack in Chromium, on a private Rockpool that serves each workspace
-# IDE and forwarded port on an origin of its own.
+# Port mode, the default: the URLs the CLI prints, the origin attack, the IDE and the dashboard
+# in Chromium, on a private Rockpool that serves each workspace IDE and forwarded port on an
+# origin of its own.
+port_mode_urls() {
+  local url port first=${ROCKPOOL_ORIGIN_PORTS%-*} last=${ROCKPOOL_ORIGIN_PORTS#*-}
+  url=$("$ROCKPOOL_ROOT/build/rockpool" ws open test) || return 1
+  port=${url#http://localhost:}; port=${port%/}
+  if [ "$url" != "http://localhost:$port/" ] || [ "$port" -lt "$first" ] || [ "$port" -gt "$last" ]; then
+    log "port mode: ws open printed \"$url\", not an origin of $ROCKPOOL_ORIGIN_PORTS"; return 1
+  fi
+  grep -qF "workspace \"test\": $url" "$PRIVATE_DIR/up.log" ||
+    { log "port mode: up did not print $url"; tail -5 "$PRIVATE_DIR/up.log"; return 1; }
+  # verify follows the path URL's redirect to the origin and finds the workbench there.
+  "$ROCKPOOL_ROOT/build/rockpool" verify test
+}
 if [ -f "$ROCKPOOL_ROOT/tests/browser/package.json" ]; then
-  if ROCKPOOL_ORIGIN_PORTS=$(free_port_range 20) && export ROCKPOOL_ORIGIN_PORTS && start_private; then
+  if PRIVATE_ORIGIN_PORTS=$(free_port_range 20) && start_private; then
+    run_suite "port mode: up, ws open and verify name the origin" port_mode_urls
     run_suite "port mode: origin attacks" node --test --test-concurrency=1 \
       "$ROCKPOOL_ROOT/tests/security/origin_attack.test.mjs"
+    run_suite "port mode: IDE and dashboard in Chromium" node --test --test-concurrency=1 \
+      "$ROCKPOOL_ROOT/tests/browser/ide.test.mjs" "$ROCKPOOL_ROOT/tests/browser/dashboard/"
   else
     RESULTS+=("FAIL:port mode: the private Rockpool did not start")
   fi
   stop_private
-  unset ROCKPOOL_ORIGIN_PORTS
+  unset PRIVATE_ORIGIN_PORTS
 fi
 stop_test_postgres
 

@@ -65,11 +65,13 @@ Result<SessionOptions> Config::Sessions() const {
 
 Result<OriginOptions> Config::Origins() const {
   OriginOptions o;
-  if (origin_ports.empty()) return o;
+  if (origin_ports == "off") return o;
   const Status bad = Status::InvalidArgument(
       "ROCKPOOL_ORIGIN_PORTS is \"" + origin_ports +
       "\"; give a range of host ports such as 20000-20999 (1024-65535, at most 10000 ports, "
-      "apart from ROCKPOOL_CONTROL_PORT and ROCKPOOL_WORKSPACE_PORT), or leave it unset");
+      "apart from ROCKPOOL_CONTROL_PORT and ROCKPOOL_WORKSPACE_PORT), or off to serve every "
+      "workspace on "
+      "paths of one origin (unsafe: their pages can script each other)");
   const size_t dash = origin_ports.find('-');
   if (dash == std::string::npos) return bad;
   auto number = [](std::string_view s, int& out) {

@@ -66,14 +66,14 @@ struct Config {
   std::string session_lifetime = "168h";  // ROCKPOOL_SESSION_LIFETIME
 
   // Port mode: the host ports Caddy serves workspace origins on, one per IDE and forwarded
-  // port ("20000-20999"); empty: workspaces are served on paths of workspace_port.
-  std::string origin_ports;  // ROCKPOOL_ORIGIN_PORTS
+  // port; "off": workspaces are served on paths of workspace_port, all on one origin.
+  std::string origin_ports = "20000-20999";  // ROCKPOOL_ORIGIN_PORTS
 
   // InvalidArgument naming the setting and the accepted forms.
   Result<int64_t> IdleTimeoutSeconds() const;
   Result<std::chrono::milliseconds> IdleCheckInterval() const;
   Result<SessionOptions> Sessions() const;
-  // Port mode's range; its ports disabled (0) when origin_ports is empty.
+  // Port mode's range; its ports disabled (0) when origin_ports is "off".
   Result<OriginOptions> Origins() const;
 
   std::string socket_dir() const { return state_dir + "/sockets"; }

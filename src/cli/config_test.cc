@@ -28,10 +28,8 @@ TEST(DatabaseTest, APostgresUrlSelectsPostgresAndAnythingElseIsRefused) {
   EXPECT_NE(refused.message().find("postgres://"), std::string::npos) << refused.message();
 }
 
-TEST(OriginPortsTest, UnsetMeansPathsAndARangeMeansPortMode) {
+TEST(OriginPortsTest, PortModeIsTheDefaultAndOffMeansPaths) {
   Config c;
-  EXPECT_FALSE(c.Origins()->enabled());
-  c.origin_ports = "20000-20999";
   auto origins = c.Origins();
   ASSERT_TRUE(origins.ok()) << origins.status().ToString();
   EXPECT_EQ(origins->first_port, 20000);
@@ -40,12 +38,15 @@ TEST(OriginPortsTest, UnsetMeansPathsAndARangeMeansPortMode) {
   EXPECT_FALSE(origins->Contains(21000));
   c.origin_ports = "30000-30000";
   EXPECT_TRUE(c.Origins().ok());
+  c.origin_ports = "off";
+  ASSERT_TRUE(c.Origins().ok());
+  EXPECT_FALSE(c.Origins()->enabled());
 }
 
 TEST(OriginPortsTest, ARangeThatIsNoneOrTakesOurOwnPortsIsRefused) {
   Config c;
   for (const char* bad : {"20000", "20000-", "-20000", "x-y", "20010-20000", "80-90", "60000-70000",
-                          "20000-30000", "8000-8100", "20000 - 20010"}) {
+                          "20000-30000", "8000-8100", "20000 - 20010", "", "OFF"}) {
     c.origin_ports = bad;
     auto refused = c.Origins();
     EXPECT_EQ(refused.status().code(), Code::kInvalidArgument) << bad;

@@ -29,7 +29,8 @@ namespace {
 struct Finding {
   bool ok = false;
   std::string detail;  // what was found
-  std::string fix;     // what to run when !ok
+  std::string fix;     // what to run when !ok, or what to change when `warn`
+  bool warn = false;   // ok, but by a setting that gives up a protection
 };
 
 struct Check {
@@ -238,6 +239,29 @@ Finding CheckNicIsolation(Context& ctx) { return CheckInstances(ctx, "nic isolat
 Finding CheckIdmap(Context& ctx) { return CheckInstances(ctx, "isolated idmap"); }
 Finding CheckDevlxd(Context& ctx) { return CheckInstances(ctx, "devlxd"); }
 
+// Port mode (the default) serves each workspace IDE and forwarded port on an origin of its own;
+// "off" serves them all on one, where a page of one workspace can script every other's IDE.
+Finding CheckOrigins(Context& ctx) {
+  auto origins = ctx.config().Origins();
+  if (!origins.ok()) return {false, origins.status().message(), "fix ROCKPOOL_ORIGIN_PORTS"};
+  if (!origins->enabled()) {
+    return {true,
+            "ROCKPOOL_ORIGIN_PORTS=off: every workspace is served on paths of :" +
+                std::to_string(ctx.config().workspace_port) +
+                ", one origin, so a page of one workspace can script the others' IDEs",
+            "unset ROCKPOOL_ORIGIN_PORTS (or give it a range) and rockpool up", true};
+  }
+  const std::string range =
+      std::to_string(origins->first_port) + "-" + std::to_string(origins->last_port);
+  for (int port = origins->first_port; port <= origins->last_port; ++port) {
+    if (auto owner = FindListener(port); owner && owner->program != "caddy") {
+      return {false, DescribeListener(port, *owner) + ", inside the origins' range " + range,
+              "stop that program, or choose another range with ROCKPOOL_ORIGIN_PORTS"};
+    }
+  }
+  return {true, "each workspace IDE and forwarded port on an origin of its own, ports " + range};
+}
+
 Finding CheckThrottle(Context& ctx) {
   const Config& c = ctx.config();
   char detail[200];
@@ -329,19 +353,21 @@ Finding CheckStore(Context& ctx) {
 
 // With ROCKPOOL_RUNTIME=tart: Tart, Packer and the image instead of LXD and what it holds.
 constexpr Check kTartChecks[] = {
-    {"tart", CheckTart},         {"packer", CheckPacker},       {"image", CheckTartImage},
-    {"sockets", CheckSockets},   {"ports", CheckPorts},         {"proxy", CheckCaddy},
-    {"auth", CheckCredentials},  {"files", CheckPrivateFiles},  {"admin", CheckRootSockets},
-    {"throttle", CheckThrottle}, {"host", CheckTartHostAccess}, {"store", CheckStore},
+    {"tart", CheckTart},        {"packer", CheckPacker},      {"image", CheckTartImage},
+    {"sockets", CheckSockets},  {"ports", CheckPorts},        {"proxy", CheckCaddy},
+    {"auth", CheckCredentials}, {"files", CheckPrivateFiles}, {"admin", CheckRootSockets},
+    {"origins", CheckOrigins},  {"throttle", CheckThrottle},  {"host", CheckTartHostAccess},
+    {"store", CheckStore},
 };
 
 constexpr Check kChecks[] = {
-    {"engine", CheckEngine},     {"cluster", CheckCluster},    {"pool", CheckPool},
-    {"bridge", CheckBridge},     {"project", CheckProject},    {"image", CheckImage},
-    {"sockets", CheckSockets},   {"ports", CheckPorts},        {"proxy", CheckCaddy},
-    {"auth", CheckCredentials},  {"files", CheckPrivateFiles}, {"admin", CheckRootSockets},
-    {"firewall", CheckFirewall}, {"nic", CheckNicIsolation},   {"idmap", CheckIdmap},
-    {"devlxd", CheckDevlxd},     {"throttle", CheckThrottle},  {"store", CheckStore},
+    {"engine", CheckEngine},    {"cluster", CheckCluster},    {"pool", CheckPool},
+    {"bridge", CheckBridge},    {"project", CheckProject},    {"image", CheckImage},
+    {"sockets", CheckSockets},  {"ports", CheckPorts},        {"proxy", CheckCaddy},
+    {"auth", CheckCredentials}, {"files", CheckPrivateFiles}, {"admin", CheckRootSockets},
+    {"origins", CheckOrigins},  {"firewall", CheckFirewall},  {"nic", CheckNicIsolation},
+    {"idmap", CheckIdmap},      {"devlxd", CheckDevlxd},      {"throttle", CheckThrottle},
+    {"store", CheckStore},
 };
 
 // Checks that ask the engine; skipped when it does not answer.
@@ -358,6 +384,7 @@ bool NeedsEngine(std::string_view what) {
 void AddDoctor(CLI::App& sub, Context& ctx) {
   sub.callback([&ctx] {
     int failed = 0;
+    int warned = 0;
     bool engine_ok = true;
     const bool tart = ctx.config().tart_runtime();
     for (const Check& c :
@@ -365,17 +392,19 @@ void AddDoctor(CLI::App& sub, Context& ctx) {
       if (NeedsEngine(c.what) && !engine_ok) continue;
       Finding f = c.run(ctx);
       if (std::string_view(c.what) == "engine") engine_ok = f.ok;
-      std::printf("%s %-9s %s\n", f.ok ? "ok  " : "FAIL", c.what, f.detail.c_str());
-      if (!f.ok) {
+      const char* verdict = !f.ok ? "FAIL" : f.warn ? "WARN" : "ok  ";
+      std::printf("%s %-9s %s\n", verdict, c.what, f.detail.c_str());
+      if (!f.ok || f.warn) {
         std::printf("              fix: %s\n", f.fix.c_str());
-        ++failed;
+        ++(f.ok ? warned : failed);
       }
     }
     if (failed > 0) {
       std::fprintf(stderr, "%d problem%s found\n", failed, failed == 1 ? "" : "s");
       std::exit(1);
     }
-    std::printf("everything Rockpool needs is in place\n");
+    std::printf("everything Rockpool needs is in place%s\n",
+                warned > 0 ? ", with the warnings above" : "");
   });
 }
 

@@ -1,5 +1,7 @@
 // rockpool verify <name>: the IDE answers through the proxy, as a browser would reach it.
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 
 #include "cli/commands.h"
 #include "core/names.h"
@@ -11,11 +13,33 @@ namespace rockpool {
 Status VerifyWorkspace(const Config& config, const std::string& name) {
   RP_RETURN_IF_ERROR(ValidateWorkspaceName(name));
   // Caddy asks for basic auth when credentials are set; they come from the environment.
-  CurlHttpClient http(
-      HttpEndpoint::Tcp("http://127.0.0.1:" + std::to_string(config.workspace_port)),
-      BasicAuthFromEnvironment());
-  const std::string base = "/workspace/" + name + "/";
-  RP_ASSIGN_OR_RETURN(auto health, http.Send({.target = base + "healthz"}));
+  auto client = [](int port) {
+    return std::make_unique<CurlHttpClient>(
+        HttpEndpoint::Tcp("http://127.0.0.1:" + std::to_string(port)), BasicAuthFromEnvironment());
+  };
+  std::unique_ptr<CurlHttpClient> http = client(config.workspace_port);
+  std::string base = "/workspace/" + name + "/";
+  RP_ASSIGN_OR_RETURN(auto health, http->Send({.target = base + "healthz"}));
+  // In port mode the path is an entry point: it redirects to the workspace's own origin,
+  // http://<host>:<port>/healthz, which takes the same credentials.
+  if (health.status == 307) {
+    const std::string location = health.Header("Location");
+    const size_t authority = location.find("://");
+    const size_t path = location.find('/', authority == std::string::npos ? 0 : authority + 3);
+    const size_t colon = location.rfind(':', path);
+    int port = 0;
+    if (authority != std::string::npos && path != std::string::npos && colon > authority) {
+      port = std::atoi(location.substr(colon + 1, path - colon - 1).c_str());
+    }
+    if (port <= 0 || port > 65535) {
+      return Status::Unavailable("verify " + name + ": GET " + config.WorkspaceUrl(name) +
+                                 "healthz redirected to \"" + location +
+                                 "\", not to a workspace origin");
+    }
+    http = client(port);
+    base = "/";
+    RP_ASSIGN_OR_RETURN(health, http->Send({.target = base + "healthz"}));
+  }
   if (health.status == 401) {
     return Status::InvalidArgument("verify " + name +
                                    ": the proxy asks for credentials: set "
@@ -28,10 +52,10 @@ Status VerifyWorkspace(const Config& config, const std::string& name) {
                                ")");
   }
   // code-server answers the folder-less URL with a relative redirect to "./?folder=...".
-  RP_ASSIGN_OR_RETURN(auto page, http.Send({.target = base}));
+  RP_ASSIGN_OR_RETURN(auto page, http->Send({.target = base}));
   std::string location = page.Header("Location");
   if ((page.status == 302 || page.status == 301) && location.rfind("./", 0) == 0) {
-    RP_ASSIGN_OR_RETURN(page, http.Send({.target = base + location.substr(2)}));
+    RP_ASSIGN_OR_RETURN(page, http->Send({.target = base + location.substr(2)}));
   }
   if (page.status != 200 ||
       page.body.find("vscode-workbench-web-configuration") == std::string::npos) {

@@ -149,7 +149,10 @@ async function waitForWorkspaceServed(name) {
     ? { Authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` }
     : {};
   await waitFor(`GET ${url} to answer 200`, async () => {
-    const response = await fetch(url, { headers, redirect: 'follow' });
+    let response = await fetch(url, { headers, redirect: 'manual' });
+    // In port mode the path URL leads to the workspace's origin; fetch would drop the
+    // credentials on the way there (another origin), so the redirect is followed here.
+    if (response.status === 307) response = await fetch(response.headers.get('location'), { headers, redirect: 'follow' });
     return response.status === 200;
   }, { timeoutMs: 60_000, intervalMs: 500 });
 }

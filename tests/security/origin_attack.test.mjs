@@ -2,7 +2,7 @@
 // a signed-in user who also has workspace B's IDE open, tries to read B's IDE, open a
 // WebSocket to it, frame it, frame the dashboard and read the API. Every attempt fails, and
 // A's own IDE still works on its origin. Skipped when the suite's Rockpool serves workspaces on
-// paths (no ROCKPOOL_ORIGIN_PORTS).
+// paths (ROCKPOOL_ORIGIN_PORTS=off).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +12,7 @@ import { waitFor } from '../browser/lib/poll.mjs';
 import { createWorkspaces, removeWorkspace, serveFromWorkspace } from './lib/attacker.mjs';
 import { answerDialogsAutomatically, openWorkbench } from '../browser/lib/workbench.mjs';
 
-const PORT_MODE = Boolean(process.env.ROCKPOOL_ORIGIN_PORTS);
+const PORT_MODE = process.env.ROCKPOOL_ORIGIN_PORTS !== 'off';
 const HOST = process.env.ROCKPOOL_TEST_HOST || 'localhost';
 const CONTROL = PORT_MODE ? `http://${HOST}:${requiredEnv('ROCKPOOL_CONTROL_PORT')}` : '';
 const WORKSPACES = PORT_MODE ? `http://${HOST}:${requiredEnv('ROCKPOOL_WORKSPACE_PORT')}` : '';
@@ -66,7 +66,7 @@ async function landOnOrigin(page, seedPath) {
 
 const state = { browser: null, created: [] };
 
-describe('port mode: a page of one workspace attacks another workspace', { timeout: 500_000, skip: !PORT_MODE && 'ROCKPOOL_ORIGIN_PORTS is not set: workspaces are served on paths' }, () => {
+describe('port mode: a page of one workspace attacks another workspace', { timeout: 500_000, skip: !PORT_MODE && 'ROCKPOOL_ORIGIN_PORTS=off: workspaces are served on paths' }, () => {
   before(async () => {
     await createWorkspaces([A, B], state.created);
     await serveFromWorkspace(A, { 'origin-attack.html': ATTACK_PAGE, 'origin-attack.js': SERVER }, 'origin-attack.js', PORT);

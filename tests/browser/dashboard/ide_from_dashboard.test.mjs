@@ -74,9 +74,13 @@ describe('dashboard on the real runtime', { skip: !REAL && 'needs a real deploym
     await page.waitForURL(`**/app/workspaces/${name}`);
     await waitHeader('running', 'header');
     const host = new URL(target.origin).hostname;
-    // The link goes to /workspace/<name>/ on the dashboard's origin; the proxy redirects it to
-    // the workspace origin (ROCKPOOL_WORKSPACE_PORT).
-    const ideUrl = `http://${host}:${requiredEnv('ROCKPOOL_WORKSPACE_PORT')}/workspace/${name}/`;
+    // The link goes to /workspace/<name>/ on the workspace port. In port mode (the default)
+    // that hands the tab on to the IDE's own origin, the one the API names; with
+    // ROCKPOOL_ORIGIN_PORTS=off the IDE is served on that path.
+    const origin = (await api('GET', `/api/workspaces/${name}/origin`)).json;
+    const ideUrl = origin?.mode === 'ports'
+      ? `http://${host}:${origin.port}/`
+      : `http://${host}:${requiredEnv('ROCKPOOL_WORKSPACE_PORT')}/workspace/${name}/`;
     const [ide] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open IDE' }).click()]);
     // The tab starts blank (rel="noopener"), then navigates to the IDE.
     await ide.waitForURL((u) => u.href.startsWith(ideUrl), { timeout: UI_TIMEOUT_MS, waitUntil: 'commit' }).catch(() => {});

@@ -153,7 +153,6 @@ TEST_F(CliTest, PortInUseNamesTheProgramAndStartsNoProxy) {
   CliRun r = Rockpool({"up"}, {"ROCKPOOL_WORKSPACE_PORT=" + std::to_string(busy),
                                "ROCKPOOL_CONTROL_PORT=" + std::to_string(busy),
                                "ROCKPOOL_STATE_DIR=" + state, "ROCKPOOL_PROJECT=" + project});
-  close(fd);
   RealProcessRunner runner;
   auto made = runner.Run({.argv = {"lxc", "project", "show", project}});
   EXPECT_TRUE(made.ok() && made->exit_code != 0) << "up made LXD project " << project;
@@ -166,6 +165,31 @@ TEST_F(CliTest, PortInUseNamesTheProgramAndStartsNoProxy) {
       << r.output;
   EXPECT_NE(r.output.find("(pid "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ROCKPOOL_WORKSPACE_PORT"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(state + "/caddy/caddy.pid"));
+
+  // The same for a port of the workspace origins' range, the control and workspace ports free.
+  const auto free_port = [] {
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    socklen_t n = sizeof a;
+    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
+    close(s);
+    return std::to_string(ntohs(a.sin_port));
+  };
+  CliRun in_range = Rockpool(
+      {"up"}, {"ROCKPOOL_ORIGIN_PORTS=" + std::to_string(busy) + "-" + std::to_string(busy),
+               "ROCKPOOL_CONTROL_PORT=" + free_port(), "ROCKPOOL_WORKSPACE_PORT=" + free_port(),
+               "ROCKPOOL_STATE_DIR=" + state, "ROCKPOOL_PROJECT=" + project});
+  EXPECT_EQ(in_range.exit_code, 1);
+  EXPECT_NE(in_range.output.find("error: port " + std::to_string(busy) + " is in use by"),
+            std::string::npos)
+      << in_range.output;
+  EXPECT_NE(in_range.output.find("inside the workspace origins' range"), std::string::npos)
+      << in_range.output;
+  EXPECT_NE(in_range.output.find("ROCKPOOL_ORIGIN_PORTS"), std::string::npos) << in_range.output;
+  close(fd);
   EXPECT_FALSE(std::filesystem::exists(state + "/caddy/caddy.pid"));
   std::filesystem::remove_all(state);
 }
@@ -195,8 +219,24 @@ TEST(CliTartTest, ServeOnTartRefusesUntilHostAccessIsAccepted) {
   EXPECT_NE(serve.output.find("ROCKPOOL_TART_ALLOW_HOST_ACCESS=1"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir + "/state/control.sock")) << "nothing was served";
 
-  CliRun doctor = Rockpool({"doctor"}, env);
+  std::vector<std::string> ports = env;
+  ports.push_back("ROCKPOOL_ORIGIN_PORTS=20000-20999");
+  CliRun doctor = Rockpool({"doctor"}, ports);
   EXPECT_NE(doctor.output.find("FAIL host"), std::string::npos) << doctor.output;
+  EXPECT_NE(doctor.output.find("ok   origins   each workspace IDE and forwarded port on an "
+                               "origin of its own, ports 20000-20999"),
+            std::string::npos)
+      << doctor.output;
+
+  // Path mode is a choice doctor warns about, not a failure of its own.
+  std::vector<std::string> paths = env;
+  paths.push_back("ROCKPOOL_ORIGIN_PORTS=off");
+  CliRun warned = Rockpool({"doctor"}, paths);
+  EXPECT_NE(warned.output.find("WARN origins   ROCKPOOL_ORIGIN_PORTS=off: every workspace is "
+                               "served on paths of :1, one origin"),
+            std::string::npos)
+      << warned.output;
+  EXPECT_NE(warned.output.find("fix: unset ROCKPOOL_ORIGIN_PORTS"), std::string::npos);
 
   std::vector<std::string> bogus = env;
   bogus[2] = "ROCKPOOL_RUNTIME=docker";
