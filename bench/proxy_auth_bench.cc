@@ -7,6 +7,8 @@
 //     member "ann" who owns alpha (a cached password, one account read and one workspace read
 //     per request), as ann with a browser session's cookie (one session read, one account read
 //     and one workspace read), or as the deployment's admin (no reads).
+// And in port mode: GET /x on alpha's IDE origin (a port of its own), with the origin's cookie
+// (one grant read, one session read, one account read and one workspace read per request).
 // Latency p50/p99 at concurrency 1 and 32, the configs alternating in one run; each figure is
 // the median over the rounds.
 //   proxy_auth_bench [--rounds N] [--requests N]   (requests per client per measurement)
@@ -24,6 +26,7 @@
 #include "api/security_gate.h"
 #include "api/server.h"
 #include "auth/password_hash.h"
+#include "auth/session_cookie.h"
 #include "bench/bench_util.h"
 #include "http/curl_client.h"
 #include "http/encoding.h"
@@ -32,6 +35,7 @@
 #include "proxy/caddy/caddy_daemon.h"
 #include "proxy/caddy/caddy_proxy.h"
 #include "runtime/fake/fake_runtime.h"
+#include "service/origin_service.h"
 #include "service/store_session_service.h"
 #include "service/store_user_service.h"
 #include "service/workspace_service_impl.h"
@@ -59,7 +63,8 @@ constexpr char kMemberPassword[] = "bench-member-password";
 
 // `clients` threads, each with its own keep-alive connection sending `headers`, send `requests`
 // GETs each. Returns every request's latency in microseconds; a failed or non-200 answer aborts.
-std::vector<double> Measure(int port, int clients, int requests, const Headers& headers) {
+std::vector<double> Measure(int port, int clients, int requests, const Headers& headers,
+                            const std::string& target) {
   std::vector<std::vector<double>> per_client(clients);
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -68,7 +73,7 @@ std::vector<double> Measure(int port, int clients, int requests, const Headers& 
       CurlHttpClient client(HttpEndpoint::Tcp("http://127.0.0.1:" + std::to_string(port)), headers);
       for (int i = 0; i < requests; ++i) {
         auto start = Clock::now();
-        auto r = client.Send({.target = "/workspace/alpha/x"});
+        auto r = client.Send({.target = target});
         per_client[c].push_back(
             std::chrono::duration<double, std::micro>(Clock::now() - start).count());
         if (!r.ok() || r->status != 200) ++failures;
@@ -131,8 +136,9 @@ int Run(int rounds, int requests) {
   StoreUserService users(**store, credentials);
   CreateWorkspaceRequest alpha_request{"alpha", ""};
   alpha_request.owner = "ann";
-  if (!users.Create("ann", kMemberPassword, Role::kMember).ok() ||
-      !service.Create(alpha_request).ok()) {
+  const Status ann = users.Create("ann", kMemberPassword, Role::kMember).status();
+  Result<Workspace> alpha_ws = ann.ok() ? service.Create(alpha_request) : Result<Workspace>(ann);
+  if (!alpha_ws.ok()) {
     std::fprintf(stderr, "could not make the member and its workspace\n");
     return 1;
   }
@@ -144,6 +150,17 @@ int Run(int rounds, int requests) {
     std::fprintf(stderr, "could not start a session: %s\n", session.status().message().c_str());
     return 1;
   }
+  // Port mode: alpha's IDE on an origin of its own, ann's session carried there by a ticket.
+  const int origin_port = testing::FreeLoopbackPorts(1);
+  OriginService origins(**store, clock,
+                        OriginOptions{.first_port = origin_port, .last_port = origin_port});
+  auto assigned = origins.Assign(alpha_ws->id, 0);
+  auto ticket = origins.IssueTicket(session->id, origin_port);
+  auto origin_cookie = ticket.ok() ? origins.Redeem(*ticket, origin_port) : ticket.status();
+  if (!assigned.ok() || !origin_cookie.ok()) {
+    std::fprintf(stderr, "could not hand the session to alpha's origin\n");
+    return 1;
+  }
   api::Metrics metrics;
   api::SecurityGate gate(credentials, {}, auth::SteadyClock::Instance(), nullptr, &users,
                          &sessions);
@@ -152,11 +169,19 @@ int Run(int rounds, int requests) {
   api_options.threads = 2;
   api_options.users = &users;
   api::ApiServer server(api_options, service, metrics, gate);
-  if (Status s = server.Listen(); !s.ok()) {
-    std::fprintf(stderr, "%s\n", s.message().c_str());
-    return 1;
+  // The same control plane in port mode, where the path URLs are entry points.
+  api::ApiOptions port_mode_options = api_options;
+  port_mode_options.unix_socket = (dir / "rockpool-origins.sock").string();
+  port_mode_options.origins = &origins;
+  api::ApiServer port_mode_server(port_mode_options, service, metrics, gate);
+  for (api::ApiServer* s : {&server, &port_mode_server}) {
+    if (Status listening = s->Listen(); !listening.ok()) {
+      std::fprintf(stderr, "%s\n", listening.message().c_str());
+      return 1;
+    }
   }
   std::thread serving([&server] { server.Run(); });
+  std::thread serving_port_mode([&port_mode_server] { port_mode_server.Run(); });
 
   ProxyConfig config;
   config.socket_dir = (dir / "sockets").string();
@@ -169,20 +194,36 @@ int Run(int rounds, int requests) {
   routes.erase(routes.begin() + 2);  // the forward-auth route (see workspace_routes.cc)
   config.control_plane_upstreams = {"unix/" + api_options.unix_socket};
   nlohmann::json real_decision = BuildBootstrapConfig(config, admin_address);
+  config.control_plane_upstreams = {"unix/" + port_mode_options.unix_socket};
+  config.origin_first_port = config.origin_last_port = origin_port;
+  nlohmann::json port_mode_decision = BuildBootstrapConfig(config, admin_address);
 
   struct Config {
     const char* name;
     const nlohmann::json* doc;
     Headers headers;
+    int port;
+    std::string target = "/workspace/alpha/x";
   };
+  const int workspaces = config.workspace_port;
   const Config configs[] = {
-      {"without forward auth", &without_auth, {}},
-      {"fake decision (204)", &fake_decision, {}},
-      {"real decision, member", &real_decision, BasicAuthHeader("ann", kMemberPassword)},
+      {"without forward auth", &without_auth, {}, workspaces},
+      {"fake decision (204)", &fake_decision, {}, workspaces},
+      {"real decision, member", &real_decision, BasicAuthHeader("ann", kMemberPassword),
+       workspaces},
       {"real decision, session",
        &real_decision,
-       {{"Cookie", "rockpool_session=" + session->secret}}},
-      {"real decision, admin", &real_decision, BasicAuthHeader("admin", kAdminPassword)},
+       {{"Cookie", "rockpool_session=" + session->secret}},
+       workspaces},
+      {"real decision, admin", &real_decision, BasicAuthHeader("admin", kAdminPassword),
+       workspaces},
+      {"origin, origin cookie",
+       &port_mode_decision,
+       {{"Cookie", auth::OriginCookieName(origin_port) + "=" + origin_cookie->secret},
+        {"Sec-Fetch-Site", "same-origin"},
+        {"Sec-Fetch-Mode", "cors"}},
+       origin_port,
+       "/x"},
   };
   constexpr int kConfigs = sizeof configs / sizeof configs[0];
   struct Series {
@@ -196,18 +237,21 @@ int Run(int rounds, int requests) {
         std::fprintf(stderr, "%s\n", s.message().c_str());
         return 1;
       }
-      Measure(config.workspace_port, 4, 100, configs[k].headers);  // warm up after the load
+      const Config& k_config = configs[k];
+      Measure(k_config.port, 4, 100, k_config.headers, k_config.target);  // warm up after the load
       for (int c = 0; c < 2; ++c) {
         int per_client = concurrency[c] == 1 ? requests * 8 : requests;
-        Percentiles p =
-            Of(Measure(config.workspace_port, concurrency[c], per_client, configs[k].headers));
+        Percentiles p = Of(
+            Measure(k_config.port, concurrency[c], per_client, k_config.headers, k_config.target));
         series[k][c].p50.push_back(p.p50);
         series[k][c].p99.push_back(p.p99);
       }
     }
   }
-  std::printf("GET /workspace/alpha/x through Caddy %s, median of %d rounds (microseconds)\n",
-              "2.6.2", rounds);
+  std::printf(
+      "GET /workspace/alpha/x (origin: GET /x) through Caddy %s, median of %d rounds "
+      "(microseconds)\n",
+      "2.6.2", rounds);
   std::printf("%-24s %-12s %10s %10s\n", "config", "concurrency", "p50", "p99");
   for (int k = 0; k < kConfigs; ++k) {
     for (int c = 0; c < 2; ++c) {
@@ -218,7 +262,9 @@ int Run(int rounds, int requests) {
   std::printf("fake control plane asked %d times, workspace served %d requests\n",
               control->requests(), alpha->requests());
   server.Stop();
+  port_mode_server.Stop();
   serving.join();
+  serving_port_mode.join();
   if (Status s = daemon.Stop(); !s.ok()) std::fprintf(stderr, "%s\n", s.message().c_str());
   control.reset();
   alpha.reset();
