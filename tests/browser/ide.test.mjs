@@ -149,11 +149,17 @@ async function waitForWorkspaceServed(name) {
     ? { Authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` }
     : {};
   await waitFor(`GET ${url} to answer 200`, async () => {
-    let response = await fetch(url, { headers, redirect: 'manual' });
-    // In port mode the path URL leads to the workspace's origin; fetch would drop the
-    // credentials on the way there (another origin), so the redirect is followed here.
-    if (response.status === 307) response = await fetch(response.headers.get('location'), { headers, redirect: 'follow' });
-    return response.status === 200;
+    // Redirects are followed here, with the credentials: in port mode the path URL leads to
+    // the workspace's origin, and fetch drops them on the way to another origin. code-server
+    // itself redirects to ./?folder=….
+    let at = url;
+    for (let hop = 0; hop < 5; hop++) {
+      const response = await fetch(at, { headers, redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status > 399 || !location) return response.status === 200;
+      at = new URL(location, at).href;
+    }
+    return false;
   }, { timeoutMs: 60_000, intervalMs: 500 });
 }
 
