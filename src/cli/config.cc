@@ -70,8 +70,7 @@ Result<OriginOptions> Config::Origins() const {
       "ROCKPOOL_ORIGIN_PORTS is \"" + origin_ports +
       "\"; give a range of host ports such as 20000-20999 (1024-65535, at most 10000 ports, "
       "apart from ROCKPOOL_CONTROL_PORT and ROCKPOOL_WORKSPACE_PORT), or off to serve every "
-      "workspace on "
-      "paths of one origin (unsafe: their pages can script each other)");
+      "workspace on paths of one origin (unsafe: their pages can script each other)");
   const size_t dash = origin_ports.find('-');
   if (dash == std::string::npos) return bad;
   auto number = [](std::string_view s, int& out) {

@@ -253,9 +253,9 @@ Finding CheckOrigins(Context& ctx) {
   }
   const std::string range =
       std::to_string(origins->first_port) + "-" + std::to_string(origins->last_port);
-  for (int port = origins->first_port; port <= origins->last_port; ++port) {
-    if (auto owner = FindListener(port); owner && owner->program != "caddy") {
-      return {false, DescribeListener(port, *owner) + ", inside the origins' range " + range,
+  for (const auto& [port, owner] : FindListeners(origins->first_port, origins->last_port)) {
+    if (owner.program != "caddy") {
+      return {false, DescribeListener(port, owner) + ", inside the origins' range " + range,
               "stop that program, or choose another range with ROCKPOOL_ORIGIN_PORTS"};
     }
   }

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <optional>
 #include <thread>
 
 #include "cli/auth.h"
@@ -90,21 +89,18 @@ Status CheckProxyPorts(Context& ctx) {
   // Caddy is not ours yet: its ports must be free before it can take them, or held by our
   // Caddy (not answering), which EnsureRunning replaces.
   const int ours = ctx.caddy().RunningPid();
-  const auto taken = [&](int port) {
-    auto owner = FindListener(port);
-    return owner && (ours == 0 || owner->pid != ours) ? owner : std::nullopt;
-  };
   for (int port : {ctx.config().control_port, ctx.config().workspace_port}) {
-    if (auto owner = taken(port)) {
+    if (auto owner = FindListener(port); owner && (ours == 0 || owner->pid != ours)) {
       return Status::Unavailable(DescribeListener(port, *owner) +
                                  ": stop that program, or choose other ports with "
                                  "ROCKPOOL_CONTROL_PORT / ROCKPOOL_WORKSPACE_PORT");
     }
   }
   RP_ASSIGN_OR_RETURN(const OriginOptions origins, ctx.config().Origins());
-  for (int port = origins.first_port; origins.enabled() && port <= origins.last_port; ++port) {
-    if (auto owner = taken(port)) {
-      return Status::Unavailable(DescribeListener(port, *owner) +
+  if (!origins.enabled()) return Status::Ok();
+  for (const auto& [port, owner] : FindListeners(origins.first_port, origins.last_port)) {
+    if (ours == 0 || owner.pid != ours) {
+      return Status::Unavailable(DescribeListener(port, owner) +
                                  ", inside the workspace origins' range: stop that program, or "
                                  "choose another range with ROCKPOOL_ORIGIN_PORTS");
     }

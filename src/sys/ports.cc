@@ -5,15 +5,19 @@
 
 #include <climits>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
+#include <string_view>
 
 namespace rockpool {
 namespace {
 
 constexpr const char* kListenState = "0A";
 
-// Socket inode of a listener on `port` in a /proc/net/tcp-style table, or empty.
-std::optional<std::string> ListenerInode(const char* table, int port) {
+// The socket inode of each listener on a port from `first` to `last` in a /proc/net/tcp-style
+// table, added to `out` (port -> inode).
+void ListenerInodes(const char* table, int first, int last, std::map<int, std::string>& out) {
   std::ifstream in(table);
   std::string line;
   std::getline(in, line);  // header
@@ -24,18 +28,19 @@ std::optional<std::string> ListenerInode(const char* table, int port) {
         inode;
     auto colon = local.rfind(':');
     if (colon == std::string::npos || state != kListenState) continue;
-    if (std::stoi(local.substr(colon + 1), nullptr, 16) == port) return inode;
+    const int port = std::stoi(local.substr(colon + 1), nullptr, 16);
+    if (port >= first && port <= last) out.emplace(port, inode);
   }
-  return std::nullopt;
 }
 
-int PidOwningInode(const std::string& inode) {
-  const std::string target = "socket:[" + inode + "]";
+// The process holding each socket inode of `inodes` ("socket:[<inode>]" -> pid), in one walk
+// of /proc/*/fd.
+std::map<std::string, int> PidsOwningInodes(const std::set<std::string>& inodes) {
+  std::map<std::string, int> found;
   DIR* proc = opendir("/proc");
-  if (proc == nullptr) return 0;
-  int found = 0;
+  if (proc == nullptr) return found;
   while (dirent* e = readdir(proc)) {
-    if (found != 0) break;
+    if (found.size() == inodes.size()) break;
     int pid = std::atoi(e->d_name);
     if (pid <= 0) continue;
     std::string fd_dir = std::string("/proc/") + e->d_name + "/fd";
@@ -45,10 +50,10 @@ int PidOwningInode(const std::string& inode) {
       char buf[PATH_MAX];
       std::string link = fd_dir + "/" + f->d_name;
       ssize_t n = readlink(link.c_str(), buf, sizeof buf - 1);
-      if (n > 0 && std::string(buf, n) == target) {
-        found = pid;
-        break;
-      }
+      std::string_view target(buf, n > 0 ? n : 0);
+      if (!target.starts_with("socket:[") || !target.ends_with("]")) continue;
+      std::string inode(target.substr(8, target.size() - 9));
+      if (inodes.contains(inode)) found.emplace(inode, pid);
     }
     closedir(fds);
   }
@@ -58,19 +63,36 @@ int PidOwningInode(const std::string& inode) {
 
 }  // namespace
 
-std::optional<PortOwner> FindListener(int port) {
+std::map<int, PortOwner> FindListeners(int first, int last) {
+  std::map<int, std::string> inodes;
   for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-    auto inode = ListenerInode(table, port);
-    if (!inode) continue;
-    PortOwner owner;
-    owner.pid = PidOwningInode(*inode);
-    if (owner.pid != 0) {
-      std::ifstream comm("/proc/" + std::to_string(owner.pid) + "/comm");
-      std::getline(comm, owner.program);
-    }
-    return owner;
+    ListenerInodes(table, first, last, inodes);
   }
-  return std::nullopt;
+  std::set<std::string> wanted;
+  for (const auto& [port, inode] : inodes) wanted.insert(inode);
+  const std::map<std::string, int> pids = PidsOwningInodes(wanted);
+  std::map<int, PortOwner> owners;
+  std::map<int, std::string> programs;  // pid -> /proc/<pid>/comm, read once
+  for (const auto& [port, inode] : inodes) {
+    PortOwner owner;
+    if (auto it = pids.find(inode); it != pids.end()) {
+      owner.pid = it->second;
+      auto [program, fresh] = programs.try_emplace(owner.pid);
+      if (fresh) {
+        std::ifstream comm("/proc/" + std::to_string(owner.pid) + "/comm");
+        std::getline(comm, program->second);
+      }
+      owner.program = program->second;
+    }
+    owners.emplace(port, std::move(owner));
+  }
+  return owners;
+}
+
+std::optional<PortOwner> FindListener(int port) {
+  auto owners = FindListeners(port, port);
+  if (owners.empty()) return std::nullopt;
+  return std::move(owners.begin()->second);
 }
 
 std::string DescribeListener(int port, const PortOwner& owner) {
